@@ -1,0 +1,129 @@
+"""The `sqjg` command line: parse arguments, call one domain function, render the result.
+
+Each command group lives in sqjg/commands/<group>.py; this module assembles them and owns the
+error policy: every refusal is one Chinese sentence on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+import typer._click as click
+from typer.core import TyperGroup
+
+from . import clikit
+from .i18n import _, set_language
+
+
+def _usage_message(e: click.UsageError) -> str:
+    """A Chinese sentence for what Click would say in English."""
+    if isinstance(e, click.exceptions.MissingParameter):
+        hint = e.param.get_error_hint(e.ctx) if e.param is not None else "?"
+        return _("缺少必需的参数 {param}。").format(param=hint.replace("'", ""))
+    if isinstance(e, click.exceptions.NoSuchOption):
+        extra = ""
+        if e.possibilities:
+            extra = _("，您是不是要用：{options}").format(options="、".join(sorted(e.possibilities)))
+        return _("没有选项 {option}{extra}。").format(option=e.option_name, extra=extra)
+    if isinstance(e, click.exceptions.BadParameter):
+        param = e.param
+        hint = (param.get_error_hint(e.ctx) if param is not None else "").replace("'", "")
+        ptype = getattr(param, "type", None)
+        if isinstance(ptype, click.Choice):
+            return _("{param} 只能是以下之一：{choices}。").format(
+                param=hint, choices="、".join(str(c) for c in ptype.choices)
+            )
+        if ptype is not None and ptype.name in ("integer", "float", "integer range", "float range"):
+            return _("{param} 应为数字。").format(param=hint)
+        return _("{param} 的值无效。").format(param=hint)
+    if isinstance(e, click.exceptions.BadOptionUsage):
+        return _("选项 {option} 用法有误（缺少值？）。").format(option=getattr(e, "option_name", ""))
+    text = e.format_message()
+    if text.startswith("No such command"):
+        name = text.split("'")[1] if "'" in text else text
+        return _("没有命令“{name}”：运行 sqjg --help 查看全部命令。").format(name=name)
+    if text.startswith("Got unexpected extra argument"):
+        return _("多余的参数：{args}（含空格的内容请加引号）。").format(args=text.split("(")[-1].rstrip(")"))
+    if text.startswith("Missing argument"):
+        return _("缺少参数：{arg}。").format(arg=text.split("'")[1] if "'" in text else text)
+    return _("命令用法有误：{error}").format(error=text)
+
+
+class SqjgGroup(TyperGroup):
+    """The root group: where every error of every subcommand is turned into one sentence."""
+
+    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        clikit.remember_argv(list(args) if args is not None else None)
+        return super().main(args, *a, **kw)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.NoArgsIsHelpError, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except click.UsageError as e:
+            clikit.fail(_usage_message(e))
+        except typer.Exit:
+            raise
+        except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
+            clikit.handle(e)
+
+
+app = typer.Typer(
+    cls=SqjgGroup,
+    name="sqjg",
+    help="Community co-construction (社区共建) campaign tool over one SQLite file.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        clikit.say(f"sqjg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: clikit.DbOption = None,
+    lang: Optional[str] = typer.Option(None, "--lang", help="Output language (语言): zh (default) or en."),
+    version: bool = typer.Option(
+        False, "--version", help="Show the version (版本) and exit.", is_eager=True, callback=_show_version
+    ),
+) -> None:
+    """sqjg: the campaign office's tool (三创办) for community co-construction (社区共建).
+
+    Register the bodies, log and chase surveyed problems, keep the funds ledger, record
+    activities, and rank the communities every month.
+    """
+    clikit.state.db = db
+    set_language(lang)
+
+
+def _register() -> None:
+    from .commands import activity, admin, fund, issue, rank, unit
+
+    app.add_typer(unit.app, name="unit")
+    issue.register(app)
+    fund.register(app)
+    activity.register(app)
+    rank.register(app)
+    admin.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

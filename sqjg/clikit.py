@@ -1,0 +1,121 @@
+"""What every command shares: the --db/--format options, opening the database, the error policy."""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import SqjgError
+
+
+class State:
+    db: Optional[Path] = None
+    argv: str = "sqjg"
+
+
+state = State()
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class FmtMd(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
+                 show_default=False, dir_okay=False),
+]
+FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
+FormatMdOption = Annotated[FmtMd, typer.Option("--format", "-f", help="Output format (输出格式).")]
+AsOfOption = Annotated[
+    Optional[str], typer.Option("--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today.")
+]
+CommunityOption = Annotated[Optional[str], typer.Option("--community", "-c", help="Community (社区).")]
+StreetOption = Annotated[Optional[str], typer.Option("--street", help="Street office (街道办事处).")]
+NoteOption = Annotated[Optional[str], typer.Option("--note", help="Note (备注).")]
+
+
+def db_path(db: Optional[Path]) -> Path:
+    from .db import default_path
+
+    return db or state.db or default_path()
+
+
+@contextmanager
+def reading(db: Optional[Path]) -> Iterator[sqlite3.Connection]:
+    """A connection for a command that only reads (works on a read-only file)."""
+    from .db import open_db
+
+    conn = open_db(db_path(db), write=False)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def writing(db: Optional[Path]) -> Iterator[sqlite3.Connection]:
+    """A connection inside one write transaction: the command's writes are all or nothing."""
+    from .db import open_db, write_transaction
+
+    path = db_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True) if db is None and state.db is None else None
+    conn = open_db(path, write=True)
+    try:
+        with write_transaction(conn, state.argv):
+            yield conn
+    finally:
+        conn.close()
+
+
+def say(message: str) -> None:
+    """A line for people on stdout."""
+    sys.stdout.write(message + "\n")
+
+
+def fail(message: str) -> None:
+    """One Chinese sentence on stderr, exit 1."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    raise typer.Exit(1)
+
+
+def remember_argv(args: list[str] | None) -> None:
+    state.argv = shlex.join(["sqjg", *(args if args is not None else sys.argv[1:])])
+
+
+def handle(exc: BaseException) -> None:
+    """Turn a domain or SQLite error into the one-sentence refusal (called by the root group)."""
+    from .i18n import _
+
+    if isinstance(exc, SqjgError):
+        fail(str(exc))
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            fail(_("数据库正忙（其他程序正在写入），请稍后再试。"))
+        if "readonly" in text:
+            fail(_("数据库只读，不能写入。"))
+        if "disk" in text or "full" in text:
+            fail(_("磁盘已满或无法写入，未写入任何内容。"))
+    if isinstance(exc, sqlite3.IntegrityError):
+        fail(_("数据不符合约束，未写入任何内容：{error}").format(error=exc))
+    if isinstance(exc, sqlite3.DatabaseError):
+        fail(_("数据库错误，未写入任何内容：{error}").format(error=exc))
+    raise exc

@@ -1,0 +1,1 @@
+"""One module per command group; each exposes `app` (a Typer sub-app) or `register(app)`."""

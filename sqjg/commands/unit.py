@@ -1,0 +1,226 @@
+"""`sqjg unit …`: the registry of streets, communities, compounds, units, departments, enterprises."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import units
+from ..clikit import (
+    CommunityOption,
+    DbOption,
+    Fmt,
+    FormatOption,
+    NoteOption,
+    StreetOption,
+    reading,
+    say,
+    writing,
+)
+from ..i18n import _
+
+app = typer.Typer(help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.", no_args_is_help=True)
+
+KindOption = Annotated[
+    Optional[str],
+    typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型)."),
+]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Name (名称).")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型).")],
+    street: StreetOption = None,
+    community: Annotated[
+        Optional[str],
+        typer.Option("--community", "-c", help="A compound's community, or the communities a unit co-builds with (所属社区/共建社区)."),
+    ] = None,
+    lead: Annotated[bool, typer.Option("--lead", help="The unit is the community's lead unit (牵头单位).")] = False,
+    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Community secretary (书记).")] = None,
+    director: Annotated[Optional[str], typer.Option("--director", help="Community director (主任).")] = None,
+    liaison: Annotated[Optional[str], typer.Option("--liaison", help="Street leader linking the community (联系领导).")] = None,
+    code: Annotated[Optional[str], typer.Option("--code", help="Official code, e.g. 12-digit division code (代码).")] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Register a unit (登记单位).
+
+    Example: sqjg unit add 西街社区 --kind community --street 东城街道 --secretary 王丽
+    """
+    with writing(db) as conn:
+        units.add_unit(conn, name, kind, street=street, community=community, lead=lead, secretary=secretary,
+                       director=director, liaison=liaison, code=code, note=note)
+        kind_name = units.kind_label(units.check_kind(kind))
+    say(_("已登记{kind}：{name}").format(kind=kind_name, name=name.strip()))
+
+
+@app.command("link")
+def link(
+    unit: Annotated[str, typer.Argument(help="Co-construction unit (共建单位).")],
+    community: Annotated[str, typer.Option("--community", "-c", help="Community it co-builds with (共建社区).")],
+    lead: Annotated[bool, typer.Option("--lead", help="Make it the community's lead unit (牵头单位).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Link a unit to a community it co-builds with (共建关系).
+
+    Example: sqjg unit link 交通局 --community 西街社区 --lead
+    """
+    with writing(db) as conn:
+        units.link_unit(conn, unit, community, lead=lead)
+    if lead:
+        say(_("已设“{unit}”为社区“{community}”的牵头单位。").format(unit=unit, community=community))
+    else:
+        say(_("已关联“{unit}”与社区“{community}”。").format(unit=unit, community=community))
+
+
+@app.command("unlink")
+def unlink(
+    unit: Annotated[str, typer.Argument(help="Co-construction unit (共建单位).")],
+    community: Annotated[str, typer.Option("--community", "-c", help="Community (社区).")],
+    db: DbOption = None,
+) -> None:
+    """Remove a unit's link to a community (解除共建关系).
+
+    Example: sqjg unit unlink 交通局 --community 西街社区
+    """
+    with writing(db) as conn:
+        units.unlink_unit(conn, unit, community)
+    say(_("已解除“{unit}”与社区“{community}”的共建关系。").format(unit=unit, community=community))
+
+
+COLUMNS = [
+    ("name", "名称"),
+    ("kind_label", "类型"),
+    ("street", "所属街道"),
+    ("community", "所属社区"),
+    ("communities", "共建社区"),
+    ("lead_unit", "牵头单位"),
+    ("secretary", "书记"),
+    ("director", "主任"),
+    ("liaison", "联系领导"),
+    ("code", "代码"),
+]
+JSON_KEYS = ["name", "kind", "street", "community", "communities", "lead_of", "lead_unit", "secretary",
+             "director", "liaison", "code", "note", "uid"]
+
+
+@app.command("list")
+def list_(
+    kind: KindOption = None,
+    street: StreetOption = None,
+    community: CommunityOption = None,
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """List registered units (单位名录).
+
+    Example: sqjg unit list --kind community --format json
+    """
+    with reading(db) as conn:
+        rows = units.list_units(conn, kind=kind, street=street, community=community)
+    data = [{k: r[k] for k in JSON_KEYS} for r in rows]
+    for r in rows:
+        r["kind_label"] = units.kind_label(r["kind"])
+    if fmt == Fmt.csv:
+        from ..render import to_csv
+        import sys
+
+        sys.stdout.write(to_csv(data, JSON_KEYS))
+        return
+    from ..render import emit
+
+    columns = [(k, _(h)) for k, h in COLUMNS]
+    if rows and fmt == Fmt.table:
+        # Only show the columns that have something in them.
+        columns = [c for c in columns if any(r.get(c[0]) for r in rows)]
+    emit(rows, columns, fmt.value, data=data, empty=_("没有符合条件的单位。"))
+
+
+@app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="Unit name, or 社区/小区 (名称).")],
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """Show a unit and its place in the tree (单位详情): street → communities → compounds, units, people.
+
+    Example: sqjg unit show 西街社区
+    """
+    with reading(db) as conn:
+        tree = units.show_unit(conn, name)
+    if fmt != Fmt.table:
+        from ..render import to_json
+
+        say(to_json(tree))
+        return
+    me = tree["unit"]
+    head = f"{me['name']}（{units.kind_label(me['kind'])}）"
+    lines = [head]
+    for label, key in ((_("代码"), "code"), (_("备注"), "note")):
+        if me.get(key):
+            lines.append(f"  {label}：{me[key]}")
+    if me["kind"] in ("unit", "enterprise") and me["communities"]:
+        lines.append("  " + _("共建社区：{names}").format(names="、".join(me["communities"])))
+        if me["lead_of"]:
+            lines.append("  " + _("牵头社区：{names}").format(names="、".join(me["lead_of"])))
+    for c in tree["communities"]:
+        lines.append(f"{c['street']} → {c['name']}")
+        for label, key in ((_("书记"), "secretary"), (_("主任"), "director"), (_("联系领导"), "liaison"),
+                           (_("牵头单位"), "lead_unit")):
+            lines.append(f"    {label}：{c[key] or '—'}")
+        lines.append("    " + _("小区：{names}").format(names="、".join(c["compounds"]) or "—"))
+        lines.append("    " + _("共建单位：{names}").format(names="、".join(c["units"]) or "—"))
+    say("\n".join(lines))
+
+
+@app.command("edit")
+def edit(
+    name: Annotated[str, typer.Argument(help="Unit name, or 社区/小区 (名称).")],
+    new_name: Annotated[Optional[str], typer.Option("--name", help="New name (新名称).")] = None,
+    street: StreetOption = None,
+    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Secretary (书记); empty clears.")] = None,
+    director: Annotated[Optional[str], typer.Option("--director", help="Director (主任); empty clears.")] = None,
+    liaison: Annotated[Optional[str], typer.Option("--liaison", help="Street liaison leader (联系领导).")] = None,
+    code: Annotated[Optional[str], typer.Option("--code", help="Official code (代码).")] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change a unit's name or details (修改单位).
+
+    Example: sqjg unit edit 西街社区 --secretary 李红
+    """
+    with writing(db) as conn:
+        units.edit_unit(conn, name, new_name=new_name, street=street, secretary=secretary, director=director,
+                        liaison=liaison, code=code, note=note)
+    say(_("已修改：{name}").format(name=new_name or name))
+
+
+@app.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(help="Unit name, or 社区/小区 (名称).")],
+    db: DbOption = None,
+) -> None:
+    """Remove a unit that nothing refers to (删除单位).
+
+    Example: sqjg unit remove 测试单位
+    """
+    with writing(db) as conn:
+        units.remove_unit(conn, name)
+    say(_("已删除：{name}").format(name=name))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import units from a CSV register (批量导入单位); all rows or none.
+
+    Example: sqjg unit import 单位名录.csv
+    """
+    with writing(db) as conn:
+        n = units.import_units(conn, file, encoding)
+    say(_("已导入 {n} 个单位。").format(n=n))

@@ -1,0 +1,98 @@
+"""The one date parser of the tool, and "today" (overridable with SQJG_TODAY).
+
+Accepted: 2026-07-10, 2026/7/10, 2026.7.10, 7-10, 7/10, 7月10日, 2026年7月10日 (a missing
+year is the current year). Anything else -- a bare day, a year and month without a day,
+English month names -- is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from datetime import date
+
+from .errors import Invalid
+from .i18n import _
+
+_FULL = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_SHORT = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
+_ZH = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?$")
+
+
+def today() -> date:
+    """Today's date, or SQJG_TODAY=YYYY-MM-DD when set (tests, back-filling)."""
+    override = os.environ.get("SQJG_TODAY")
+    if override:
+        m = _FULL.match(override.strip())
+        if not m:
+            raise Invalid(_("环境变量 SQJG_TODAY 应为 YYYY-MM-DD 格式，现为“{value}”。").format(value=override))
+        return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)), override)
+    return date.today()
+
+
+def parse_date(text: str | date, *, today_: date | None = None) -> date:
+    """Parse a user's date in any accepted form; raise Invalid with a Chinese sentence otherwise."""
+    if isinstance(text, date):
+        return text
+    raw = text
+    s = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    year: int | None
+    if m := _FULL.match(s):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := _SHORT.match(s):
+        year, month, day = None, int(m.group(1)), int(m.group(2))
+    elif m := _ZH.match(s):
+        year = int(m.group(1)) if m.group(1) else None
+        month, day = int(m.group(2)), int(m.group(3))
+    else:
+        raise Invalid(
+            _("无法识别日期“{value}”：请写成 2026-07-10、7-10 或 7月10日。").format(value=raw)
+        )
+    if year is None:
+        year = (today_ or today()).year
+    return _checked(year, month, day, raw)
+
+
+def _checked(year: int, month: int, day: int, raw: str) -> date:
+    # dateutil does the calendar arithmetic (month lengths, leap years); the shapes above
+    # decide what is accepted, so its habit of filling missing fields from today never applies.
+    from dateutil import parser as dateutil_parser
+
+    try:
+        parsed = dateutil_parser.parse(f"{year:04d}-{month:02d}-{day:02d}", yearfirst=True)
+    except (ValueError, OverflowError):
+        raise Invalid(_("日期“{value}”不存在。").format(value=raw)) from None
+    return parsed.date()
+
+
+def parse_month(month: int | str, year: int | None = None) -> tuple[int, int]:
+    """Validate a --month/--year pair; the year defaults to the current one."""
+    try:
+        m = int(str(month).strip().removesuffix("月"))
+    except ValueError:
+        raise Invalid(_("月份“{value}”无效：应为 1 到 12。").format(value=month)) from None
+    if not 1 <= m <= 12:
+        raise Invalid(_("月份“{value}”无效：应为 1 到 12。").format(value=month))
+    y = year if year is not None else today().year
+    if not 1900 <= y <= 9999:
+        raise Invalid(_("年份“{value}”无效。").format(value=year))
+    return y, m
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a month."""
+    first = date(year, month, 1)
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return first, date.fromordinal(nxt.toordinal() - 1)
+
+
+def not_in_future(d: date, what: str) -> date:
+    """Refuse a date after today for things that have already happened."""
+    if d > today():
+        raise Invalid(
+            _("{what}日期 {date} 晚于今天（{today}），不能登记未发生的事。").format(
+                what=what, date=d.isoformat(), today=today().isoformat()
+            )
+        )
+    return d

@@ -1,0 +1,290 @@
+"""Numbered migrations. A migration that has shipped is never edited: add a new one.
+
+Each migration runs in its own transaction together with its record in `migrations` and the
+new `PRAGMA user_version`, so a failing migration leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+NOW = "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+UID = "(lower(hex(randomblob(16))))"
+# Columns every record carries: a stable random uid (records move between the city's and the
+# street offices' databases) and created/updated timestamps.
+COMMON = f"""
+    uid TEXT NOT NULL UNIQUE DEFAULT {UID},
+    created_at TEXT NOT NULL DEFAULT {NOW},
+    updated_at TEXT NOT NULL DEFAULT {NOW}"""
+
+# Tables whose every insert, update and delete is written to audit_log (before/after as JSON).
+AUDITED = [
+    "units",
+    "unit_links",
+    "civilized",
+    "issues",
+    "issue_events",
+    "fund_entries",
+    "meetings",
+    "cleanups",
+    "cleanup_units",
+    "inspections",
+    "submissions",
+    "mechanisms",
+    "scores",
+    "publications",
+]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    (sqlite3's executescript would COMMIT first, breaking the migration's atomicity.)
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if not statement and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def m001_initial(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        f"""
+CREATE TABLE command_runs (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL DEFAULT {NOW},
+    user TEXT NOT NULL,
+    argv TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES command_runs(id),
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE INDEX audit_log_run ON audit_log(run_id);
+
+-- Every body of the campaign is a unit; kind says which level. parent_id is a community's
+-- street office or a compound's community.
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('street', 'community', 'compound', 'unit', 'department', 'enterprise')),
+    parent_id INTEGER REFERENCES units(id),
+    code TEXT,
+    secretary TEXT,
+    director TEXT,
+    liaison TEXT,
+    note TEXT,{COMMON},
+    CHECK ((kind IN ('community', 'compound')) = (parent_id IS NOT NULL))
+);
+-- Names are unique city-wide except compounds, which are unique within their community.
+CREATE UNIQUE INDEX units_name ON units(name) WHERE kind <> 'compound';
+CREATE UNIQUE INDEX units_compound_name ON units(parent_id, name) WHERE kind = 'compound';
+CREATE INDEX units_parent ON units(parent_id);
+CREATE INDEX units_kind ON units(kind);
+
+-- A co-construction unit co-builds with one or more communities; one lead unit per community.
+CREATE TABLE unit_links (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    is_lead INTEGER NOT NULL DEFAULT 0 CHECK (is_lead IN (0, 1)),{COMMON},
+    UNIQUE (unit_id, community_id)
+);
+CREATE UNIQUE INDEX unit_links_one_lead ON unit_links(community_id) WHERE is_lead = 1;
+CREATE INDEX unit_links_community ON unit_links(community_id);
+
+-- 文明社区 designations, one per community and year.
+CREATE TABLE civilized (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    designated_on TEXT,
+    note TEXT,{COMMON},
+    UNIQUE (community_id, year)
+);
+
+-- Activities (issue 5).
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    held_on TEXT NOT NULL,
+    attendees INTEGER CHECK (attendees >= 0),
+    note TEXT,{COMMON}
+);
+CREATE INDEX meetings_community ON meetings(community_id, held_on);
+CREATE TABLE cleanups (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    held_on TEXT NOT NULL,
+    participants INTEGER NOT NULL CHECK (participants >= 0),
+    note TEXT,{COMMON}
+);
+CREATE INDEX cleanups_community ON cleanups(community_id, held_on);
+CREATE TABLE cleanup_units (
+    id INTEGER PRIMARY KEY,
+    cleanup_id INTEGER NOT NULL REFERENCES cleanups(id),
+    unit_id INTEGER NOT NULL REFERENCES units(id),{COMMON},
+    UNIQUE (cleanup_id, unit_id)
+);
+CREATE TABLE inspections (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    inspected_on TEXT NOT NULL,
+    leader TEXT NOT NULL,
+    score REAL NOT NULL CHECK (score >= 0 AND score <= 100),
+    note TEXT,{COMMON}
+);
+CREATE INDEX inspections_community ON inspections(community_id, inspected_on);
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    report TEXT NOT NULL CHECK (report IN ('survey', 'funds', 'cleanup', 'selfcheck')),
+    submitted_on TEXT NOT NULL,
+    note TEXT,{COMMON}
+);
+CREATE INDEX submissions_community ON submissions(community_id, report, submitted_on);
+CREATE TABLE mechanisms (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    name TEXT NOT NULL CHECK (name IN ('meeting', 'liaison', 'archive', 'finance', 'supervision', 'cleaning')),
+    established_on TEXT NOT NULL,
+    note TEXT,{COMMON},
+    UNIQUE (community_id, name)
+);
+
+-- Surveyed problems (issue 3). `due` is the due date in force, `original_due` the first one.
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    description TEXT NOT NULL CHECK (length(trim(description)) > 0),
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    compound_id INTEGER REFERENCES units(id),
+    location TEXT,
+    category INTEGER NOT NULL CHECK (category BETWEEN 1 AND 4),
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    kind TEXT,
+    found TEXT NOT NULL,
+    due TEXT NOT NULL,
+    original_due TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'closed', 'cancelled')),
+    serious INTEGER NOT NULL DEFAULT 0 CHECK (serious IN (0, 1)),
+    inspection_id INTEGER REFERENCES inspections(id),
+    resolved_on TEXT,
+    closed_on TEXT,
+    on_time INTEGER CHECK (on_time IN (0, 1)),
+    notices INTEGER NOT NULL DEFAULT 0 CHECK (notices >= 0),
+    reworks INTEGER NOT NULL DEFAULT 0 CHECK (reworks >= 0),
+    extensions INTEGER NOT NULL DEFAULT 0 CHECK (extensions >= 0),{COMMON},
+    CHECK (due >= found AND original_due >= found)
+);
+CREATE INDEX issues_community ON issues(community_id, status);
+CREATE INDEX issues_unit ON issues(unit_id, status);
+CREATE INDEX issues_due ON issues(due);
+CREATE TABLE issue_events (
+    id INTEGER PRIMARY KEY,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    event TEXT NOT NULL CHECK (event IN ('create', 'resolve', 'verify_pass', 'verify_fail', 'notify', 'extend', 'reassign', 'cancel')),
+    happened_on TEXT NOT NULL,
+    note TEXT,
+    detail TEXT,{COMMON}
+);
+CREATE INDEX issue_events_issue ON issue_events(issue_id);
+
+-- The funds ledger (issue 4): entries are never deleted; a void is a reversing entry.
+CREATE TABLE fund_entries (
+    id INTEGER PRIMARY KEY,
+    community_id INTEGER NOT NULL REFERENCES units(id),
+    entry_date TEXT NOT NULL,
+    entry_type TEXT NOT NULL CHECK (entry_type IN ('contribution', 'expenditure', 'void')),
+    source TEXT CHECK (source IN ('unit', 'enterprise', 'community')),
+    payer_id INTEGER REFERENCES units(id),
+    amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+    purpose TEXT,
+    category TEXT CHECK (category IN ('cleaning', 'greening', 'publicity', 'activity', 'repair', 'other')),
+    approved_by TEXT,
+    voids_id INTEGER UNIQUE REFERENCES fund_entries(id),
+    note TEXT,{COMMON},
+    CHECK ((entry_type = 'contribution') = (source IS NOT NULL AND payer_id IS NOT NULL)),
+    CHECK ((entry_type = 'expenditure') = (purpose IS NOT NULL AND category IS NOT NULL)),
+    CHECK ((entry_type = 'void') = (voids_id IS NOT NULL))
+);
+CREATE INDEX fund_entries_community ON fund_entries(community_id, entry_date);
+
+-- Points entered by hand for `manual` items (issue 6); setting again supersedes, history kept.
+CREATE TABLE scores (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    item TEXT NOT NULL,
+    points REAL NOT NULL,
+    note TEXT,
+    superseded_at TEXT,{COMMON}
+);
+CREATE UNIQUE INDEX scores_current ON scores(unit_id, year, month, item) WHERE superseded_at IS NULL;
+
+-- A published (frozen) monthly result: what was announced stays what it was.
+CREATE TABLE publications (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL DEFAULT 'community',
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    rules_hash TEXT NOT NULL,
+    result TEXT NOT NULL,
+    result_hash TEXT NOT NULL,
+    superseded_at TEXT,{COMMON}
+);
+CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHERE superseded_at IS NULL;
+"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+LATEST = len(MIGRATIONS)
+
+
+def refresh_audit_triggers(conn: sqlite3.Connection) -> None:
+    """(Re)create the audit triggers from the tables' current columns.
+
+    The triggers live in the database, so every write -- from any command, or from any other
+    program that opens the file -- lands in audit_log inside the writer's own transaction.
+    `run_id` is the newest command_runs row, which the writing command inserted first in
+    that same transaction (writers are serialised, so no other command's row can be newer).
+    """
+    for table in AUDITED:
+        cols = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        for op in ("insert", "update", "delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{op}")
+
+        def as_json(alias: str) -> str:
+            return "json_object(" + ", ".join(f"'{c}', {alias}.{c}" for c in cols) + ")"
+
+        run = "(SELECT max(id) FROM command_runs)"
+        conn.execute(
+            f"CREATE TRIGGER audit_{table}_insert AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO audit_log(run_id, entity, entity_id, op, before, after) "
+            f"VALUES ({run}, '{table}', NEW.id, 'insert', NULL, {as_json('NEW')}); END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER audit_{table}_update AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO audit_log(run_id, entity, entity_id, op, before, after) "
+            f"VALUES ({run}, '{table}', NEW.id, 'update', {as_json('OLD')}, {as_json('NEW')}); END"
+        )
+        conn.execute(
+            f"CREATE TRIGGER audit_{table}_delete AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO audit_log(run_id, entity, entity_id, op, before, after) "
+            f"VALUES ({run}, '{table}', OLD.id, 'delete', {as_json('OLD')}, NULL); END"
+        )

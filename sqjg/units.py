@@ -1,0 +1,594 @@
+"""The registry of bodies (责任主体): streets, communities, compounds, co-construction units,
+functional departments and enterprises, and the links between units and communities."""
+
+from __future__ import annotations
+
+import difflib
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Conflict, Invalid, NotFound
+from .i18n import _
+
+KINDS = ("street", "community", "compound", "unit", "department", "enterprise")
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "street": _("街道办事处"),
+        "community": _("社区"),
+        "compound": _("小区"),
+        "unit": _("共建单位"),
+        "department": _("职能部门"),
+        "enterprise": _("企业"),
+    }[kind]
+
+
+# What people write in a CSV's 类型 column.
+KIND_ALIASES = {
+    "street": "street", "街道": "street", "街道办": "street", "街道办事处": "street",
+    "community": "community", "社区": "community",
+    "compound": "compound", "小区": "compound",
+    "unit": "unit", "共建单位": "unit", "单位": "unit", "牵头单位": "unit",
+    "department": "department", "dept": "department", "部门": "department", "职能部门": "department",
+    "有关责任部门": "department", "责任部门": "department",
+    "enterprise": "enterprise", "企业": "enterprise",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def check_kind(kind: str) -> str:
+    k = KIND_ALIASES.get(str(kind).strip().lower()) or KIND_ALIASES.get(str(kind).strip())
+    if k is None:
+        raise Invalid(
+            _("类型“{kind}”无效：应为 street、community、compound、unit、department 或 enterprise。").format(
+                kind=kind
+            )
+        )
+    return k
+
+
+def _suggest(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> str:
+    marks = ",".join("?" * len(kinds))
+    names = [r[0] for r in conn.execute(f"SELECT name FROM units WHERE kind IN ({marks})", kinds)]
+    close = [n for n in names if name and (name in n or n in name)]
+    close += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.4) if n not in close]
+    if not close:
+        return ""
+    return _("，您是不是要找：{names}").format(names="、".join(close[:3]))
+
+
+def _not_found(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> NotFound:
+    what = "/".join(kind_label(k) for k in kinds) if len(kinds) < 3 else _("单位")
+    return NotFound(
+        _("找不到{what}“{name}”{suggest}。").format(what=what, name=name, suggest=_suggest(conn, name, kinds))
+    )
+
+
+def _unit(row: Any) -> Unit:
+    return Unit(row[0], row[1], row[2], row[3])
+
+
+def find(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = KINDS) -> Unit:
+    """Find a unit by name among `kinds`; a compound may be written as 社区/小区."""
+    name = (name or "").strip()
+    if "/" in name and "compound" in kinds:
+        community_name, _sep, compound_name = name.partition("/")
+        community = find_community(conn, community_name)
+        return find_compound(conn, community, compound_name)
+    marks = ",".join("?" * len(kinds))
+    found = conn.execute(
+        f"SELECT id, name, kind, parent_id FROM units WHERE name = ? AND kind IN ({marks}) ORDER BY id",
+        (name, *kinds),
+    ).fetchall()
+    if not found:
+        raise _not_found(conn, name, kinds)
+    if len(found) > 1:
+        # Only compounds share names; say which communities to choose from.
+        parents = [
+            conn.execute("SELECT name FROM units WHERE id = ?", (r[3],)).fetchone()[0] for r in found
+        ]
+        raise Invalid(
+            _("有多个小区叫“{name}”，请写成“社区/小区”：{options}。").format(
+                name=name, options="、".join(f"{p}/{name}" for p in parents)
+            )
+        )
+    return _unit(found[0])
+
+
+def find_community(conn: sqlite3.Connection, name: str) -> Unit:
+    return find(conn, name, ("community",))
+
+
+def find_street(conn: sqlite3.Connection, name: str) -> Unit:
+    return find(conn, name, ("street",))
+
+
+def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
+    name = (name or "").strip()
+    if "/" in name:
+        other = find(conn, name, ("compound",))
+        if other.parent_id != community.id:
+            raise Invalid(
+                _("小区“{name}”不属于社区“{community}”。").format(name=name, community=community.name)
+            )
+        return other
+    row = conn.execute(
+        "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
+        (community.id, name),
+    ).fetchone()
+    if row is None:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM units WHERE kind = 'compound' AND parent_id = ?", (community.id,)
+            )
+        ]
+        hint = _("，该社区的小区有：{names}").format(names="、".join(names)) if names else ""
+        raise NotFound(
+            _("社区“{community}”下没有小区“{name}”{hint}。").format(
+                community=community.name, name=name, hint=hint
+            )
+        )
+    return _unit(row)
+
+
+def lead_unit(conn: sqlite3.Connection, community_id: int) -> Unit | None:
+    row = conn.execute(
+        "SELECT u.id, u.name, u.kind, u.parent_id FROM unit_links l JOIN units u ON u.id = l.unit_id"
+        " WHERE l.community_id = ? AND l.is_lead = 1",
+        (community_id,),
+    ).fetchone()
+    return _unit(row) if row else None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def add_unit(
+    conn: sqlite3.Connection,
+    name: str,
+    kind: str,
+    *,
+    street: str | None = None,
+    community: str | None = None,
+    lead: bool = False,
+    secretary: str | None = None,
+    director: str | None = None,
+    liaison: str | None = None,
+    code: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Register a unit; returns its id. Every rule is checked before anything is written."""
+    kind = check_kind(kind)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("名称不能为空。"))
+    if "/" in name:
+        raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=name))
+    street, community = _clean(street), _clean(community)
+    people = {"secretary": _clean(secretary), "director": _clean(director), "liaison": _clean(liaison)}
+    if kind != "community":
+        given = [k for k, v in people.items() if v]
+        if given:
+            raise Invalid(
+                _("只有社区登记书记、主任和联系领导；“{name}”是{kind}。").format(
+                    name=name, kind=kind_label(kind)
+                )
+            )
+        if street:
+            raise Invalid(_("只有社区需要 --street；“{name}”是{kind}。").format(name=name, kind=kind_label(kind)))
+    parent_id: int | None = None
+    links: list[Unit] = []
+    if kind == "community":
+        if not street:
+            raise Invalid(_("登记社区“{name}”需要 --street 指明所属街道办事处。").format(name=name))
+        if community:
+            raise Invalid(_("社区不能再属于社区：请去掉 --community。"))
+        parent_id = find_street(conn, street).id
+    elif kind == "compound":
+        if not community:
+            raise Invalid(_("登记小区“{name}”需要 --community 指明所属社区。").format(name=name))
+        parent = find_community(conn, community)
+        parent_id = parent.id
+        if conn.execute(
+            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?", (parent_id, name)
+        ).fetchone():
+            raise Conflict(
+                _("社区“{community}”下已有小区“{name}”。").format(community=parent.name, name=name)
+            )
+    elif community:
+        if kind not in ("unit", "enterprise"):
+            raise Invalid(
+                _("{kind}不与社区关联，请去掉 --community。").format(kind=kind_label(kind))
+            )
+        links = [find_community(conn, c) for c in split_names(community)]
+    if lead and kind != "unit":
+        raise Invalid(_("只有共建单位可以是牵头单位（--lead）。"))
+    if lead and not links:
+        raise Invalid(_("--lead 需要同时用 --community 指明牵头的社区。"))
+    if kind != "compound":
+        _check_name_free(conn, name)
+    if lead:
+        for c in links:
+            _check_no_other_lead(conn, c, None)
+    cur = conn.execute(
+        "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, kind, parent_id, _clean(code), people["secretary"], people["director"], people["liaison"], _clean(note)),
+    )
+    unit_id = cur.lastrowid
+    assert unit_id is not None
+    for c in links:
+        conn.execute(
+            "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)", (unit_id, c.id, int(lead))
+        )
+    return unit_id
+
+
+def split_names(text: str) -> list[str]:
+    for sep in ("，", "、", ";", "；", "|"):
+        text = text.replace(sep, ",")
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    return list(dict.fromkeys(names))
+
+
+def _check_name_free(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
+    row = conn.execute(
+        "SELECT kind FROM units WHERE name = ? AND kind <> 'compound' AND id IS NOT ?", (name, except_id)
+    ).fetchone()
+    if row:
+        raise Conflict(_("名称“{name}”已被{kind}使用。").format(name=name, kind=kind_label(row[0])))
+
+
+def _check_no_other_lead(conn: sqlite3.Connection, community: Unit, unit_id: int | None) -> None:
+    current = lead_unit(conn, community.id)
+    if current is not None and current.id != unit_id:
+        raise Conflict(
+            _("社区“{community}”已有牵头单位“{lead}”，一个社区只能有一个牵头单位。").format(
+                community=community.name, lead=current.name
+            )
+        )
+
+
+def link_unit(conn: sqlite3.Connection, unit_name: str, community_name: str, *, lead: bool = False) -> None:
+    """A unit co-builds with (another) community; --lead makes it that community's lead unit."""
+    unit = find(conn, unit_name, ("unit", "enterprise"))
+    if lead and unit.kind != "unit":
+        raise Invalid(_("只有共建单位可以是牵头单位（--lead）。"))
+    community = find_community(conn, community_name)
+    existing = conn.execute(
+        "SELECT id, is_lead FROM unit_links WHERE unit_id = ? AND community_id = ?", (unit.id, community.id)
+    ).fetchone()
+    if lead:
+        _check_no_other_lead(conn, community, unit.id)
+    if existing:
+        if not lead or existing[1]:
+            raise Conflict(
+                _("“{unit}”已与社区“{community}”共建。").format(unit=unit.name, community=community.name)
+            )
+        conn.execute(
+            "UPDATE unit_links SET is_lead = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+            (existing[0],),
+        )
+        return
+    conn.execute(
+        "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)", (unit.id, community.id, int(lead))
+    )
+
+
+def unlink_unit(conn: sqlite3.Connection, unit_name: str, community_name: str) -> None:
+    unit = find(conn, unit_name, ("unit", "enterprise"))
+    community = find_community(conn, community_name)
+    cur = conn.execute("DELETE FROM unit_links WHERE unit_id = ? AND community_id = ?", (unit.id, community.id))
+    if cur.rowcount == 0:
+        raise NotFound(
+            _("“{unit}”没有与社区“{community}”共建。").format(unit=unit.name, community=community.name)
+        )
+
+
+_UNSET: Any = object()
+
+
+def edit_unit(
+    conn: sqlite3.Connection,
+    name: str,
+    *,
+    new_name: str | None = None,
+    street: str | None = None,
+    secretary: str | None = None,
+    director: str | None = None,
+    liaison: str | None = None,
+    code: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Change a unit's name or details; only the given fields change. An empty string clears a field."""
+    unit = find(conn, name)
+    changes: dict[str, Any] = {}
+    if new_name is not None:
+        new_name = new_name.strip()
+        if not new_name:
+            raise Invalid(_("名称不能为空。"))
+        if "/" in new_name:
+            raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=new_name))
+        if unit.kind == "compound":
+            if conn.execute(
+                "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ? AND id <> ?",
+                (unit.parent_id, new_name, unit.id),
+            ).fetchone():
+                raise Conflict(_("该社区下已有小区“{name}”。").format(name=new_name))
+        else:
+            _check_name_free(conn, new_name, unit.id)
+        changes["name"] = new_name
+    if street is not None:
+        if unit.kind != "community":
+            raise Invalid(_("只有社区有所属街道；“{name}”是{kind}。").format(name=unit.name, kind=kind_label(unit.kind)))
+        changes["parent_id"] = find_street(conn, street).id
+    for key, value in (("secretary", secretary), ("director", director), ("liaison", liaison)):
+        if value is not None:
+            if unit.kind != "community":
+                raise Invalid(
+                    _("只有社区登记书记、主任和联系领导；“{name}”是{kind}。").format(
+                        name=unit.name, kind=kind_label(unit.kind)
+                    )
+                )
+            changes[key] = _clean(value)
+    if code is not None:
+        changes["code"] = _clean(code)
+    if note is not None:
+        changes["note"] = _clean(note)
+    if not changes:
+        raise Invalid(_("没有要修改的内容：请给出至少一个选项，如 --name 或 --secretary。"))
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    conn.execute(
+        f"UPDATE units SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+        (*changes.values(), unit.id),
+    )
+
+
+def references(conn: sqlite3.Connection, unit_id: int) -> dict[str, int]:
+    """How many rows of each table refer to a unit (read from the schema's own foreign keys)."""
+    counts: dict[str, int] = {}
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
+            if fk[2] == "units":
+                n = conn.execute(f"SELECT count(*) FROM {table} WHERE {fk[3]} = ?", (unit_id,)).fetchone()[0]
+                if n:
+                    counts[table] = counts.get(table, 0) + n
+    return counts
+
+
+TABLE_LABELS = {
+    "units": "下属单位",
+    "unit_links": "共建关系",
+    "issues": "问题",
+    "fund_entries": "经费记录",
+    "meetings": "会议",
+    "cleanups": "大清扫",
+    "cleanup_units": "大清扫参加单位",
+    "inspections": "检查",
+    "submissions": "上报",
+    "mechanisms": "长效机制",
+    "scores": "评分",
+    "civilized": "文明社区认定",
+}
+
+
+def remove_unit(conn: sqlite3.Connection, name: str) -> None:
+    """Remove a unit nothing refers to."""
+    unit = find(conn, name)
+    refs = references(conn, unit.id)
+    if refs:
+        what = "、".join(f"{_(TABLE_LABELS.get(t, t))} {n} 条" for t, n in refs.items())
+        raise Conflict(
+            _("“{name}”仍被引用（{what}），不能删除。").format(name=unit.name, what=what)
+        )
+    conn.execute("DELETE FROM units WHERE id = ?", (unit.id,))
+
+
+_LIST_SQL = """
+SELECT u.id, u.uid, u.name, u.kind, u.code, u.secretary, u.director, u.liaison, u.note,
+       CASE u.kind WHEN 'community' THEN p.name WHEN 'compound' THEN gp.name END AS street,
+       CASE u.kind WHEN 'compound' THEN p.name END AS community,
+       CASE u.kind WHEN 'community' THEN
+         (SELECT lu.name FROM unit_links l JOIN units lu ON lu.id = l.unit_id
+          WHERE l.community_id = u.id AND l.is_lead = 1) END AS lead_unit,
+       (SELECT json_group_array(c.name) FROM unit_links l JOIN units c ON c.id = l.community_id
+        WHERE l.unit_id = u.id) AS communities,
+       (SELECT json_group_array(c.name) FROM unit_links l JOIN units c ON c.id = l.community_id
+        WHERE l.unit_id = u.id AND l.is_lead = 1) AS lead_of
+FROM units u
+LEFT JOIN units p ON p.id = u.parent_id
+LEFT JOIN units gp ON gp.id = p.parent_id
+"""
+
+KIND_ORDER = "CASE u.kind WHEN 'street' THEN 1 WHEN 'community' THEN 2 WHEN 'compound' THEN 3 WHEN 'unit' THEN 4 WHEN 'department' THEN 5 ELSE 6 END"
+
+
+def list_units(
+    conn: sqlite3.Connection,
+    *,
+    kind: str | None = None,
+    street: str | None = None,
+    community: str | None = None,
+) -> list[dict[str, Any]]:
+    """Registered units as plain dicts with English keys, street → community order."""
+    import json
+
+    where, params = [], []
+    if kind:
+        where.append("u.kind = ?")
+        params.append(check_kind(kind))
+    if street:
+        s = find_street(conn, street)
+        where.append(
+            "(u.id = ? OR u.parent_id = ? OR p.parent_id = ? OR u.id IN (SELECT l.unit_id FROM unit_links l"
+            " JOIN units c ON c.id = l.community_id WHERE c.parent_id = ?))"
+        )
+        params += [s.id, s.id, s.id, s.id]
+    if community:
+        c = find_community(conn, community)
+        where.append("(u.id = ? OR u.parent_id = ? OR u.id IN (SELECT unit_id FROM unit_links WHERE community_id = ?))")
+        params += [c.id, c.id, c.id]
+    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {KIND_ORDER}, u.id"
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip(names, r))
+        row["communities"] = json.loads(row["communities"] or "[]")
+        row["lead_of"] = json.loads(row["lead_of"] or "[]")
+        out.append(row)
+    return out
+
+
+def show_unit(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
+    """A unit and its place in the tree: street → communities → compounds, units, people."""
+    unit = find(conn, name)
+    rows = list_units(conn)
+    by_name = {(r["kind"], r["name"], r["community"]): r for r in rows}
+    me = next(r for r in rows if r["id"] == unit.id)
+    result: dict[str, Any] = {"unit": me}
+    if unit.kind == "street":
+        result["communities"] = [
+            _community_tree(conn, r, rows) for r in rows if r["kind"] == "community" and r["street"] == unit.name
+        ]
+    elif unit.kind == "community":
+        result["communities"] = [_community_tree(conn, me, rows)]
+    elif unit.kind == "compound":
+        parent = next(r for r in rows if r["kind"] == "community" and r["name"] == me["community"])
+        result["communities"] = [_community_tree(conn, parent, rows)]
+    else:
+        result["communities"] = [
+            _community_tree(conn, r, rows) for r in rows if r["kind"] == "community" and r["name"] in me["communities"]
+        ]
+    del by_name
+    return result
+
+
+def _community_tree(conn: sqlite3.Connection, community: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "name": community["name"],
+        "street": community["street"],
+        "secretary": community["secretary"],
+        "director": community["director"],
+        "liaison": community["liaison"],
+        "lead_unit": community["lead_unit"],
+        "compounds": [r["name"] for r in rows if r["kind"] == "compound" and r["community"] == community["name"]],
+        "units": [
+            r["name"] for r in rows if r["kind"] in ("unit", "enterprise") and community["name"] in r["communities"]
+        ],
+    }
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+IMPORT_ALIASES = {
+    "name": "name", "名称": "name", "单位名称": "name",
+    "kind": "kind", "类型": "kind",
+    "street": "street", "所属街道": "street", "街道": "street",
+    "community": "community", "所属社区": "community", "社区": "community",
+    "secretary": "secretary", "书记": "secretary",
+    "director": "director", "主任": "director",
+    "liaison": "liaison", "联系领导": "liaison",
+    "lead": "lead", "牵头单位": "lead", "是否牵头": "lead",
+    "code": "code", "代码": "code", "区划代码": "code",
+    "note": "note", "备注": "note",
+}  # fmt: skip
+
+TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "牵头"}
+FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
+_IMPORT_ORDER = {"street": 0, "department": 1, "community": 2, "compound": 3, "unit": 4, "enterprise": 5}
+
+
+def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+    """Import a register; every row is checked and a single bad row means nothing goes in.
+
+    Rows are applied parents first (streets, then communities, compounds, units), so the
+    file's own order does not matter. Each row is inserted inside a savepoint: its error is
+    collected with the line number, and if any row failed the whole import rolls back.
+    """
+    from .csvio import read_rows
+
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    for required in ("name", "kind"):
+        if required not in keys:
+            raise Invalid(_("表头缺少必需的列：{column}。").format(column=required))
+    errors: list[str] = []
+    prepared = []
+    for line, rec in records:
+        try:
+            kind = check_kind(rec.get("kind", ""))
+            lead_text = rec.get("lead", "").lower()
+            if lead_text not in TRUE_WORDS and lead_text not in FALSE_WORDS:
+                raise Invalid(_("牵头单位一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("lead")))
+            prepared.append((_IMPORT_ORDER[kind], line, kind, rec, lead_text in TRUE_WORDS))
+        except Invalid as e:
+            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+    prepared.sort(key=lambda t: (t[0], t[1]))
+    conn.execute("SAVEPOINT import_units")
+    try:
+        for _order, line, kind, rec, lead in prepared:
+            conn.execute("SAVEPOINT import_row")
+            try:
+                add_unit(
+                    conn,
+                    rec.get("name", ""),
+                    kind,
+                    street=rec.get("street") or None,
+                    community=rec.get("community") or None,
+                    lead=lead,
+                    secretary=rec.get("secretary") or None,
+                    director=rec.get("director") or None,
+                    liaison=rec.get("liaison") or None,
+                    code=rec.get("code") or None,
+                    note=rec.get("note") or None,
+                )
+                conn.execute("RELEASE import_row")
+            except (Invalid, NotFound, Conflict) as e:
+                conn.execute("ROLLBACK TO import_row")
+                conn.execute("RELEASE import_row")
+                errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+        if errors:
+            errors.sort(key=_line_number)
+            raise Invalid(
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors)) + "\n" + "\n".join(errors)
+            )
+    except BaseException:
+        conn.execute("ROLLBACK TO import_units")
+        conn.execute("RELEASE import_units")
+        raise
+    conn.execute("RELEASE import_units")
+    return len(prepared)
+
+
+def _line_number(message: str) -> int:
+    digits = "".join(ch for ch in message.split("行")[0] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def designate_civilized(conn: sqlite3.Connection, community: str, year: int, on: str | None, note: str | None) -> None:
+    """Record that a community is a 文明社区 for a year."""
+    c = find_community(conn, community)
+    if conn.execute("SELECT 1 FROM civilized WHERE community_id = ? AND year = ?", (c.id, year)).fetchone():
+        raise Conflict(_("社区“{name}”已登记为 {year} 年文明社区。").format(name=c.name, year=year))
+    conn.execute(
+        "INSERT INTO civilized(community_id, year, designated_on, note) VALUES (?, ?, ?, ?)", (c.id, year, on, note)
+    )
