@@ -61,12 +61,10 @@ class SqjgGroup(TyperGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.NoArgsIsHelpError, click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.NoArgsIsHelpError, typer.Exit, typer.Abort):
             raise
         except click.UsageError as e:
             clikit.fail(_usage_message(e))
-        except typer.Exit:
-            raise
         except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
             clikit.handle(e)
 
