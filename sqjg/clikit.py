@@ -119,3 +119,19 @@ def handle(exc: BaseException) -> None:
     if isinstance(exc, sqlite3.DatabaseError):
         fail(_("数据库错误，未写入任何内容：{error}").format(error=exc))
     raise exc
+
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option("--rules", help="Rules file (考评办法规则文件, TOML); default $SQJG_RULES, else the shipped data/rules.toml.",
+                 show_default=False, dir_okay=False),
+]
+MonthOption = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
+YearOption = Annotated[Optional[int], typer.Option("--year", "-y", help="Year (年份); default this year.")]
+
+
+def rules(path: Optional[Path]):  # -> sqjg.rules.Rules
+    """Load and validate the rules in force (the engine is imported only by commands that need it)."""
+    from .rules import load_rules
+
+    return load_rules(path)
