@@ -10,35 +10,41 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-import typer._click as click
+from typer._click.exceptions import (
+    BadOptionUsage,
+    BadParameter,
+    MissingParameter,
+    NoArgsIsHelpError,
+    NoSuchOption,
+    UsageError,
+)
 from typer.core import TyperGroup
 
 from . import clikit
 from .i18n import _, set_language
 
 
-def _usage_message(e: click.UsageError) -> str:
+def _usage_message(e: UsageError) -> str:
     """A Chinese sentence for what Click would say in English."""
-    if isinstance(e, click.exceptions.MissingParameter):
+    if isinstance(e, MissingParameter):
         hint = e.param.get_error_hint(e.ctx) if e.param is not None else "?"
         return _("缺少必需的参数 {param}。").format(param=hint.replace("'", ""))
-    if isinstance(e, click.exceptions.NoSuchOption):
+    if isinstance(e, NoSuchOption):
         extra = ""
         if e.possibilities:
             extra = _("，您是不是要用：{options}").format(options="、".join(sorted(e.possibilities)))
         return _("没有选项 {option}{extra}。").format(option=e.option_name, extra=extra)
-    if isinstance(e, click.exceptions.BadParameter):
+    if isinstance(e, BadParameter):
         param = e.param
         hint = (param.get_error_hint(e.ctx) if param is not None else "").replace("'", "")
         ptype = getattr(param, "type", None)
-        if isinstance(ptype, click.Choice):
-            return _("{param} 只能是以下之一：{choices}。").format(
-                param=hint, choices="、".join(str(c) for c in ptype.choices)
-            )
+        if getattr(ptype, "name", "") == "choice":
+            choices = [str(getattr(c, "value", c)) for c in ptype.choices]  # type: ignore[union-attr]
+            return _("{param} 只能是以下之一：{choices}。").format(param=hint, choices="、".join(choices))
         if ptype is not None and ptype.name in ("integer", "float", "integer range", "float range"):
             return _("{param} 应为数字。").format(param=hint)
         return _("{param} 的值无效。").format(param=hint)
-    if isinstance(e, click.exceptions.BadOptionUsage):
+    if isinstance(e, BadOptionUsage):
         return _("选项 {option} 用法有误（缺少值？）。").format(option=getattr(e, "option_name", ""))
     text = e.format_message()
     if text.startswith("No such command"):
@@ -58,12 +64,12 @@ class SqjgGroup(TyperGroup):
         clikit.remember_argv(list(args) if args is not None else None)
         return super().main(args, *a, **kw)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.NoArgsIsHelpError, typer.Exit, typer.Abort):
+        except (NoArgsIsHelpError, typer.Exit, typer.Abort):
             raise
-        except click.UsageError as e:
+        except UsageError as e:
             clikit.fail(_usage_message(e))
         except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
             clikit.handle(e)

@@ -53,9 +53,9 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
         )
     if exists:
         _check_header(p)
-        if write and not os.access(p, os.W_OK):
+        if write and not _writable(p):
             raise DatabaseFileError(_("数据库文件只读，不能写入：{path}").format(path=p))
-    if write and not os.access(p.parent, os.W_OK):
+    if write and not _writable(p.parent):
         raise DatabaseFileError(_("数据库所在目录只读，不能写入：{path}").format(path=p.parent))
     if not exists:
         # Owner-only from the first byte: the file holds people's names. SQLite gives the
@@ -100,6 +100,12 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
         conn.close()
         raise
     return conn
+
+
+def _writable(p: Path) -> bool:
+    # The mode bits count even for root (who may write anything): a file or directory that the
+    # office made read-only is treated as read-only.
+    return os.access(p, os.W_OK) and bool(p.stat().st_mode & 0o222)
 
 
 def _check_header(p: Path) -> None:
