@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import sqlite3
 import sys
@@ -96,8 +97,13 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+_PLAIN_ARG = re.compile(r"[^\s'\"\\$`;&|<>(){}*?!#~]+")
+
+
 def remember_argv(args: list[str] | None) -> None:
-    state.argv = shlex.join(["sqjg", *(args if args is not None else sys.argv[1:])])
+    """The command line as typed, for the audit trail (Chinese words left unquoted)."""
+    words = ["sqjg", *(args if args is not None else sys.argv[1:])]
+    state.argv = " ".join(w if _PLAIN_ARG.fullmatch(w) else shlex.quote(w) for w in words)
 
 
 def handle(exc: BaseException) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -95,7 +95,98 @@ def _show_demo(path: Path) -> None:
     )
 
 
+def log(
+    since: Annotated[Optional[str], typer.Option("--since", help="From this date (起始日期).")] = None,
+    entity: Annotated[
+        Optional[str],
+        typer.Option("--entity", help="unit|issue|fund|score|meeting|cleanup|inspection|submission|mechanism|publication|civilized (对象)."),
+    ] = None,
+    entity_id: Annotated[Optional[int], typer.Option("--id", help="Record id (编号); needs --entity.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the newest N changes (最近 N 条).")] = None,
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """Show the audit trail of every change (操作日志): when, who, which command, before and after.
+
+    Example: sqjg log --entity issue --id 12
+    """
+    from ..dates import parse_date
+    from ..render import emit
+    from ..safety import audit_entries
+
+    since_text = parse_date(since).isoformat() if since else None
+    with reading(db) as conn:
+        entries = audit_entries(conn, since=since_text, entity=entity, entity_id=entity_id, limit=limit)
+    ops = {"insert": _("新增"), "update": _("修改"), "delete": _("删除")}
+    rows = []
+    for e in entries:
+        if e["op"] == "update":
+            what = "; ".join(f"{k}: {_short(v[0])} → {_short(v[1])}" for k, v in e["changes"].items())
+        else:
+            record = e["after"] or e["before"] or {}
+            what = _short(record.get("name") or record.get("description") or record.get("purpose") or "")
+        rows.append({**e, "op_label": ops[e["op"]], "what": what})
+    emit(
+        rows,
+        [("at", _("时间")), ("user", _("操作人")), ("command", _("命令")), ("entity", _("对象")),
+         ("entity_id", _("编号")), ("op_label", _("操作")), ("what", _("内容"))],
+        fmt.value,
+        data=entries,
+        empty=_("没有符合条件的操作记录。"),
+    )
+
+
+def _short(value: object, width: int = 40) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="Backup file to write (备份文件).", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file (覆盖).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Back up the database safely while others write (备份数据库), then check the copy.
+
+    Example: sqjg backup /备份/sqjg-2026-07-31.db
+    """
+    from ..safety import backup as do_backup
+
+    with reading(db) as conn:
+        result = do_backup(conn, file, force=force)
+    say(_("已备份到 {path}（{size} 字节，完整性检查通过）。").format(path=result["path"], size=result["bytes"]))
+
+
+def check(
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """Check the database and the domain's invariants (数据检查); exit 1 listing what fails.
+
+    Example: sqjg check
+    """
+    from ..render import emit, to_json
+    from ..safety import check_database
+
+    with reading(db) as conn:
+        problems = check_database(conn)
+    if fmt == Fmt.json:
+        say(to_json({"ok": not problems, "problems": problems}))
+    elif problems:
+        emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
+    else:
+        say(_("检查通过：数据库完整，外键一致，业务规则全部满足。"))
+    if problems:
+        import sys
+
+        sys.stderr.write(_("检查未通过：发现 {n} 个问题。").format(n=len(problems)) + "\n")
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("info")(info)
     app.command("demo")(demo)
+    app.command("log")(log)
+    app.command("backup")(backup)
+    app.command("check")(check)

@@ -1,0 +1,186 @@
+"""Data safety: the audit trail, online backups and the database's health check (建档制度)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .errors import Conflict, Invalid
+from .i18n import _
+
+# What `sqjg log --entity` accepts → the tables it covers (the first is the main one; the
+# others are its child rows, matched on `parent_key` when --id is given).
+ENTITIES: dict[str, tuple[list[str], str | None]] = {
+    "unit": (["units", "unit_links"], "unit_id"),
+    "issue": (["issues", "issue_events"], "issue_id"),
+    "fund": (["fund_entries"], None),
+    "score": (["scores"], None),
+    "meeting": (["meetings"], None),
+    "cleanup": (["cleanups", "cleanup_units"], "cleanup_id"),
+    "inspection": (["inspections"], None),
+    "submission": (["submissions"], None),
+    "mechanism": (["mechanisms"], None),
+    "publication": (["publications"], None),
+    "civilized": (["civilized"], None),
+}
+
+
+def audit_entries(
+    conn: sqlite3.Connection,
+    *,
+    since: str | None = None,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Audit rows, oldest first: when, who, which command, which row, before and after."""
+    where, params = [], []
+    if since:
+        where.append("r.at >= ?")
+        params.append(since)
+    if entity:
+        if entity not in ENTITIES:
+            raise Invalid(
+                _("--entity 只能是以下之一：{choices}。").format(choices="、".join(ENTITIES))
+            )
+        tables, parent_key = ENTITIES[entity]
+        marks = ",".join("?" * len(tables))
+        if entity_id is None:
+            where.append(f"a.entity IN ({marks})")
+            params += tables
+        else:
+            cond = "(a.entity = ? AND a.entity_id = ?)"
+            params += [tables[0], entity_id]
+            if parent_key and len(tables) > 1:
+                child = ",".join("?" * (len(tables) - 1))
+                cond = (
+                    f"({cond} OR (a.entity IN ({child}) AND "
+                    f"coalesce(json_extract(a.after, '$.{parent_key}'), json_extract(a.before, '$.{parent_key}')) = ?))"
+                )
+                params += [*tables[1:], entity_id]
+            where.append(cond)
+    elif entity_id is not None:
+        raise Invalid(_("--id 需要同时给出 --entity。"))
+    sql = (
+        "SELECT a.id, r.at, r.user, r.argv, a.entity, a.entity_id, a.op, a.before, a.after"
+        " FROM audit_log a LEFT JOIN command_runs r ON r.id = a.run_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.id"
+    )
+    if limit:
+        sql = f"SELECT * FROM ({sql.replace(' ORDER BY a.id', ' ORDER BY a.id DESC')} LIMIT {int(limit)}) ORDER BY id"
+    out = []
+    for row in conn.execute(sql, params):
+        before = json.loads(row[7]) if row[7] else None
+        after = json.loads(row[8]) if row[8] else None
+        out.append(
+            {
+                "id": row[0],
+                "at": row[1],
+                "user": row[2],
+                "command": row[3],
+                "entity": row[4],
+                "entity_id": row[5],
+                "op": row[6],
+                "before": before,
+                "after": after,
+                "changes": _changes(before, after),
+            }
+        )
+    return out
+
+
+def _changes(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
+    """Only the fields that differ: {field: [before, after]} (timestamps left out)."""
+    keys = set(before or {}) | set(after or {})
+    skip = {"updated_at", "created_at"}
+    diff = {}
+    for k in sorted(keys - skip):
+        old = (before or {}).get(k)
+        new = (after or {}).get(k)
+        if old != new:
+            diff[k] = [old, new]
+    return diff
+
+
+def backup(conn: sqlite3.Connection, target: str | os.PathLike[str], *, force: bool = False) -> dict[str, Any]:
+    """Copy the database with SQLite's online backup API (safe while others write), then check
+    the copy. The copy is written beside the target and renamed into place only when it is whole."""
+    dest = Path(target)
+    if dest.is_dir():
+        raise Invalid(_("备份目标是一个目录：{path}").format(path=dest))
+    if not dest.parent.is_dir():
+        raise Invalid(_("备份目录不存在：{path}").format(path=dest.parent))
+    if dest.exists() and not force:
+        raise Conflict(_("文件 {path} 已存在；加 --force 覆盖。").format(path=dest))
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        copy = sqlite3.connect(tmp)
+        try:
+            conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            version = copy.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            copy.close()
+        if result != "ok":
+            raise Invalid(_("备份副本完整性检查未通过：{result}").format(result=result))
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"path": str(dest), "bytes": dest.stat().st_size, "integrity": "ok", "schema_version": version}
+
+
+def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    """Every check of `sqjg check`: [{check, problem}] — empty when all is well."""
+    problems: list[dict[str, str]] = []
+
+    def fail(check: str, problem: str) -> None:
+        problems.append({"check": check, "problem": problem})
+
+    for (result,) in conn.execute("PRAGMA integrity_check"):
+        if result != "ok":
+            fail("integrity_check", result)
+    for table, rowid, parent, _fkid in conn.execute("PRAGMA foreign_key_check"):
+        fail("foreign_key_check", _("{table} 第 {rowid} 行引用的 {parent} 不存在").format(
+            table=table, rowid=rowid, parent=parent))
+    for name, n in conn.execute(
+        "SELECT c.name, count(*) FROM unit_links l JOIN units c ON c.id = l.community_id"
+        " WHERE l.is_lead = 1 GROUP BY l.community_id HAVING count(*) > 1"
+    ):
+        fail("one_lead_unit", _("社区“{name}”有 {n} 个牵头单位").format(name=name, n=n))
+    for pid, year, month, result, result_hash in conn.execute(
+        "SELECT id, year, month, result, result_hash FROM publications"
+    ):
+        if hashlib.sha256(result.encode("utf-8")).hexdigest() != result_hash:
+            fail("published_unchanged", _("{year} 年 {month} 月已公布的结果被改动过（记录 {id}）").format(
+                year=year, month=month, id=pid))
+    for check in _domain_checks():
+        for problem in check(conn):
+            fail(check.__name__.removeprefix("check_"), problem)
+    return problems
+
+
+def _domain_checks() -> list:
+    """The invariants each concern knows best (funds ledger, issue histories)."""
+    checks = []
+    try:
+        from .funds import ledger_problems  # type: ignore[attr-defined]
+
+        checks.append(ledger_problems)
+    except ImportError:
+        pass
+    try:
+        from .issues import history_problems  # type: ignore[attr-defined]
+
+        checks.append(history_problems)
+    except ImportError:
+        pass
+    return checks

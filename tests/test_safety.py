@@ -1,0 +1,101 @@
+"""The audit trail, backups and `sqjg check` (issue 8)."""
+
+import json
+import sqlite3
+import stat
+
+from conftest import connect, ok, refused, run
+
+
+def test_every_write_is_audited_with_who_when_and_command(city, monkeypatch):
+    monkeypatch.setenv("SQJG_USER", "张科员")
+    ok("unit", "edit", "西街社区", "--secretary", "李红")
+    entries = json.loads(ok("log", "--entity", "unit", "--format", "json"))
+    last = entries[-1]
+    assert last["user"] == "张科员"
+    assert last["command"] == "sqjg unit edit 西街社区 --secretary 李红"
+    assert last["op"] == "update" and last["entity"] == "units"
+    assert last["before"]["secretary"] == "王丽" and last["after"]["secretary"] == "李红"
+    assert last["changes"] == {"secretary": ["王丽", "李红"]}
+    assert last["at"].startswith("20")
+
+
+def test_audit_rows_are_written_in_the_same_transaction(city):
+    conn = connect(city)
+    before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    conn.close()
+    refused("unit", "add", "双社区单位", "--kind", "unit", "--community", "西街社区,东门社区", "--lead")
+    conn = connect(city)
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+    # Each audit row belongs to a recorded command.
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE run_id IS NULL").fetchone()[0] == 0
+
+
+def test_log_filters_by_entity_and_id(city):
+    ok("unit", "link", "市人社局", "--community", "东门社区")
+    conn = connect(city)
+    unit_id = conn.execute("SELECT id FROM units WHERE name = '市人社局'").fetchone()[0]
+    entries = json.loads(ok("log", "--entity", "unit", "--id", str(unit_id), "--format", "json"))
+    assert {e["entity"] for e in entries} == {"units", "unit_links"}
+    assert all(
+        e["entity_id"] == unit_id or (e["after"] or e["before"])["unit_id"] == unit_id for e in entries
+    )
+    assert len([e for e in entries if e["entity"] == "unit_links"]) == 2
+
+
+def test_log_since_and_refusals(city):
+    assert json.loads(ok("log", "--since", "2999-01-01", "--format", "json")) == []
+    assert "--entity" in refused("log", "--id", "3")
+    assert "只能是" in refused("log", "--entity", "spaceship")
+    assert "日期" in refused("log", "--since", "昨天")
+
+
+def test_deletes_are_audited(city):
+    ok("unit", "add", "临时单位", "--kind", "unit")
+    ok("unit", "remove", "临时单位")
+    entries = json.loads(ok("log", "--entity", "unit", "--format", "json"))
+    assert entries[-1]["op"] == "delete" and entries[-1]["before"]["name"] == "临时单位"
+
+
+def test_backup_copies_checks_and_refuses_overwrite(city, tmp_path):
+    target = tmp_path / "backup.db"
+    out = ok("backup", str(target))
+    assert "完整性检查通过" in out
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT count(*) FROM units").fetchone()[0] == 12
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    first = target.read_bytes()
+    assert "--force" in refused("backup", str(target))
+    assert target.read_bytes() == first
+    ok("unit", "add", "新单位", "--kind", "unit")
+    ok("backup", str(target), "--force")
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT count(*) FROM units").fetchone()[0] == 13
+    assert not list(tmp_path.glob(".backup.db.*.tmp"))
+
+
+def test_backup_refuses_missing_directory(city, tmp_path):
+    assert "不存在" in refused("backup", str(tmp_path / "no" / "b.db"))
+
+
+def test_check_passes_on_a_healthy_database(city):
+    assert "检查通过" in ok("check")
+    assert json.loads(ok("check", "--format", "json")) == {"ok": True, "problems": []}
+
+
+def test_check_finds_broken_foreign_keys_and_tampered_publications(city):
+    raw = sqlite3.connect(city)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (9999, 3, 0)")
+    raw.execute(
+        "INSERT INTO publications(year, month, rules_hash, result, result_hash) VALUES (2026, 7, 'x', '{}', 'wrong')"
+    )
+    raw.commit()
+    raw.close()
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    checks = {p["check"] for p in json.loads(result.stdout)["problems"]}
+    assert {"foreign_key_check", "published_unchanged"} <= checks
+    assert "检查未通过" in result.stderr
