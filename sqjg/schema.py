@@ -167,6 +167,8 @@ CREATE TABLE mechanisms (
 );
 
 -- Surveyed problems (issue 3). `due` is the due date in force, `original_due` the first one.
+-- status, due, resolved_on, closed_on, on_time, the three counters and last_event_on (the date
+-- of the newest event) are kept in step with issue_events by sqjg.issues (checked by sqjg check).
 CREATE TABLE issues (
     id INTEGER PRIMARY KEY,
     description TEXT NOT NULL CHECK (length(trim(description)) > 0),
@@ -187,21 +189,26 @@ CREATE TABLE issues (
     on_time INTEGER CHECK (on_time IN (0, 1)),
     notices INTEGER NOT NULL DEFAULT 0 CHECK (notices >= 0),
     reworks INTEGER NOT NULL DEFAULT 0 CHECK (reworks >= 0),
-    extensions INTEGER NOT NULL DEFAULT 0 CHECK (extensions >= 0),{COMMON},
-    CHECK (due >= found AND original_due >= found)
+    extensions INTEGER NOT NULL DEFAULT 0 CHECK (extensions >= 0),
+    last_event_on TEXT NOT NULL,{COMMON},
+    CHECK (due >= found AND original_due >= found AND last_event_on >= found)
 );
 CREATE INDEX issues_community ON issues(community_id, status);
 CREATE INDEX issues_unit ON issues(unit_id, status);
 CREATE INDEX issues_due ON issues(due);
+CREATE INDEX issues_compound ON issues(compound_id) WHERE compound_id IS NOT NULL;
 CREATE TABLE issue_events (
     id INTEGER PRIMARY KEY,
     issue_id INTEGER NOT NULL REFERENCES issues(id),
     event TEXT NOT NULL CHECK (event IN ('create', 'resolve', 'verify_pass', 'verify_fail', 'notify', 'extend', 'reassign', 'cancel')),
     happened_on TEXT NOT NULL,
     note TEXT,
-    detail TEXT,{COMMON}
+    detail TEXT,
+    due TEXT,{COMMON},
+    CHECK ((event = 'extend') = (due IS NOT NULL))
 );
-CREATE INDEX issue_events_issue ON issue_events(issue_id);
+-- Serves the as-of look-ups: the newest event of a kind on or before a date, per issue.
+CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on);
 
 -- The funds ledger (issue 4): entries are never deleted; a void is a reversing entry.
 CREATE TABLE fund_entries (
