@@ -17,6 +17,11 @@ def _(message: str) -> str:
     return _translate(message)
 
 
+def N_(message: str) -> str:
+    """Mark a literal for translation where it is defined (column headers); `_()` it when shown."""
+    return message
+
+
 def current_language() -> str:
     return "zh" if _translate is None else "en"
 
