@@ -25,7 +25,35 @@ def load_units(conn: sqlite3.Connection) -> None:
 
 
 def load_activities(conn: sqlite3.Connection) -> None:
-    """July meetings, clean-ups, inspections, submissions, mechanisms (issue 5)."""
+    """July meetings, clean-ups, inspections, submissions, mechanisms (issue 5).
+
+    Rows dated after today are left out: built with SQJG_TODAY=2026-07-20 the demo city is the
+    city as it stood on that day (the commands refuse dates in the future).
+    """
+    from . import activities
+    from .csvio import read_rows
+    from .dates import today
+
+    aliases = {"社区": "community", "日期": "date", "参会人数": "attendees", "参加人数": "participants",
+               "参加单位": "units", "检查领导": "leader", "得分": "score", "上报事项": "report",
+               "机制": "name", "备注": "note"}
+    now = today().isoformat()
+
+    def records(name: str) -> list[dict[str, str]]:
+        _keys, rows = read_rows(demo_file(name), aliases)
+        return [r for _line, r in rows if r["date"] <= now]
+
+    for r in records("meetings.csv"):
+        activities.add_meeting(conn, r["community"], r["date"], attendees=r["attendees"] or None, note=r["note"])
+    for r in records("cleanups.csv"):
+        activities.add_cleanup(conn, r["community"], r["date"], r["participants"], units_=r["units"] or None,
+                               note=r["note"])
+    for r in records("inspections.csv"):
+        activities.add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=r["note"])
+    for r in records("submissions.csv"):
+        activities.submit(conn, r["community"], r["report"], r["date"], note=r["note"])
+    for r in records("mechanisms.csv"):
+        activities.set_mechanism(conn, r["community"], r["name"], r["date"], note=r["note"])
 
 
 def load_issues(conn: sqlite3.Connection) -> None:
