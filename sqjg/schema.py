@@ -126,6 +126,8 @@ CREATE TABLE meetings (
     note TEXT,{COMMON}
 );
 CREATE INDEX meetings_community ON meetings(community_id, held_on);
+-- The monthly facts and the calendar read a date range across all communities.
+CREATE INDEX meetings_date ON meetings(held_on);
 CREATE TABLE cleanups (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
@@ -134,12 +136,14 @@ CREATE TABLE cleanups (
     note TEXT,{COMMON}
 );
 CREATE INDEX cleanups_community ON cleanups(community_id, held_on);
+CREATE INDEX cleanups_date ON cleanups(held_on);
 CREATE TABLE cleanup_units (
     id INTEGER PRIMARY KEY,
     cleanup_id INTEGER NOT NULL REFERENCES cleanups(id),
     unit_id INTEGER NOT NULL REFERENCES units(id),{COMMON},
     UNIQUE (cleanup_id, unit_id)
 );
+CREATE INDEX cleanup_units_unit ON cleanup_units(unit_id);
 CREATE TABLE inspections (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
@@ -149,6 +153,7 @@ CREATE TABLE inspections (
     note TEXT,{COMMON}
 );
 CREATE INDEX inspections_community ON inspections(community_id, inspected_on);
+CREATE INDEX inspections_date ON inspections(inspected_on);
 CREATE TABLE submissions (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
@@ -157,6 +162,7 @@ CREATE TABLE submissions (
     note TEXT,{COMMON}
 );
 CREATE INDEX submissions_community ON submissions(community_id, report, submitted_on);
+CREATE INDEX submissions_date ON submissions(submitted_on);
 CREATE TABLE mechanisms (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
