@@ -216,11 +216,15 @@ CREATE TABLE issue_events (
 -- Serves the as-of look-ups: the newest event of a kind on or before a date, per issue.
 CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on);
 
--- The funds ledger (issue 4): entries are never deleted; a void is a reversing entry.
+-- The funds ledger (issue 4): entries are never updated or deleted (the triggers refuse it); a
+-- correction is a void, a reversing entry pointing at the entry it cancels, once (voids_id is
+-- UNIQUE). amount_fen is always positive: the sign comes from entry_type, a void's from its
+-- original. running_balance_fen is the community's total over every entry recorded so far,
+-- this one included (recording order), written once; `fund check` recomputes it.
 CREATE TABLE fund_entries (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
-    entry_date TEXT NOT NULL,
+    entry_date TEXT NOT NULL CHECK (entry_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     entry_type TEXT NOT NULL CHECK (entry_type IN ('contribution', 'expenditure', 'void')),
     source TEXT CHECK (source IN ('unit', 'enterprise', 'community')),
     payer_id INTEGER REFERENCES units(id),
@@ -229,12 +233,21 @@ CREATE TABLE fund_entries (
     category TEXT CHECK (category IN ('cleaning', 'greening', 'publicity', 'activity', 'repair', 'other')),
     approved_by TEXT,
     voids_id INTEGER UNIQUE REFERENCES fund_entries(id),
+    reason TEXT,
+    running_balance_fen INTEGER NOT NULL,
     note TEXT,{COMMON},
     CHECK ((entry_type = 'contribution') = (source IS NOT NULL AND payer_id IS NOT NULL)),
     CHECK ((entry_type = 'expenditure') = (purpose IS NOT NULL AND category IS NOT NULL)),
-    CHECK ((entry_type = 'void') = (voids_id IS NOT NULL))
+    CHECK ((entry_type = 'void') = (voids_id IS NOT NULL AND reason IS NOT NULL))
 );
 CREATE INDEX fund_entries_community ON fund_entries(community_id, entry_date);
+CREATE INDEX fund_entries_date ON fund_entries(entry_date);
+CREATE TRIGGER fund_entries_never_updated BEFORE UPDATE ON fund_entries BEGIN
+    SELECT RAISE(ABORT, '经费记录不能修改：更正请登记作废记录（sqjg fund void）。');
+END;
+CREATE TRIGGER fund_entries_never_deleted BEFORE DELETE ON fund_entries BEGIN
+    SELECT RAISE(ABORT, '经费记录不能删除：更正请登记作废记录（sqjg fund void）。');
+END;
 
 -- Points entered by hand for `manual` items (issue 6); setting again supersedes, history kept.
 CREATE TABLE scores (
