@@ -1,13 +1,22 @@
 """The rules file (考评办法) and the assessment engine. Pure: no database, no printing.
 
-load_rules(path) → Rules; the engine functions take plain facts and return plain results.
+load_rules(path) → Rules (validated); score_items(rules, facts) → each item's points for one
+community's month; total_of(points) → the month's total; rank_rows(ranking, scored) → order,
+ties, awards, yellow cards, last place, escalations and baseline awards; prize_rows(year_end,
+scored) → the year-end unit prizes. The facts are gathered elsewhere (sqjg.assessment).
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
+import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -32,11 +41,124 @@ def rules_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else default_rules_path()
 
 
+# --- the rules' parts -----------------------------------------------------------------------
+
+MECHANISM_COUNT = 6  # the speech's six long-term mechanisms
+REPORTS = ("survey", "funds", "cleanup", "selfcheck")
+PENALTY_SOURCES = frozenset({"overdue", "exposure"})
+SOURCES = (
+    "manual", "inspection", "meeting", "cleanup",
+    *(f"submission:{r}" for r in REPORTS),
+    "rectification", "overdue", "exposure", "mechanisms", "funds",
+)  # fmt: skip
+# A compound has no meetings, inspections or funds of its own: hand-entered points and its issues.
+COMPOUND_SOURCES = ("manual", "rectification", "overdue", "exposure")
+KNOWN_SECTIONS = ("issues", "funds", "deadlines", "items", "ranking", "year_end", "targets", "compound")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One score item of the 考评办法."""
+
+    key: str
+    name: str
+    source: str
+    max: float = 0.0  # points for a perfect month (0 for a penalty item)
+    per: float = 0.0  # penalty items: points per counted fact (negative)
+    min: float = 0.0  # penalty items: the floor (negative)
+    target_fen: int = 0  # `funds`: the amount that earns full points
+    note: str = ""
+
+    @property
+    def is_penalty(self) -> bool:
+        return self.source in PENALTY_SOURCES
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return (self.min, 0.0) if self.is_penalty else (0.0, self.max)
+
+
+@dataclass(frozen=True)
+class Award:
+    rank: int
+    title: str
+    reward_fen: int
+
+
+@dataclass(frozen=True)
+class Escalation:
+    months: int
+    action: str
+
+
+@dataclass(frozen=True)
+class Baseline:
+    score: float
+    reward_fen: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    tie_break: tuple[str, ...] = ()
+    awards: tuple[Award, ...] = (
+        Award(1, "流动红旗", 2_000_000),
+        Award(2, "流动红旗", 1_500_000),
+        Award(3, "流动红旗", 1_000_000),
+    )
+    min_award_score: float = 0.0
+    yellow_card_bottom: int = 3
+    publish_last: bool = True
+    escalation: tuple[Escalation, ...] = (
+        Escalation(2, "书记在新闻媒体上说明工作"),
+        Escalation(3, "书记当年工作考核为不称职"),
+    )
+    baseline: Baseline | None = None
+    first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
+
+
+@dataclass(frozen=True)
+class Prize:
+    title: str
+    count: int
+    reward_fen: int
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    unit_prizes: tuple[Prize, ...] = (
+        Prize("一等奖", 1, 10_000_000),
+        Prize("二等奖", 2, 8_000_000),
+        Prize("三等奖", 3, 6_000_000),
+    )
+    community_weight: float = 0.6  # × the mean monthly total of the unit's communities
+    rectification_weight: float = 0.4  # × 100 × the on-time closure rate of its category-3 issues
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Contest:
+    """The compound contest inside a community (小区流动红旗)."""
+
+    items: tuple[Item, ...] = ()
+    tie_break: tuple[str, ...] = ()
+    awards: tuple[Award, ...] = (Award(1, "小区流动红旗", 0),)
+
+    @property
+    def ranking(self) -> Ranking:
+        return Ranking(tie_break=self.tie_break, awards=self.awards, yellow_card_bottom=0,
+                       publish_last=False, escalation=(), baseline=None)
+
+
 @dataclass
 class Rules:
     path: Path
     text: str
     data: dict[str, Any] = field(repr=False)
+    items: tuple[Item, ...] = ()
+    ranking: Ranking = field(default_factory=Ranking)
+    year_end: YearEnd = field(default_factory=YearEnd)
+    targets: dict[int, float] = field(default_factory=dict)
+    compound: Contest = field(default_factory=Contest)
 
     @property
     def exposure_notices(self) -> int:
@@ -51,10 +173,37 @@ class Rules:
         """Deadline key → 'MM-DD' (each year)."""
         return dict(self.data.get("deadlines", DEFAULT_DEADLINES))
 
+    @property
+    def sha256(self) -> str:
+        """The hash of the file's text, stored with a published month."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def item(self, key: str) -> Item | None:
+        return next((i for i in self.items if i.key == key), None)
+
+    def require_items(self) -> None:
+        """The assessment needs [[items]]; files for other commands may leave them out."""
+        if not self.items:
+            raise RulesError(
+                _("规则文件 {path} 没有考评项目：请至少写一个 [[items]]。").format(path=self.path)
+            )
+
 
 DEFAULT_BANNED = ["奖金", "福利", "补贴发放", "慰问金", "加班费", "bonus", "welfare"]
 DEFAULT_DEADLINES = {"survey": "07-10", "funds": "07-10", "cleanup": "07-25", "assessment": "07-25",
                      "selfcheck": "08-31"}
+
+
+def deadline_date(mmdd: str, year: int) -> date:
+    """A 'MM-DD' deadline in a given year (02-29 falls on 02-28 in other years)."""
+    month, day = int(mmdd[:2]), int(mmdd[3:5])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return date(year, month, day - 1)
+
+
+# --- loading and validating -----------------------------------------------------------------
 
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
@@ -64,32 +213,148 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise RulesError(_("找不到规则文件：{path}").format(path=p)) from None
+    except IsADirectoryError:
+        raise RulesError(_("规则文件路径是一个目录：{path}").format(path=p)) from None
     except (OSError, UnicodeDecodeError):
         raise RulesError(_("无法读取规则文件：{path}").format(path=p)) from None
+    return rules_from_text(text, p)
+
+
+def rules_from_text(text: str, path: str | os.PathLike[str] = "<rules>") -> Rules:
+    """Parse and validate rules given as text (load_rules reads the file and calls this)."""
+    p = Path(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise RulesError(_("规则文件 {path} 语法错误：{error}").format(path=p, error=e)) from None
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)).strip()
+        if m:
+            raise RulesError(
+                _("规则文件 {path} 第 {line} 行（第 {column} 列）TOML 语法错误：{error}。").format(
+                    path=p, line=m.group(1), column=m.group(2), error=reason
+                )
+            ) from None
+        raise RulesError(_("规则文件 {path} TOML 语法错误：{error}。").format(path=p, error=reason)) from None
     rules = Rules(p, text, data)
     validate(rules)
     return rules
 
 
+class _Lines:
+    """Where keys are in the file, found by scanning the text (tomllib does not keep positions).
+
+    Understands the shapes a person writes: `[table]`, `[[array.of.tables]]` and `key = value`
+    at the start of a line. Good enough to point at the line; never used to read values.
+    """
+
+    _ARRAY = re.compile(r"^\[\[\s*([^\]]+?)\s*\]\]")
+    _TABLE = re.compile(r"^\[\s*([^\]]+?)\s*\]")
+    _KEY = re.compile(r"^(\"[^\"]*\"|[A-Za-z0-9_\-]+(?:\s*\.\s*[A-Za-z0-9_\-]+)*)\s*=")
+
+    def __init__(self, text: str) -> None:
+        self.headers: dict[tuple[str, int], int] = {}
+        self.keys: dict[tuple[str, int, str], int] = {}
+        counts: dict[str, int] = {}
+        current = ("", 0)
+        for number, raw in enumerate(text.splitlines(), 1):
+            s = raw.strip()
+            if m := self._ARRAY.match(s):
+                name = re.sub(r"\s+", "", m.group(1))
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                current = (name, index)
+                self.headers.setdefault(current, number)
+            elif m := self._TABLE.match(s):
+                current = (re.sub(r"\s+", "", m.group(1)), 0)
+                self.headers.setdefault(current, number)
+            elif m := self._KEY.match(s):
+                key = re.sub(r"\s+", "", m.group(1)).strip('"')
+                self.keys.setdefault((*current, key), number)
+                # `baseline.score = 80` inside [ranking] also names `baseline`.
+                self.keys.setdefault((*current, key.split(".")[0]), number)
+
+    def find(self, section: str, index: int = 0, key: str | None = None) -> int | None:
+        if key is not None and (section, index, key) in self.keys:
+            return self.keys[(section, index, key)]
+        if key is not None and "." in section:
+            # `[compound]` written with `items = [...]` inline: look for the parent's key.
+            parent, _dot, child = section.rpartition(".")
+            if (parent, 0, child) in self.keys:
+                return self.keys[(parent, 0, child)]
+        if (section, index) in self.headers:
+            return self.headers[(section, index)]
+        if "." in section:
+            parent, _dot, child = section.rpartition(".")
+            return self.keys.get((parent, 0, child)) or self.headers.get((parent, 0))
+        return self.keys.get(("", 0, section))
+
+
+class _Checker:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.lines = _Lines(rules.text)
+
+    def fail(self, what: str, section: str, index: int = 0, key: str | None = None) -> RulesError:
+        line = self.lines.find(section, index, key)
+        if line is None:
+            return RulesError(_("规则文件 {path}：{what}。").format(path=self.rules.path, what=what))
+        return RulesError(_("规则文件 {path} 第 {line} 行：{what}。").format(path=self.rules.path, line=line, what=what))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fen(value: Any) -> int | None:
+    """Yuan in the file (20000 or 20000.5) → fen; None if not a non-negative amount."""
+    if not _is_number(value) or value < 0:
+        return None
+    fen = Decimal(str(value)) * 100
+    if fen != fen.to_integral_value():
+        return None
+    return int(fen)
+
+
 def validate(rules: Rules) -> None:
-    """Check every section; the first problem found is raised as a RulesError."""
+    """Check every section and fill in the parsed parts; the first problem is raised as a RulesError."""
+    c = _Checker(rules)
     data = rules.data
-    n = data.get("issues", {}).get("exposure_notices", 3)
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise RulesError(_("规则文件 {path}：[issues] exposure_notices 应为正整数。").format(path=rules.path))
-    words = data.get("funds", {}).get("banned_words", DEFAULT_BANNED)
+    for section in data:
+        if section not in KNOWN_SECTIONS:
+            raise c.fail(
+                _("未知的节或键“{name}”（可用：{known}）").format(name=section, known="、".join(KNOWN_SECTIONS)),
+                section,
+            )
+    _check_issues_funds_deadlines(c, data)
+    items = _check_items(c, data.get("items", []), "items", SOURCES, rules.deadlines)
+    ranking = _check_ranking(c, data.get("ranking", {}), items)
+    year_end = _check_year_end(c, data.get("year_end", {}))
+    targets = _check_targets(c, data.get("targets", {}))
+    compound = _check_compound(c, data.get("compound", {}))
+    rules.items, rules.ranking, rules.year_end = items, ranking, year_end
+    rules.targets, rules.compound = targets, compound
+
+
+def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
+    issues = data.get("issues", {})
+    if not isinstance(issues, dict):
+        raise c.fail(_("[issues] 应为表"), "issues")
+    n = issues.get("exposure_notices", 3)
+    if not _is_int(n) or n < 1:
+        raise c.fail(_("[issues] exposure_notices 应为正整数"), "issues", key="exposure_notices")
+    funds = data.get("funds", {})
+    if not isinstance(funds, dict):
+        raise c.fail(_("[funds] 应为表"), "funds")
+    words = funds.get("banned_words", DEFAULT_BANNED)
     if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-        raise RulesError(_("规则文件 {path}：[funds] banned_words 应为字符串列表。").format(path=rules.path))
+        raise c.fail(_("[funds] banned_words 应为字符串列表"), "funds", key="banned_words")
     deadlines = data.get("deadlines", DEFAULT_DEADLINES)
     if not isinstance(deadlines, dict):
-        raise RulesError(_("规则文件 {path}：[deadlines] 应为表。").format(path=rules.path))
-    import re
-    from datetime import date
-
+        raise c.fail(_("[deadlines] 应为表"), "deadlines")
     for key, value in deadlines.items():
         m = re.fullmatch(r"(\d{2})-(\d{2})", str(value))
         try:
@@ -97,8 +362,497 @@ def validate(rules: Rules) -> None:
         except ValueError:
             ok = False
         if not ok:
-            raise RulesError(
-                _("规则文件 {path}：[deadlines] {key} 应为“MM-DD”，现为“{value}”。").format(
-                    path=rules.path, key=key, value=value
-                )
+            raise c.fail(
+                _("[deadlines] {key} 应为“MM-DD”，现为“{value}”").format(key=key, value=value),
+                "deadlines",
+                key=key,
             )
+
+
+_KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
+_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note")
+
+
+def _check_items(
+    c: _Checker, raw: Any, section: str, sources: Sequence[str], deadlines: Mapping[str, str]
+) -> tuple[Item, ...]:
+    label = f"[[{section}]]"
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise c.fail(_("{label} 应写成表数组（每项一个 {label}）").format(label=label), section)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for index, t in enumerate(raw):
+        n = index + 1
+
+        def fail(what: str, key: str | None = None, index: int = index) -> RulesError:
+            return c.fail(what, section, index, key)
+
+        key = t.get("key")
+        if key is None:
+            raise fail(_("{label} 第 {n} 项缺少 key").format(label=label, n=n))
+        if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
+            raise fail(
+                _("{label} 第 {n} 项的 key“{key}”应由小写英文字母、数字和下划线组成，以字母开头").format(
+                    label=label, n=n, key=key
+                ),
+                "key",
+            )
+        if key in seen:
+            raise fail(_("{label} 的 key“{key}”重复").format(label=label, key=key), "key")
+        seen.add(key)
+        where = f"{label} {key}"
+        for k in t:
+            if k not in _ITEM_KEYS:
+                raise fail(
+                    _("{where} 有未知的键“{k}”（可用：{known}）").format(where=where, k=k, known="、".join(_ITEM_KEYS)),
+                    k,
+                )
+        name = t.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail(_("{where} 缺少 name（项目名称）").format(where=where), "name" if "name" in t else "key")
+        source = t.get("source")
+        if source is None:
+            raise fail(_("{where} 缺少 source（分数来源）").format(where=where), "key")
+        if source not in sources:
+            raise fail(
+                _("{where} 的 source“{source}”未知：应为 {known} 之一").format(
+                    where=where, source=source, known="、".join(sources)
+                ),
+                "source",
+            )
+        note = t.get("note", "")
+        if not isinstance(note, str):
+            raise fail(_("{where} 的 note 应为文字").format(where=where), "note")
+        if source.startswith("submission:") and source.split(":", 1)[1] not in deadlines:
+            raise fail(
+                _("{where} 的 source“{source}”需要 [deadlines] 中有 {report}").format(
+                    where=where, source=source, report=source.split(":", 1)[1]
+                ),
+                "source",
+            )
+        if source in PENALTY_SOURCES:
+            if "max" in t:
+                raise fail(
+                    _("{where} 是扣分项，用 per 和 min，不用 max").format(where=where), "max"
+                )
+            for k in ("per", "min"):
+                if k not in t:
+                    raise fail(_("{where} 是扣分项，缺少 {k}").format(where=where, k=k), "key")
+                if not _is_number(t[k]) or t[k] >= 0:
+                    raise fail(_("{where} 的 {k} 应为负数").format(where=where, k=k), k)
+            items.append(Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), note=note))
+            continue
+        for k in ("per", "min"):
+            if k in t:
+                raise fail(_("{where} 不是扣分项，不能有 {k}").format(where=where, k=k), k)
+        if "max" not in t:
+            raise fail(_("{where} 缺少 max（满分）").format(where=where), "key")
+        if not _is_number(t["max"]) or t["max"] <= 0:
+            raise fail(_("{where} 的 max 应为正数").format(where=where), "max")
+        target_fen = 0
+        if source == "funds":
+            if "target" not in t:
+                raise fail(_("{where} 的来源是 funds，缺少 target（满分对应的筹款额，元）").format(where=where), "key")
+            fen = _fen(t["target"])
+            if not fen:
+                raise fail(_("{where} 的 target 应为正的金额（元）").format(where=where), "target")
+            target_fen = fen
+        elif "target" in t:
+            raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
+        items.append(Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, note=note))
+    return tuple(items)
+
+
+def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
+    where = f"[{section}] awards"
+    if not isinstance(raw, list):
+        raise c.fail(_("{where} 应为列表").format(where=where), section, key="awards")
+    awards: list[Award] = []
+    for n, a in enumerate(raw, 1):
+        if not isinstance(a, dict):
+            raise c.fail(_("{where} 第 {n} 项应为 {{ rank, title, reward }}").format(where=where, n=n), section,
+                         key="awards")
+        unknown = [k for k in a if k not in ("rank", "title", "reward")]
+        if unknown:
+            raise c.fail(_("{where} 第 {n} 项有未知的键“{k}”").format(where=where, n=n, k=unknown[0]), section,
+                         key="awards")
+        rank = a.get("rank")
+        if not _is_int(rank) or rank < 1:
+            raise c.fail(_("{where} 第 {n} 项的 rank 应为正整数").format(where=where, n=n), section, key="awards")
+        title = a.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise c.fail(_("{where} 第 {n} 项缺少 title").format(where=where, n=n), section, key="awards")
+        fen = _fen(a.get("reward", 0))
+        if fen is None:
+            raise c.fail(_("{where} 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(where=where, n=n),
+                         section, key="awards")
+        if awards and rank <= awards[-1].rank:
+            raise c.fail(
+                _("{where} 应按名次从小到大排列且不重复：第 {n} 项的 rank {rank} 不大于前一项的 {prev}").format(
+                    where=where, n=n, rank=rank, prev=awards[-1].rank
+                ),
+                section,
+                key="awards",
+            )
+        awards.append(Award(rank, title.strip(), fen))
+    return tuple(awards)
+
+
+def _check_tie_break(c: _Checker, raw: Any, section: str, items: Sequence[Item]) -> tuple[str, ...]:
+    keys = {i.key for i in items}
+    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+        raise c.fail(_("[{section}] tie_break 应为项目 key 的列表").format(section=section), section,
+                     key="tie_break")
+    for k in raw:
+        if k not in keys:
+            raise c.fail(
+                _("[{section}] tie_break 中的“{key}”不是任何考评项目的 key").format(section=section, key=k),
+                section,
+                key="tie_break",
+            )
+    return tuple(raw)
+
+
+_RANKING_KEYS = ("tie_break", "awards", "min_award_score", "yellow_card_bottom", "publish_last", "escalation",
+                 "baseline", "first_month")
+
+
+def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
+    if not isinstance(raw, dict):
+        raise c.fail(_("[ranking] 应为表"), "ranking")
+    for k in raw:
+        if k not in _RANKING_KEYS:
+            raise c.fail(
+                _("[ranking] 有未知的键“{k}”（可用：{known}）").format(k=k, known="、".join(_RANKING_KEYS)),
+                "ranking",
+                key=k,
+            )
+    d = Ranking()
+    tie_break = _check_tie_break(c, raw.get("tie_break", []), "ranking", items)
+    awards = _check_awards(c, raw["awards"], "ranking") if "awards" in raw else d.awards
+    min_award = raw.get("min_award_score", 0)
+    if not _is_number(min_award) or min_award < 0:
+        raise c.fail(_("[ranking] min_award_score 应为不小于 0 的数"), "ranking", key="min_award_score")
+    bottom = raw.get("yellow_card_bottom", d.yellow_card_bottom)
+    if not _is_int(bottom) or bottom < 0:
+        raise c.fail(_("[ranking] yellow_card_bottom 应为不小于 0 的整数"), "ranking", key="yellow_card_bottom")
+    publish_last = raw.get("publish_last", True)
+    if not isinstance(publish_last, bool):
+        raise c.fail(_("[ranking] publish_last 应为 true 或 false"), "ranking", key="publish_last")
+    escalation = d.escalation
+    if "escalation" in raw:
+        esc = raw["escalation"]
+        if not isinstance(esc, list):
+            raise c.fail(_("[ranking] escalation 应为列表"), "ranking", key="escalation")
+        out: list[Escalation] = []
+        for n, e in enumerate(esc, 1):
+            if not isinstance(e, dict) or set(e) - {"months", "action"}:
+                raise c.fail(_("[ranking] escalation 第 {n} 项应为 {{ months, action }}").format(n=n), "ranking",
+                             key="escalation")
+            months, action = e.get("months"), e.get("action")
+            if not _is_int(months) or months < 1:
+                raise c.fail(_("[ranking] escalation 第 {n} 项的 months 应为正整数").format(n=n), "ranking",
+                             key="escalation")
+            if not isinstance(action, str) or not action.strip():
+                raise c.fail(_("[ranking] escalation 第 {n} 项缺少 action").format(n=n), "ranking",
+                             key="escalation")
+            if out and months <= out[-1].months:
+                raise c.fail(
+                    _("[ranking] escalation 应按 months 从小到大排列：第 {n} 项的 months {months} 不大于前一项").format(
+                        n=n, months=months
+                    ),
+                    "ranking",
+                    key="escalation",
+                )
+            out.append(Escalation(months, action.strip()))
+        escalation = tuple(out)
+    baseline = None
+    if "baseline" in raw:
+        b = raw["baseline"]
+        if not isinstance(b, dict) or set(b) - {"score", "reward"} or "score" not in b:
+            raise c.fail(_("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}"), "ranking", key="baseline")
+        if not _is_number(b["score"]) or b["score"] < 0:
+            raise c.fail(_("[ranking] baseline 的 score 应为不小于 0 的数"), "ranking", key="baseline")
+        fen = _fen(b.get("reward", 0))
+        if fen is None:
+            raise c.fail(_("[ranking] baseline 的 reward 应为不小于 0 的金额（元）"), "ranking", key="baseline")
+        baseline = Baseline(float(b["score"]), fen)
+    first_month = None
+    if "first_month" in raw:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", str(raw["first_month"]))
+        if not isinstance(raw["first_month"], str) or not m or not 1 <= int(m.group(2)) <= 12:
+            raise c.fail(_("[ranking] first_month 应写成“YYYY-MM”，如“2026-07”"), "ranking", key="first_month")
+        first_month = (int(m.group(1)), int(m.group(2)))
+    return Ranking(tie_break, awards, float(min_award), bottom, publish_last, escalation, baseline, first_month)
+
+
+def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
+    if not isinstance(raw, dict):
+        raise c.fail(_("[year_end] 应为表"), "year_end")
+    known = ("unit_prizes", "weights", "min_score")
+    for k in raw:
+        if k not in known:
+            raise c.fail(_("[year_end] 有未知的键“{k}”（可用：{known}）").format(k=k, known="、".join(known)),
+                         "year_end", key=k)
+    d = YearEnd()
+    prizes = d.unit_prizes
+    if "unit_prizes" in raw:
+        out: list[Prize] = []
+        if not isinstance(raw["unit_prizes"], list):
+            raise c.fail(_("[year_end] unit_prizes 应为列表"), "year_end", key="unit_prizes")
+        for n, p in enumerate(raw["unit_prizes"], 1):
+            if not isinstance(p, dict) or set(p) - {"title", "count", "reward"}:
+                raise c.fail(_("[year_end] unit_prizes 第 {n} 项应为 {{ title, count, reward }}").format(n=n),
+                             "year_end", key="unit_prizes")
+            title, count, fen = p.get("title"), p.get("count"), _fen(p.get("reward", 0))
+            if not isinstance(title, str) or not title.strip():
+                raise c.fail(_("[year_end] unit_prizes 第 {n} 项缺少 title").format(n=n), "year_end",
+                             key="unit_prizes")
+            if not _is_int(count) or count < 1:
+                raise c.fail(_("[year_end] unit_prizes 第 {n} 项的 count 应为正整数").format(n=n), "year_end",
+                             key="unit_prizes")
+            if fen is None:
+                raise c.fail(_("[year_end] unit_prizes 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(n=n),
+                             "year_end", key="unit_prizes")
+            out.append(Prize(title.strip(), count, fen))
+        prizes = tuple(out)
+    cw, rw = d.community_weight, d.rectification_weight
+    if "weights" in raw:
+        w = raw["weights"]
+        if (not isinstance(w, dict) or set(w) - {"communities", "rectification"}
+                or not all(_is_number(v) and v >= 0 for v in w.values())):
+            raise c.fail(_("[year_end] weights 应为 {{ communities = 权重, rectification = 权重 }}，均不小于 0"),
+                         "year_end", key="weights")
+        cw, rw = float(w.get("communities", 0)), float(w.get("rectification", 0))
+        if cw + rw <= 0:
+            raise c.fail(_("[year_end] weights 不能全为 0"), "year_end", key="weights")
+    min_score = raw.get("min_score", 0)
+    if not _is_number(min_score) or min_score < 0:
+        raise c.fail(_("[year_end] min_score 应为不小于 0 的数"), "year_end", key="min_score")
+    return YearEnd(prizes, cw, rw, float(min_score))
+
+
+def _check_targets(c: _Checker, raw: Any) -> dict[int, float]:
+    if not isinstance(raw, dict) or set(raw) - {"civilized_rate"}:
+        raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}"), "targets")
+    rates = raw.get("civilized_rate", {})
+    if not isinstance(rates, dict):
+        raise c.fail(_("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}"), "targets", key="civilized_rate")
+    out: dict[int, float] = {}
+    for year, rate in rates.items():
+        if not re.fullmatch(r"\d{4}", str(year)):
+            raise c.fail(_("[targets] civilized_rate 的键“{year}”应为四位年份").format(year=year), "targets",
+                         key="civilized_rate")
+        if not _is_number(rate) or not 0 < rate <= 1:
+            raise c.fail(_("[targets] civilized_rate 中 {year} 年的目标应为 0 到 1 之间的比例，如 0.70").format(
+                year=year), "targets", key="civilized_rate")
+        out[int(year)] = float(rate)
+    return out
+
+
+def _check_compound(c: _Checker, raw: Any) -> Contest:
+    if not isinstance(raw, dict):
+        raise c.fail(_("[compound] 应为表"), "compound")
+    for k in raw:
+        if k not in ("items", "tie_break", "awards"):
+            raise c.fail(_("[compound] 有未知的键“{k}”（可用：items、tie_break、awards）").format(k=k), "compound",
+                         key=k)
+    items = _check_items(c, raw.get("items", []), "compound.items", COMPOUND_SOURCES, {})
+    tie_break = _check_tie_break(c, raw.get("tie_break", []), "compound", items)
+    awards = _check_awards(c, raw["awards"], "compound") if "awards" in raw else Contest().awards
+    return Contest(items, tie_break, awards)
+
+
+# --- the engine -----------------------------------------------------------------------------
+
+
+@dataclass
+class CommunityFacts:
+    """What one community (or compound) did in one month; missing facts are zeros."""
+
+    year: int
+    month: int
+    manual: dict[str, float] = field(default_factory=dict)  # item key → points entered by hand
+    inspections: int = 0
+    inspection_mean: float | None = None  # mean of the month's inspection scores (0-100)
+    meetings: int = 0
+    cleanups: int = 0
+    first_cleanup: date | None = None  # the month's first clean-up
+    submitted: dict[str, date] = field(default_factory=dict)  # report → first handed up (by month end)
+    due: int = 0  # issues due in the month
+    due_closed_on_time: int = 0  # … of which closed on time
+    overdue: int = 0  # issues overdue at month end
+    exposure: int = 0  # issues on the exposure board at month end
+    mechanisms: int = 0  # long-term mechanisms in place at month end (of six)
+    raised_fen: int = 0  # funds raised by month end
+
+
+def _clamp(value: float, bounds: tuple[float, float]) -> float:
+    lo, hi = bounds
+    return min(max(value, lo), hi)
+
+
+def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str]) -> float:
+    """One item's points, clamped to [0, max] (penalties to [min, 0])."""
+    s = item.source
+    if s == "manual":
+        raw = float(facts.manual.get(item.key, 0.0))
+    elif s == "inspection":
+        raw = 0.0 if facts.inspection_mean is None or not facts.inspections else facts.inspection_mean / 100 * item.max
+    elif s == "meeting":
+        raw = item.max if facts.meetings > 0 else 0.0
+    elif s == "cleanup":
+        deadline = deadlines.get("cleanup")
+        if deadline is not None and int(deadline[:2]) == facts.month:
+            on_time = facts.first_cleanup is not None and facts.first_cleanup <= deadline_date(deadline, facts.year)
+            raw = item.max if on_time else 0.0
+        else:
+            raw = item.max if facts.cleanups > 0 else 0.0
+    elif s.startswith("submission:"):
+        report = s.split(":", 1)[1]
+        due = deadline_date(deadlines[report], facts.year)
+        if (facts.year, facts.month) < (due.year, due.month):
+            raw = item.max  # not due yet this month: nobody can be late, nobody loses points
+        else:
+            handed = facts.submitted.get(report)
+            raw = item.max if handed is not None and handed <= due else 0.0
+    elif s == "rectification":
+        raw = item.max if facts.due <= 0 else facts.due_closed_on_time / facts.due * item.max
+    elif s == "overdue":
+        raw = item.per * facts.overdue
+    elif s == "exposure":
+        raw = item.per * facts.exposure
+    elif s == "mechanisms":
+        raw = facts.mechanisms / MECHANISM_COUNT * item.max
+    elif s == "funds":
+        raw = facts.raised_fen / item.target_fen * item.max
+    else:  # pragma: no cover - validate() admits only known sources
+        raise ValueError(s)
+    return _clamp(raw, item.bounds)
+
+
+def score_items(rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None) -> dict[str, float]:
+    """Each item's points for one month (the rules' [[items]], or `items` for the compound contest)."""
+    deadlines = rules.deadlines
+    return {i.key: item_points(i, facts, deadlines) for i in (rules.items if items is None else items)}
+
+
+def total_of(points: Mapping[str, float]) -> float:
+    """The month's total: the sum of the items, never below 0."""
+    return max(0.0, sum(points.values()))
+
+
+def round1(value: float) -> float:
+    """Round half up to one decimal for output (ranking always compares unrounded values)."""
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0
+
+
+@dataclass
+class Scored:
+    """One community's (compound's, unit's) scored month, the input of the ranking."""
+
+    key: Any  # the caller's id
+    name: str
+    items: dict[str, float]
+    total: float
+    previous_last: int = 0  # months in a row it was last just before this one
+
+
+@dataclass
+class Ranked:
+    scored: Scored
+    rank: int
+    below: int  # communities strictly below it
+    award: Award | None = None
+    yellow_card: bool = False
+    last: bool = False
+    media: bool = False
+    consecutive_last: int = 0
+    escalation: Escalation | None = None
+    baseline: bool = False
+    prize: Prize | None = None
+
+
+# Sums of floats that are equal on paper can differ in the 15th digit; compare at 1e-9.
+_PRECISION = 9
+
+
+def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Scored, int, int]]:
+    """(entry, rank, strictly below) in ranking order: total, then tie_break items, high to low.
+
+    Entries still equal share a rank and the next rank is skipped (1, 2, 2, 4). O(n log n).
+    """
+
+    def key(s: Scored) -> tuple[float, ...]:
+        return (round(s.total, _PRECISION), *(round(s.items.get(k, 0.0), _PRECISION) for k in tie_break))
+
+    keyed = sorted(((key(s), s) for s in scored), key=lambda t: (tuple(-v for v in t[0]), t[1].name))
+    n = len(keyed)
+    out: list[tuple[Scored, int, int]] = []
+    start = 0
+    while start < n:
+        end = start
+        while end < n and keyed[end][0] == keyed[start][0]:
+            end += 1
+        for i in range(start, end):
+            out.append((keyed[i][1], start + 1, n - end))
+        start = end
+    return out
+
+
+def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
+    """Rank one month and decide every outcome of the speech.
+
+    - awards go by rank equality (two tied for 2nd both get the 2nd award, and there is no
+      3rd); none below min_award_score;
+    - yellow card: fewer than `yellow_card_bottom` communities strictly below, unless awarded;
+    - last: none strictly below; media when publish_last; consecutive months last (including
+      `previous_last`) reach the highest escalation whose `months` they reach;
+    - baseline: total ≥ baseline.score.
+    When nobody stands strictly below anybody (every community equal) the month has no
+    bottom: no yellow card, no last place, no media, and a run of last places is broken.
+    """
+    ordered = _order(scored, ranking.tie_break)
+    has_bottom = bool(ordered) and ordered[0][2] > 0
+    awards = {a.rank: a for a in ranking.awards}
+    out: list[Ranked] = []
+    for s, rank, below in ordered:
+        r = Ranked(s, rank, below)
+        award = awards.get(rank)
+        if award is not None and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION):
+            r.award = award
+        r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
+        r.last = has_bottom and below == 0
+        r.media = r.last and ranking.publish_last
+        r.consecutive_last = s.previous_last + 1 if r.last else 0
+        for e in ranking.escalation:
+            if r.consecutive_last >= e.months:
+                r.escalation = e
+        if ranking.baseline is not None:
+            r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
+        out.append(r)
+    return out
+
+
+def prize_rows(year_end: YearEnd, scored: Sequence[Scored]) -> list[Ranked]:
+    """Year-end unit prizes: the prizes fill ranks in order (1 × first = rank 1, 2 × second =
+    ranks 2-3, 3 × third = ranks 4-6); a unit gets the prize whose ranks hold its rank, so units
+    tied on a rank share the prize of that rank (ties as in the monthly awards)."""
+    tiers: list[tuple[int, int, Prize]] = []
+    first = 1
+    for p in year_end.unit_prizes:
+        tiers.append((first, first + p.count - 1, p))
+        first += p.count
+    out: list[Ranked] = []
+    for s, rank, below in _order(scored, ()):
+        r = Ranked(s, rank, below)
+        if round(s.total, _PRECISION) >= round(year_end.min_score, _PRECISION):
+            r.prize = next((p for lo, hi, p in tiers if lo <= rank <= hi), None)
+        out.append(r)
+    return out
+
+
+def needed_for_target(total: int, designated: int, rate: float) -> int:
+    """How many more designations reach `rate` of `total` (exact decimal arithmetic: 0.7 × 10 = 7)."""
+    required = math.ceil(Decimal(str(rate)) * total)
+    return max(0, required - designated)
