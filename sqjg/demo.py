@@ -61,7 +61,10 @@ def load_issues(conn: sqlite3.Connection) -> None:
 
 
 def load_funds(conn: sqlite3.Connection) -> None:
-    """July contributions and spending (issue 4)."""
+    """July contributions from all three sources, some spending and one voided entry (issue 4)."""
+    from .funds import import_entries
+
+    import_entries(conn, str(demo_file("funds.csv")))
 
 
 def load_scores(conn: sqlite3.Connection) -> None:

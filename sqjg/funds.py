@@ -347,7 +347,7 @@ def add_expenditure(
                 )
             )
         raise Conflict(
-            _("在 {date} 支出 {amount}会使社区“{community}”在 {when} 的余额变为 {after}（此后已有支出），经费不能透支。").format(
+            _("在 {date} 支出 {amount}会使社区“{community}”在 {when} 的余额变为 {after}（其后已登记有支出或作废），经费不能透支。").format(
                 date=day.isoformat(), amount=format_yuan(fen), community=c.name, when=when.isoformat(),
                 after=format_yuan(lowest - fen),
             )
@@ -773,7 +773,7 @@ def public_notice(st: dict[str, Any], *, posted_on: date | None = None) -> str:
         _("期末余额：{amount}").format(amount=format_yuan(st["closing_fen"])),
         "",
         _("本经费由{street}代管，所有权和使用权属于社区，街道负责监督；专款专用，不得用于奖金和福利的发放，欢迎居民群众监督。").format(
-            street=st["street"]
+            street=st["street"] if st["street"].endswith("办事处") else st["street"] + _("办事处")
         ),
         "",
         _("{community}居民委员会").format(community=st["community"]),

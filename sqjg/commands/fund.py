@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,13 +31,13 @@ app = typer.Typer(
 )
 
 DateOption = Annotated[
-    Optional[str], typer.Option("--date", "-d", help="Date (日期), e.g. 2026-07-05 or 7月5日; default today.")
+    str | None, typer.Option("--date", "-d", help="Date (日期), e.g. 2026-07-05 or 7月5日; default today.")
 ]
 AmountOption = Annotated[
     str, typer.Option("--amount", "-a", help="Amount in yuan (金额), e.g. 20000, 2万, 1.5万元, 300.50, ¥300.")
 ]
-FromDateOption = Annotated[Optional[str], typer.Option("--from", help="First date (起始日期), inclusive.")]
-ToDateOption = Annotated[Optional[str], typer.Option("--to", help="Last date (截止日期), inclusive.")]
+FromDateOption = Annotated[str | None, typer.Option("--from", help="First date (起始日期), inclusive.")]
+ToDateOption = Annotated[str | None, typer.Option("--to", help="Last date (截止日期), inclusive.")]
 
 
 class By(str, Enum):
@@ -102,7 +102,7 @@ def spend(
     ],
     on: DateOption = None,
     approved_by: Annotated[
-        Optional[str], typer.Option("--approved-by", help="Who approved the spending (批准人).")
+        str | None, typer.Option("--approved-by", help="Who approved the spending (批准人).")
     ] = None,
     note: NoteOption = None,
     rules_file: RulesOption = None,
@@ -255,12 +255,12 @@ def _balance_table(rows_fen: list[dict], day) -> None:
 def list_(
     community: CommunityOption = None,
     street: StreetOption = None,
-    source: Annotated[Optional[str], typer.Option("--source", "-s", help="unit|enterprise|community (经费来源).")] = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="unit|enterprise|community (经费来源).")] = None,
     category: Annotated[
-        Optional[str], typer.Option("--category", "-k", help="cleaning|greening|publicity|activity|repair|other (支出类别).")
+        str | None, typer.Option("--category", "-k", help="cleaning|greening|publicity|activity|repair|other (支出类别).")
     ] = None,
     entry_type: Annotated[
-        Optional[str], typer.Option("--type", "-t", help="contribution|expenditure|void (记录类型).")
+        str | None, typer.Option("--type", "-t", help="contribution|expenditure|void (记录类型).")
     ] = None,
     date_from: FromDateOption = None,
     date_to: ToDateOption = None,
@@ -312,7 +312,7 @@ def list_(
 @app.command("report")
 def report(
     month: Annotated[
-        Optional[int], typer.Option("--month", "-m", help="Month 1-12 (月份); default this month.")
+        int | None, typer.Option("--month", "-m", help="Month 1-12 (月份); default this month.")
     ] = None,
     year: YearOption = None,
     public: Annotated[
