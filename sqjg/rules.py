@@ -370,6 +370,12 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
 
 
 _KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
+# Item keys become CSV columns beside these.
+RESERVED_KEYS = frozenset({
+    "rank", "community", "compound", "unit", "street", "score", "items", "red_flag", "award", "reward_yuan",
+    "yellow_card", "media", "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "published",
+    "last", "prize", "outcome", "year", "month",
+})
 _ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note")
 
 
@@ -397,6 +403,8 @@ def _check_items(
                 ),
                 "key",
             )
+        if key in RESERVED_KEYS:
+            raise fail(_("{label} 的 key“{key}”是保留字，请换一个").format(label=label, key=key), "key")
         if key in seen:
             raise fail(_("{label} 的 key“{key}”重复").format(label=label, key=key), "key")
         seen.add(key)

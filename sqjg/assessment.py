@@ -1,0 +1,645 @@
+"""The monthly assessment (考核评比): gather each community's facts from the database, run the
+engine of sqjg.rules, and keep what was published.
+
+Every figure comes from the concern that owns it — issues.month_facts / unit_facts,
+activities.month_facts, funds.raised_by — gathered once per month in a few aggregate
+queries; this module only puts them together. Public functions (reused by the reports):
+
+- monthly(conn, rules, year, month, today=None) -> dict   the ranking (published one if frozen)
+- compute(conn, rules, year, month, today=None) -> dict   the ranking from the data, never frozen
+- publish(conn, rules, year, month, force=False, today=None) -> dict
+- compound_ranking(conn, rules, community, year, month, today=None) -> dict
+- unit_ranking(conn, rules, year, today=None) -> dict
+- civilized_target(conn, rules, year) -> dict
+- set_score(...), list_scores(...)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from . import units
+from .dates import month_bounds
+from .dates import today as today_
+from .db import rows
+from .errors import Conflict, Invalid, NotFound
+from .i18n import _
+from .money import yuan
+from .rules import (
+    CommunityFacts,
+    Item,
+    Ranked,
+    Rules,
+    RulesError,
+    Scored,
+    deadline_date,
+    needed_for_target,
+    prize_rows,
+    rank_rows,
+    round1,
+    score_items,
+    total_of,
+)
+
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+ISSUE_SOURCES = frozenset({"rectification", "overdue", "exposure"})
+ACTIVITY_SOURCES = frozenset({"inspection", "meeting", "cleanup", "mechanisms"})
+SCOPE = "community"
+# How far back a run of last places is followed when the rules set no first_month.
+MAX_LOOKBACK_MONTHS = 120
+
+
+def source_label(source: str) -> str:
+    return {
+        "manual": _("手工录入"),
+        "inspection": _("市级领导检查平均分"),
+        "meeting": _("共建委会议"),
+        "cleanup": _("卫生大清扫"),
+        "submission:survey": _("排查情况按时上报"),
+        "submission:funds": _("经费情况按时上报"),
+        "submission:cleanup": _("大清扫情况按时上报"),
+        "submission:selfcheck": _("自查情况按时上报"),
+        "rectification": _("问题按期整改率"),
+        "overdue": _("月末超期问题"),
+        "exposure": _("月末曝光台问题"),
+        "mechanisms": _("长效机制建成比例"),
+        "funds": _("截至月末筹集经费"),
+    }.get(source, source)
+
+
+# --- months ---------------------------------------------------------------------------------
+
+
+def _prev(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def check_month(rules: Rules, year: int, month: int, today: date) -> None:
+    """A month can be assessed once it has begun, and not before the rules' first month."""
+    if (year, month) > (today.year, today.month):
+        raise Invalid(
+            _("{year} 年 {month} 月还没有到（今天是 {today}），不能考评。").format(
+                year=year, month=month, today=today.isoformat()
+            )
+        )
+    first = rules.ranking.first_month
+    if first is not None and (year, month) < first:
+        raise Invalid(
+            _("考评从 {fy} 年 {fm} 月开始（规则文件 [ranking] first_month），{year} 年 {month} 月不考评。").format(
+                fy=first[0], fm=first[1], year=year, month=month
+            )
+        )
+
+
+def as_of_for(year: int, month: int, today: date) -> date:
+    """Facts are counted at month end, or today while the month is still running."""
+    return min(month_bounds(year, month)[1], today)
+
+
+def earliest_publication(rules: Rules, year: int, month: int) -> date:
+    """The first day a month's result may be published.
+
+    The month of the `assessment` deadline (July: after 25 July, the speech) from the day after
+    that date; every other month from its last day, when the month's work is done.
+    """
+    assessment = rules.deadlines.get("assessment")
+    if assessment is not None and int(assessment[:2]) == month:
+        return deadline_date(assessment, year) + timedelta(days=1)
+    return month_bounds(year, month)[1]
+
+
+# --- facts ----------------------------------------------------------------------------------
+
+_COMMUNITIES_SQL = """
+SELECT c.id, c.uid, c.name, s.name AS street, c.secretary, c.director, c.liaison,
+       (SELECT lu.name FROM unit_links l JOIN units lu ON lu.id = l.unit_id
+        WHERE l.community_id = c.id AND l.is_lead = 1) AS lead_unit
+FROM units c JOIN units s ON s.id = c.parent_id
+WHERE c.kind = 'community'
+ORDER BY c.id
+"""
+
+
+def communities(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every community with its street, people and lead unit (one query)."""
+    return rows(conn, _COMMUNITIES_SQL)
+
+
+def gather_facts(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    items: Sequence[Item],
+    year: int,
+    month: int,
+    as_of: date,
+    ids: Iterable[int],
+    *,
+    by: str = "community",
+) -> dict[int, CommunityFacts]:
+    """One month's facts for the given communities (or compounds, by="compound").
+
+    Only the concerns the items need are asked, each once for all communities.
+    """
+    first = date(year, month, 1)
+    facts = {i: CommunityFacts(year, month) for i in ids}
+    sources = {i.source for i in items}
+    if "manual" in sources:
+        for unit_id, item, points in conn.execute(
+            "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
+            (year, month),
+        ):
+            if unit_id in facts:
+                facts[unit_id].manual[item] = float(points)
+    if sources & ISSUE_SOURCES:
+        from . import issues
+
+        for key, f in issues.month_facts(
+            conn, first, as_of, exposure_notices=rules.exposure_notices, by=by
+        ).items():
+            if key in facts:
+                t = facts[key]
+                t.due, t.due_closed_on_time = int(f.get("due", 0)), int(f.get("due_closed_on_time", 0))
+                t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
+    if by == "community" and (sources & ACTIVITY_SOURCES or any(s.startswith("submission:") for s in sources)):
+        from . import activities
+
+        for key, f in activities.month_facts(conn, first, as_of).items():
+            if key in facts:
+                t = facts[key]
+                t.inspections, t.inspection_mean = int(f.get("inspections", 0)), f.get("inspection_mean")
+                t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
+                t.first_cleanup, t.submitted = f.get("first_cleanup"), dict(f.get("submitted") or {})
+                t.mechanisms = int(f.get("mechanisms", 0))
+    if by == "community" and "funds" in sources:
+        from . import funds
+
+        for key, fen in funds.raised_by(conn, as_of).items():
+            if key in facts:
+                facts[key].raised_fen = int(fen)
+    return facts
+
+
+def _scored(rules: Rules, comms: Sequence[dict[str, Any]], facts: dict[int, CommunityFacts],
+            items: Sequence[Item] | None = None) -> list[Scored]:
+    out = []
+    for c in comms:
+        points = score_items(rules, facts[c["id"]], items)
+        out.append(Scored(c["id"], c["name"], points, total_of(points)))
+    return out
+
+
+# --- published results ----------------------------------------------------------------------
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any] | None:
+    """The month's published result, exactly as it was frozen, or None."""
+    row = conn.execute(
+        "SELECT result, result_hash FROM publications WHERE scope = ? AND year = ? AND month = ?"
+        " AND superseded_at IS NULL",
+        (SCOPE, year, month),
+    ).fetchone()
+    if row is None:
+        return None
+    text, digest = row
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        raise Conflict(
+            _("{year} 年 {month} 月的公布结果与保存时的哈希不符，可能被改动过；请运行 sqjg check 检查数据库。").format(
+                year=year, month=month
+            )
+        )
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def _last_in(conn: sqlite3.Connection, rules: Rules, year: int, month: int, comms: Sequence[dict[str, Any]],
+             today: date) -> set[int]:
+    """Community ids last in an earlier month: its published result, else computed from the data."""
+    pub = published(conn, year, month)
+    if pub is not None:
+        by_uid = {c["uid"]: c["id"] for c in comms}
+        return {by_uid[r["community_uid"]] for r in pub["rows"] if r.get("last") and r.get("community_uid") in by_uid}
+    as_of = as_of_for(year, month, today)
+    facts = gather_facts(conn, rules, rules.items, year, month, as_of, (c["id"] for c in comms))
+    return {r.scored.key for r in rank_rows(rules.ranking, _scored(rules, comms, facts)) if r.last}
+
+
+def _previous_last(conn: sqlite3.Connection, rules: Rules, year: int, month: int, candidates: set[int],
+                   comms: Sequence[dict[str, Any]], today: date) -> dict[int, int]:
+    """For each candidate, how many months in a row just before (year, month) it was last."""
+    streak = dict.fromkeys(candidates, 0)
+    alive = set(candidates)
+    y, m = _prev(year, month)
+    first = rules.ranking.first_month
+    for _step in range(MAX_LOOKBACK_MONTHS):
+        if not alive or (first is not None and (y, m) < first):
+            break
+        alive &= _last_in(conn, rules, y, m, comms, today)
+        for k in alive:
+            streak[k] += 1
+        y, m = _prev(y, m)
+    return streak
+
+
+# --- the monthly ranking --------------------------------------------------------------------
+
+
+def _award_fields(r: Ranked) -> dict[str, Any]:
+    return {
+        "red_flag": r.award is not None,
+        "award": r.award.title if r.award else None,
+        "reward_yuan": yuan(r.award.reward_fen) if r.award else 0,
+    }
+
+
+def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
+    return [
+        {"key": i.key, "name": i.name, "source": i.source,
+         "max": i.max if not i.is_penalty else 0, "min": i.min if i.is_penalty else 0}
+        for i in items
+    ]
+
+
+def compute(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None) -> dict[str, Any]:
+    """The month's ranking computed from the data now (ignores any publication of the month)."""
+    rules.require_items()
+    today = today or today_()
+    check_month(rules, year, month, today)
+    as_of = as_of_for(year, month, today)
+    comms = communities(conn)
+    by_id = {c["id"]: c for c in comms}
+    facts = gather_facts(conn, rules, rules.items, year, month, as_of, by_id)
+    scored = _scored(rules, comms, facts)
+    ranked = rank_rows(rules.ranking, scored)
+    lasts = {r.scored.key for r in ranked if r.last}
+    if lasts:
+        previous = _previous_last(conn, rules, year, month, lasts, comms, today)
+        if any(previous.values()):
+            for s in scored:
+                s.previous_last = previous.get(s.key, 0)
+            ranked = rank_rows(rules.ranking, scored)
+    baseline = rules.ranking.baseline
+    out_rows, media = [], []
+    for r in ranked:
+        c = by_id[r.scored.key]
+        row = {
+            "rank": r.rank,
+            "community": c["name"],
+            "street": c["street"],
+            "score": round1(r.scored.total),
+            "items": {k: round1(v) for k, v in r.scored.items.items()},
+            **_award_fields(r),
+            "yellow_card": r.yellow_card,
+            "media": r.media,
+            "consecutive_last": r.consecutive_last,
+            "escalation": r.escalation.action if r.escalation else None,
+            "baseline": r.baseline,
+            "baseline_reward_yuan": yuan(baseline.reward_fen) if r.baseline and baseline else 0,
+            "last": r.last,
+            "community_uid": c["uid"],
+        }
+        out_rows.append(row)
+        if r.media:
+            media.append({
+                "community": c["name"], "street": c["street"], "secretary": c["secretary"],
+                "director": c["director"], "liaison": c["liaison"], "lead_unit": c["lead_unit"],
+                "consecutive_last": r.consecutive_last,
+                "escalation": r.escalation.action if r.escalation else None,
+            })
+    return {
+        "year": year,
+        "month": month,
+        "published": False,
+        "published_on": None,
+        "as_of": as_of.isoformat(),
+        "rules_hash": rules.sha256,
+        "baseline_score": baseline.score if baseline else None,
+        "items": items_meta(rules.items),
+        "rows": out_rows,
+        "media": media,
+    }
+
+
+def monthly(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None) -> dict[str, Any]:
+    """The month's ranking: the published result when the month is frozen, else computed now."""
+    pub = published(conn, year, month)
+    if pub is not None:
+        pub["rules_changed"] = pub.get("rules_hash") != rules.sha256
+        return pub
+    result = compute(conn, rules, year, month, today)
+    result["rules_changed"] = False
+    return result
+
+
+def publish(conn: sqlite3.Connection, rules: Rules, year: int, month: int, *, force: bool = False,
+            today: date | None = None) -> dict[str, Any]:
+    """Freeze the month: its ranks, totals, items, outcomes and the rules' hash are stored.
+
+    Publishing again needs force; the earlier publication is kept, marked superseded.
+    """
+    today = today or today_()
+    check_month(rules, year, month, today)
+    earliest = earliest_publication(rules, year, month)
+    if today < earliest:
+        raise Invalid(
+            _("{year} 年 {month} 月的考评结果要到 {date} 才能公布（今天是 {today}）。").format(
+                year=year, month=month, date=earliest.isoformat(), today=today.isoformat()
+            )
+        )
+    existing = conn.execute(
+        "SELECT id, result FROM publications WHERE scope = ? AND year = ? AND month = ? AND superseded_at IS NULL",
+        (SCOPE, year, month),
+    ).fetchone()
+    if existing is not None and not force:
+        on = json.loads(existing[1]).get("published_on")
+        raise Conflict(
+            _("{year} 年 {month} 月的结果已于 {on} 公布；要重新公布请加 --force（原结果保留，标为已作废）。").format(
+                year=year, month=month, on=on
+            )
+        )
+    result = compute(conn, rules, year, month, today)
+    if not result["rows"]:
+        raise Invalid(_("还没有登记任何社区，没有可公布的排名。"))
+    result["published"] = True
+    result["published_on"] = today.isoformat()
+    if existing is not None:
+        conn.execute(f"UPDATE publications SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
+                     (existing[0],))
+    text = canonical_json(result)
+    conn.execute(
+        "INSERT INTO publications(scope, year, month, rules_hash, result, result_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        (SCOPE, year, month, rules.sha256, text, hashlib.sha256(text.encode("utf-8")).hexdigest()),
+    )
+    result = json.loads(text)
+    result["rules_changed"] = False
+    return result
+
+
+def publications(conn: sqlite3.Connection, year: int | None = None) -> list[dict[str, Any]]:
+    """Every publication (current and superseded), newest first."""
+    where, params = "", ()
+    if year is not None:
+        where, params = " WHERE year = ?", (year,)
+    return rows(
+        conn,
+        "SELECT id, scope, year, month, rules_hash, result_hash, created_at, superseded_at FROM publications"
+        + where + " ORDER BY year DESC, month DESC, id DESC",
+        params,
+    )
+
+
+# --- the compound contest -------------------------------------------------------------------
+
+
+def compound_ranking(conn: sqlite3.Connection, rules: Rules, community: str, year: int, month: int,
+                     today: date | None = None) -> dict[str, Any]:
+    """A community's compounds ranked with the rules' [compound] items (小区流动红旗)."""
+    today = today or today_()
+    contest = rules.compound
+    if not contest.items:
+        raise RulesError(
+            _("规则文件 {path} 没有小区竞赛项目：请写 [[compound.items]]。").format(path=rules.path)
+        )
+    c = units.find_community(conn, community)
+    check_month(rules, year, month, today)
+    comps = rows(conn, "SELECT id, uid, name FROM units WHERE kind = 'compound' AND parent_id = ? ORDER BY id",
+                 (c.id,))
+    if not comps:
+        raise NotFound(_("社区“{name}”还没有登记小区。").format(name=c.name))
+    as_of = as_of_for(year, month, today)
+    facts = gather_facts(conn, rules, contest.items, year, month, as_of, (x["id"] for x in comps), by="compound")
+    ranked = rank_rows(contest.ranking, _scored(rules, comps, facts, contest.items))
+    by_id = {x["id"]: x for x in comps}
+    out_rows = [
+        {
+            "rank": r.rank,
+            "compound": by_id[r.scored.key]["name"],
+            "community": c.name,
+            "score": round1(r.scored.total),
+            "items": {k: round1(v) for k, v in r.scored.items.items()},
+            **_award_fields(r),
+            "yellow_card": False,
+            "media": False,
+            "consecutive_last": 0,
+            "escalation": None,
+            "baseline": False,
+        }
+        for r in ranked
+    ]
+    return {"year": year, "month": month, "community": c.name, "published": False, "as_of": as_of.isoformat(),
+            "rules_hash": rules.sha256, "items": items_meta(contest.items), "rows": out_rows}
+
+
+# --- year-end unit prizes -------------------------------------------------------------------
+
+
+def assessed_months(conn: sqlite3.Connection, rules: Rules, year: int, today: date) -> list[int]:
+    """The year's months that count at year end: months from first_month whose last day has
+    come, and every published month of the year."""
+    first = rules.ranking.first_month
+    months = {
+        m for m in range(1, 13)
+        if (first is None or (year, m) >= first) and month_bounds(year, m)[1] <= today
+    }
+    months |= {
+        r[0] for r in conn.execute(
+            "SELECT month FROM publications WHERE scope = ? AND year = ? AND superseded_at IS NULL", (SCOPE, year)
+        )
+    }
+    return sorted(months)
+
+
+def month_totals(conn: sqlite3.Connection, rules: Rules, year: int, month: int, comms: Sequence[dict[str, Any]],
+                 today: date) -> dict[str, float]:
+    """Community uid → the month's total: the published one, else computed (unrounded)."""
+    pub = published(conn, year, month)
+    if pub is not None:
+        return {r["community_uid"]: float(r["score"]) for r in pub["rows"] if r.get("community_uid")}
+    facts = gather_facts(conn, rules, rules.items, year, month, as_of_for(year, month, today),
+                         (c["id"] for c in comms))
+    uid = {c["id"]: c["uid"] for c in comms}
+    return {uid[s.key]: s.total for s in _scored(rules, comms, facts)}
+
+
+def unit_ranking(conn: sqlite3.Connection, rules: Rules, year: int, today: date | None = None) -> dict[str, Any]:
+    """Year-end prizes for co-construction units (责任单位年终考核).
+
+    Annual score = weights.communities × the mean monthly total of the communities the unit
+    co-builds with (over the year's assessed months) + weights.rectification × 100 × the
+    on-time closure rate of its category-3 issues due in the year (full when none were due).
+    Units linked to no community take no part.
+    """
+    rules.require_items()
+    today = today or today_()
+    if year > today.year:
+        raise Invalid(_("{year} 年还没有到，不能做年终考核。").format(year=year))
+    months = assessed_months(conn, rules, year, today)
+    if not months:
+        raise Invalid(_("{year} 年还没有考评过的月份，不能做年终考核。").format(year=year))
+    comms = communities(conn)
+    totals = [month_totals(conn, rules, year, m, comms, today) for m in months]
+    linked = rows(
+        conn,
+        "SELECT u.id, u.name, c.uid AS community_uid, c.name AS community FROM units u"
+        " JOIN unit_links l ON l.unit_id = u.id JOIN units c ON c.id = l.community_id"
+        " WHERE u.kind = 'unit' ORDER BY u.id, c.id",
+    )
+    members: dict[int, dict[str, Any]] = {}
+    for r in linked:
+        m = members.setdefault(r["id"], {"name": r["name"], "uids": [], "communities": []})
+        m["uids"].append(r["community_uid"])
+        m["communities"].append(r["community"])
+    from . import issues
+
+    closure = issues.unit_facts(conn, date(year, 1, 1), min(date(year, 12, 31), today), category=3)
+    ye = rules.year_end
+    scored, parts = [], {}
+    for unit_id, m in members.items():
+        values = [t[u] for t in totals for u in m["uids"] if u in t]
+        mean = sum(values) / len(values) if values else 0.0
+        f = closure.get(unit_id, {})
+        due, on_time = int(f.get("due", 0)), int(f.get("due_closed_on_time", 0))
+        rate = on_time / due if due else 1.0
+        score = ye.community_weight * mean + ye.rectification_weight * 100 * rate
+        parts[unit_id] = (mean, rate, due, on_time)
+        scored.append(Scored(unit_id, m["name"], {"communities": mean, "rectification": rate * 100}, score))
+    out_rows = []
+    for r in prize_rows(ye, scored):
+        mean, rate, due, on_time = parts[r.scored.key]
+        m = members[r.scored.key]
+        out_rows.append({
+            "rank": r.rank,
+            "unit": m["name"],
+            "score": round1(r.scored.total),
+            "items": {k: round1(v) for k, v in r.scored.items.items()},
+            "prize": r.prize.title if r.prize else None,
+            "reward_yuan": yuan(r.prize.reward_fen) if r.prize else 0,
+            "communities": m["communities"],
+            "issues_due": due,
+            "issues_on_time": on_time,
+        })
+    return {"year": year, "months": months, "published": False,
+            "weights": {"communities": ye.community_weight, "rectification": ye.rectification_weight},
+            "rows": out_rows}
+
+
+# --- civilized-community rate ---------------------------------------------------------------
+
+
+def civilized_target(conn: sqlite3.Connection, rules: Rules, year: int) -> dict[str, Any]:
+    """Designated 文明社区 / all communities for a year, against the rules' target."""
+    total = conn.execute("SELECT count(*) FROM units WHERE kind = 'community'").fetchone()[0]
+    names = [
+        r[0] for r in conn.execute(
+            "SELECT u.name FROM civilized v JOIN units u ON u.id = v.community_id WHERE v.year = ? ORDER BY u.id",
+            (year,),
+        )
+    ]
+    target = rules.targets.get(year)
+    needed = needed_for_target(total, len(names), target) if target is not None else None
+    return {
+        "year": year,
+        "communities": total,
+        "designated": len(names),
+        "rate": round(len(names) / total, 4) if total else 0.0,
+        "target": target,
+        "needed": needed,
+        "met": needed == 0 if needed is not None else None,
+        "names": names,
+    }
+
+
+# --- scores entered by hand -----------------------------------------------------------------
+
+
+def set_score(conn: sqlite3.Connection, rules: Rules, name: str, year: int, month: int, item_key: str,
+              points: float, note: str | None = None, today: date | None = None) -> dict[str, Any]:
+    """Enter a `manual` item's points for a community (or a compound, written 社区/小区).
+
+    Setting again replaces the current points; the old row is kept with superseded_at.
+    """
+    today = today or today_()
+    unit = units.find(conn, name, ("community", "compound"))
+    if unit.kind == "community":
+        rules.require_items()
+        items, what = rules.items, _("社区考评项目")
+    else:
+        items, what = rules.compound.items, _("小区竞赛项目")
+    manual = [i.key for i in items if i.source == "manual"]
+    item = next((i for i in items if i.key == item_key), None)
+    if item is None:
+        raise NotFound(
+            _("没有{what}“{key}”；可手工录入的项目：{keys}。").format(
+                what=what, key=item_key, keys="、".join(manual) or _("（无）")
+            )
+        )
+    if item.source != "manual":
+        raise Invalid(
+            _("项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。").format(
+                key=item.key, name=item.name, source=source_label(item.source), keys="、".join(manual) or _("（无）")
+            )
+        )
+    if not math.isfinite(points) or not 0 <= points <= item.max:
+        raise Invalid(
+            _("项目“{key}”的分数应在 0 到 {max:g} 之间，现为 {points:g}。").format(
+                key=item.key, max=item.max, points=points
+            )
+        )
+    check_month(rules, year, month, today)
+    old = conn.execute(
+        "SELECT id, points FROM scores WHERE unit_id = ? AND year = ? AND month = ? AND item = ?"
+        " AND superseded_at IS NULL",
+        (unit.id, year, month, item.key),
+    ).fetchone()
+    if old is not None:
+        conn.execute(f"UPDATE scores SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?", (old[0],))
+    note = (note or "").strip() or None
+    conn.execute(
+        "INSERT INTO scores(unit_id, year, month, item, points, note) VALUES (?, ?, ?, ?, ?, ?)",
+        (unit.id, year, month, item.key, float(points), note),
+    )
+    is_published = unit.kind == "community" and conn.execute(
+        "SELECT 1 FROM publications WHERE scope = ? AND year = ? AND month = ? AND superseded_at IS NULL",
+        (SCOPE, year, month),
+    ).fetchone() is not None
+    return {"unit": unit.name, "kind": unit.kind, "year": year, "month": month, "item": item.key,
+            "name": item.name, "points": float(points), "replaced": float(old[1]) if old else None,
+            "published": is_published}
+
+
+def list_scores(conn: sqlite3.Connection, *, year: int | None = None, month: int | None = None,
+                community: str | None = None, history: bool = False) -> list[dict[str, Any]]:
+    """Scores entered by hand (current ones, or with history every version), newest month first."""
+    where, params = [], []
+    if not history:
+        where.append("s.superseded_at IS NULL")
+    if year is not None:
+        where.append("s.year = ?")
+        params.append(year)
+    if month is not None:
+        where.append("s.month = ?")
+        params.append(month)
+    if community:
+        c = units.find_community(conn, community)
+        where.append("(u.id = ? OR u.parent_id = ?)")
+        params += [c.id, c.id]
+    sql = (
+        "SELECT s.id, s.year, s.month, u.kind,"
+        " CASE u.kind WHEN 'compound' THEN p.name || '/' || u.name ELSE u.name END AS unit,"
+        " CASE u.kind WHEN 'compound' THEN p.name ELSE u.name END AS community,"
+        " s.item, s.points, s.note, s.created_at AS entered_at, s.superseded_at"
+        " FROM scores s JOIN units u ON u.id = s.unit_id LEFT JOIN units p ON p.id = u.parent_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY s.year DESC, s.month DESC, CASE u.kind WHEN 'community' THEN u.id ELSE u.parent_id END,"
+        " u.kind <> 'community', u.id, s.item, s.id"
+    )
+    return rows(conn, sql, tuple(params))
