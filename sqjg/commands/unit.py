@@ -224,3 +224,24 @@ def import_(
     with writing(db) as conn:
         n = units.import_units(conn, file, encoding)
     say(_("已导入 {n} 个单位。").format(n=n))
+
+
+@app.command("civilized")
+def civilized(
+    community: Annotated[str, typer.Argument(help="Community (社区).")],
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Year of the designation (认定年度); default the date's year.")] = None,
+    on: Annotated[str | None, typer.Option("--date", "-d", help="Date designated (认定日期); not after today.")] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record a community's designation as a civilized community (文明社区) for a year.
+
+    Example: sqjg unit civilized 西街社区 --year 2026
+    """
+    from ..dates import not_in_future, parse_date, parse_month, today
+
+    day = not_in_future(parse_date(on), _("认定")) if on else None
+    y, _m = parse_month(1, year if year is not None else (day or today()).year)
+    with writing(db) as conn:
+        units.designate_civilized(conn, community, y, day.isoformat() if day else None, (note or "").strip() or None)
+    say(_("已登记“{name}”为 {year} 年文明社区。").format(name=community.strip(), year=y))
