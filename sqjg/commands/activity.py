@@ -60,7 +60,7 @@ def _added(fmt: Fmt, new_id: int, sentence: str) -> None:
 def meeting_add(
     community: RequiredCommunity,
     on: DateOption,
-    attendees: Annotated[int | None, typer.Option("--attendees", help="Number of attendees (参会人数), 0 or more.")] = None,
+    attendees: Annotated[str | None, typer.Option("--attendees", metavar="N", help="Number of attendees (参会人数), 0 or more.")] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -82,7 +82,7 @@ def meeting_add(
 def cleanup_add(
     community: RequiredCommunity,
     on: DateOption,
-    participants: Annotated[int, typer.Option("--participants", "-p", help="Number of people taking part (参加人数), 0 or more.")],
+    participants: Annotated[str, typer.Option("--participants", "-p", metavar="N", help="Number of people taking part (参加人数), 0 or more.")],
     units_: Annotated[
         str | None,
         typer.Option("--units", "-u", help="Units taking part (参加单位): co-construction units, departments or enterprises, comma-separated."),
@@ -109,7 +109,7 @@ def inspect_add(
     community: RequiredCommunity,
     on: DateOption,
     leader: Annotated[str, typer.Option("--leader", "-l", help="The inspecting city leader's name (检查领导).")],
-    score: Annotated[float, typer.Option("--score", "-s", help="Score 0-100 (得分), decimals allowed.")],
+    score: Annotated[str, typer.Option("--score", "-s", metavar="0-100", help="Score 0-100 (得分), decimals allowed.")],
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
