@@ -68,7 +68,33 @@ def load_funds(conn: sqlite3.Connection) -> None:
 
 
 def load_scores(conn: sqlite3.Connection) -> None:
-    """Manual scores and designations for the July assessment (issue 6)."""
+    """Manual scores and designations for the July assessment (issue 6).
+
+    Scored with the shipped rules (whatever SQJG_RULES says), since the demo's item keys are
+    theirs. Months and designations after today are left out, like the activities.
+    """
+    from datetime import date
+
+    from .assessment import set_score
+    from .csvio import read_rows
+    from .dates import today
+    from .rules import default_rules_path, load_rules
+    from .units import designate_civilized
+
+    rules = load_rules(default_rules_path())
+    now = today()
+    aliases = {"社区": "community", "年": "year", "月": "month", "项目": "item", "分数": "points",
+               "认定日期": "date", "备注": "note"}
+    _keys, rows = read_rows(demo_file("scores.csv"), aliases)
+    for _line, r in rows:
+        year, month = int(r["year"]), int(r["month"])
+        if (year, month) <= (now.year, now.month):
+            set_score(conn, rules, r["community"], year, month, r["item"], float(r["points"]), r["note"] or None,
+                      today=max(now, date(year, month, 1)))
+    _keys, rows = read_rows(demo_file("civilized.csv"), aliases)
+    for _line, r in rows:
+        if r["date"] <= now.isoformat():
+            designate_civilized(conn, r["community"], int(r["year"]), r["date"], r["note"] or None)
 
 
 # Order matters: issues may point at inspections; funds and scores come last.

@@ -93,6 +93,11 @@ def _show_demo(path: Path) -> None:
         "table",
         title=_("共建社区（{n} 个）").format(n=len(rows)),
     )
+    from ..demo import DEMO_YEAR
+    from .rank import show_demo_month
+
+    say("")
+    show_demo_month(path, DEMO_YEAR, 7)
 
 
 def log(

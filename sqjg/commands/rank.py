@@ -135,7 +135,6 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
         return
     emit(flat, columns, "table", title=title, numeric=numeric, empty=_("还没有登记任何社区。"))
     if media:
-        say("")
         say(_("媒体公布（最后一名）："))
         for m in media:
             say("  " + m)
@@ -482,7 +481,7 @@ def rules_show(
             else _("奖金另定")))
     ye = data["year_end"]
     say(_("年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。").format(
-        prizes="，".join(_("{title} {count} 个各 {reward:,} 元").format(**p) for p in ye["unit_prizes"]),
+        prizes="，".join(_("{title} {count} 个各 {reward_yuan:,} 元").format(**p) for p in ye["unit_prizes"]),
         cw=ye["weights"]["communities"], rw=ye["weights"]["rectification"]))
     rates = data["targets"]["civilized_rate"]
     if rates:
@@ -517,3 +516,16 @@ def register(app: typer.Typer) -> None:
     app.command("target")(target)
     app.add_typer(score_app, name="score")
     app.add_typer(rules_app, name="rules")
+
+
+def show_demo_month(db: Any, year: int, month: int) -> None:
+    """What `sqjg demo` ends with: `sqjg rank --month M --year Y` on the demo city."""
+    from .. import assessment
+    from ..dates import today
+
+    if (year, month) > (today().year, today().month):
+        say(_("{year} 年 {month} 月还没有到，演示城市暂无考评排名。").format(year=year, month=month))
+        return
+    with reading(db) as conn:
+        result = assessment.monthly(conn, load_rules(None), year, month)
+    print_monthly(result, "table")
