@@ -203,6 +203,8 @@ CREATE INDEX issues_community ON issues(community_id, status);
 CREATE INDEX issues_unit ON issues(unit_id, status);
 CREATE INDEX issues_due ON issues(due);
 CREATE INDEX issues_compound ON issues(compound_id) WHERE compound_id IS NOT NULL;
+-- Finds the issues whose history must be read back for an "as of" date before their newest event.
+CREATE INDEX issues_last_event ON issues(last_event_on);
 CREATE TABLE issue_events (
     id INTEGER PRIMARY KEY,
     issue_id INTEGER NOT NULL REFERENCES issues(id),
@@ -213,8 +215,8 @@ CREATE TABLE issue_events (
     due TEXT,{COMMON},
     CHECK ((event = 'extend') = (due IS NOT NULL))
 );
--- Serves the as-of look-ups: the newest event of a kind on or before a date, per issue.
-CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on);
+-- Covers the as-of look-ups: the newest event of a kind on or before a date, per issue.
+CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on, due);
 
 -- The funds ledger (issue 4): entries are never updated or deleted (the triggers refuse it); a
 -- correction is a void, a reversing entry pointing at the entry it cancels, once (voids_id is
