@@ -359,10 +359,19 @@ def add_expenditure(
     return {"id": entry_id, "community": c.name, "balance_fen": _total(conn, c.id)}
 
 
+def entry_number(value: int | str) -> int:
+    """An entry's number as people write it: 12, #12, 第12号."""
+    text = unicodedata.normalize("NFKC", str(value)).strip().lstrip("#").removeprefix("第").removesuffix("号")
+    if not text.strip().isdigit():
+        raise Invalid(_("记录编号“{value}”无效：应为数字，如 12。").format(value=value))
+    return int(text)
+
+
 def void_entry(
-    conn: sqlite3.Connection, entry_id: int, reason: str, *, on: str | date | None = None
+    conn: sqlite3.Connection, entry_id: int | str, reason: str, *, on: str | date | None = None
 ) -> dict[str, Any]:
     """Reverse an entry with a void dated `on` (default today); the original stays, marked voided."""
+    entry_id = entry_number(entry_id)
     why = _text(reason)
     if not why:
         raise Invalid(_("请用 --reason 写明作废原因。"))

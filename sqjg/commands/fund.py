@@ -132,7 +132,7 @@ def spend(
 
 @app.command("void")
 def void(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="Number of the entry to void (记录编号).")],
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Number of the entry to void (记录编号), e.g. 12.")],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is voided (作废原因).")],
     on: DateOption = None,
     db: DbOption = None,
