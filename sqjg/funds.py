@@ -439,27 +439,35 @@ def _balance_rows_fen(
 ) -> list[dict[str, Any]]:
     d = (as_of or today()).isoformat()
     extra, params = _community_filter(conn, street, community)
+    keys = [f"raised_{s}" for s in SOURCES] + [f"spent_{k}" for k in CATEGORIES]
     sums = [
-        f"COALESCE(SUM(CASE WHEN e.entry_type = 'contribution' AND e.source = '{s}' THEN e.amount_fen END), 0)"
-        f" AS raised_{s}"
+        f"SUM(CASE WHEN e.entry_type = 'contribution' AND e.source = '{s}' THEN e.amount_fen END) AS raised_{s}"
         for s in SOURCES
     ] + [
-        f"COALESCE(SUM(CASE WHEN e.entry_type = 'expenditure' AND e.category = '{k}' THEN e.amount_fen END), 0)"
-        f" AS spent_{k}"
+        f"SUM(CASE WHEN e.entry_type = 'expenditure' AND e.category = '{k}' THEN e.amount_fen END) AS spent_{k}"
         for k in CATEGORIES
     ]
     # Entries dated on or before D count unless a void dated on or before D reverses them.
+    # The entries are summed first and joined to the communities after: one pass over the
+    # ledger instead of a lookup per entry.
+    only = f" AND e.community_id IN (SELECT c.id FROM units c WHERE c.kind = 'community'{extra})" if extra else ""
     sql = f"""
-SELECT c.id AS community_id, c.name AS community, s.name AS street, {", ".join(sums)}
+WITH agg AS (
+  SELECT e.community_id, {", ".join(sums)}
+  FROM fund_entries e
+  WHERE e.entry_type <> 'void' AND e.entry_date <= ?{only}
+    AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
+  GROUP BY e.community_id
+)
+SELECT c.id AS community_id, c.name AS community, s.name AS street,
+       {", ".join(f"COALESCE(agg.{k}, 0) AS {k}" for k in keys)}
 FROM units c
 JOIN units s ON s.id = c.parent_id
-LEFT JOIN fund_entries e ON e.community_id = c.id AND e.entry_type <> 'void' AND e.entry_date <= ?
-  AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
+LEFT JOIN agg ON agg.community_id = c.id
 WHERE c.kind = 'community'{extra}
-GROUP BY c.id
 ORDER BY s.id, c.id
 """
-    cur = conn.execute(sql, (d, d, *params))
+    cur = conn.execute(sql, (d, *(params if extra else ()), d, *params))
     names = [x[0] for x in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
@@ -544,12 +552,15 @@ def raised_by(conn: sqlite3.Connection, as_of: date) -> dict[int, int]:
     d = as_of.isoformat()
     cur = conn.execute(
         """
-SELECT c.id, COALESCE(SUM(e.amount_fen), 0)
-FROM units c
-LEFT JOIN fund_entries e ON e.community_id = c.id AND e.entry_type = 'contribution' AND e.entry_date <= ?
-  AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
+WITH agg AS (
+  SELECT e.community_id, SUM(e.amount_fen) AS fen
+  FROM fund_entries e
+  WHERE e.entry_type = 'contribution' AND e.entry_date <= ?
+    AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
+  GROUP BY e.community_id
+)
+SELECT c.id, COALESCE(agg.fen, 0) FROM units c LEFT JOIN agg ON agg.community_id = c.id
 WHERE c.kind = 'community'
-GROUP BY c.id
 """,
         (d, d),
     )
