@@ -419,11 +419,13 @@ def compound_ranking(conn: sqlite3.Connection, rules: Rules, community: str, yea
     facts = gather_facts(conn, rules, contest.items, year, month, as_of, (x["id"] for x in comps), by="compound")
     ranked = rank_rows(contest.ranking, _scored(rules, comps, facts, contest.items))
     by_id = {x["id"]: x for x in comps}
+    street = conn.execute("SELECT name FROM units WHERE id = ?", (c.parent_id,)).fetchone()[0]
     out_rows = [
         {
             "rank": r.rank,
             "compound": by_id[r.scored.key]["name"],
             "community": c.name,
+            "street": street,
             "score": round1(r.scored.total),
             "items": {k: round1(v) for k, v in r.scored.items.items()},
             **_award_fields(r),
@@ -523,11 +525,14 @@ def unit_ranking(conn: sqlite3.Connection, rules: Rules, year: int, today: date 
             "items": {k: round1(v) for k, v in r.scored.items.items()},
             "prize": r.prize.title if r.prize else None,
             "reward_yuan": yuan(r.prize.reward_fen) if r.prize else 0,
+            # the monthly row's other keys, so scripts can read every ranking alike
+            "red_flag": False, "award": r.prize.title if r.prize else None, "yellow_card": False, "media": False,
+            "consecutive_last": 0, "escalation": None, "baseline": False,
             "communities": m["communities"],
             "issues_due": due,
             "issues_on_time": on_time,
         })
-    return {"year": year, "months": months, "published": False,
+    return {"year": year, "month": None, "months": months, "published": False,
             "weights": {"communities": ye.community_weight, "rectification": ye.rectification_weight},
             "rows": out_rows}
 

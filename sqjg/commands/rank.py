@@ -463,8 +463,9 @@ def rules_show(
     say("")
     if rk["first_month"]:
         say(_("考评自 {first} 开始，每月一次。").format(first=rk["first_month"]))
+    names = {i["key"]: i["name"] for i in data["items"]}
     say(_("排名：总分从高到低；相同时依次比较 {keys}；仍相同则并列，名次顺延。").format(
-        keys="、".join(rk["tie_break"]) or _("（无）")))
+        keys="、".join(names.get(k, k) for k in rk["tie_break"]) or _("（无）")))
     for a in rk["awards"]:
         say(_("  第 {rank} 名：{award}").format(rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])))
     if rk["min_award_score"]:
