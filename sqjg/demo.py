@@ -57,7 +57,43 @@ def load_activities(conn: sqlite3.Connection) -> None:
 
 
 def load_issues(conn: sqlite3.Connection) -> None:
-    """The July survey (issue 3)."""
+    """The July survey (issue 3): the survey sheet through the importer, then each issue's July
+    history (issue_events.csv: row of the sheet, event, date...) through the lifecycle functions,
+    then a problem found at each of the first two leaders' inspections, if any were recorded."""
+    import csv
+    from datetime import date, timedelta
+
+    from . import issues
+
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issues").fetchone()[0]
+    issues.import_issues(conn, str(demo_file("issues.csv")))
+    with open(demo_file("issue_events.csv"), encoding="utf-8-sig", newline="") as f:
+        events = list(csv.DictReader(f))
+    events.sort(key=lambda e: e["date"])  # stable: one issue's events stay in file order
+    for e in events:
+        issue_id = first + int(e["row"]) - 1
+        on, note = e["date"], e["note"] or None
+        if e["event"] == "resolve":
+            issues.resolve_issue(conn, issue_id, on=on, note=note)
+        elif e["event"] in ("pass", "fail"):
+            issues.verify_issue(conn, issue_id, passed=e["event"] == "pass", on=on, note=note)
+        elif e["event"] == "notify":
+            issues.notify_issue(conn, issue_id, on=on, note=note)
+        elif e["event"] == "extend":
+            issues.extend_issue(conn, issue_id, due=e["due"], reason=e["note"], on=on)
+        elif e["event"] == "reassign":
+            issues.reassign_issue(conn, issue_id, unit=e["unit"], category=e["category"], on=on, note=note)
+        elif e["event"] == "cancel":
+            issues.cancel_issue(conn, issue_id, reason=e["note"], on=on)
+    found = conn.execute(
+        "SELECT i.id, c.name, i.inspected_on FROM inspections i JOIN units c ON c.id = i.community_id"
+        " WHERE i.inspected_on <= ? ORDER BY i.inspected_on, i.id LIMIT 2",
+        (issues.today().isoformat(),),
+    ).fetchall()
+    for inspection_id, community, inspected_on in found:
+        due = date.fromisoformat(inspected_on) + timedelta(days=7)
+        issues.add_issue(conn, "市领导检查发现：背街小巷卫生死角", community=community, category=1, due=due,
+                         kind="卫生死角", inspection=inspection_id, location="背街小巷")
 
 
 def load_funds(conn: sqlite3.Connection) -> None:

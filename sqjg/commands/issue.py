@@ -1,7 +1,492 @@
-"""`sqjg issue …`: the problem survey (问题大排查) and rectification. (Issue 3.)"""
+"""`sqjg issue …`: the problem survey (问题大排查) and rectification. (Issue 3.)
+
+`issue add` is typed dozens of times an hour: this module imports only typer and the light
+parts of sqjg at load time; rendering (rich) and the rules file are loaded only by the commands
+that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated
 
 import typer
 
+from .. import issues
+from ..clikit import (
+    AsOfOption,
+    CommunityOption,
+    DbOption,
+    Fmt,
+    FmtMd,
+    FormatMdOption,
+    FormatOption,
+    NoteOption,
+    RulesOption,
+    StreetOption,
+    reading,
+    say,
+    writing,
+)
+from ..i18n import _
 
-def register(app: typer.Typer) -> None:
-    """Placeholder until the issue commands land."""
+app = typer.Typer(
+    help="Surveyed problems and their rectification (问题大排查与整改): log, route, track, verify, report.",
+    no_args_is_help=True,
+)
+
+
+def _complete_kind(incomplete: str) -> list[str]:
+    return [k for k in issues.KIND_TAGS if k.startswith(incomplete)]
+
+
+def _complete_category(incomplete: str) -> list[tuple[str, str]]:
+    return [(str(c), issues.category_label(c)) for c in issues.CATEGORIES if str(c).startswith(incomplete)]
+
+
+IdArgument = Annotated[int, typer.Argument(help="Issue id (问题编号).", metavar="ID", show_default=False)]
+DateOption = Annotated[
+    str | None, typer.Option("--date", "-d", help="When it happened (日期), e.g. 7-20; default today.")
+]
+CategoryOption = Annotated[
+    str | None,
+    typer.Option("--category", help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
+                 autocompletion=_complete_category),
+]
+UnitOption = Annotated[str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")]
+KindOption = Annotated[
+    str | None, typer.Option("--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind)
+]
+CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
+
+
+class StatusChoice(str, Enum):
+    open = "open"
+    resolved = "resolved"
+    closed = "closed"
+    cancelled = "cancelled"
+    overdue = "overdue"
+
+
+class ByChoice(str, Enum):
+    community = "community"
+    street = "street"
+    unit = "unit"
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command("add")
+def add(
+    description: Annotated[str, typer.Argument(help="What the problem is (问题描述).", show_default=False)],
+    community: Annotated[str, typer.Option("--community", "-c", help="Community (社区).", show_default=False)],
+    category: Annotated[
+        str,
+        typer.Option("--category", help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
+                     autocompletion=_complete_category, show_default=False),
+    ],
+    due: Annotated[str, typer.Option("--due", help="Due date (整改时限), e.g. 7-20.", show_default=False)],
+    compound: CompoundOption = None,
+    location: Annotated[str | None, typer.Option("--location", "-l", help="Where exactly (具体地点).")] = None,
+    unit: UnitOption = None,
+    found: Annotated[str | None, typer.Option("--found", help="Date found (发现日期); default today.")] = None,
+    kind: KindOption = None,
+    serious: Annotated[bool, typer.Option("--serious", help="A serious problem (严重问题): goes on the exposure board.")] = False,
+    inspection: Annotated[
+        int | None, typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号).")
+    ] = None,
+    note: NoteOption = None,
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """Log a surveyed problem (登记问题, 立案) and print its id.
+
+    Without --unit the responsible party follows the category: 1 the community, 2 its street
+    office, 3 its lead unit; 4 needs the department.
+
+    Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
+    """
+    with writing(db) as conn:
+        issue_id = issues.add_issue(
+            conn, description, community=community, category=category, due=due, compound=compound,
+            location=location, unit=unit, found=found, kind=kind, serious=serious, inspection=inspection, note=note,
+        )
+        brief = issues.brief(conn, issue_id)
+    if fmt == Fmt.json:
+        _print_json({"id": issue_id})
+    elif fmt == Fmt.csv:
+        sys.stdout.write(f"id\n{issue_id}\n")
+    else:
+        say(
+            _("已登记问题 {id}：{community}，类别 {category}（{label}），责任单位 {unit}，整改时限 {due}。").format(
+                id=issue_id, community=brief["community"], category=brief["category"],
+                label=issues.category_label(brief["category"]), unit=brief["unit"], due=brief["due"],
+            )
+        )
+
+
+@app.command("resolve")
+def resolve(issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None) -> None:
+    """Record that the responsible side reports the problem fixed (整改完成, 待核查).
+
+    Example: sqjg issue resolve 12 --date 7-18
+    """
+    with writing(db) as conn:
+        r = issues.resolve_issue(conn, issue_id, on=date, note=note)
+    say(_("问题 {id} 已报整改完成（{date}），等待核查。").format(id=issue_id, date=r["resolved_on"]))
+
+
+@app.command("verify")
+def verify(
+    issue_id: IdArgument,
+    passed: Annotated[
+        bool | None, typer.Option("--pass/--fail", help="Verified fixed, or not (核查通过/未通过).", show_default=False)
+    ] = None,
+    date: DateOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
+
+    Example: sqjg issue verify 12 --pass
+    """
+    if passed is None:
+        from ..errors import Invalid
+
+        raise Invalid(_("请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"))
+    with writing(db) as conn:
+        r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note)
+    if passed:
+        verdict = _("按期") if r["on_time"] else _("未按期")
+        say(_("问题 {id} 核查通过，已结案（{verdict}）。").format(id=issue_id, verdict=verdict))
+    else:
+        say(_("问题 {id} 核查未通过，退回整改（第 {n} 次返工）。").format(id=issue_id, n=r["reworks"]))
+
+
+@app.command("notify")
+def notify(issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None) -> None:
+    """Record a notice to rectify sent to the responsible side (整改通知).
+
+    Example: sqjg issue notify 12 --date 7-22
+    """
+    with writing(db) as conn:
+        r = issues.notify_issue(conn, issue_id, on=date, note=note)
+    say(_("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"]))
+
+
+@app.command("extend")
+def extend(
+    issue_id: IdArgument,
+    due: Annotated[str, typer.Option("--due", help="New due date (新的整改时限).", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
+    date: DateOption = None,
+    db: DbOption = None,
+) -> None:
+    """Move an issue's due date later (延期); the original due date is kept.
+
+    Example: sqjg issue extend 12 --due 8-15 --reason 需市政处配合施工
+    """
+    with writing(db) as conn:
+        r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
+    say(_("问题 {id} 已延期至 {due}（第 {n} 次延期）。").format(id=issue_id, due=r["due"], n=r["extensions"]))
+
+
+@app.command("reassign")
+def reassign(
+    issue_id: IdArgument,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="New responsible unit (新的责任单位).", show_default=False)],
+    category: CategoryOption = None,
+    date: DateOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Send an issue back and route it to another responsible party (回退/改派).
+
+    Example: sqjg issue reassign 12 --unit 市政处 --category 4
+    """
+    with writing(db) as conn:
+        r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
+    say(_("问题 {id} 已改派给“{unit}”（类别 {category}）。").format(id=issue_id, unit=r["unit"], category=r["category"]))
+
+
+@app.command("cancel")
+def cancel(
+    issue_id: IdArgument,
+    reason: Annotated[str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)],
+    date: DateOption = None,
+    db: DbOption = None,
+) -> None:
+    """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
+
+    Example: sqjg issue cancel 12 --reason 与 9 号重复
+    """
+    with writing(db) as conn:
+        issues.cancel_issue(conn, issue_id, reason=reason, on=date)
+    say(_("问题 {id} 已作废。").format(id=issue_id))
+
+
+def _yes(v: object) -> str:
+    return _("是") if v else ""
+
+
+@app.command("show")
+def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = None) -> None:
+    """Show an issue and its history (问题详情与处置记录).
+
+    Example: sqjg issue show 12
+    """
+    with reading(db) as conn:
+        data = issues.show_issue(conn, issue_id)
+    if fmt != Fmt.table:
+        _print_json(data)
+        return
+    i = data["issue"]
+    where = i["community"] + (f" / {i['compound']}" if i["compound"] else "") + (
+        f" · {i['location']}" if i["location"] else "")
+    due = i["due"] + (_("（原定 {due}）").format(due=i["original_due"]) if i["original_due"] != i["due"] else "")
+    lines = [
+        _("问题 {id}：{description}").format(id=i["id"], description=i["description"]),
+        "  " + _("地点：{where}（{street}）").format(where=where, street=i["street"]),
+        "  " + _("类别：{category}（{label}）  责任单位：{unit}").format(
+            category=i["category"], label=issues.category_label(i["category"]), unit=i["unit"]),
+        "  " + _("类型：{kind}  严重：{serious}").format(kind=i["kind"] or "—", serious=_("是") if i["serious"] else _("否")),
+        "  " + _("发现：{found}  整改时限：{due}").format(found=i["found"], due=due),
+        "  " + _("状态：{status}").format(status=issues.status_label(i["status"]))
+        + (_("，超期 {days} 天").format(days=i["days_overdue"]) if i["overdue"] else "")
+        + ((_("，按期") if i["on_time"] else _("，未按期")) if i["on_time"] is not None else ""),
+        "  " + _("整改通知 {n} 次，返工 {r} 次，延期 {e} 次").format(n=i["notices"], r=i["reworks"], e=i["extensions"]),
+    ]
+    if i["inspection_id"]:
+        lines.append("  " + _("来自检查记录 {id}").format(id=i["inspection_id"]))
+    lines.append(_("处置记录："))
+    for e in data["events"]:
+        text = f"  {e['date']}  {issues.event_label(e['event'])}"
+        d = e["detail"] or {}
+        if e["event"] == "extend":
+            text += "  " + _("{old} → {new}").format(old=d.get("from_due"), new=d.get("due"))
+        elif e["event"] == "reassign":
+            text += "  " + _("{old}（类别 {oc}）→ {new}（类别 {nc}）").format(
+                old=d.get("from_unit"), oc=d.get("from_category"), new=d.get("unit"), nc=d.get("category"))
+        if e["note"]:
+            text += f"  {e['note']}"
+        lines.append(text)
+    say("\n".join(lines))
+
+
+LIST_COLUMNS = [
+    ("id", "编号"), ("description", "问题"), ("community", "社区"), ("compound", "小区"), ("location", "地点"),
+    ("category", "类别"), ("unit", "责任单位"), ("kind", "类型"), ("found", "发现"), ("due", "整改时限"),
+    ("status_label", "状态"), ("days_overdue", "超期天数"), ("notices", "通知"), ("reworks", "返工"),
+    ("extensions", "延期"), ("serious_label", "严重"),
+]
+
+
+@app.command("list")
+def list_(
+    community: CommunityOption = None,
+    street: StreetOption = None,
+    compound: CompoundOption = None,
+    category: CategoryOption = None,
+    unit: UnitOption = None,
+    kind: KindOption = None,
+    status: Annotated[
+        StatusChoice | None, typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue (状态).")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """List issues as they stood on a date (问题清单); without --status every issue is listed.
+
+    Example: sqjg issue list --unit 交通局 --status overdue
+    """
+    with reading(db) as conn:
+        rows = issues.list_issues(
+            conn, as_of=as_of, status=status.value if status else None, community=community, street=street,
+            compound=compound, category=category, unit=unit, kind=kind,
+        )
+    from ..render import emit, to_csv
+
+    if fmt == Fmt.csv:
+        sys.stdout.write(to_csv(rows, issues.ISSUE_KEYS))
+        return
+    for r in rows:
+        r_status = issues.status_label(r["status"])
+        r["status_label"] = r_status + (_("（超期）") if r["overdue"] and r["status"] != "closed" else "")
+        r["serious_label"] = _yes(r["serious"])
+        r["days_overdue"] = r["days_overdue"] or None
+    data = [{k: r[k] for k in issues.ISSUE_KEYS} for r in rows]
+    columns = [(k, _(h)) for k, h in LIST_COLUMNS]
+    if rows and fmt == Fmt.table:
+        columns = [c for c in columns if c[0] in ("id", "description", "status_label") or any(r.get(c[0]) for r in rows)]
+    emit(rows, columns, fmt.value, data=data, numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+         title=_("问题清单（截至 {date}，共 {n} 条）").format(date=issues.as_of_date(as_of), n=len(rows)),
+         empty=_("没有符合条件的问题。"))
+
+
+def _percent(v: object) -> str | None:
+    return None if v is None else f"{float(v) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+SUMMARY_COLUMNS = [
+    ("total", "问题数"), ("category_1", "一类"), ("category_2", "二类"), ("category_3", "三类"), ("category_4", "四类"),
+    ("open", "待整改"), ("resolved", "待核查"), ("closed", "已结案"), ("cancelled", "已作废"), ("overdue", "超期"),
+    ("due", "应结案"), ("closure_rate", "结案率"), ("on_time_rate", "按期结案率"), ("rework_rate", "返工率"),
+    ("overdue_pending_rate", "超期待处置率"), ("extension_rate", "延期率"), ("exposure", "曝光"),
+]
+
+
+@app.command("summary")
+def summary(
+    as_of: AsOfOption = None,
+    by: Annotated[ByChoice, typer.Option("--by", help="Group by community, street or responsible unit (汇总口径).")]
+    = ByChoice.community,
+    rules: RulesOption = None,
+    fmt: FormatMdOption = FmtMd.table,
+    db: DbOption = None,
+) -> None:
+    """The survey report (排查情况): counts and indicators per community and for the city.
+
+    结案率 = closed / due by the date; 按期结案率 = closed on time / due; 返工率 = reworked /
+    ever reported fixed; 超期待处置率 = overdue and not fixed / due; 延期率 = extended / all.
+
+    Example: sqjg issue summary --as-of 7-31 --by unit
+    """
+    from ..clikit import rules as load_rules
+
+    notices = load_rules(rules).exposure_notices
+    with reading(db) as conn:
+        rows = issues.summary(conn, as_of, by=by.value, exposure_notices=notices)
+    from ..render import emit
+
+    if fmt in (FmtMd.json, FmtMd.csv):
+        emit(rows, [(k, k) for k in _summary_keys(by.value)], fmt.value, data=rows)
+        return
+    shown = []
+    for r in rows:
+        s = dict(r)
+        for k in issues.SUMMARY_RATES:
+            s[k] = _percent(r[k])
+        shown.append(s)
+    head = {"community": "社区", "street": "街道", "unit": "责任单位"}[by.value]
+    columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
+    emit(shown, columns, fmt.value, numeric=[k for k, _h in SUMMARY_COLUMNS],
+         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)))
+
+
+def _summary_keys(by: str) -> list[str]:
+    extra = {"community": ["street"], "street": [], "unit": ["unit_kind"]}[by]
+    return ["level", "id", "name", *extra, *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
+
+
+EXPOSURE_COLUMNS = [
+    ("id", "编号"), ("description", "问题"), ("community", "社区"), ("compound", "小区"), ("unit", "责任单位"),
+    ("status_label", "状态"), ("due", "整改时限"), ("days_overdue", "超期天数"), ("notices", "整改通知"),
+    ("serious_label", "严重"),
+]
+EXPOSURE_KEYS = ["id", "description", "community", "street", "compound", "location", "category", "unit", "unit_kind",
+                 "kind", "found", "due", "status", "serious", "notices", "overdue", "days_overdue", "reasons"]
+
+
+@app.command("exposure")
+def exposure(
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    fmt: FormatMdOption = FmtMd.table,
+    db: DbOption = None,
+) -> None:
+    """The media exposure board (曝光台): unclosed issues that are serious or got N notices (rules file).
+
+    Example: sqjg issue exposure --as-of 7-31 --format json
+    """
+    from ..clikit import rules as load_rules
+
+    notices = load_rules(rules).exposure_notices
+    with reading(db) as conn:
+        rows = issues.exposure_board(conn, as_of, notices=notices)
+    from ..render import emit
+
+    data = [{k: r[k] for k in EXPOSURE_KEYS} for r in rows]
+    if fmt in (FmtMd.json, FmtMd.csv):
+        emit(data, [(k, k) for k in EXPOSURE_KEYS], fmt.value, data=data)
+        return
+    for r in rows:
+        r["status_label"] = issues.status_label(r["status"])
+        r["serious_label"] = _yes(r["serious"])
+    emit(rows, [(k, _(h)) for k, h in EXPOSURE_COLUMNS], fmt.value,
+         numeric=["id", "days_overdue", "notices"],
+         title=_("曝光台（截至 {date}；严重问题或整改通知满 {n} 次仍未结案）").format(
+             date=issues.as_of_date(as_of), n=notices),
+         empty=_("曝光台上没有问题（截至 {date}）。").format(date=issues.as_of_date(as_of)))
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)],
+    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
+
+    Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
+    社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
+
+    Example: sqjg issue import 7月排查表.csv
+    """
+    with writing(db) as conn:
+        n = issues.import_issues(conn, file, encoding)
+    say(_("已导入 {n} 个问题。").format(n=n))
+
+
+@app.command("export")
+def export(
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout.")]
+    = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")]
+    = "utf-8",
+    community: CommunityOption = None,
+    street: StreetOption = None,
+    unit: UnitOption = None,
+    status: Annotated[
+        StatusChoice | None, typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue (状态).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
+
+    Example: sqjg issue export -o 排查表.csv --community 西街社区
+    """
+    with reading(db) as conn:
+        rows = issues.export_rows(conn, status=status.value if status else None, community=community, street=street,
+                                  unit=unit)
+    from ..render import to_csv
+
+    enc = encoding.strip().lower().replace("_", "-")
+    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
+    text = to_csv(rows, issues.EXPORT_COLUMNS, bom=utf8)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..errors import Invalid
+
+    try:
+        data = text.encode("utf-8" if utf8 else enc)
+    except LookupError:
+        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
+    except UnicodeEncodeError:
+        raise Invalid(_("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)) from None
+    try:
+        with open(output, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise Invalid(_("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)) from None
+    say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="issue")

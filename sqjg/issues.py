@@ -1,0 +1,1255 @@
+"""Surveyed problems (问题大排查) and their rectification, on the closed loop of digital urban
+management (GB/T 30428: 立案 → 派遣 → 处置 → 核查 → 结案).
+
+An issue is open (待整改) → resolved (已整改待核查, the responsible side reports it fixed) →
+closed (已结案, verified on site); a failed verification sends it back to open and counts a
+rework (返工). It can also be cancelled (作废: a duplicate, not a problem) and is then kept but
+never counted. Every event is a row of issue_events with the date it happened; the issues row
+carries denormalised copies (status, due, resolved_on, closed_on, on_time, notices, reworks,
+extensions, last_event_on) that `_sync` recomputes from the events with the very SQL that
+answers "as of D" questions, so the two can never disagree (`history_problems` checks it).
+
+Every figure "as of D" is read from the history as it stood on D: an event dated after D does
+not count, and the due date in force is the one before any extension dated after D. The
+definitions live in one place, the block "THE DEFINITIONS" below, and every report (list,
+summary, exposure board, month_facts, unit_facts) is built from them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from datetime import date
+from typing import Any
+
+from . import units
+from .dates import not_in_future, parse_date, today
+from .errors import Invalid, NotFound
+from .i18n import _
+from .units import Unit
+
+STATUSES = ("open", "resolved", "closed", "cancelled")
+EVENTS = ("create", "resolve", "verify_pass", "verify_fail", "notify", "extend", "reassign", "cancel")
+# Kinds (tags) heard in the speech; others are allowed.
+KIND_TAGS = ("卫生死角", "乱堆乱放", "乱倒垃圾", "占道", "毁绿种菜", "市政设施", "路面破损", "绿化养护", "历史遗留")
+CATEGORIES = (1, 2, 3, 4)
+FAR_PAST = "0000-01-01"
+FAR_FUTURE = "9999-12-31"
+
+
+def status_label(status: str) -> str:
+    return {
+        "open": _("待整改"),
+        "resolved": _("已整改待核查"),
+        "closed": _("已结案"),
+        "cancelled": _("已作废"),
+    }[status]
+
+
+def event_label(event: str) -> str:
+    return {
+        "create": _("立案"),
+        "resolve": _("报整改完成"),
+        "verify_pass": _("核查通过，结案"),
+        "verify_fail": _("核查未通过，返工"),
+        "notify": _("整改通知"),
+        "extend": _("延期"),
+        "reassign": _("改派"),
+        "cancel": _("作废"),
+    }[event]
+
+
+def category_label(category: int) -> str:
+    return {1: _("社区/小区"), 2: _("街道"), 3: _("共建单位"), 4: _("职能部门")}[category]
+
+
+_CATEGORY_WORDS = {
+    "社区": 1, "小区": 1, "社区/小区": 1, "社区小区": 1,
+    "街道": 2, "街道办": 2, "街道办事处": 2,
+    "共建单位": 3, "单位": 3,
+    "职能部门": 4, "部门": 4, "有关责任部门": 4, "责任部门": 4,
+}  # fmt: skip
+_CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def parse_category(value: int | str) -> int:
+    """1-4, also written 第1类, 一类, 三类 or by who solves it (社区, 街道, 共建单位, 职能部门)."""
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    if s in _CATEGORY_WORDS:
+        return _CATEGORY_WORDS[s]
+    core = s.removeprefix("第").removesuffix("类")
+    core = _CN_DIGITS.get(core, core)
+    if core in ("1", "2", "3", "4"):
+        return int(core)
+    raise Invalid(
+        _("类别“{value}”无效：应为 1（社区/小区）、2（街道）、3（共建单位）或 4（职能部门）。").format(
+            value=value
+        )
+    )
+
+
+_STATUS_WORDS = {
+    "open": "open", "待整改": "open",
+    "resolved": "resolved", "已整改": "resolved", "待核查": "resolved", "已整改待核查": "resolved",
+    "closed": "closed", "已结案": "closed", "结案": "closed",
+    "cancelled": "cancelled", "canceled": "cancelled", "已作废": "cancelled", "作废": "cancelled",
+    "overdue": "overdue", "超期": "overdue",
+}  # fmt: skip
+
+
+def parse_status(value: str) -> str:
+    s = _STATUS_WORDS.get(str(value).strip().lower())
+    if s is None:
+        raise Invalid(
+            _("状态“{value}”无效：应为 open、resolved、closed、cancelled 或 overdue。").format(value=value)
+        )
+    return s
+
+
+_TRUE = {"1", "true", "yes", "y", "是", "√", "✓", "严重"}
+_FALSE = {"", "0", "false", "no", "n", "否"}
+
+
+def _iso(d: date | str | None) -> str:
+    return parse_date(d if d is not None else today()).isoformat()
+
+
+def as_of_date(as_of: date | str | None = None) -> str:
+    """The ISO date an --as-of value stands for (default today)."""
+    return _iso(as_of)
+
+
+# =============================================================================================
+# THE DEFINITIONS. Every figure of every report is defined here once, as SQL over the view `a`
+# (one row per issue as it stood on the date :d). Nothing else in the tool restates them.
+#
+# The issue as of D: it exists if found on or before D; only events dated on or before D count.
+#   status_d      the state after its newest state event (create, resolve, verify_pass,
+#                 verify_fail, cancel) dated on or before D;
+#   due_d         the due date in force at D: the new date of the newest extension dated on or
+#                 before D, else the original due date;
+#   resolved_d    when resolved or closed at D, the date of its newest resolve (the one that
+#                 stood at D), else none; closed_d likewise the verify_pass date;
+#   notices_d, reworks_d, extensions_d: notices, failed verifications, extensions dated on or
+#                 before D.
+#   (When the issue's newest event is on or before D -- always so for "as of today" -- these are
+#   the denormalised columns of the issues row, which `_sync` keeps equal to the same history.)
+#
+# Counted (计入): not cancelled at D. Cancelled issues are never counted as fixed and are left
+#   out of every denominator.
+# Due in [F, D] (应结案): counted, and the due date in force at D falls between F and D.
+#   "Due by D" is the same with F unbounded.
+# Overdue as of D (超期): counted, and either not resolved and D is after the due date in force,
+#   or resolved (the resolution standing at D) after that due date.
+# Overdue and pending (超期待处置): open at D (not resolved) and D after the due date in force.
+# Closed on time as of D (按期结案): closed at D, having been resolved on or before the due date
+#   in force. The flag is frozen when the issue closes (a closed issue takes no more events).
+# On the exposure board as of D (曝光台): not closed and not cancelled at D, and serious or with
+#   at least N notices (the rules file's exposure_notices) dated on or before D.
+# Days overdue: from the due date in force to the resolution standing at D, else to D.
+# Reworked (返工): counted, with at least one failed verification by D.
+# Ever resolved (已处置): resolved or closed at D, or open again after a rework (every rework
+#   follows a resolve).
+# Extended (延期): counted, with at least one extension by D.
+# =============================================================================================
+
+COUNTED = "(a.status_d <> 'cancelled')"
+DUE_IN = "(a.status_d <> 'cancelled' AND a.due_d BETWEEN :first AND :d)"
+OVERDUE = "(a.status_d <> 'cancelled' AND coalesce(a.resolved_d, :d) > a.due_d)"
+OVERDUE_PENDING = "(a.status_d = 'open' AND :d > a.due_d)"
+ON_TIME = "(a.status_d = 'closed' AND a.on_time = 1)"
+ON_BOARD = "(a.status_d IN ('open', 'resolved') AND (a.serious = 1 OR a.notices_d >= :notices))"
+DAYS_OVERDUE = (
+    f"CASE WHEN {OVERDUE} THEN CAST(julianday(coalesce(a.resolved_d, :d)) - julianday(a.due_d) AS INTEGER)"
+    " ELSE 0 END"
+)
+REWORKED = "(a.status_d <> 'cancelled' AND a.reworks_d > 0)"
+EVER_RESOLVED = "(a.status_d IN ('resolved', 'closed') OR (a.status_d = 'open' AND a.reworks_d > 0))"
+EXTENDED = "(a.status_d <> 'cancelled' AND a.extensions_d > 0)"
+
+# The history read back at :d: aggregates over the events `e` of an issue `i` dated on or before
+# :d (one pass per issue over the covering index issue_events_issue). They rely on two rules the
+# lifecycle functions enforce (and `history_problems` checks): an issue's events are recorded in
+# date order, so the newest event is the one with the largest id; and every extension moves the
+# due date later, so the due date in force is the largest extension date.
+_HISTORY = {
+    "status": (
+        "CASE max(CASE e.event WHEN 'create' THEN e.id * 8 WHEN 'resolve' THEN e.id * 8 + 1"
+        " WHEN 'verify_pass' THEN e.id * 8 + 2 WHEN 'verify_fail' THEN e.id * 8 + 3"
+        " WHEN 'cancel' THEN e.id * 8 + 4 END) % 8"
+        " WHEN 1 THEN 'resolved' WHEN 2 THEN 'closed' WHEN 4 THEN 'cancelled' ELSE 'open' END"
+    ),
+    "due": "coalesce(max(e.due), i.original_due)",
+    "last_resolve": "max(CASE WHEN e.event = 'resolve' THEN e.happened_on END)",
+    "last_close": "max(CASE WHEN e.event = 'verify_pass' THEN e.happened_on END)",
+    "notices": "count(*) FILTER (WHERE e.event = 'notify')",
+    "reworks": "count(*) FILTER (WHERE e.event = 'verify_fail')",
+    "extensions": "count(*) FILTER (WHERE e.event = 'extend')",
+    "last_event_on": "max(e.happened_on)",
+}
+
+
+def _history(columns: str, which: str) -> str:
+    """SELECT `columns` (over `i` and the _HISTORY aggregates) per issue chosen by `which`."""
+    return (
+        f"SELECT {columns} FROM issues i CROSS JOIN issue_events e"
+        f" WHERE e.issue_id = i.id AND e.happened_on <= :d AND {which} GROUP BY i.id"
+    )
+
+
+# An issue whose newest event is after :d is read back from its history only when it has to be.
+# A "simple" one -- not cancelled, never reworked or extended, and without notices or resolved by
+# :d -- passed through create, notify*, resolve, verify_pass in that order, so its state at :d
+# follows from its stored dates: closed if closed by :d, resolved if resolved by :d, else open; its
+# due date and notice count are the stored ones.
+_SIMPLE = (
+    "(i.status <> 'cancelled' AND i.reworks = 0 AND i.extensions = 0"
+    " AND (i.notices = 0 OR i.resolved_on <= :d))"
+)
+_NEEDS_HISTORY = f"(i.last_event_on > :d AND NOT {_SIMPLE})"
+_STORED_COLUMNS = {
+    "status_d": (
+        "CASE WHEN i.last_event_on <= :d THEN i.status WHEN i.closed_on <= :d THEN 'closed'"
+        " WHEN i.resolved_on <= :d THEN 'resolved' ELSE 'open' END"
+    ),
+    "due_d": "i.due",
+    "last_resolve_d": "CASE WHEN i.resolved_on <= :d THEN i.resolved_on END",
+    "notices_d": "i.notices",
+    "reworks_d": "i.reworks",
+    "extensions_d": "i.extensions",
+}
+_CURRENT_COLUMNS = {
+    "status_d": "i.status",
+    "due_d": "i.due",
+    "last_resolve_d": "i.resolved_on",
+    "notices_d": "i.notices",
+    "reworks_d": "i.reworks",
+    "extensions_d": "i.extensions",
+}
+_HISTORY_COLUMNS = {
+    "status_d": _HISTORY["status"],
+    "due_d": _HISTORY["due"],
+    "last_resolve_d": _HISTORY["last_resolve"],
+    "notices_d": _HISTORY["notices"],
+    "reworks_d": _HISTORY["reworks"],
+    "extensions_d": _HISTORY["extensions"],
+}
+_BASE_COLUMNS = (
+    "i.id, i.community_id, i.compound_id, i.unit_id, i.category, i.kind, i.serious, i.found,"
+    " i.original_due, i.on_time, i.closed_on"
+)
+
+
+def _select(columns: dict[str, str]) -> str:
+    return _BASE_COLUMNS + ", " + ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+
+
+def as_of_view(conn: sqlite3.Connection, params: dict[str, Any], where: str = "") -> str:
+    """`WITH … a AS (…)`: one row per issue found on or before :d, as it stood on :d.
+
+    `where` is an extra condition on the issues row `i` (named parameters in `params`). Issues
+    whose newest event is on or before :d (all of them, "as of today") are their stored rows;
+    the few that need their history read back are computed once into a temporary table.
+    """
+    extra = f" AND ({where})" if where else ""
+    history = conn.execute(
+        f"SELECT 1 FROM issues i WHERE i.last_event_on > :d AND i.found <= :d{extra} LIMIT 1", params
+    ).fetchone() is not None
+    if history:
+        head = (
+            f"WITH x AS MATERIALIZED ({_history(_select(_HISTORY_COLUMNS), f'i.found <= :d AND {_NEEDS_HISTORY}{extra}')}),\n"
+            f"h AS (SELECT {_select(_STORED_COLUMNS)} FROM issues i"
+            f" WHERE i.found <= :d AND NOT {_NEEDS_HISTORY}{extra} UNION ALL SELECT * FROM x)"
+        )
+    else:
+        head = f"WITH h AS (SELECT {_select(_CURRENT_COLUMNS)} FROM issues i WHERE i.found <= :d{extra})"
+    return f"""
+{head},
+a AS (
+  SELECT h.*,
+         CASE WHEN h.status_d IN ('resolved', 'closed') THEN h.last_resolve_d END AS resolved_d,
+         CASE WHEN h.status_d = 'closed' THEN h.closed_on END AS closed_d
+  FROM h
+)
+"""
+
+
+# --- Responsible parties: who may be responsible for a category -------------------------------
+
+
+class _SqlLookup:
+    """Name look-ups one at a time (the `issue add` path)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def community(self, name: str) -> Unit:
+        return units.find_community(self.conn, name)
+
+    def compound(self, community: Unit, name: str) -> Unit:
+        return units.find_compound(self.conn, community, name)
+
+    def compound_or_none(self, community: Unit, name: str) -> Unit | None:
+        row = self.conn.execute(
+            "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
+            (community.id, name),
+        ).fetchone()
+        return Unit(*row) if row else None
+
+    def unit(self, name: str) -> Unit:
+        return units.find(self.conn, name, ("street", "community", "unit", "department", "enterprise"))
+
+    def street(self, community: Unit) -> Unit:
+        row = self.conn.execute(
+            "SELECT id, name, kind, parent_id FROM units WHERE id = ?", (community.parent_id,)
+        ).fetchone()
+        return Unit(*row)
+
+    def linked(self, community: Unit) -> list[Unit]:
+        return [
+            Unit(*r)
+            for r in self.conn.execute(
+                "SELECT u.id, u.name, u.kind, u.parent_id FROM unit_links l JOIN units u ON u.id = l.unit_id"
+                " WHERE l.community_id = ? AND u.kind = 'unit' ORDER BY l.is_lead DESC, u.id",
+                (community.id,),
+            )
+        ]
+
+    def lead(self, community: Unit) -> Unit | None:
+        return units.lead_unit(self.conn, community.id)
+
+    def departments(self) -> list[Unit]:
+        return [
+            Unit(*r)
+            for r in self.conn.execute(
+                "SELECT id, name, kind, parent_id FROM units WHERE kind = 'department' ORDER BY id"
+            )
+        ]
+
+
+class _Registry:
+    """Every unit loaded once into dicts (the import path: one look-up per row costs nothing)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.named: dict[str, Unit] = {}
+        self.compounds: dict[tuple[int, str], Unit] = {}
+        self.by_id: dict[int, Unit] = {}
+        for r in conn.execute("SELECT id, name, kind, parent_id FROM units"):
+            u = Unit(*r)
+            self.by_id[u.id] = u
+            if u.kind == "compound":
+                self.compounds[(u.parent_id, u.name)] = u  # type: ignore[index]
+            else:
+                self.named[u.name] = u
+        self.links: dict[int, list[Unit]] = {}
+        self.leads: dict[int, Unit] = {}
+        for unit_id, community_id, is_lead in conn.execute(
+            "SELECT l.unit_id, l.community_id, l.is_lead FROM unit_links l JOIN units u ON u.id = l.unit_id"
+            " WHERE u.kind = 'unit' ORDER BY l.is_lead DESC, u.id"
+        ):
+            self.links.setdefault(community_id, []).append(self.by_id[unit_id])
+            if is_lead:
+                self.leads[community_id] = self.by_id[unit_id]
+        self._departments = [u for u in self.by_id.values() if u.kind == "department"]
+
+    def community(self, name: str) -> Unit:
+        u = self.named.get(name.strip())
+        if u is None or u.kind != "community":
+            raise NotFound(_("找不到社区“{name}”。").format(name=name))
+        return u
+
+    def compound(self, community: Unit, name: str) -> Unit:
+        u = self.compound_or_none(community, name)
+        if u is None:
+            raise NotFound(
+                _("社区“{community}”下没有小区“{name}”。").format(community=community.name, name=name)
+            )
+        return u
+
+    def compound_or_none(self, community: Unit, name: str) -> Unit | None:
+        name = name.strip()
+        if "/" in name:
+            cname, _sep, name = name.partition("/")
+            if cname.strip() != community.name:
+                return None
+            name = name.strip()
+        return self.compounds.get((community.id, name))
+
+    def unit(self, name: str) -> Unit:
+        u = self.named.get(name.strip())
+        if u is None:
+            raise NotFound(_("找不到单位“{name}”。").format(name=name))
+        return u
+
+    def street(self, community: Unit) -> Unit:
+        return self.by_id[community.parent_id]  # type: ignore[index]
+
+    def linked(self, community: Unit) -> list[Unit]:
+        return self.links.get(community.id, [])
+
+    def lead(self, community: Unit) -> Unit | None:
+        return self.leads.get(community.id)
+
+    def departments(self) -> list[Unit]:
+        return self._departments
+
+
+def _names(found: list[Unit]) -> str:
+    return "、".join(u.name for u in found) or _("（无）")
+
+
+def responsible_party(look: Any, community: Unit, category: int, unit_name: str | None) -> Unit:
+    """The responsible party for an issue of `category` in `community` (the fit rule).
+
+    1 → the community itself or one of its compounds; 2 → the street office of that community;
+    3 → a co-construction unit linked to that community; 4 → a functional department.
+    Without a name: 1 → the community, 2 → its street, 3 → its lead unit, 4 → refused.
+    """
+    name = (unit_name or "").strip()
+    if category == 1:
+        if not name or name == community.name:
+            return community
+        compound = look.compound_or_none(community, name)
+        if compound is not None:
+            return compound
+        raise Invalid(
+            _("类别 1（社区/小区）的责任方应为社区“{community}”本身或它的小区，“{name}”不是。").format(
+                community=community.name, name=name
+            )
+        )
+    if category == 2:
+        street = look.street(community)
+        if not name:
+            return street
+        unit = look.unit(name)
+        if unit.id != street.id:
+            raise Invalid(
+                _("类别 2（街道）的责任方应为社区“{community}”所属的“{street}”，“{name}”不是。").format(
+                    community=community.name, street=street.name, name=name
+                )
+            )
+        return unit
+    if category == 3:
+        linked = look.linked(community)
+        if not name:
+            lead = look.lead(community)
+            if lead is None:
+                raise Invalid(
+                    _("社区“{community}”没有牵头单位，类别 3 的问题要指明责任单位，可选：{names}。").format(
+                        community=community.name, names=_names(linked)
+                    )
+                )
+            return lead
+        unit = look.unit(name)
+        if unit.kind != "unit" or all(u.id != unit.id for u in linked):
+            raise Invalid(
+                _("类别 3（共建单位）的责任单位应为与社区“{community}”共建的单位（{names}），“{name}”不是。").format(
+                    community=community.name, names=_names(linked), name=name
+                )
+            )
+        return unit
+    departments = look.departments()
+    if not name:
+        raise Invalid(
+            _("类别 4（职能部门）的问题要指明责任部门，可选：{names}。").format(names=_names(departments))
+        )
+    unit = look.unit(name)
+    if unit.kind != "department":
+        raise Invalid(
+            _("类别 4（职能部门）的责任单位应为职能部门（{names}），“{name}”不是。").format(
+                names=_names(departments), name=name
+            )
+        )
+    return unit
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    return text or None
+
+
+# --- Logging ----------------------------------------------------------------------------------
+
+
+def add_issue(
+    conn: sqlite3.Connection,
+    description: str,
+    *,
+    community: str,
+    category: int | str,
+    due: date | str,
+    compound: str | None = None,
+    location: str | None = None,
+    unit: str | None = None,
+    found: date | str | None = None,
+    kind: str | None = None,
+    serious: bool = False,
+    inspection: int | None = None,
+    note: str | None = None,
+) -> int:
+    """Log a surveyed problem (立案); returns its id. Every rule is checked before anything is written.
+
+    Without `found`, the problem was found today -- or, with `inspection`, on the inspection's date.
+    """
+    text = _clean(description)
+    if not text:
+        raise Invalid(_("问题描述不能为空。"))
+    look = _SqlLookup(conn)
+    where = look.community(community)
+    place = look.compound(where, compound.strip()) if compound and compound.strip() else None
+    cat = parse_category(category)
+    party = responsible_party(look, where, cat, unit)
+    inspected_on: str | None = None
+    if inspection is not None:
+        row = conn.execute(
+            "SELECT i.community_id, i.inspected_on, c.name FROM inspections i JOIN units c ON c.id = i.community_id"
+            " WHERE i.id = ?",
+            (inspection,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(_("找不到检查记录 {id}。").format(id=inspection))
+        if row[0] != where.id:
+            raise Invalid(
+                _("检查记录 {id} 是对社区“{other}”的检查，不是“{community}”。").format(
+                    id=inspection, other=row[2], community=where.name
+                )
+            )
+        inspected_on = row[1]
+    found_on = parse_date(found) if found is not None else (
+        date.fromisoformat(inspected_on) if inspected_on else today()
+    )
+    not_in_future(found_on, _("发现"))
+    due_on = parse_date(due)
+    if due_on < found_on:
+        raise Invalid(
+            _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on.isoformat(), found=found_on.isoformat())
+        )
+    return _insert(
+        conn,
+        [(text, where.id, place.id if place else None, _clean(location), cat, party.id, _clean(kind),
+          found_on.isoformat(), due_on.isoformat(), int(bool(serious)), inspection, _clean(note))],
+    )
+
+
+_INSERT_ISSUE = (
+    "INSERT INTO issues(id, description, community_id, compound_id, location, category, unit_id, kind, found,"
+    " due, original_due, serious, inspection_id, last_event_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CREATE = "INSERT INTO issue_events(issue_id, event, happened_on, note) VALUES (?, 'create', ?, ?)"
+
+
+def _insert(conn: sqlite3.Connection, records: list[tuple]) -> int:
+    """Insert new issues with their create events; returns the first new id.
+
+    records: (description, community_id, compound_id, location, category, unit_id, kind, found,
+    due, serious, inspection_id, note). Ids are given explicitly (the caller holds the write lock)
+    so that each create event can name its issue without a round trip per row.
+    """
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issues").fetchone()[0]
+    conn.executemany(
+        _INSERT_ISSUE,
+        ((first + n, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[8], r[9], r[10], r[7])
+         for n, r in enumerate(records)),
+    )
+    conn.executemany(_INSERT_CREATE, ((first + n, r[7], r[11]) for n, r in enumerate(records)))
+    return first
+
+
+def brief(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
+    """The few facts `issue add` echoes back: community, category, responsible unit, due date."""
+    row = conn.execute(
+        "SELECT c.name, i.category, u.name, i.due FROM issues i JOIN units c ON c.id = i.community_id"
+        " JOIN units u ON u.id = i.unit_id WHERE i.id = ?",
+        (issue_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(_("找不到问题 {id}。").format(id=issue_id))
+    return {"id": issue_id, "community": row[0], "category": row[1], "unit": row[2], "due": row[3]}
+
+
+# --- Lifecycle --------------------------------------------------------------------------------
+
+_ALLOWED = {
+    "resolve": ("open",),
+    "verify": ("resolved",),
+    "notify": ("open",),
+    "extend": ("open",),
+    "reassign": ("open",),
+    "cancel": ("open", "resolved"),
+}
+
+
+def _action_label(action: str) -> str:
+    return {
+        "resolve": _("报整改完成"),
+        "verify": _("核查"),
+        "notify": _("发整改通知"),
+        "extend": _("延期"),
+        "reassign": _("改派"),
+        "cancel": _("作废"),
+    }[action]
+
+
+def _load(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
+    row = conn.execute(
+        "SELECT id, community_id, category, unit_id, status, found, due, last_event_on FROM issues WHERE id = ?",
+        (issue_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(_("找不到问题 {id}。").format(id=issue_id))
+    keys = ("id", "community_id", "category", "unit_id", "status", "found", "due", "last_event_on")
+    return dict(zip(keys, row))
+
+
+def _check_transition(issue: dict[str, Any], action: str) -> None:
+    status, n = issue["status"], issue["id"]
+    if status in _ALLOWED[action]:
+        return
+    what = _action_label(action)
+    if status == "closed":
+        raise Invalid(_("问题 {id} 已结案，不能再{action}。").format(id=n, action=what))
+    if status == "cancelled":
+        raise Invalid(_("问题 {id} 已作废，不能再{action}。").format(id=n, action=what))
+    if action == "verify":
+        raise Invalid(
+            _("问题 {id} 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve {id}。").format(id=n)
+        )
+    if action == "resolve":
+        raise Invalid(_("问题 {id} 已报整改完成，正等待核查；核查未通过后才能再次报整改。").format(id=n))
+    raise Invalid(
+        _("问题 {id} 已报整改完成、正等待核查，不能{action}；请先核查（sqjg issue verify {id}）。").format(
+            id=n, action=what
+        )
+    )
+
+
+def _event_date(issue: dict[str, Any], on: date | str | None, what: str) -> str:
+    """The date an event happened: not in the future, not before the issue was found, and not
+    before the issue's newest event (a history is recorded in date order, so that reading it
+    back "as of" any date always gives a state the issue really passed through)."""
+    d = parse_date(on) if on is not None else today()
+    not_in_future(d, what)
+    iso = d.isoformat()
+    if iso < issue["found"]:
+        raise Invalid(
+            _("{what}日期 {date} 早于问题的发现日期 {found}。").format(what=what, date=iso, found=issue["found"])
+        )
+    if iso < issue["last_event_on"]:
+        raise Invalid(
+            _("{what}日期 {date} 早于问题 {id} 上一条记录的日期 {last}：记录须按日期先后登记。").format(
+                what=what, date=iso, id=issue["id"], last=issue["last_event_on"]
+            )
+        )
+    return iso
+
+
+def _record(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    event: str,
+    on: str,
+    *,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+    due: str | None = None,
+) -> dict[str, Any]:
+    conn.execute(
+        "INSERT INTO issue_events(issue_id, event, happened_on, note, detail, due) VALUES (?, ?, ?, ?, ?, ?)",
+        (issue_id, event, on, _clean(note), json.dumps(detail, ensure_ascii=False) if detail else None, due),
+    )
+    return _sync(conn, issue_id)
+
+
+# What the history implies for the issues row's denormalised columns. The on-time flag is the
+# definition of "closed on time" above: resolved on or before the due date in force at closing.
+_DENORMALISED = ("status", "due", "resolved_on", "closed_on", "on_time", "notices", "reworks", "extensions",
+                 "last_event_on")
+_DERIVED_SQL = (
+    "SELECT id, status, due,"
+    " CASE WHEN status IN ('resolved', 'closed') THEN last_resolve END AS resolved_on,"
+    " CASE WHEN status = 'closed' THEN last_close END AS closed_on,"
+    " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due, 0) END AS on_time,"
+    " notices, reworks, extensions, last_event_on"
+    " FROM (" + _history("i.id, " + ", ".join(f"{expr} AS {name}" for name, expr in _HISTORY.items()), "{which}")
+    + ")"
+)
+
+
+def _sync(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
+    """Recompute the issues row's denormalised columns from its history (the same SQL as "as of")."""
+    row = conn.execute(_DERIVED_SQL.format(which="i.id = :id"), {"d": FAR_FUTURE, "id": issue_id}).fetchone()
+    values = dict(zip(_DENORMALISED, row[1:]))
+    sets = ", ".join(f"{k} = :{k}" for k in _DENORMALISED)
+    conn.execute(
+        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = :id",
+        {**values, "id": issue_id},
+    )
+    return {"id": issue_id, **values}
+
+
+def resolve_issue(conn: sqlite3.Connection, issue_id: int, *, on: date | str | None = None,
+                  note: str | None = None) -> dict[str, Any]:
+    """The responsible side reports the problem fixed (整改完成): open → resolved."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "resolve")
+    return _record(conn, issue_id, "resolve", _event_date(issue, on, _("整改完成")), note=note)
+
+
+def verify_issue(conn: sqlite3.Connection, issue_id: int, *, passed: bool, on: date | str | None = None,
+                 note: str | None = None) -> dict[str, Any]:
+    """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "verify")
+    event = "verify_pass" if passed else "verify_fail"
+    return _record(conn, issue_id, event, _event_date(issue, on, _("核查")), note=note)
+
+
+def notify_issue(conn: sqlite3.Connection, issue_id: int, *, on: date | str | None = None,
+                 note: str | None = None) -> dict[str, Any]:
+    """A notice to rectify (整改通知) sent to the responsible side; counted."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "notify")
+    return _record(conn, issue_id, "notify", _event_date(issue, on, _("整改通知")), note=note)
+
+
+def extend_issue(conn: sqlite3.Connection, issue_id: int, *, due: date | str, reason: str,
+                 on: date | str | None = None) -> dict[str, Any]:
+    """Move the due date later (延期), counting an extension; the original due date is kept."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "extend")
+    why = _clean(reason)
+    if not why:
+        raise Invalid(_("延期要写明理由（--reason）。"))
+    when = _event_date(issue, on, _("延期"))
+    new_due = parse_date(due).isoformat()
+    if new_due <= issue["due"]:
+        raise Invalid(
+            _("新的整改时限 {new} 应晚于现在的时限 {due}。").format(new=new_due, due=issue["due"])
+        )
+    if new_due < when:
+        raise Invalid(
+            _("新的整改时限 {new} 早于办理延期的日期 {date}。").format(new=new_due, date=when)
+        )
+    return _record(conn, issue_id, "extend", when, note=why, detail={"from_due": issue["due"], "due": new_due},
+                   due=new_due)
+
+
+def reassign_issue(conn: sqlite3.Connection, issue_id: int, *, unit: str, category: int | str | None = None,
+                   on: date | str | None = None, note: str | None = None) -> dict[str, Any]:
+    """Send the issue back and route it to another responsible party (回退/改派); same fit rule as add."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "reassign")
+    cat = parse_category(category) if category is not None else issue["category"]
+    look = _SqlLookup(conn)
+    row = conn.execute(
+        "SELECT id, name, kind, parent_id FROM units WHERE id = ?", (issue["community_id"],)
+    ).fetchone()
+    community = Unit(*row)
+    if not (unit or "").strip():
+        raise Invalid(_("改派要指明新的责任单位（--unit）。"))
+    party = responsible_party(look, community, cat, unit)
+    if party.id == issue["unit_id"] and cat == issue["category"]:
+        raise Invalid(
+            _("问题 {id} 的责任单位已是“{unit}”（类别 {category}）。").format(id=issue_id, unit=party.name, category=cat)
+        )
+    when = _event_date(issue, on, _("改派"))
+    old_name = conn.execute("SELECT name FROM units WHERE id = ?", (issue["unit_id"],)).fetchone()[0]
+    conn.execute(
+        "UPDATE issues SET unit_id = ?, category = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+        (party.id, cat, issue_id),
+    )
+    detail = {"from_unit_id": issue["unit_id"], "from_unit": old_name, "from_category": issue["category"],
+              "unit_id": party.id, "unit": party.name, "category": cat}
+    result = _record(conn, issue_id, "reassign", when, note=note, detail=detail)
+    result["unit"] = party.name
+    result["category"] = cat
+    return result
+
+
+def cancel_issue(conn: sqlite3.Connection, issue_id: int, *, reason: str,
+                 on: date | str | None = None) -> dict[str, Any]:
+    """Cancel an issue logged by mistake (作废: a duplicate, not a problem). Kept, never counted."""
+    issue = _load(conn, issue_id)
+    _check_transition(issue, "cancel")
+    why = _clean(reason)
+    if not why:
+        raise Invalid(_("作废要写明理由（--reason）。"))
+    return _record(conn, issue_id, "cancel", _event_date(issue, on, _("作废")), note=why)
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+_LIST_SELECT = f"""
+SELECT a.id, i.description, c.name AS community, s.name AS street, p.name AS compound, i.location,
+       a.category, u.name AS unit, u.kind AS unit_kind, a.kind, a.found, a.due_d AS due,
+       a.original_due, a.status_d AS status, {OVERDUE} AS overdue,
+       CASE WHEN a.status_d = 'closed' THEN a.on_time END AS on_time,
+       a.notices_d AS notices, a.reworks_d AS reworks, a.extensions_d AS extensions, a.serious,
+       a.resolved_d AS resolved_on, a.closed_d AS closed_on, {DAYS_OVERDUE} AS days_overdue,
+       {ON_BOARD} AS exposed, i.inspection_id
+FROM a
+JOIN issues i ON i.id = a.id
+JOIN units c ON c.id = a.community_id
+LEFT JOIN units s ON s.id = c.parent_id
+LEFT JOIN units p ON p.id = a.compound_id
+JOIN units u ON u.id = a.unit_id
+"""
+
+# The JSON shape of an issue (issue 3's contract first, then the extra keys).
+ISSUE_KEYS = ["id", "description", "community", "compound", "location", "category", "unit", "kind", "found",
+              "due", "status", "overdue", "on_time", "notices", "reworks", "extensions", "serious",
+              "street", "original_due", "resolved_on", "closed_on", "days_overdue", "inspection_id"]
+
+
+def _shape(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row[k] for k in ISSUE_KEYS}
+    out["overdue"] = bool(row["overdue"])
+    out["serious"] = bool(row["serious"])
+    out["on_time"] = None if row["on_time"] is None else bool(row["on_time"])
+    return out
+
+
+def _filters(
+    conn: sqlite3.Connection,
+    *,
+    community: str | None = None,
+    street: str | None = None,
+    compound: str | None = None,
+    category: int | str | None = None,
+    unit: str | None = None,
+    kind: str | None = None,
+    issue_id: int | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on the issues row `i` for the common filters (names resolved once)."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    c: Unit | None = None
+    if community:
+        c = units.find_community(conn, community)
+        where.append("i.community_id = :community")
+        params["community"] = c.id
+    if street:
+        s = units.find_street(conn, street)
+        where.append("i.community_id IN (SELECT id FROM units WHERE kind = 'community' AND parent_id = :street)")
+        params["street"] = s.id
+    if compound:
+        p = units.find_compound(conn, c, compound) if c else units.find(conn, compound, ("compound",))
+        where.append("i.compound_id = :compound")
+        params["compound"] = p.id
+    if category is not None and category != "":
+        where.append("i.category = :category")
+        params["category"] = parse_category(category)
+    if unit:
+        u = units.find(conn, unit)
+        where.append("i.unit_id = :unit")
+        params["unit"] = u.id
+    if kind:
+        where.append("i.kind = :kind")
+        params["kind"] = kind.strip()
+    if issue_id is not None:
+        where.append("i.id = :issue_id")
+        params["issue_id"] = issue_id
+    return where, params
+
+
+def list_issues(
+    conn: sqlite3.Connection,
+    *,
+    as_of: date | str | None = None,
+    status: str | None = None,
+    exposure_notices: int = 3,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Issues found on or before `as_of` (default today), each as it stood on that date, by id.
+
+    Filters: community, street, compound, category, unit, kind, issue_id (all by name except the
+    last) and status (open|resolved|closed|cancelled|overdue, as of the date). Without a status
+    every issue is listed, whatever its state. Rows carry ISSUE_KEYS.
+    """
+    d = _iso(as_of)
+    where, params = _filters(conn, **filters)
+    params.update(d=d, first=FAR_PAST, notices=exposure_notices)
+    outer = ""
+    if status:
+        st = parse_status(status)
+        if st == "overdue":
+            outer = f" WHERE {OVERDUE}"
+        else:
+            outer = " WHERE a.status_d = :status"
+            params["status"] = st
+    sql = as_of_view(conn, params, " AND ".join(where)) + _LIST_SELECT + outer + " ORDER BY a.id"
+    cur = conn.execute(sql, params)
+    names = [c[0] for c in cur.description]
+    return [_shape(dict(zip(names, r))) for r in cur]
+
+
+def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
+    """One issue as it stands today and its whole history: {"issue": {...}, "events": [...]}."""
+    _load(conn, issue_id)
+    d = max(today().isoformat(), conn.execute(
+        "SELECT last_event_on FROM issues WHERE id = ?", (issue_id,)).fetchone()[0])
+    found = list_issues(conn, as_of=d, issue_id=issue_id)
+    issue = found[0]
+    events = []
+    for r in conn.execute(
+        "SELECT id, event, happened_on, note, detail, due FROM issue_events WHERE issue_id = ?"
+        " ORDER BY happened_on, id",
+        (issue_id,),
+    ):
+        events.append({"id": r[0], "event": r[1], "date": r[2], "note": r[3],
+                       "detail": json.loads(r[4]) if r[4] else None, "due": r[5]})
+    return {"issue": issue, "events": events}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+# Per-group counts for `summary`, each from THE DEFINITIONS.
+_SUMMARY_FIGURES = {
+    "total": COUNTED,
+    "category_1": f"{COUNTED} AND a.category = 1",
+    "category_2": f"{COUNTED} AND a.category = 2",
+    "category_3": f"{COUNTED} AND a.category = 3",
+    "category_4": f"{COUNTED} AND a.category = 4",
+    "open": "a.status_d = 'open'",
+    "resolved": "a.status_d = 'resolved'",
+    "closed": "a.status_d = 'closed'",
+    "cancelled": "a.status_d = 'cancelled'",
+    "overdue": OVERDUE,
+    "overdue_pending": OVERDUE_PENDING,
+    "due": DUE_IN,
+    "closed_due": f"{DUE_IN} AND a.status_d = 'closed'",
+    "on_time_due": f"{DUE_IN} AND {ON_TIME}",
+    "reworked": REWORKED,
+    "resolved_ever": EVER_RESOLVED,
+    "extended": EXTENDED,
+    "exposure": ON_BOARD,
+}
+SUMMARY_COUNTS = list(_SUMMARY_FIGURES)
+SUMMARY_RATES = ["closure_rate", "on_time_rate", "rework_rate", "overdue_pending_rate", "extension_rate"]
+
+# Group keys. The unary + keeps SQLite from walking an index of issues to group (random reads of
+# the whole table); a scan and a sort is several times faster (EXPLAIN QUERY PLAN: SCAN i, USE
+# TEMP B-TREE FOR GROUP BY).
+_GROUPS = {
+    "community": ("+a.community_id", "community"),
+    "street": ("(SELECT parent_id FROM units WHERE id = a.community_id)", "street"),
+    "unit": ("+a.unit_id", None),
+    "compound": ("+a.compound_id", "compound"),
+}
+
+
+def _check_by(by: str) -> str:
+    if by not in _GROUPS:
+        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices="、".join(_GROUPS)))
+    return by
+
+
+def _grouped(conn: sqlite3.Connection, by: str, figures: dict[str, str], params: dict[str, Any],
+             where: str = "") -> dict[int, dict[str, int]]:
+    key = _GROUPS[_check_by(by)][0]
+    cols = ", ".join(f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in figures.items())
+    sql = as_of_view(conn, params, where) + f"SELECT {key} AS gid, {cols} FROM a GROUP BY gid"
+    cur = conn.execute(sql, params)
+    names = [c[0] for c in cur.description][1:]
+    return {r[0]: dict(zip(names, r[1:])) for r in cur if r[0] is not None}
+
+
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    """The five indicators (see `summary`)."""
+    row["closure_rate"] = _rate(row["closed_due"], row["due"])
+    row["on_time_rate"] = _rate(row["on_time_due"], row["due"])
+    row["rework_rate"] = _rate(row["reworked"], row["resolved_ever"])
+    row["overdue_pending_rate"] = _rate(row["overdue_pending"], row["due"])
+    row["extension_rate"] = _rate(row["extended"], row["total"])
+    return row
+
+
+def summary(
+    conn: sqlite3.Connection, as_of: date | str | None = None, *, by: str = "community", exposure_notices: int = 3
+) -> list[dict[str, Any]]:
+    """The survey report (排查情况) as of a date: one row per community (street, unit or compound
+    with `by`), then the city total (level "total").
+
+    Counts: total (not cancelled), category_1..4, open/resolved/closed/cancelled (state at the
+    date), overdue, overdue_pending, due (due by the date), closed_due, on_time_due, reworked,
+    resolved_ever, extended, exposure. Indicators (fractions 0-1, None when the denominator is 0):
+      closure_rate 结案率            = closed_due / due       (closed among issues due by the date)
+      on_time_rate 按期结案率        = on_time_due / due      (closed on time among them)
+      rework_rate 返工率             = reworked / resolved_ever (issues ever reported fixed)
+      overdue_pending_rate 超期待处置率 = overdue_pending / due
+      extension_rate 延期率          = extended / total
+    Cancelled issues are in no numerator or denominator. By community and street every one is
+    listed, with zeros when it has no issues; by unit or compound only those with issues.
+    """
+    d = _iso(as_of)
+    by = _check_by(by)
+    counts = _grouped(conn, by, _SUMMARY_FIGURES, {"d": d, "first": FAR_PAST, "notices": exposure_notices})
+    if by in ("community", "street"):
+        groups = [
+            {"id": r[0], "name": r[1], "street": r[2]}
+            for r in conn.execute(
+                "SELECT u.id, u.name, s.name FROM units u LEFT JOIN units s ON s.id = u.parent_id"
+                " WHERE u.kind = ? ORDER BY u.id",
+                (by,),
+            )
+        ]
+    else:
+        ids = sorted(counts)
+        info = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(
+                f"SELECT u.id, u.name, u.kind, p.name FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+                f" WHERE u.id IN ({marks})",
+                chunk,
+            ):
+                info[r[0]] = r
+        groups = []
+        for i in ids:
+            r = info[i]
+            g: dict[str, Any] = {"id": r[0], "name": r[1]}
+            if by == "unit":
+                g["unit_kind"] = r[2]
+            else:
+                g["community"] = r[3]
+            groups.append(g)
+    zero = dict.fromkeys(SUMMARY_COUNTS, 0)
+    out = []
+    total = dict(zero)
+    for g in groups:
+        figures = counts.get(g["id"], zero)
+        for k in SUMMARY_COUNTS:
+            total[k] += figures[k]
+        out.append(_with_rates({"level": by, **g, **figures}))
+    out.append(_with_rates({"level": "total", "id": None, "name": _("合计"), **total}))
+    return out
+
+
+def exposure_board(conn: sqlite3.Connection, as_of: date | str | None = None, *, notices: int) -> list[dict[str, Any]]:
+    """The media exposure board (曝光台) as of a date: issues not closed that are serious or got at
+    least `notices` notices. Serious first, then most notices, longest overdue."""
+    d = _iso(as_of)
+    params = {"d": d, "first": FAR_PAST, "notices": notices}
+    # Notices only accumulate, so an issue with fewer than N notices today had fewer at any date:
+    # only serious issues and those with N notices now can be on the board (a cheap first cut).
+    sql = (
+        as_of_view(conn, params, "i.serious = 1 OR i.notices >= :notices") + _LIST_SELECT + f" WHERE {ON_BOARD}"
+        " ORDER BY a.serious DESC, a.notices_d DESC, days_overdue DESC, a.id"
+    )
+    cur = conn.execute(sql, params)
+    names = [c[0] for c in cur.description]
+    out = []
+    for r in cur:
+        row = dict(zip(names, r))
+        shaped = _shape(row)
+        shaped["unit_kind"] = row["unit_kind"]
+        reasons = []
+        if row["serious"]:
+            reasons.append("serious")
+        if row["notices"] >= notices:
+            reasons.append("notices")
+        shaped["reasons"] = reasons
+        out.append(shaped)
+    return out
+
+
+def month_facts(
+    conn: sqlite3.Connection, first: date, last: date, *, exposure_notices: int, by: str = "community"
+) -> dict[int, dict[str, int]]:
+    """Issue facts for the ranking of a period, as the history stood on `last`.
+
+    Keyed by community id (or compound id with by="compound"; issues without a compound are
+    skipped). Values: due (counted issues whose due date in force falls in [first, last]),
+    due_closed_on_time (of those, closed on time), overdue, overdue_pending and exposure (as of
+    `last`). Groups without issues are absent: callers default to zeros.
+    """
+    if by not in ("community", "compound"):
+        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices="community、compound"))
+    figures = {
+        "due": DUE_IN,
+        "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
+        "overdue": OVERDUE,
+        "overdue_pending": OVERDUE_PENDING,
+        "exposure": ON_BOARD,
+    }
+    params = {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
+    return _grouped(conn, by, figures, params)
+
+
+def unit_facts(
+    conn: sqlite3.Connection, first: date, last: date, *, category: int | None = 3
+) -> dict[int, dict[str, int]]:
+    """Per responsible unit, as the history stood on `last`: due (counted issues whose due date in
+    force falls in [first, last]) and due_closed_on_time. `category=None` takes all categories."""
+    figures = {"due": DUE_IN, "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}"}
+    params: dict[str, Any] = {"d": _iso(last), "first": _iso(first), "notices": 0}
+    where = ""
+    if category is not None:
+        where = "i.category = :category"
+        params["category"] = parse_category(category)
+    return _grouped(conn, "unit", figures, params, where)
+
+
+# --- Bulk survey sheets -----------------------------------------------------------------------
+
+IMPORT_ALIASES = {
+    "description": "description", "问题": "description", "问题描述": "description", "描述": "description",
+    "community": "community", "社区": "community", "所属社区": "community",
+    "compound": "compound", "小区": "compound",
+    "location": "location", "地点": "location", "位置": "location", "具体位置": "location",
+    "category": "category", "类别": "category", "问题类别": "category",
+    "unit": "unit", "责任单位": "unit", "责任方": "unit", "责任主体": "unit",
+    "due": "due", "整改时限": "due", "整改期限": "due", "完成时限": "due",
+    "found": "found", "发现日期": "found", "排查日期": "found",
+    "kind": "kind", "类型": "kind", "问题类型": "kind",
+    "serious": "serious", "严重": "serious", "是否严重": "serious", "严重问题": "serious",
+    "note": "note", "备注": "note",
+}  # fmt: skip
+EXPORT_COLUMNS = ["description", "community", "compound", "location", "category", "unit", "due", "found", "kind",
+                  "serious"]
+_REQUIRED = ("description", "community", "category", "due")
+
+
+def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+    """Import a survey sheet (排查表); returns how many issues came in.
+
+    Every row is checked first (names resolved once into dicts, each distinct date parsed once);
+    if any row is bad, Invalid lists every bad row with its line number and reason and nothing is
+    written. Otherwise all rows go in with two executemany statements.
+    """
+    from .csvio import read_rows
+
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    missing = [k for k in _REQUIRED if k not in keys]
+    if missing:
+        raise Invalid(_("表头缺少必需的列：{columns}。").format(columns="、".join(missing)))
+    if not records:
+        raise Invalid(_("文件 {path} 里没有问题记录。").format(path=path))
+    reg = _Registry(conn)
+    now = today()
+    dates: dict[str, date] = {}
+
+    def day(text: str) -> date:
+        d = dates.get(text)
+        if d is None:
+            d = dates[text] = parse_date(text, today_=now)
+        return d
+
+    communities: dict[str, Unit] = {}
+    parties: dict[tuple[int, int, str], Unit] = {}
+    errors: list[str] = []
+    prepared: list[tuple] = []
+    for line, rec in records:
+        try:
+            text = _clean(rec.get("description"))
+            if not text:
+                raise Invalid(_("问题描述不能为空。"))
+            cname = rec.get("community", "")
+            if not cname:
+                raise Invalid(_("社区不能为空。"))
+            where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
+            pname = rec.get("compound", "")
+            place = reg.compound(where, pname) if pname else None
+            cat = parse_category(rec.get("category", ""))
+            uname = rec.get("unit", "")
+            pkey = (where.id, cat, uname)
+            party = parties.get(pkey) or parties.setdefault(pkey, responsible_party(reg, where, cat, uname))
+            if not rec.get("due"):
+                raise Invalid(_("整改时限不能为空。"))
+            due_on = day(rec["due"])
+            found_on = day(rec["found"]) if rec.get("found") else now
+            if found_on > now:
+                not_in_future(found_on, _("发现"))
+            if due_on < found_on:
+                raise Invalid(
+                    _("整改时限 {due} 早于发现日期 {found}。").format(
+                        due=due_on.isoformat(), found=found_on.isoformat()
+                    )
+                )
+            flag = rec.get("serious", "").strip().lower()
+            if flag not in _TRUE and flag not in _FALSE:
+                raise Invalid(_("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious")))
+            prepared.append((text, where.id, place.id if place else None, _clean(rec.get("location")), cat,
+                             party.id, _clean(rec.get("kind")), found_on.isoformat(), due_on.isoformat(),
+                             int(flag in _TRUE), None, _clean(rec.get("note"))))
+        except (Invalid, NotFound) as e:
+            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+    if errors:
+        raise Invalid(
+            _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors)) + "\n" + "\n".join(errors)
+        )
+    _insert(conn, prepared)
+    return len(prepared)
+
+
+def export_rows(conn: sqlite3.Connection, *, status: str | None = None, **filters: Any) -> list[dict[str, Any]]:
+    """Issues as survey-sheet rows (EXPORT_COLUMNS), the due date in force as of today; importing
+    them gives the same issues again. Cancelled issues are left out unless asked for by status."""
+    rows = list_issues(conn, status=status, **filters)
+    out = []
+    for r in rows:
+        if r["status"] == "cancelled" and status is None:
+            continue
+        rec = {k: r.get(k) for k in EXPORT_COLUMNS}
+        rec["serious"] = _("是") if r["serious"] else _("否")
+        out.append(rec)
+    return out
+
+
+# --- Consistency (sqjg check) -----------------------------------------------------------------
+
+
+def history_problems(conn: sqlite3.Connection) -> list[str]:
+    """Issues whose history is malformed, or whose denormalised columns disagree with it (sqjg check).
+
+    Besides the columns, it checks the rules the "as of" reading relies on: the first event is the
+    create, dated the found day; events are recorded in date order; each extension moves the due
+    date later.
+    """
+    problems: list[str] = []
+    for issue_id, n, first in conn.execute(
+        "SELECT id, n, first FROM (SELECT i.id,"
+        " (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id AND e.event = 'create'"
+        "  AND e.happened_on = i.found) AS n,"
+        " (SELECT e.event FROM issue_events e WHERE e.issue_id = i.id ORDER BY e.id LIMIT 1) AS first"
+        " FROM issues i) WHERE n <> 1 OR first IS NOT 'create' ORDER BY id"
+    ):
+        problems.append(
+            _("问题 {id} 的第一条记录应是发现当日的立案，且只有一条（现有 {n} 条）。").format(id=issue_id, n=n)
+        )
+    for (issue_id,) in conn.execute(
+        "SELECT DISTINCT e.issue_id FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        " WHERE e.happened_on < i.found ORDER BY e.issue_id"
+    ):
+        problems.append(_("问题 {id} 有早于发现日期的记录。").format(id=issue_id))
+    for (issue_id,) in conn.execute(
+        "SELECT DISTINCT issue_id FROM (SELECT issue_id, happened_on,"
+        " lag(happened_on) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_events)"
+        " WHERE previous > happened_on ORDER BY issue_id"
+    ):
+        problems.append(_("问题 {id} 的处置记录没有按日期先后登记。").format(id=issue_id))
+    for (issue_id,) in conn.execute(
+        "SELECT DISTINCT issue_id FROM (SELECT issue_id, due,"
+        " lag(due) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_events WHERE event = 'extend')"
+        " WHERE previous >= due ORDER BY issue_id"
+    ):
+        problems.append(_("问题 {id} 的延期没有把整改时限往后推。").format(id=issue_id))
+    differs = " OR ".join(f"y.{k} IS NOT i.{k}" for k in _DENORMALISED)
+    stored = ", ".join(f"i.{k} AS stored_{k}" for k in _DENORMALISED)
+    cur = conn.execute(
+        f"SELECT y.*, {stored} FROM ({_DERIVED_SQL.format(which='1')}) y JOIN issues i ON i.id = y.id"
+        f" WHERE {differs} ORDER BY y.id",
+        {"d": FAR_FUTURE},
+    )
+    names = [c[0] for c in cur.description]
+    for r in cur:
+        row = dict(zip(names, r))
+        wrong = [k for k in _DENORMALISED if row[k] != row[f"stored_{k}"]]
+        problems.append(_("问题 {id} 的 {fields} 与处置记录不符。").format(id=row["id"], fields="、".join(wrong)))
+    return problems
