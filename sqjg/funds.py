@@ -448,13 +448,13 @@ def _balance_rows_fen(
         for k in CATEGORIES
     ]
     # Entries dated on or before D count unless a void dated on or before D reverses them.
-    # The entries are summed first and joined to the communities after: one pass over the
-    # ledger instead of a lookup per entry.
+    # The entries are summed first and joined to the communities after: one sequential pass
+    # over the ledger (NOT INDEXED) is several times faster than an index lookup per entry.
     only = f" AND e.community_id IN (SELECT c.id FROM units c WHERE c.kind = 'community'{extra})" if extra else ""
     sql = f"""
 WITH agg AS (
   SELECT e.community_id, {", ".join(sums)}
-  FROM fund_entries e
+  FROM fund_entries e{"" if community else " NOT INDEXED"}
   WHERE e.entry_type <> 'void' AND e.entry_date <= ?{only}
     AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
   GROUP BY e.community_id
@@ -554,7 +554,7 @@ def raised_by(conn: sqlite3.Connection, as_of: date) -> dict[int, int]:
         """
 WITH agg AS (
   SELECT e.community_id, SUM(e.amount_fen) AS fen
-  FROM fund_entries e
+  FROM fund_entries e NOT INDEXED
   WHERE e.entry_type = 'contribution' AND e.entry_date <= ?
     AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id AND v.entry_date <= ?)
   GROUP BY e.community_id

@@ -243,7 +243,6 @@ CREATE TABLE fund_entries (
     CHECK ((entry_type = 'void') = (voids_id IS NOT NULL AND reason IS NOT NULL))
 );
 CREATE INDEX fund_entries_community ON fund_entries(community_id, entry_date);
-CREATE INDEX fund_entries_date ON fund_entries(entry_date);
 CREATE TRIGGER fund_entries_never_updated BEFORE UPDATE ON fund_entries BEGIN
     SELECT RAISE(ABORT, '经费记录不能修改：更正请登记作废记录（sqjg fund void）。');
 END;
