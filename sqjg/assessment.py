@@ -217,8 +217,30 @@ def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any]
                 year=year, month=month
             )
         )
-    result: dict[str, Any] = json.loads(text)
-    return result
+    return _in_display_order(json.loads(text))
+
+
+# The stored text is canonical (sorted keys); scripts and people read the keys in this order.
+_TOP_ORDER = ("year", "month", "published", "published_on", "as_of", "rules_hash", "baseline_score", "items",
+              "rows", "media")
+_ROW_ORDER = ("rank", "community", "street", "score", "items", "red_flag", "award", "reward_yuan", "yellow_card",
+              "media", "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "last",
+              "community_uid")
+_MEDIA_ORDER = ("community", "street", "secretary", "director", "liaison", "lead_unit", "consecutive_last",
+                "escalation")
+_ITEM_ORDER = ("key", "name", "source", "max", "min")
+
+
+def _reorder(d: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    return {**{k: d[k] for k in order if k in d}, **{k: v for k, v in d.items() if k not in order}}
+
+
+def _in_display_order(result: dict[str, Any]) -> dict[str, Any]:
+    out = _reorder(result, _TOP_ORDER)
+    out["rows"] = [_reorder(r, _ROW_ORDER) for r in out.get("rows", [])]
+    out["media"] = [_reorder(m, _MEDIA_ORDER) for m in out.get("media", [])]
+    out["items"] = [_reorder(i, _ITEM_ORDER) for i in out.get("items", [])]
+    return out
 
 
 def _last_in(conn: sqlite3.Connection, rules: Rules, year: int, month: int, comms: Sequence[dict[str, Any]],
@@ -379,7 +401,7 @@ def publish(conn: sqlite3.Connection, rules: Rules, year: int, month: int, *, fo
         "INSERT INTO publications(scope, year, month, rules_hash, result, result_hash) VALUES (?, ?, ?, ?, ?, ?)",
         (SCOPE, year, month, rules.sha256, text, hashlib.sha256(text.encode("utf-8")).hexdigest()),
     )
-    result = json.loads(text)
+    result = _in_display_order(json.loads(text))
     result["rules_changed"] = False
     return result
 

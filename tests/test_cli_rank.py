@@ -116,6 +116,7 @@ def test_rank_markdown(four, rules_file):
 
 
 def test_publish_freezes_the_month(four, rules_file):
+    provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
     ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60", "--rules", rules_file)
@@ -123,6 +124,7 @@ def test_publish_freezes_the_month(four, rules_file):
                                 "--rules", rules_file).stdout
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     assert data["published"] is True and data["published_on"] == "2026-07-31"
+    assert list(data) == list(provisional) and list(data["rows"][0]) == list(provisional["rows"][0])
     assert [{k: v for k, v in r.items() if k != "community_uid"} for r in data["rows"]] == EXPECTED_ROWS
     # Changed rules: still the published result, with a note.
     other = rules_file.with_name("v2.toml")
