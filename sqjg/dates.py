@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from .errors import Invalid
 from .i18n import _
@@ -51,19 +52,37 @@ def parse_date(text: str | date, *, today_: date | None = None) -> date:
         )
     if year is None:
         year = (today_ or today()).year
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        # A dropped digit ("0026-07-10") must not become the year 26.
+        raise Invalid(
+            _("日期“{value}”的年份 {year} 不在 {low} 到 {high} 之间。").format(
+                value=raw, year=year, low=MIN_YEAR, high=MAX_YEAR
+            )
+        )
     return _checked(year, month, day, raw)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 9999
+
+
 def _checked(year: int, month: int, day: int, raw: str) -> date:
+    found = _calendar(year, month, day)
+    if found is None:
+        raise Invalid(_("日期“{value}”不存在。").format(value=raw))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _calendar(year: int, month: int, day: int) -> date | None:
     # dateutil does the calendar arithmetic (month lengths, leap years); the shapes above
     # decide what is accepted, so its habit of filling missing fields from today never applies.
+    # Cached: a survey sheet repeats the same few dates thousands of times.
     from dateutil import parser as dateutil_parser
 
     try:
-        parsed = dateutil_parser.parse(f"{year:04d}-{month:02d}-{day:02d}", yearfirst=True)
+        return dateutil_parser.parse(f"{year:04d}-{month:02d}-{day:02d}", yearfirst=True).date()
     except (ValueError, OverflowError):
-        raise Invalid(_("日期“{value}”不存在。").format(value=raw)) from None
-    return parsed.date()
+        return None
 
 
 def parse_month(month: int | str, year: int | None = None) -> tuple[int, int]:

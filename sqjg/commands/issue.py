@@ -2,10 +2,9 @@
 
 `issue add` is typed dozens of times an hour: this module imports only typer and the light
 parts of sqjg at load time; rendering (rich) and the rules file are loaded only by the commands
-that need them.
+that need them. (No `from __future__ import annotations` here: Typer would have to eval every
+annotation string at start-up.)
 """
-
-from __future__ import annotations
 
 import sys
 from enum import Enum
