@@ -264,7 +264,7 @@ def _payer_mismatch(conn: sqlite3.Connection, community: units.Unit, source: str
         parent = conn.execute("SELECT name FROM units WHERE id = ?", (payer.parent_id,)).fetchone()[0]
         what = _("{community}的小区").format(community=parent)
     elif payer.kind == "community":
-        what = _("另一个社区")
+        what = _("另一个社区") if payer.id != community.id else _("社区本身")
     else:
         what = units.kind_label(payer.kind)
     need = {

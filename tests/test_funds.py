@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from sqjg import funds
@@ -75,6 +75,7 @@ def test_contribution_from_each_source(conn):
         ("community", "东门社区", "缴款方“东门社区”是另一个社区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
         ("community", "东门社区/向阳小区", "缴款方“向阳小区”是东门社区的小区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
         ("community", "交通局", "缴款方“交通局”是共建单位，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
+        ("unit", "西街社区", "缴款方“西街社区”是社区本身，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。"),
         ("community", "东城街道", "缴款方“东城街道”是街道办事处，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
     ],
 )
@@ -506,6 +507,7 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                         r = funds.add_expenditure(conn, community, fen, "保洁", "cleaning", on=day, banned_words=[])
                     except Conflict:
                         assert not allowed
+                        event("expenditure refused")
                     else:
                         assert allowed
                         entries.append({"id": r["id"], "community": community, "date": day, "type": "expenditure",
@@ -527,6 +529,7 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                         r = funds.void_entry(conn, target["id"], "更正", on=day)
                     except SqjgError:
                         assert not allowed
+                        event("void refused")
                     else:
                         assert allowed
                         entries.append({"id": r["id"], "community": target["community"], "date": day,
