@@ -41,7 +41,7 @@ def _usage_message(e: UsageError) -> str:
         if getattr(ptype, "name", "") == "choice":
             choices = [str(getattr(c, "value", c)) for c in ptype.choices]  # type: ignore[union-attr]
             return _("{param} 只能是以下之一：{choices}。").format(param=hint, choices="、".join(choices))
-        if ptype is not None and ptype.name in ("integer", "float", "integer range", "float range"):
+        if ptype is not None and ptype.name in ("int", "integer", "float", "int range", "integer range", "float range"):
             return _("{param} 应为数字。").format(param=hint)
         return _("{param} 的值无效。").format(param=hint)
     if isinstance(e, BadOptionUsage):

@@ -167,3 +167,13 @@ def test_write_transaction_is_all_or_nothing(tmp_path):
     assert conn.execute("SELECT count(*) FROM units").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM command_runs").fetchone()[0] == 0
     assert os.path.exists(tmp_path / "x.db")
+
+
+def test_non_number_for_a_number_option_is_one_chinese_sentence(city):
+    message = refused("log", "--limit", "abc")
+    assert "应为数字" in message and "--limit" in message
+
+
+def test_missing_option_value_and_unknown_option_are_chinese(city):
+    assert "没有选项" in refused("unit", "list", "--colour", "red")
+    assert "只能是以下之一" in refused("unit", "list", "--format", "xml")
