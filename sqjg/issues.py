@@ -203,9 +203,10 @@ def _history(columns: str, which: str) -> str:
 # :d -- passed through create, notify*, resolve, verify_pass in that order, so its state at :d
 # follows from its stored dates: closed if closed by :d, resolved if resolved by :d, else open; its
 # due date and notice count are the stored ones.
+# (Never NULL: an issue must fall on exactly one side of it.)
 _SIMPLE = (
     "(i.status <> 'cancelled' AND i.reworks = 0 AND i.extensions = 0"
-    " AND (i.notices = 0 OR i.resolved_on <= :d))"
+    " AND (i.notices = 0 OR coalesce(i.resolved_on <= :d, 0)))"
 )
 _NEEDS_HISTORY = f"(i.last_event_on > :d AND NOT {_SIMPLE})"
 _STORED_COLUMNS = {
@@ -369,12 +370,11 @@ class _Registry:
 
     def compound_or_none(self, community: Unit, name: str) -> Unit | None:
         name = name.strip()
-        if "/" in name:
-            cname, _sep, name = name.partition("/")
-            if cname.strip() != community.name:
+        if "/" in name:  # 社区/小区
+            owner, _sep, name = name.partition("/")
+            if owner.strip() != community.name:
                 return None
-            name = name.strip()
-        return self.compounds.get((community.id, name))
+        return self.compounds.get((community.id, name.strip()))
 
     def unit(self, name: str) -> Unit:
         u = self.named.get(name.strip())
@@ -410,7 +410,12 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
     if category == 1:
         if not name or name == community.name:
             return community
-        compound = look.compound_or_none(community, name)
+        owner, slash, own = name.partition("/")  # a compound may be written 社区/小区
+        compound = None
+        if not slash:
+            compound = look.compound_or_none(community, name)
+        elif owner.strip() == community.name:
+            compound = look.compound_or_none(community, own.strip())
         if compound is not None:
             return compound
         raise Invalid(
