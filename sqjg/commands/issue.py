@@ -60,12 +60,16 @@ KindOption = Annotated[
 CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
 
 
-class StatusChoice(str, Enum):
-    open = "open"
-    resolved = "resolved"
-    closed = "closed"
-    cancelled = "cancelled"
-    overdue = "overdue"
+def _complete_status(incomplete: str) -> list[tuple[str, str]]:
+    labels = {"open": "待整改", "resolved": "已整改待核查", "closed": "已结案", "cancelled": "已作废", "overdue": "超期"}
+    return [(k, v) for k, v in labels.items() if k.startswith(incomplete)]
+
+
+StatusOption = Annotated[
+    str | None,
+    typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
+                 autocompletion=_complete_status),
+]
 
 
 class ByChoice(str, Enum):
@@ -293,9 +297,7 @@ def list_(
     category: CategoryOption = None,
     unit: UnitOption = None,
     kind: KindOption = None,
-    status: Annotated[
-        StatusChoice | None, typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue (状态).")
-    ] = None,
+    status: StatusOption = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -306,7 +308,7 @@ def list_(
     """
     with reading(db) as conn:
         rows = issues.list_issues(
-            conn, as_of=as_of, status=status.value if status else None, community=community, street=street,
+            conn, as_of=as_of, status=status, community=community, street=street,
             compound=compound, category=category, unit=unit, kind=kind,
         )
     from ..render import emit, to_csv
@@ -451,9 +453,7 @@ def export(
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
-    status: Annotated[
-        StatusChoice | None, typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue (状态).")
-    ] = None,
+    status: StatusOption = None,
     db: DbOption = None,
 ) -> None:
     """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
@@ -461,7 +461,7 @@ def export(
     Example: sqjg issue export -o 排查表.csv --community 西街社区
     """
     with reading(db) as conn:
-        rows = issues.export_rows(conn, status=status.value if status else None, community=community, street=street,
+        rows = issues.export_rows(conn, status=status, community=community, street=street,
                                   unit=unit)
     from ..render import to_csv
 
