@@ -1138,16 +1138,19 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
         raise Invalid(_("文件 {path} 里没有问题记录。").format(path=path))
     reg = _Registry(conn)
     now = today()
-    dates: dict[str, date] = {}
-
-    def day(text: str) -> date:
-        d = dates.get(text)
-        if d is None:
-            d = dates[text] = parse_date(text, today_=now)
-        return d
-
+    now_iso = now.isoformat()
+    # Survey sheets repeat the same few dates, categories and parties: each is worked out once.
+    dates: dict[str, str] = {}
+    categories: dict[str, int] = {}
     communities: dict[str, Unit] = {}
     parties: dict[tuple[int, int, str], Unit] = {}
+
+    def day(text: str) -> str:
+        iso = dates.get(text)
+        if iso is None:
+            iso = dates[text] = parse_date(text, today_=now).isoformat()
+        return iso
+
     errors: list[str] = []
     prepared: list[tuple] = []
     for line, rec in records:
@@ -1161,28 +1164,26 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
             where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
             pname = rec.get("compound", "")
             place = reg.compound(where, pname) if pname else None
-            cat = parse_category(rec.get("category", ""))
+            raw = rec.get("category", "")
+            cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
             uname = rec.get("unit", "")
             pkey = (where.id, cat, uname)
             party = parties.get(pkey) or parties.setdefault(pkey, responsible_party(reg, where, cat, uname))
             if not rec.get("due"):
                 raise Invalid(_("整改时限不能为空。"))
             due_on = day(rec["due"])
-            found_on = day(rec["found"]) if rec.get("found") else now
-            if found_on > now:
-                not_in_future(found_on, _("发现"))
+            found_on = day(rec["found"]) if rec.get("found") else now_iso
+            if found_on > now_iso:
+                not_in_future(date.fromisoformat(found_on), _("发现"))
             if due_on < found_on:
-                raise Invalid(
-                    _("整改时限 {due} 早于发现日期 {found}。").format(
-                        due=due_on.isoformat(), found=found_on.isoformat()
-                    )
-                )
-            flag = rec.get("serious", "").strip().lower()
+                raise Invalid(_("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on))
+            flag = rec.get("serious", "").lower()
             if flag not in _TRUE and flag not in _FALSE:
                 raise Invalid(_("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious")))
-            prepared.append((text, where.id, place.id if place else None, _clean(rec.get("location")), cat,
-                             party.id, _clean(rec.get("kind")), found_on.isoformat(), due_on.isoformat(),
-                             int(flag in _TRUE), None, _clean(rec.get("note"))))
+            # csvio has stripped every cell already.
+            prepared.append((text, where.id, place.id if place else None, rec.get("location") or None, cat,
+                             party.id, rec.get("kind") or None, found_on, due_on, int(flag in _TRUE), None,
+                             rec.get("note") or None))
         except (Invalid, NotFound) as e:
             errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
     if errors:

@@ -201,8 +201,8 @@ CREATE TABLE issues (
 );
 CREATE INDEX issues_community ON issues(community_id, status);
 CREATE INDEX issues_unit ON issues(unit_id, status);
-CREATE INDEX issues_due ON issues(due);
 CREATE INDEX issues_compound ON issues(compound_id) WHERE compound_id IS NOT NULL;
+CREATE INDEX issues_inspection ON issues(inspection_id) WHERE inspection_id IS NOT NULL;
 -- Finds the issues whose history must be read back for an "as of" date before their newest event.
 CREATE INDEX issues_last_event ON issues(last_event_on);
 CREATE TABLE issue_events (
