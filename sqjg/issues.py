@@ -947,6 +947,7 @@ _GROUPS = {
     "street": ("(SELECT parent_id FROM units WHERE id = a.community_id)", "street"),
     "unit": ("+a.unit_id", None),
     "compound": ("+a.compound_id", "compound"),
+    "kind": ("coalesce(a.kind, '')", "kind"),
 }
 
 
@@ -979,8 +980,8 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 def summary(
     conn: sqlite3.Connection, as_of: date | str | None = None, *, by: str = "community", exposure_notices: int = 3
 ) -> list[dict[str, Any]]:
-    """The survey report (排查情况) as of a date: one row per community (street, unit or compound
-    with `by`), then the city total (level "total").
+    """The survey report (排查情况) as of a date: one row per community (street, unit, compound or
+    kind tag with `by`; a kind row's id is the tag), then the city total (level "total").
 
     Counts: total (not cancelled), category_1..4, open/resolved/closed/cancelled (state at the
     date), overdue, overdue_pending, due (due by the date), closed_due, on_time_due, reworked,
@@ -991,7 +992,8 @@ def summary(
       overdue_pending_rate 超期待处置率 = overdue_pending / due
       extension_rate 延期率          = extended / total
     Cancelled issues are in no numerator or denominator. By community and street every one is
-    listed, with zeros when it has no issues; by unit or compound only those with issues.
+    listed, with zeros when it has no issues, and so is every kind of the speech (KIND_TAGS); by
+    unit or compound only those with issues.
     """
     d = _iso(as_of)
     by = _check_by(by)
@@ -1005,6 +1007,12 @@ def summary(
                 (by,),
             )
         ]
+    elif by == "kind":
+        # The speech's kinds always (the office reports on each), then any others, then untagged.
+        others = sorted(k for k in counts if k and k not in KIND_TAGS)
+        groups = [{"id": k, "name": k} for k in (*KIND_TAGS, *others)]
+        if "" in counts:
+            groups.append({"id": "", "name": _("（未分类）")})
     else:
         ids = sorted(counts)
         info = {}

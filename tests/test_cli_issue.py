@@ -292,6 +292,13 @@ def test_summary_json_table_csv(survey):
     assert "| 合计 |" in ok("issue", "summary", "--format", "markdown")
     by_unit = json.loads(ok("issue", "summary", "--by", "unit", "--format", "json"))
     assert [r["name"] for r in by_unit] == ["东城街道", "西街社区", "东门社区", "交通局", "市财政局", "环卫处", "合计"]
+    by_kind = json.loads(ok("issue", "summary", "--by", "kind", "--format", "json"))
+    assert [(r["name"], r["total"], r["cancelled"]) for r in by_kind] == [
+        ("卫生死角", 1, 0), ("乱堆乱放", 1, 0), ("乱倒垃圾", 1, 0), ("占道", 1, 0), ("毁绿种菜", 1, 0),
+        ("市政设施", 0, 0), ("路面破损", 0, 0), ("绿化养护", 0, 0), ("历史遗留", 0, 0), ("（未分类）", 3, 1),
+        ("合计", 8, 1),
+    ]
+    assert "问题类型" in ok("issue", "summary", "--by", "kind")
     early = json.loads(ok("issue", "summary", "--as-of", "7-14", "--format", "json"))
     assert early[0]["closed"] == 2 and early[0]["open"] == 4
 

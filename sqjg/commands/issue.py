@@ -76,6 +76,7 @@ class ByChoice(str, Enum):
     community = "community"
     street = "street"
     unit = "unit"
+    kind = "kind"
 
 
 def _print_json(data: object) -> None:
@@ -345,7 +346,7 @@ SUMMARY_COLUMNS = [
 @app.command("summary")
 def summary(
     as_of: AsOfOption = None,
-    by: Annotated[ByChoice, typer.Option("--by", help="Group by community, street or responsible unit (汇总口径).")]
+    by: Annotated[ByChoice, typer.Option("--by", help="Group by community, street, responsible unit or kind tag (汇总口径).")]
     = ByChoice.community,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
@@ -374,14 +375,14 @@ def summary(
         for k in issues.SUMMARY_RATES:
             s[k] = _percent(r[k])
         shown.append(s)
-    head = {"community": "社区", "street": "街道", "unit": "责任单位"}[by.value]
+    head = {"community": "社区", "street": "街道", "unit": "责任单位", "kind": "问题类型"}[by.value]
     columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
     emit(shown, columns, fmt.value, numeric=[k for k, _h in SUMMARY_COLUMNS],
          title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)))
 
 
 def _summary_keys(by: str) -> list[str]:
-    extra = {"community": ["street"], "street": [], "unit": ["unit_kind"]}[by]
+    extra = {"community": ["street"], "street": [], "unit": ["unit_kind"], "kind": []}[by]
     return ["level", "id", "name", *extra, *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
 
 
