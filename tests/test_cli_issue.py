@@ -365,6 +365,13 @@ def test_import_every_encoding(city, tmp_path, encoding):
     assert issues.history_problems(conn) == []
 
 
+def test_import_gb18030_beyond_gbk(city, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes("问题,社区,类别,整改时限,地点\n门牌“䶮𠀀”脱落,西街社区,1,8-1,䶮园\n".encode("gb18030"))
+    assert ok("issue", "import", str(sheet)) == "已导入 1 个问题。\n"
+    assert (listed()[0]["description"], listed()[0]["location"]) == ("门牌“䶮𠀀”脱落", "䶮园")
+
+
 def test_import_with_explicit_encoding_and_english_headers(city, tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_bytes(
