@@ -170,17 +170,7 @@ def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
 
 def _domain_checks() -> list:
     """The invariants each concern knows best (funds ledger, issue histories)."""
-    checks = []
-    try:
-        from .funds import ledger_problems  # type: ignore[attr-defined]
+    from .funds import ledger_problems
+    from .issues import history_problems
 
-        checks.append(ledger_problems)
-    except ImportError:
-        pass
-    try:
-        from .issues import history_problems  # type: ignore[attr-defined]
-
-        checks.append(history_problems)
-    except ImportError:
-        pass
-    return checks
+    return [ledger_problems, history_problems]
