@@ -472,9 +472,10 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
 
 
 def _clean(text: str | None) -> str | None:
+    # Only the ends are trimmed: what people wrote (line breaks included) is kept as written.
     if text is None:
         return None
-    text = " ".join(str(text).split())
+    text = str(text).strip()
     return text or None
 
 
