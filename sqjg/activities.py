@@ -403,7 +403,7 @@ def mechanism_matrix(
             FROM units c JOIN units s ON s.id = c.parent_id
             LEFT JOIN mechanisms m ON m.community_id = c.id
             WHERE c.kind = 'community' {where}
-            GROUP BY c.id ORDER BY c.name""",
+            GROUP BY c.id ORDER BY c.id""",
         params,
     )
     return rows
@@ -673,7 +673,9 @@ def due_status(
         tasks = [t for t in tasks if t[0] in wanted]
     where, params = _community_filter(conn, community, street, alias="c")
     communities = conn.execute(
-        f"SELECT c.id, c.name FROM units c WHERE c.kind = 'community' {where} ORDER BY c.name", params
+        # Registration order: the office's own list order (code-point order of Chinese names is not
+        # an order anyone reads by).
+        f"SELECT c.id, c.name FROM units c WHERE c.kind = 'community' {where} ORDER BY c.id", params
     ).fetchall()
     lo, hi = f"{year:04d}-01-01", as_of.isoformat()
     done: dict[tuple[str, int], date] = {}
@@ -695,11 +697,12 @@ def due_status(
     out: list[dict[str, Any]] = []
     for key, when in tasks:
         group = []
-        for cid, name in communities:
+        for position, (cid, name) in enumerate(communities):
             finished = done.get((key, cid))
             status, days = status_of(when, finished, as_of)
-            group.append({"deadline": key, "date": when.isoformat(), "community": name, "status": status,
-                          "done": finished.isoformat() if finished else None, "days": days})
-        group.sort(key=lambda r: (order[r["status"]], r["community"]))
-        out.extend(group)
+            group.append((order[status], position, {
+                "deadline": key, "date": when.isoformat(), "community": name, "status": status,
+                "done": finished.isoformat() if finished else None, "days": days}))
+        group.sort(key=lambda t: (t[0], t[1]))
+        out.extend(row for _status, _position, row in group)
     return out

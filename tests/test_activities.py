@@ -93,14 +93,15 @@ def test_resubmission_the_earliest_counts(conn):
 def test_due_status_order_and_keys(conn):
     activities.submit(conn, "东门社区", "survey", "2026-07-09")
     rows = activities.due_status(conn, date(2026, 7, 26), DEADLINES)
-    # assessment is a date, not a task: skipped. Deadlines by date; missing first, then by name.
+    # assessment is a date, not a task: skipped. Deadlines by date; missing first, then in
+    # registration order (西街社区 was registered before 东门社区).
     assert [(r["deadline"], r["community"]) for r in rows] == [
         ("survey", "西街社区"), ("survey", "东门社区"),
-        ("funds", "东门社区"), ("funds", "西街社区"),
-        ("cleanup", "东门社区"), ("cleanup", "西街社区"),
-        ("selfcheck", "东门社区"), ("selfcheck", "西街社区"),
+        ("funds", "西街社区"), ("funds", "东门社区"),
+        ("cleanup", "西街社区"), ("cleanup", "东门社区"),
+        ("selfcheck", "西街社区"), ("selfcheck", "东门社区"),
     ]
-    assert rows[-1] == {"deadline": "selfcheck", "date": "2026-08-31", "community": "西街社区",
+    assert rows[-1] == {"deadline": "selfcheck", "date": "2026-08-31", "community": "东门社区",
                         "status": "missing", "done": None, "days": 36}
 
 

@@ -81,12 +81,12 @@ def test_mechanism_set_list_unset(city):
     for name in ("meeting", "liaison", "archive", "supervision", "cleaning"):
         ok("mechanism", "set", "-c", "西街社区", "--name", name, "--date", "2026-06-30")
     ok("mechanism", "set", "-c", "东门社区", "--name", "保洁", "--date", "2026-07-20")
-    assert js("mechanism", "list") == [
-        {"community": "东门社区", "street": "西城街道", "meeting": None, "liaison": None, "archive": None,
-         "finance": None, "supervision": None, "cleaning": "2026-07-20", "count": 1},
+    assert js("mechanism", "list") == [  # registration order
         {"community": "西街社区", "street": "东城街道", "meeting": "2026-06-30", "liaison": "2026-06-30",
          "archive": "2026-06-30", "finance": "2026-07-05", "supervision": "2026-06-30", "cleaning": "2026-06-30",
          "count": 6},
+        {"community": "东门社区", "street": "西城街道", "meeting": None, "liaison": None, "archive": None,
+         "finance": None, "supervision": None, "cleaning": "2026-07-20", "count": 1},
     ]
     table = ok("mechanism", "list")
     assert "✓ 2026-07-20" in table and "6/6" in table and "1/6" in table
@@ -221,9 +221,9 @@ def test_due_json_exact(city):
          "done": None, "days": 1},
         {"deadline": "cleanup", "date": "2026-07-25", "community": "西街社区", "status": "on_time",
          "done": "2026-07-25", "days": 0},
-        {"deadline": "selfcheck", "date": "2026-08-31", "community": "东门社区", "status": "missing",
-         "done": None, "days": 36},
         {"deadline": "selfcheck", "date": "2026-08-31", "community": "西街社区", "status": "missing",
+         "done": None, "days": 36},
+        {"deadline": "selfcheck", "date": "2026-08-31", "community": "东门社区", "status": "missing",
          "done": None, "days": 36},
     ]
 
@@ -232,9 +232,9 @@ def test_due_as_of_before_the_deadline(city):
     _record_july(city)
     rows = js("due", "--as-of", "2026-07-07", "--deadline", "survey")
     assert rows == [
-        {"deadline": "survey", "date": "2026-07-10", "community": "东门社区", "status": "missing",
-         "done": None, "days": 3},
         {"deadline": "survey", "date": "2026-07-10", "community": "西街社区", "status": "missing",
+         "done": None, "days": 3},
+        {"deadline": "survey", "date": "2026-07-10", "community": "东门社区", "status": "missing",
          "done": None, "days": 3},
     ]
 
@@ -276,10 +276,10 @@ def test_due_rules_file_moves_the_deadlines(city, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text('[deadlines]\nsurvey = "07-11"\n', encoding="utf-8")
     assert js("due", "--as-of", "2026-07-26", "--rules", str(rules)) == [
-        {"deadline": "survey", "date": "2026-07-11", "community": "东门社区", "status": "on_time",
-         "done": "2026-07-11", "days": 0},
         {"deadline": "survey", "date": "2026-07-11", "community": "西街社区", "status": "on_time",
          "done": "2026-07-10", "days": 0},
+        {"deadline": "survey", "date": "2026-07-11", "community": "东门社区", "status": "on_time",
+         "done": "2026-07-11", "days": 0},
     ]
 
 
