@@ -112,7 +112,7 @@ def root(
 
 
 def _register() -> None:
-    from .commands import activity, admin, fund, issue, rank, unit
+    from .commands import activity, admin, fund, issue, rank, report, unit
 
     app.add_typer(unit.app, name="unit")
     issue.register(app)
@@ -120,6 +120,7 @@ def _register() -> None:
     activity.register(app)
     rank.register(app)
     admin.register(app)
+    report.register(app)
 
 
 _register()

@@ -1,0 +1,142 @@
+"""`sqjg report monthly|daily`: the reports for cron and for people (报表). (Issue 7.)"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..clikit import AsOfOption, DbOption, MonthOption, RulesOption, YearOption, reading, say
+from ..clikit import rules as load_rules
+from ..i18n import _
+
+app = typer.Typer(help="Reports for cron and for people (报表): monthly and daily.", no_args_is_help=True)
+
+
+class ReportFmt(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+ReportFormatOption = Annotated[
+    ReportFmt, typer.Option("--format", "-f", help="Output format (输出格式): text, markdown, csv, json or html.")
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", help="Write to this file, atomically (输出文件); default stdout.",
+                 dir_okay=False, show_default=False),
+]
+SectionOption = Annotated[
+    Optional[str], typer.Option("--section", "-s", help="With --format csv: the one table to write (表格).")
+]
+
+
+def _check_section(fmt: ReportFmt, section: str | None, choices: tuple[str, ...]) -> str | None:
+    from ..errors import Invalid
+
+    if fmt != ReportFmt.csv:
+        if section is not None:
+            raise Invalid(_("--section 只用于 --format csv（CSV 每次输出一个表格）。"))
+        return None
+    if section is None:
+        raise Invalid(_("CSV 每次只输出一个表格：请用 --section 指定，可选 {choices}。").format(
+            choices="、".join(choices)))
+    s = section.strip().lower()
+    if s not in choices:
+        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices="、".join(choices)))
+    return s
+
+
+def _deliver(content: str, output: Path | None) -> None:
+    from .. import reportfmt
+
+    if output is None:
+        sys.stdout.write(content)
+        return
+    reportfmt.write_atomic(output, content)
+    say(_("已写入报表：{path}").format(path=output))
+
+
+@app.command("monthly")
+def monthly(
+    month: MonthOption,
+    year: YearOption = None,
+    rules: RulesOption = None,
+    fmt: ReportFormatOption = ReportFmt.text,
+    section: SectionOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """The monthly report (月度报告): ranking and outcomes, item points, survey, exposure board,
+    funds, calendar and the civilized-community rate, in one document.
+
+    --format csv writes one table, chosen with --section ranking|items|issues|units|exposure|funds|due.
+
+    Example: sqjg report monthly --month 7 --format html -o 2026-07.html
+    """
+    from .. import report, reportfmt
+    from ..dates import parse_month
+
+    sec = _check_section(fmt, section, reportfmt.SECTIONS)
+    y, m = parse_month(month, year)
+    r = load_rules(rules)
+    with reading(db) as conn:
+        rep = report.monthly_report(conn, r, y, m, history=fmt in (ReportFmt.html, ReportFmt.json))
+    if fmt == ReportFmt.json:
+        _deliver(reportfmt.monthly_json(rep), output)
+    elif fmt == ReportFmt.csv:
+        _deliver(reportfmt.monthly_csv(rep, sec or ""), output)
+    elif fmt == ReportFmt.markdown:
+        _deliver(reportfmt.markdown(reportfmt.monthly_document(rep)), output)
+    elif fmt == ReportFmt.html:
+        _deliver(reportfmt.page(reportfmt.monthly_document(rep, charts=True)), output)
+    elif output is not None:
+        _deliver(reportfmt.text(reportfmt.monthly_document(rep)), output)
+    else:
+        reportfmt.print_text(reportfmt.monthly_document(rep))
+
+
+@app.command("daily")
+def daily(
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    fmt: ReportFormatOption = ReportFmt.text,
+    section: SectionOption = None,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """The morning report (每日简报): deadlines in the next 7 days and those missed, issues
+    falling overdue today, and the exposure board.
+
+    --format csv writes one table, chosen with --section upcoming|past_due|overdue|exposure.
+
+    Example: sqjg report daily --as-of 2026-07-24
+    """
+    from .. import report, reportfmt
+
+    sec = _check_section(fmt, section, reportfmt.DAILY_SECTIONS)
+    r = load_rules(rules)
+    with reading(db) as conn:
+        rep = report.daily_report(conn, r, as_of)
+    if fmt == ReportFmt.json:
+        _deliver(reportfmt.daily_json(rep), output)
+    elif fmt == ReportFmt.csv:
+        _deliver(reportfmt.daily_csv(rep, sec or ""), output)
+    elif fmt == ReportFmt.markdown:
+        _deliver(reportfmt.markdown(reportfmt.daily_document(rep)), output)
+    elif fmt == ReportFmt.html:
+        _deliver(reportfmt.page(reportfmt.daily_document(rep)), output)
+    elif output is not None:
+        _deliver(reportfmt.text(reportfmt.daily_document(rep)), output)
+    else:
+        reportfmt.print_text(reportfmt.daily_document(rep))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="report")
