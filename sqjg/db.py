@@ -71,6 +71,8 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # 32 MB of page cache (default 2 MB): city-scale aggregates and imports touch many pages.
+        conn.execute("PRAGMA cache_size = -32000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:
         conn.close()

@@ -549,20 +549,26 @@ _INSERT_ISSUE = (
 _INSERT_CREATE = "INSERT INTO issue_events(issue_id, event, happened_on, note) VALUES (?, 'create', ?, ?)"
 
 
-def _insert(conn: sqlite3.Connection, records: list[tuple]) -> int:
+def _insert(conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = False) -> int:
     """Insert new issues with their create events; returns the first new id.
 
     records: (description, community_id, compound_id, location, category, unit_id, kind, found,
     due, serious, inspection_id, note). Ids are given explicitly (the caller holds the write lock)
     so that each create event can name its issue without a round trip per row.
     """
+    from contextlib import nullcontext
+
+    from .schema import bulk_insert
+
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issues").fetchone()[0]
-    conn.executemany(
-        _INSERT_ISSUE,
-        ((first + n, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[8], r[9], r[10], r[7])
-         for n, r in enumerate(records)),
-    )
-    conn.executemany(_INSERT_CREATE, ((first + n, r[7], r[11]) for n, r in enumerate(records)))
+    # A sheet is audited set-based; one issue keeps the ordinary per-row triggers.
+    with bulk_insert(conn, ["issues", "issue_events"]) if bulk else nullcontext():
+        conn.executemany(
+            _INSERT_ISSUE,
+            ((first + n, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[8], r[9], r[10], r[7])
+             for n, r in enumerate(records)),
+        )
+        conn.executemany(_INSERT_CREATE, ((first + n, r[7], r[11]) for n, r in enumerate(records)))
     return first
 
 
@@ -1201,7 +1207,7 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors)) + "\n" + "\n".join(errors)
         )
-    _insert(conn, prepared)
+    _insert(conn, prepared, bulk=True)
     return len(prepared)
 
 

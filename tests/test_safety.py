@@ -99,3 +99,31 @@ def test_check_finds_broken_foreign_keys_and_tampered_publications(city):
     checks = {p["check"] for p in json.loads(result.stdout)["problems"]}
     assert {"foreign_key_check", "published_unchanged"} <= checks
     assert "检查未通过" in result.stderr
+
+
+def test_a_sheet_import_is_audited_row_by_row(city, tmp_path):
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(
+        "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
+        "楼道杂物,西街社区,梧桐苑,1号楼,1,,2026-07-20,2026-07-01,乱堆乱放\n"
+        "路面破损,西街社区,,西街口,4,环卫处,2026-07-25,2026-07-02,路面破损\n",
+        encoding="utf-8",
+    )
+    ok("issue", "import", str(sheet))
+    entries = json.loads(ok("log", "--entity", "issue", "--format", "json"))
+    issues = [e for e in entries if e["entity"] == "issues"]
+    events = [e for e in entries if e["entity"] == "issue_events"]
+    assert [e["after"]["description"] for e in issues] == ["楼道杂物", "路面破损"]
+    assert [e["after"]["event"] for e in events] == ["create", "create"]
+    assert all(e["command"] == f"sqjg issue import {sheet}" and e["op"] == "insert" for e in entries)
+    # the triggers are back for the next single write
+    ok("issue", "notify", str(issues[0]["entity_id"]), "--date", "7-10")
+    after = json.loads(ok("log", "--entity", "issue", "--id", str(issues[0]["entity_id"]), "--format", "json"))
+    assert after[-1]["op"] == "update" and after[-1]["changes"]["notices"] == [0, 1]
+
+
+def test_uids_are_unique_and_time_ordered(city):
+    conn = connect(city)
+    uids = [r[0] for r in conn.execute("SELECT uid FROM units ORDER BY id")]
+    assert len(set(uids)) == len(uids) and all(len(u) == 32 for u in uids)
+    assert uids[0][:12] <= uids[-1][:12]
