@@ -12,7 +12,6 @@ rich is imported only when text is rendered.
 from __future__ import annotations
 
 import html
-import io
 import os
 import sys
 import tempfile
@@ -624,6 +623,11 @@ def _ticks(lo: float, hi: float) -> list[float]:
     return out
 
 
+def _svg_open(width: float, height: float, title: str, size: float) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
+            f'aria-label="{_esc(title)}" font-size="{_f(size)}">')
+
+
 def bar_chart_svg(chart: BarChart) -> str:
     """Horizontal bars (labels stay legible for any number of communities), in rank order."""
     width, size, row, bar = 760.0, 12.0, 22.0, 14.0
@@ -641,8 +645,7 @@ def bar_chart_svg(chart: BarChart) -> str:
     def x(v: float) -> float:
         return left + (v - lo) / (hi - lo) * plot_w
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
-           f'aria-label="{_esc(chart.title)}" font-size="{_f(size)}">']
+    out = [_svg_open(width, height, chart.title, size)]
     # legend
     lx = left
     for color, name in ((RED, _("流动红旗")), (AMBER, _("黄牌警告")), (GREY, _("其他社区"))):
@@ -717,8 +720,7 @@ def rank_chart_svg(chart: RankChart) -> str:
     def y(rank: int) -> float:
         return top + (rank - 1) * row
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
-           f'aria-label="{_esc(chart.title)}" font-size="{_f(size)}">']
+    out = [_svg_open(width, height, chart.title, size)]
     for i, m in enumerate(chart.months):
         out.append(f'<line x1="{_f(x(i))}" y1="{_f(top - 8)}" x2="{_f(x(i))}" y2="{_f(y(n) + 8)}" stroke="#e0e0e0"/>')
         out.append(f'<text x="{_f(x(i))}" y="{_f(top - 14)}" text-anchor="middle" font-weight="600">{_esc(m)}</text>')

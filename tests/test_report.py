@@ -15,6 +15,7 @@ The town (today 2026-07-31), with the figures worked out by hand:
 - 文明社区: 西街 → 1 of 4 (25%), target 50% → 1 more needed.
 """
 
+import itertools
 import json
 import os
 from html.parser import HTMLParser
@@ -348,7 +349,7 @@ def test_bar_chart_handles_many_communities_and_negative_totals():
     assert len(p.bars) == 20
     # one row each, no two labels on the same line
     ys = [float(b["y"]) for b in p.bars]
-    assert all(b - a >= 20 for a, b in zip(ys, ys[1:]))
+    assert all(b - a >= 20 for a, b in itertools.pairwise(ys))
     assert all(float(b["width"]) > 0 for b in p.bars)
 
 

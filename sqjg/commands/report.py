@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -28,12 +28,12 @@ ReportFormatOption = Annotated[
     ReportFmt, typer.Option("--format", "-f", help="Output format (输出格式): text, markdown, csv, json or html.")
 ]
 OutputOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--output", "-o", help="Write to this file, atomically (输出文件); default stdout.",
-                 dir_okay=False, show_default=False),
+                 show_default=False),
 ]
 SectionOption = Annotated[
-    Optional[str], typer.Option("--section", "-s", help="With --format csv: the one table to write (表格).")
+    str | None, typer.Option("--section", "-s", help="With --format csv: the one table to write (表格).")
 ]
 
 
