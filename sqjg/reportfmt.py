@@ -63,6 +63,16 @@ class RankChart:
 
 
 @dataclass
+class RateChart:
+    """The civilized-community rate against the year's target, as one gauge."""
+
+    rate: float
+    target: float | None
+    label: str
+    title: str = ""
+
+
+@dataclass
 class Section:
     heading: str
     blocks: list[Any] = field(default_factory=list)
@@ -348,6 +358,15 @@ def target_lines(t: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _target_section(t: dict[str, Any], *, charts: bool) -> Section:
+    sec = Section(_("七、文明社区建成率"), [Lines(target_lines(t))])
+    if charts and t["communities"]:
+        label = _("{rate}（{n}/{total}）").format(rate=f"{t['rate'] * 100:.1f}%", n=t["designated"],
+                                                  total=t["communities"])
+        sec.blocks.append(RateChart(t["rate"], t["target"], label, _("{year} 年文明社区建成率").format(year=t["year"])))
+    return sec
+
+
 def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
     """The monthly report laid out in its seven sections (charts for the HTML page only)."""
     meta = [_("数据截至 {date}").format(date=rep["as_of"]),
@@ -359,7 +378,7 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         Section(_("四、曝光台"), [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])]),
         _funds_section(rep),
         _due_section(rep),
-        Section(_("七、文明社区建成率"), [Lines(target_lines(rep["target"]))]),
+        _target_section(rep["target"], charts=charts),
     ]
     return Document(monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional")
 
@@ -768,6 +787,35 @@ def rank_chart_svg(chart: RankChart) -> str:
     return svg
 
 
+def rate_chart_svg(chart: RateChart) -> str:
+    """A gauge from 0 to 100%: the rate filled, the target marked."""
+    width, height, left, right, size = 760.0, 58.0, 10.0, 10.0, 12.0
+    plot = width - left - right
+
+    def x(v: float) -> float:
+        return left + max(0.0, min(v, 1.0)) * plot
+
+    met = chart.target is not None and chart.rate >= chart.target
+    fill = "#2e7d32" if met else "#1f77b4"
+    # The label sits after the filled part, or inside it (white) when the bar is nearly full.
+    outside = chart.rate < 0.8
+    lx, anchor, color = (x(chart.rate) + 6, "start", "#222") if outside else (x(chart.rate) - 6, "end", "#fff")
+    out = [_svg_open(width, height, chart.title, size),
+           f'<rect x="{_f(left)}" y="18" width="{_f(plot)}" height="16" fill="#eceff1" stroke="#b0bec5"/>',
+           f'<rect class="rate" x="{_f(left)}" y="18" width="{_f(x(chart.rate) - left)}" height="16" fill="{fill}"/>',
+           f'<text x="{_f(lx)}" y="31" text-anchor="{anchor}" fill="{color}">{_esc(chart.label)}</text>']
+    for v in (0.0, 0.25, 0.5, 0.75, 1.0):
+        anchor = "start" if v == 0 else "end" if v == 1 else "middle"
+        out.append(f'<text x="{_f(x(v))}" y="50" text-anchor="{anchor}" fill="#555" font-size="10">{v:.0%}</text>')
+    if chart.target is not None:
+        tx = x(chart.target)
+        target_label = _("目标 {target:.0%}").format(target=chart.target)
+        out.append(f'<line x1="{_f(tx)}" y1="12" x2="{_f(tx)}" y2="40" stroke="{RED}" stroke-width="2"/>')
+        out.append(f'<text x="{_f(tx)}" y="10" text-anchor="middle" fill="{RED}">{_esc(target_label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 def page(doc: Document) -> str:
     """One self-contained HTML page: inline CSS and SVG, no scripts, nothing fetched."""
     from . import __version__
@@ -796,6 +844,8 @@ def page(doc: Document) -> str:
                 body.append(f"<figure><figcaption>{_esc(b.title)}</figcaption>{bar_chart_svg(b)}</figure>")
             elif isinstance(b, RankChart):
                 body.append(f"<figure><figcaption>{_esc(b.title)}</figcaption>{rank_chart_svg(b)}</figure>")
+            elif isinstance(b, RateChart):
+                body.append(f"<figure>{rate_chart_svg(b)}</figure>")
         body.append("</section>")
     body.append(f"<footer>{_esc(_('由 sqjg {version} 生成').format(version=__version__))}</footer>")
     lang = "zh-CN" if current_language() == "zh" else "en"

@@ -282,11 +282,13 @@ class _Page(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.tags, self.bars, self.lines, self.refs, self.stack = [], [], [], [], []
+        self.tags, self.bars, self.lines, self.refs, self.rects = [], [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags.append(tag)
+        if tag == "rect":
+            self.rects.append((tag, a))
         if tag == "rect" and a.get("class") == "bar":
             self.bars.append(a)
         if tag == "path" and a.get("class") == "rank-line":
@@ -318,6 +320,8 @@ def test_html_page(town, db_path):
     widths = [float(b["width"]) for b in p.bars]
     assert widths[0] / widths[3] == pytest.approx(90 / 15, rel=0.01)
     assert p.lines == []  # no earlier month: no rank chart
+    rate = next(a for t, a in p.rects if a.get("class") == "rate")
+    assert float(rate["width"]) == pytest.approx(0.25 * 740)  # 1 of 4 designated, on a 740-wide gauge
     for h in HEADINGS:
         assert f"<h2>{h}</h2>" in page
     assert 'class="badge provisional"' in page
