@@ -542,7 +542,7 @@ def summary(row: dict[str, Any]) -> str:
     if kind == "cleanup":
         text = _("大清扫，参加 {n} 人").format(n=row["participants"])
         if row["units"]:
-            text += _("；参加单位：{names}").format(names="、".join(row["units"]))
+            text += _("；参加单位：{names}").format(names=_("、").join(row["units"]))
         return text
     if kind == "inspection":
         return _("{leader}检查，得分 {score}").format(leader=row["leader"], score=format_score(row["score"]))
@@ -668,7 +668,7 @@ def due_status(
         unknown = wanted - set(TASKS)
         if unknown:
             raise Invalid(
-                _("时限“{key}”无效：应为 survey、funds、cleanup 或 selfcheck。").format(key="、".join(sorted(unknown)))
+                _("时限“{key}”无效：应为 survey、funds、cleanup 或 selfcheck。").format(key=_("、").join(sorted(unknown)))
             )
         tasks = [t for t in tasks if t[0] in wanted]
     where, params = _community_filter(conn, community, street, alias="c")

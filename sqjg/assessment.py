@@ -606,13 +606,13 @@ def set_score(conn: sqlite3.Connection, rules: Rules, name: str, year: int, mont
     if item is None:
         raise NotFound(
             _("没有{what}“{key}”；可手工录入的项目：{keys}。").format(
-                what=what, key=item_key, keys="、".join(manual) or _("（无）")
+                what=what, key=item_key, keys=_("、").join(manual) or _("（无）")
             )
         )
     if item.source != "manual":
         raise Invalid(
             _("项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。").format(
-                key=item.key, name=item.name, source=source_label(item.source), keys="、".join(manual) or _("（无）")
+                key=item.key, name=_(item.name), source=source_label(item.source), keys=_("、").join(manual) or _("（无）")
             )
         )
     if not math.isfinite(points) or not 0 <= points <= item.max:

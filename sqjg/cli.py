@@ -6,6 +6,7 @@ error policy: every refusal is one Chinese sentence on stderr and exit code 1, n
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -21,7 +22,7 @@ from typer._click.exceptions import (
 from typer.core import TyperGroup
 
 from . import clikit
-from .i18n import _, set_language
+from .i18n import _, language_in, set_language
 
 
 def _usage_message(e: UsageError) -> str:
@@ -32,7 +33,7 @@ def _usage_message(e: UsageError) -> str:
     if isinstance(e, NoSuchOption):
         extra = ""
         if e.possibilities:
-            extra = _("，您是不是要用：{options}").format(options="、".join(sorted(e.possibilities)))
+            extra = _("，您是不是要用：{options}").format(options=_("、").join(sorted(e.possibilities)))
         return _("没有选项 {option}{extra}。").format(option=e.option_name, extra=extra)
     if isinstance(e, BadParameter):
         param = e.param
@@ -40,7 +41,7 @@ def _usage_message(e: UsageError) -> str:
         ptype = getattr(param, "type", None)
         if getattr(ptype, "name", "") == "choice":
             choices = [str(getattr(c, "value", c)) for c in ptype.choices]  # type: ignore[union-attr]
-            return _("{param} 只能是以下之一：{choices}。").format(param=hint, choices="、".join(choices))
+            return _("{param} 只能是以下之一：{choices}。").format(param=hint, choices=_("、").join(choices))
         if ptype is not None and ptype.name in ("int", "integer", "float", "int range", "integer range", "float range"):
             return _("{param} 应为数字。").format(param=hint)
         return _("{param} 的值无效。").format(param=hint)
@@ -62,7 +63,19 @@ class SqjgGroup(TyperGroup):
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         clikit.remember_argv(list(args) if args is not None else None)
+        # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
+        set_language(language_in(list(args) if args is not None else sys.argv[1:]))
         return super().main(args, *a, **kw)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # The root's own options (sqjg --bogus, sqjg --lang) fail here, before invoke can translate.
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:
+            raise
+        except UsageError as e:
+            clikit.fail(_usage_message(e))
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -12,7 +12,7 @@ _translate = None  # set by set_language; None means Chinese (identity)
 
 
 def _(message: str) -> str:
-    if _translate is None:
+    if _translate is None or not message:  # gettext("") would return the catalog's header
         return message
     return _translate(message)
 
@@ -24,6 +24,24 @@ def N_(message: str) -> str:
 
 def current_language() -> str:
     return "zh" if _translate is None else "en"
+
+
+def language_in(args: list[str]) -> str | None:
+    """The value of the root option --lang in a command line, read before Click parses it."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg in ("--lang", "--db"):
+            if arg == "--lang" and i + 1 < len(args):
+                return args[i + 1]
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            return None  # the subcommand: anything after it belongs to it
+        i += 1
+    return None
 
 
 def set_language(lang: str | None) -> None:

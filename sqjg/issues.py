@@ -398,7 +398,7 @@ class _Registry:
 
 
 def _names(found: list[Unit]) -> str:
-    return "、".join(u.name for u in found) or _("（无）")
+    return _("、").join(u.name for u in found) or _("（无）")
 
 
 def responsible_party(look: Any, community: Unit, category: int, unit_name: str | None) -> Unit:
@@ -960,7 +960,7 @@ _GROUPS = {
 
 def _check_by(by: str) -> str:
     if by not in _GROUPS:
-        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices="、".join(_GROUPS)))
+        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices=_("、").join(_GROUPS)))
     return by
 
 
@@ -1092,7 +1092,7 @@ def month_facts(
     `last`). Groups without issues are absent: callers default to zeros.
     """
     if by not in ("community", "compound"):
-        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices="community、compound"))
+        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices=_("、").join(("community", "compound"))))
     figures = {
         "due": DUE_IN,
         "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
@@ -1150,7 +1150,7 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
     keys, records = read_rows(path, IMPORT_ALIASES, encoding)
     missing = [k for k in _REQUIRED if k not in keys]
     if missing:
-        raise Invalid(_("表头缺少必需的列：{columns}。").format(columns="、".join(missing)))
+        raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
     if not records:
         raise Invalid(_("文件 {path} 里没有问题记录。").format(path=path))
     reg = _Registry(conn)
@@ -1274,5 +1274,5 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
     for r in cur:
         row = dict(zip(names, r))
         wrong = [k for k in _DENORMALISED if row[k] != row[f"stored_{k}"]]
-        problems.append(_("问题 {id} 的 {fields} 与处置记录不符。").format(id=row["id"], fields="、".join(wrong)))
+        problems.append(_("问题 {id} 的 {fields} 与处置记录不符。").format(id=row["id"], fields=_("、").join(wrong)))
     return problems

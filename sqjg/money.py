@@ -53,7 +53,7 @@ def format_yuan(fen: int) -> str:
     """12345678 -> '123,456.78 元'."""
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), 100)
-    return f"{sign}{yuan:,}.{cents:02d} 元"
+    return _("{amount} 元").format(amount=f"{sign}{yuan:,}.{cents:02d}")
 
 
 def yuan(fen: int) -> int | float:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Invalid
-from .i18n import _
+from .i18n import N_, _
 
 
 class RulesError(Invalid):
@@ -101,16 +101,16 @@ class Baseline:
 class Ranking:
     tie_break: tuple[str, ...] = ()
     awards: tuple[Award, ...] = (
-        Award(1, "流动红旗", 2_000_000),
-        Award(2, "流动红旗", 1_500_000),
-        Award(3, "流动红旗", 1_000_000),
+        Award(1, N_("流动红旗"), 2_000_000),
+        Award(2, N_("流动红旗"), 1_500_000),
+        Award(3, N_("流动红旗"), 1_000_000),
     )
     min_award_score: float = 0.0
     yellow_card_bottom: int = 3
     publish_last: bool = True
     escalation: tuple[Escalation, ...] = (
-        Escalation(2, "书记在新闻媒体上说明工作"),
-        Escalation(3, "书记当年工作考核为不称职"),
+        Escalation(2, N_("书记在新闻媒体上说明工作")),
+        Escalation(3, N_("书记当年工作考核为不称职")),
     )
     baseline: Baseline | None = None
     first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
@@ -126,9 +126,9 @@ class Prize:
 @dataclass(frozen=True)
 class YearEnd:
     unit_prizes: tuple[Prize, ...] = (
-        Prize("一等奖", 1, 10_000_000),
-        Prize("二等奖", 2, 8_000_000),
-        Prize("三等奖", 3, 6_000_000),
+        Prize(N_("一等奖"), 1, 10_000_000),
+        Prize(N_("二等奖"), 2, 8_000_000),
+        Prize(N_("三等奖"), 3, 6_000_000),
     )
     community_weight: float = 0.6  # × the mean monthly total of the unit's communities
     rectification_weight: float = 0.4  # × 100 × the on-time closure rate of its category-3 issues
@@ -141,7 +141,7 @@ class Contest:
 
     items: tuple[Item, ...] = ()
     tie_break: tuple[str, ...] = ()
-    awards: tuple[Award, ...] = (Award(1, "小区流动红旗", 0),)
+    awards: tuple[Award, ...] = (Award(1, N_("小区流动红旗"), 0),)
 
     @property
     def ranking(self) -> Ranking:
@@ -326,7 +326,7 @@ def validate(rules: Rules) -> None:
     for section in data:
         if section not in KNOWN_SECTIONS:
             raise c.fail(
-                _("未知的节或键“{name}”（可用：{known}）").format(name=section, known="、".join(KNOWN_SECTIONS)),
+                _("未知的节或键“{name}”（可用：{known}）").format(name=section, known=_("、").join(KNOWN_SECTIONS)),
                 section,
             )
     _check_issues_funds_deadlines(c, data)
@@ -412,7 +412,7 @@ def _check_items(
         for k in t:
             if k not in _ITEM_KEYS:
                 raise fail(
-                    _("{where} 有未知的键“{k}”（可用：{known}）").format(where=where, k=k, known="、".join(_ITEM_KEYS)),
+                    _("{where} 有未知的键“{k}”（可用：{known}）").format(where=where, k=k, known=_("、").join(_ITEM_KEYS)),
                     k,
                 )
         name = t.get("name")
@@ -424,7 +424,7 @@ def _check_items(
         if source not in sources:
             raise fail(
                 _("{where} 的 source“{source}”未知：应为 {known} 之一").format(
-                    where=where, source=source, known="、".join(sources)
+                    where=where, source=source, known=_("、").join(sources)
                 ),
                 "source",
             )
@@ -531,7 +531,7 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
     for k in raw:
         if k not in _RANKING_KEYS:
             raise c.fail(
-                _("[ranking] 有未知的键“{k}”（可用：{known}）").format(k=k, known="、".join(_RANKING_KEYS)),
+                _("[ranking] 有未知的键“{k}”（可用：{known}）").format(k=k, known=_("、").join(_RANKING_KEYS)),
                 "ranking",
                 key=k,
             )
@@ -600,7 +600,7 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
     known = ("unit_prizes", "weights", "min_score")
     for k in raw:
         if k not in known:
-            raise c.fail(_("[year_end] 有未知的键“{k}”（可用：{known}）").format(k=k, known="、".join(known)),
+            raise c.fail(_("[year_end] 有未知的键“{k}”（可用：{known}）").format(k=k, known=_("、").join(known)),
                          "year_end", key=k)
     d = YearEnd()
     prizes = d.unit_prizes

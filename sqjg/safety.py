@@ -45,7 +45,7 @@ def audit_entries(
     if entity:
         if entity not in ENTITIES:
             raise Invalid(
-                _("--entity 只能是以下之一：{choices}。").format(choices="、".join(ENTITIES))
+                _("--entity 只能是以下之一：{choices}。").format(choices=_("、").join(ENTITIES))
             )
         tables, parent_key = ENTITIES[entity]
         marks = ",".join("?" * len(tables))

@@ -4,12 +4,13 @@ functional departments and enterprises, and the links between units and communit
 from __future__ import annotations
 
 import difflib
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
-from .i18n import _
+from .i18n import N_, _
 
 KINDS = ("street", "community", "compound", "unit", "department", "enterprise")
 
@@ -67,7 +68,7 @@ def _suggest(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> str
     close += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.4) if n not in close]
     if not close:
         return ""
-    return _("，您是不是要找：{names}").format(names="、".join(close[:3]))
+    return _("，您是不是要找：{names}").format(names=_("、").join(close[:3]))
 
 
 def _not_found(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> NotFound:
@@ -102,7 +103,7 @@ def find(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = KINDS) ->
         ]
         raise Invalid(
             _("有多个小区叫“{name}”，请写成“社区/小区”：{options}。").format(
-                name=name, options="、".join(f"{p}/{name}" for p in parents)
+                name=name, options=_("、").join(f"{p}/{name}" for p in parents)
             )
         )
     return _unit(found[0])
@@ -136,7 +137,7 @@ def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
                 "SELECT name FROM units WHERE kind = 'compound' AND parent_id = ?", (community.id,)
             )
         ]
-        hint = _("，该社区的小区有：{names}").format(names="、".join(names)) if names else ""
+        hint = _("，该社区的小区有：{names}").format(names=_("、").join(names)) if names else ""
         raise NotFound(
             _("社区“{community}”下没有小区“{name}”{hint}。").format(
                 community=community.name, name=name, hint=hint
@@ -376,18 +377,18 @@ def references(conn: sqlite3.Connection, unit_id: int) -> dict[str, int]:
 
 
 TABLE_LABELS = {
-    "units": "下属单位",
-    "unit_links": "共建关系",
-    "issues": "问题",
-    "fund_entries": "经费记录",
-    "meetings": "会议",
-    "cleanups": "大清扫",
-    "cleanup_units": "大清扫参加单位",
-    "inspections": "检查",
-    "submissions": "上报",
-    "mechanisms": "长效机制",
-    "scores": "评分",
-    "civilized": "文明社区认定",
+    "units": N_("下属单位"),
+    "unit_links": N_("共建关系"),
+    "issues": N_("问题"),
+    "fund_entries": N_("经费记录"),
+    "meetings": N_("会议"),
+    "cleanups": N_("大清扫"),
+    "cleanup_units": N_("大清扫参加单位"),
+    "inspections": N_("检查"),
+    "submissions": N_("上报"),
+    "mechanisms": N_("长效机制"),
+    "scores": N_("评分"),
+    "civilized": N_("文明社区认定"),
 }
 
 
@@ -396,7 +397,9 @@ def remove_unit(conn: sqlite3.Connection, name: str) -> None:
     unit = find(conn, name)
     refs = references(conn, unit.id)
     if refs:
-        what = "、".join(f"{_(TABLE_LABELS.get(t, t))} {n} 条" for t, n in refs.items())
+        what = _("、").join(
+            _("{what} {n} 条").format(what=_(TABLE_LABELS.get(t, t)), n=n) for t, n in refs.items()
+        )
         raise Conflict(
             _("“{name}”仍被引用（{what}），不能删除。").format(name=unit.name, what=what)
         )
@@ -580,8 +583,9 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
 
 
 def _line_number(message: str) -> int:
-    digits = "".join(ch for ch in message.split("行")[0] if ch.isdigit())
-    return int(digits) if digits else 0
+    # The first number of "第 3 行：…" (or its translation "Line 3: …").
+    found = re.search(r"\d+", message)
+    return int(found.group()) if found else 0
 
 
 def designate_civilized(conn: sqlite3.Connection, community: str, year: int, on: str | None, note: str | None) -> None:

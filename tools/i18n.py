@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sqjg"
 PO = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "sqjg.po"
 MO = PO.with_suffix(".mo")
+RULES = ROOT / "data" / "rules.toml"  # shipped as sqjg.data; its names are shown in tables and outcomes
 
 
 def extract() -> dict[str, list[str]]:
@@ -36,7 +37,33 @@ def extract() -> dict[str, list[str]]:
             ):
                 where = f"{path.relative_to(ROOT)}:{node.lineno}"
                 found.setdefault(node.args[0].value, []).append(where)
+    for text, where in rules_texts():
+        found.setdefault(text, []).append(where)
     return found
+
+
+def rules_texts(path: Path = RULES) -> list[tuple[str, str]]:
+    """The names of the shipped rules file that reach the user: item names, award and prize titles,
+    escalation actions. The commands show them through `_()`, so English users of the default rules
+    read English; names of a rules file of one's own are shown as written."""
+    import tomllib
+
+    if not path.exists():
+        return []
+    source = path.read_text(encoding="utf-8")
+    data = tomllib.loads(source)
+    ranking, compound = data.get("ranking", {}), data.get("compound", {})
+    texts = [i.get("name") for i in (*data.get("items", []), *compound.get("items", []))]
+    texts += [a.get("title") for a in (*ranking.get("awards", []), *compound.get("awards", []))]
+    texts += [e.get("action") for e in ranking.get("escalation", [])]
+    texts += [p.get("title") for p in data.get("year_end", {}).get("unit_prizes", [])]
+    lines = source.splitlines()
+    out = []
+    for text in dict.fromkeys(t for t in texts if isinstance(t, str) and t):
+        quoted = _quote(text)
+        lineno = next((n for n, line in enumerate(lines, 1) if quoted in line), 1)
+        out.append((text, f"{path.relative_to(ROOT)}:{lineno}"))
+    return out
 
 
 def _unquote(s: str) -> str:

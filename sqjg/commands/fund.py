@@ -234,7 +234,7 @@ def _balance_table(rows_fen: list[dict], day) -> None:
             spent_parts = [
                 f"{funds.category_label(k)} {_yuan_text(v)}" for k, v in r["spent_by_category"].items() if v
             ]
-            row["spent_detail"] = "；".join(spent_parts)
+            row["spent_detail"] = _("；").join(spent_parts)
             row["balance"] = _yuan_text(r["balance_fen"])
             table_rows.append(row)
         table_rows.append(
@@ -290,9 +290,9 @@ def list_(
         r["type_label"] = funds.type_label(r["entry_type"])
         r["amount_text"] = _yuan_text(r["amount_fen"])
         if r["entry_type"] == "contribution":
-            r["detail"] = f"{r['payer']}（{funds.source_label(r['source'])}）"
+            r["detail"] = _("{name}（{kind}）").format(name=r["payer"], kind=funds.source_label(r["source"]))
         elif r["entry_type"] == "expenditure":
-            r["detail"] = f"{r['purpose']}（{funds.category_label(r['category'])}）"
+            r["detail"] = _("{name}（{kind}）").format(name=r["purpose"], kind=funds.category_label(r["category"]))
             if r["approved_by"]:
                 r["detail"] += _("，批准人：{name}").format(name=r["approved_by"])
         else:

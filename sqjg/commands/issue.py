@@ -28,7 +28,7 @@ from ..clikit import (
     say,
     writing,
 )
-from ..i18n import _
+from ..i18n import N_, _
 
 app = typer.Typer(
     help="Surveyed problems and their rectification (问题大排查与整改): log, route, track, verify, report.",
@@ -283,10 +283,10 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
 
 
 LIST_COLUMNS = [
-    ("id", "编号"), ("description", "问题"), ("community", "社区"), ("compound", "小区"), ("location", "地点"),
-    ("category", "类别"), ("unit", "责任单位"), ("kind", "类型"), ("found", "发现"), ("due", "整改时限"),
-    ("status_label", "状态"), ("days_overdue", "超期天数"), ("notices", "通知"), ("reworks", "返工"),
-    ("extensions", "延期"), ("serious_label", "严重"),
+    ("id", N_("编号")), ("description", N_("问题")), ("community", N_("社区")), ("compound", N_("小区")), ("location", N_("地点")),
+    ("category", N_("类别")), ("unit", N_("责任单位")), ("kind", N_("类型")), ("found", N_("发现")), ("due", N_("整改时限")),
+    ("status_label", N_("状态")), ("days_overdue", N_("超期天数")), ("notices", N_("通知")), ("reworks", N_("返工")),
+    ("extensions", N_("延期")), ("serious_label", N_("严重")),
 ]
 
 
@@ -336,10 +336,10 @@ def _percent(v: object) -> str | None:
 
 
 SUMMARY_COLUMNS = [
-    ("total", "问题数"), ("category_1", "一类"), ("category_2", "二类"), ("category_3", "三类"), ("category_4", "四类"),
-    ("open", "待整改"), ("resolved", "待核查"), ("closed", "已结案"), ("cancelled", "已作废"), ("overdue", "超期"),
-    ("due", "应结案"), ("closure_rate", "结案率"), ("on_time_rate", "按期结案率"), ("rework_rate", "返工率"),
-    ("overdue_pending_rate", "超期待处置率"), ("extension_rate", "延期率"), ("exposure", "曝光"),
+    ("total", N_("问题数")), ("category_1", N_("一类")), ("category_2", N_("二类")), ("category_3", N_("三类")), ("category_4", N_("四类")),
+    ("open", N_("待整改")), ("resolved", N_("待核查")), ("closed", N_("已结案")), ("cancelled", N_("已作废")), ("overdue", N_("超期")),
+    ("due", N_("应结案")), ("closure_rate", N_("结案率")), ("on_time_rate", N_("按期结案率")), ("rework_rate", N_("返工率")),
+    ("overdue_pending_rate", N_("超期待处置率")), ("extension_rate", N_("延期率")), ("exposure", N_("曝光")),
 ]
 
 
@@ -375,7 +375,7 @@ def summary(
         for k in issues.SUMMARY_RATES:
             s[k] = _percent(r[k])
         shown.append(s)
-    head = {"community": "社区", "street": "街道", "unit": "责任单位", "kind": "问题类型"}[by.value]
+    head = {"community": N_("社区"), "street": N_("街道"), "unit": N_("责任单位"), "kind": N_("问题类型")}[by.value]
     columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
     emit(shown, columns, fmt.value, numeric=[k for k, _h in SUMMARY_COLUMNS],
          title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)))
@@ -387,9 +387,9 @@ def _summary_keys(by: str) -> list[str]:
 
 
 EXPOSURE_COLUMNS = [
-    ("id", "编号"), ("description", "问题"), ("community", "社区"), ("compound", "小区"), ("unit", "责任单位"),
-    ("status_label", "状态"), ("due", "整改时限"), ("days_overdue", "超期天数"), ("notices", "整改通知"),
-    ("serious_label", "严重"),
+    ("id", N_("编号")), ("description", N_("问题")), ("community", N_("社区")), ("compound", N_("小区")), ("unit", N_("责任单位")),
+    ("status_label", N_("状态")), ("due", N_("整改时限")), ("days_overdue", N_("超期天数")), ("notices", N_("整改通知")),
+    ("serious_label", N_("严重")),
 ]
 EXPOSURE_KEYS = ["id", "description", "community", "street", "compound", "location", "category", "unit", "unit_kind",
                  "kind", "found", "due", "status", "serious", "notices", "overdue", "days_overdue", "reasons"]

@@ -47,8 +47,8 @@ def _this_year(year: int | None) -> int:
 
 def _reward(title: str, reward_yuan: float) -> str:
     if reward_yuan:
-        return _("{title} · 奖励 {amount} 元").format(title=title, amount=f"{reward_yuan:,}")
-    return title
+        return _("{title} · 奖励 {amount} 元").format(title=_(title), amount=f"{reward_yuan:,}")
+    return _(title)
 
 
 def outcome_words(row: dict[str, Any]) -> str:
@@ -64,7 +64,7 @@ def outcome_words(row: dict[str, Any]) -> str:
         parts.append(_("最后一名"))
     if row.get("escalation"):
         parts.append(
-            _("连续 {n} 个月最后一名：{action}").format(n=row.get("consecutive_last"), action=row["escalation"])
+            _("连续 {n} 个月最后一名：{action}").format(n=row.get("consecutive_last"), action=_(row["escalation"]))
         )
     if row.get("baseline"):
         parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
@@ -82,7 +82,7 @@ def _media_lines(result: dict[str, Any]) -> list[str]:
             community=m["community"], street=m.get("street") or "—", people=people))
         if m.get("escalation"):
             lines.append("  " + _("连续 {n} 个月最后一名：{action}").format(n=m["consecutive_last"],
-                                                                    action=m["escalation"]))
+                                                                    action=_(m["escalation"])))
     return lines
 
 
@@ -118,7 +118,7 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
         sys.stdout.write(to_csv(flat, keys))
         return
     columns = [("rank", _("名次")), ("community", _("社区")), ("street", _("街道")),
-               *((i["key"], i["name"]) for i in result["items"]), ("score", _("总分")), ("outcome", _("结果"))]
+               *((i["key"], _(i["name"])) for i in result["items"]), ("score", _("总分")), ("outcome", _("结果"))]
     numeric = ["rank", "score", *item_keys]
     title = _monthly_title(result)
     notes = []
@@ -159,7 +159,7 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
         keys = ["rank", "compound", "community", *item_keys, "score", "award", "reward_yuan"]
         sys.stdout.write(to_csv(flat, keys))
         return
-    columns = [("rank", _("名次")), ("compound", _("小区")), *((i["key"], i["name"]) for i in result["items"]),
+    columns = [("rank", _("名次")), ("compound", _("小区")), *((i["key"], _(i["name"])) for i in result["items"]),
                ("score", _("总分")), ("outcome", _("结果"))]
     title = _("{community} {year} 年 {month} 月小区流动红旗竞赛（截至 {as_of}）").format(
         community=result["community"], year=result["year"], month=result["month"], as_of=result["as_of"])
@@ -184,7 +184,7 @@ def _print_units(result: dict[str, Any], fmt: str) -> None:
         keys = ["rank", "unit", "communities", "community_mean", "rectification", "score", "prize", "reward_yuan"]
         sys.stdout.write(to_csv(flat, keys))
         return
-    months = "、".join(str(m) for m in result["months"])
+    months = _("、").join(str(m) for m in result["months"])
     title = _("{year} 年共建单位年终考核（考评月份：{months} 月；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 第三类问题按期整改率）").format(
         year=result["year"], months=months, cw=result["weights"]["communities"],
         rw=result["weights"]["rectification"])
@@ -296,7 +296,7 @@ def target(
             line += _("，已达标。")
     say(line)
     if result["names"]:
-        say(_("已认定：{names}").format(names="、".join(result["names"])))
+        say(_("已认定：{names}").format(names=_("、").join(result["names"])))
 
 
 @score_app.command("set")
@@ -321,10 +321,10 @@ def score_set(
     with writing(db) as conn:
         done = assessment.set_score(conn, r, community, y, m, item, points, note)
     text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
-        unit=community.strip(), year=y, month=m, name=done["name"], item=done["item"], points=done["points"])
+        unit=community.strip(), year=y, month=m, name=_(done["name"]), item=done["item"], points=done["points"])
     if done["replaced"] is not None:
         text += _("（原为 {old:g} 分，已保留历史）").format(old=done["replaced"])
-    say(text + "。")
+    say(text + _("。"))
     if done["published"]:
         say(_("注意：{year} 年 {month} 月已公布，公布结果不变；要让新分数生效，请用 sqjg rank --month {month} --year {year} --publish --force 重新公布。").format(year=y, month=m))
 
@@ -353,7 +353,7 @@ def score_list(
         found = assessment.list_scores(conn, year=y, month=month, community=community, history=history)
     try:
         r = load_rules(rules)
-        names = {i.key: i.name for i in (*r.items, *r.compound.items)}
+        names = {i.key: _(i.name) for i in (*r.items, *r.compound.items)}
     except Exception:  # noqa: BLE001 - a listing does not need valid rules, only their names
         names = {}
     for row in found:
@@ -429,7 +429,7 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             points = _("每件 {per:g}，最多 {min:g}").format(per=i["per"], min=i["min"])
         extra = _("（{target:,} 元得满分）").format(target=i["target_yuan"]) if "target_yuan" in i else ""
-        out.append({"key": i["key"], "name": i["name"], "source": f"{i['source']} · {source_label(i['source'])}{extra}",
+        out.append({"key": i["key"], "name": _(i["name"]), "source": f"{i['source']} · {source_label(i['source'])}{extra}",
                     "points": points})
     return out
 
@@ -463,9 +463,9 @@ def rules_show(
     say("")
     if rk["first_month"]:
         say(_("考评自 {first} 开始，每月一次。").format(first=rk["first_month"]))
-    names = {i["key"]: i["name"] for i in data["items"]}
+    names = {i["key"]: _(i["name"]) for i in data["items"]}
     say(_("排名：总分从高到低；相同时依次比较 {keys}；仍相同则并列，名次顺延。").format(
-        keys="、".join(names.get(k, k) for k in rk["tie_break"]) or _("（无）")))
+        keys=_("、").join(names.get(k, k) for k in rk["tie_break"]) or _("（无）")))
     for a in rk["awards"]:
         say(_("  第 {rank} 名：{award}").format(rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])))
     if rk["min_award_score"]:
@@ -474,7 +474,7 @@ def rules_show(
     if rk["publish_last"]:
         say(_("最后一名：社区名称、书记、主任、街道联系领导和共建牵头单位在新闻媒体公布。"))
     for e in rk["escalation"]:
-        say(_("连续 {n} 个月最后一名：{action}。").format(n=e["months"], action=e["action"]))
+        say(_("连续 {n} 个月最后一名：{action}。").format(n=e["months"], action=_(e["action"])))
     if rk["baseline"]:
         say(_("达标奖：总分不低于 {score:g} 分，{reward}。").format(
             score=rk["baseline"]["score"],
@@ -482,13 +482,13 @@ def rules_show(
             else _("奖金另定")))
     ye = data["year_end"]
     say(_("年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。").format(
-        prizes="，".join(_("{title} {count} 个各 {reward_yuan:,} 元").format(**p) for p in ye["unit_prizes"]),
+        prizes=_("，").join(_("{title} {count} 个各 {reward_yuan:,} 元").format(**{**p, "title": _(p["title"])}) for p in ye["unit_prizes"]),
         cw=ye["weights"]["communities"], rw=ye["weights"]["rectification"]))
     rates = data["targets"]["civilized_rate"]
     if rates:
         say(_("文明社区建成率目标：{rates}。").format(
-            rates="，".join(f"{y} 年 {v:.0%}" for y, v in rates.items())))
-    say(_("时限：{deadlines}。").format(deadlines="，".join(f"{k} {v}" for k, v in data["deadlines"].items())))
+            rates=_("，").join(_("{year} 年 {rate:.0%}").format(year=y, rate=v) for y, v in rates.items())))
+    say(_("时限：{deadlines}。").format(deadlines=_("，").join(f"{k} {v}" for k, v in data["deadlines"].items())))
     if data["compound"]["items"]:
         say("")
         emit(_item_rows(data["compound"]["items"]), columns, "table",

@@ -18,7 +18,7 @@ from ..clikit import (
     say,
     writing,
 )
-from ..i18n import _
+from ..i18n import N_, _
 
 app = typer.Typer(help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.", no_args_is_help=True)
 
@@ -91,16 +91,16 @@ def unlink(
 
 
 COLUMNS = [
-    ("name", "名称"),
-    ("kind_label", "类型"),
-    ("street", "所属街道"),
-    ("community", "所属社区"),
-    ("communities", "共建社区"),
-    ("lead_unit", "牵头单位"),
-    ("secretary", "书记"),
-    ("director", "主任"),
-    ("liaison", "联系领导"),
-    ("code", "代码"),
+    ("name", N_("名称")),
+    ("kind_label", N_("类型")),
+    ("street", N_("所属街道")),
+    ("community", N_("所属社区")),
+    ("communities", N_("共建社区")),
+    ("lead_unit", N_("牵头单位")),
+    ("secretary", N_("书记")),
+    ("director", N_("主任")),
+    ("liaison", N_("联系领导")),
+    ("code", N_("代码")),
 ]
 JSON_KEYS = ["name", "kind", "street", "community", "communities", "lead_of", "lead_unit", "secretary",
              "director", "liaison", "code", "note", "uid"]
@@ -156,22 +156,22 @@ def show(
         say(to_json(tree))
         return
     me = tree["unit"]
-    head = f"{me['name']}（{units.kind_label(me['kind'])}）"
+    head = _("{name}（{kind}）").format(name=me["name"], kind=units.kind_label(me["kind"]))
     lines = [head]
     for label, key in ((_("代码"), "code"), (_("备注"), "note")):
         if me.get(key):
-            lines.append(f"  {label}：{me[key]}")
+            lines.append("  " + _("{label}：{value}").format(label=label, value=me[key]))
     if me["kind"] in ("unit", "enterprise") and me["communities"]:
-        lines.append("  " + _("共建社区：{names}").format(names="、".join(me["communities"])))
+        lines.append("  " + _("共建社区：{names}").format(names=_("、").join(me["communities"])))
         if me["lead_of"]:
-            lines.append("  " + _("牵头社区：{names}").format(names="、".join(me["lead_of"])))
+            lines.append("  " + _("牵头社区：{names}").format(names=_("、").join(me["lead_of"])))
     for c in tree["communities"]:
         lines.append(f"{c['street']} → {c['name']}")
         for label, key in ((_("书记"), "secretary"), (_("主任"), "director"), (_("联系领导"), "liaison"),
                            (_("牵头单位"), "lead_unit")):
-            lines.append(f"    {label}：{c[key] or '—'}")
-        lines.append("    " + _("小区：{names}").format(names="、".join(c["compounds"]) or "—"))
-        lines.append("    " + _("共建单位：{names}").format(names="、".join(c["units"]) or "—"))
+            lines.append("    " + _("{label}：{value}").format(label=label, value=c[key] or "—"))
+        lines.append("    " + _("小区：{names}").format(names=_("、").join(c["compounds"]) or "—"))
+        lines.append("    " + _("共建单位：{names}").format(names=_("、").join(c["units"]) or "—"))
     say("\n".join(lines))
 
 
