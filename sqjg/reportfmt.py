@@ -106,7 +106,7 @@ def _int(v: Any) -> str:
 
 
 def _names(names: Sequence[str]) -> str:
-    return "、".join(names) if names else _("无")
+    return _("、").join(names) if names else _("无")
 
 
 # --- the monthly report, laid out -----------------------------------------------------------
@@ -145,10 +145,10 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
     for r in rep["ranking"]:
         if not r["red_flag"]:
             continue
-        what = [] if r["award"] == _("流动红旗") else [r["award"]]
+        what = [] if _(r["award"]) == _("流动红旗") else [_(r["award"])]
         if r["reward_yuan"]:
             what.append(_("奖励 {amount} 元").format(amount=f"{r['reward_yuan']:,}"))
-        flags.append(r["community"] + (_("（{what}）").format(what="，".join(what)) if what else ""))
+        flags.append(r["community"] + (_("（{what}）").format(what=_("，").join(what)) if what else ""))
     lines.append(_("流动红旗：{names}").format(names=_names(flags)))
     lines.append(_("黄牌警告：{names}").format(names=_names([r["community"] for r in rep["ranking"] if r["yellow_card"]])))
     for m in rep["media"]:
@@ -157,7 +157,7 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
             director=m.get("director") or "—", liaison=m.get("liaison") or "—", lead=m.get("lead_unit") or "—"))
         if m.get("escalation"):
             lines.append(_("{community}连续 {n} 个月最后一名：{action}").format(
-                community=m["community"], n=m["consecutive_last"], action=m["escalation"]))
+                community=m["community"], n=m["consecutive_last"], action=_(m["escalation"])))
     if rep.get("baseline_score") is not None:
         passed = [r["community"] for r in rep["ranking"] if r["baseline"]]
         lines.append(_("达标奖（总分不低于 {score:g} 分）：{names}").format(
@@ -184,13 +184,13 @@ def _items_section(rep: dict[str, Any]) -> Section:
     items = rep["items"]["items"]
     rows = [{"rank": _int(r["rank"]), "community": r["community"], "score": _n1(r["score"]),
              **{i["key"]: _n1(r["items"].get(i["key"])) for i in items}} for r in rep["items"]["rows"]]
-    columns = [("rank", _("名次")), ("community", _("社区")), *((i["key"], i["name"]) for i in items),
+    columns = [("rank", _("名次")), ("community", _("社区")), *((i["key"], _(i["name"])) for i in items),
                ("score", _("总分"))]
     full = sum(i["max"] for i in items)
-    penalties = [_("{name}最多扣 {min:g} 分").format(name=i["name"], min=-i["min"]) for i in items if i["min"]]
+    penalties = [_("{name}最多扣 {min:g} 分").format(name=_(i["name"]), min=-i["min"]) for i in items if i["min"]]
     line = _("满分合计 {full:g} 分。").format(full=full)
     if penalties:
-        line += _("扣分项：{items}。").format(items="，".join(penalties))
+        line += _("扣分项：{items}。").format(items=_("，").join(penalties))
     return Section(_("二、各社区分项得分"), [
         Lines([line], note=True),
         Table(columns, rows, numeric=("rank", "score", *(i["key"] for i in items)), empty=_("还没有登记任何社区。")),
@@ -247,7 +247,7 @@ def _exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Tab
         shown.append({"id": _int(r["id"]), "description": r["description"], "community": r["community"],
                       "compound": r["compound"] or "", "unit": r["unit"], "status": issues.status_label(r["status"]),
                       "due": r["due"], "days_overdue": _int(r["days_overdue"] or None), "notices": _int(r["notices"]),
-                      "reasons": "、".join(reasons)})
+                      "reasons": _("、").join(reasons)})
     columns = [("id", _("编号")), ("description", _("问题")), ("community", _("社区")), ("compound", _("小区")),
                ("unit", _("责任单位")), ("status", _("状态")), ("due", _("整改时限")), ("days_overdue", _("超期天数")),
                ("notices", _("整改通知")), ("reasons", _("曝光原因"))]
@@ -326,15 +326,15 @@ def _due_section(rep: dict[str, Any]) -> Section:
         open_ = as_of <= date.fromisoformat(g["date"])
         who = []
         if g["late"]:
-            who.append(_("逾期完成：{names}").format(names="、".join(g["late"])))
+            who.append(_("逾期完成：{names}").format(names=_("、").join(g["late"])))
         if g["missing"] and open_ and not g["on_time"]:
             who.append(_("尚无社区完成"))
         elif g["missing"]:
-            who.append((_("待完成：{names}") if open_ else _("未完成：{names}")).format(names="、".join(g["missing"])))
+            who.append((_("待完成：{names}") if open_ else _("未完成：{names}")).format(names=_("、").join(g["missing"])))
         rows.append({"what": activities.deadline_label(key), "date": g["date"],
                      "state": _("未到期") if open_ else _("已到期"),
                      "on_time": str(g["on_time"]), "late": str(len(g["late"])), "missing": str(len(g["missing"])),
-                     "who": "；".join(who)})
+                     "who": _("；").join(who)})
     columns = [("what", _("事项")), ("date", _("时限")), ("state", _("状态")), ("on_time", _("按时")),
                ("late", _("逾期完成")), ("missing", _("未完成")), ("who", _("逾期或未完成的社区"))]
     return Section(_("六、工作时限"), [
@@ -354,7 +354,7 @@ def target_lines(t: dict[str, Any]) -> list[str]:
         line += _("，还需 {needed} 个。").format(needed=t["needed"]) if t["needed"] else _("，已达标。")
     lines = [line]
     if t["names"]:
-        lines.append(_("已认定：{names}").format(names="、".join(t["names"])))
+        lines.append(_("已认定：{names}").format(names=_("、").join(t["names"])))
     return lines
 
 
@@ -402,11 +402,11 @@ def daily_document(rep: dict[str, Any]) -> Document:
 
     upcoming = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
                  "days": _("今天") if g["days_left"] == 0 else _("还剩 {n} 天").format(n=g["days_left"]),
-                 "done": str(g["done"]), "missing": "、".join(g["missing"]) or _("全部完成")}
+                 "done": str(g["done"]), "missing": _("、").join(g["missing"]) or _("全部完成")}
                 for g in rep["upcoming"]]
     past = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
              "days": _("已逾期 {n} 天").format(n=g["days_late"]), "done": str(g["done"]),
-             "missing": "、".join(g["missing"])} for g in rep["past_due"]]
+             "missing": _("、").join(g["missing"])} for g in rep["past_due"]]
     cols = [("what", _("事项")), ("date", _("时限")), ("days", _("天数")), ("done", _("已完成")),
             ("missing", _("尚未完成的社区"))]
     sections = [
@@ -897,7 +897,7 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
     elif section == "due":
         keys, rows = ["deadline", "date", "community", "status", "done", "days"], rep["due"]
     else:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices="、".join(SECTIONS)))
+        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(SECTIONS)))
     return to_csv(_bools(rows), keys)
 
 
@@ -915,7 +915,7 @@ def daily_csv(rep: dict[str, Any], section: str) -> str:
     elif section == "exposure":
         keys, rows = EXPOSURE_KEYS, rep["exposure"]
     else:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices="、".join(DAILY_SECTIONS)))
+        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(DAILY_SECTIONS)))
     return to_csv(_bools(rows), keys)
 
 

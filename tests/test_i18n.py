@@ -58,7 +58,8 @@ def test_check_fails_when_a_message_lacks_english(monkeypatch, capsys):
     monkeypatch.setattr(tool, "read_po", lambda path=tool.PO: {m: t for m, t in full.items() if m != "所属街道"})
     capsys.readouterr()
     assert tool.main(["i18n.py", "check"]) == 1
-    assert capsys.readouterr().out == "sqjg/commands/unit.py:96: 所属街道\n"
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and re.fullmatch(r"sqjg/\S+\.py:\d+: 所属街道", lines[0]), lines
 
 
 def test_the_compiled_catalog_matches_the_po():
@@ -146,6 +147,8 @@ def town(city):
        "--category", "cleaning", "--date", "7-5")
     ok("submit", "--community", "西街社区", "--report", "survey", "--date", "7-9")
     ok("meeting", "add", "--community", "西街社区", "--date", "7-3", "--attendees", "18")
+    ok("issue", "add", "楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1", "--due", "7-20",
+       "--found", "7-2")
     return city
 
 
@@ -153,7 +156,7 @@ def data_values() -> list[str]:
     """What people typed (names of bodies and people, purposes): it stays as written in any language."""
     units = json.loads(ok("unit", "list", "--format", "json"))
     values = {u[k] for u in units for k in ("name", "secretary", "director", "liaison") if u.get(k)}
-    values |= {"购买保洁工具"}
+    values |= {"购买保洁工具", "楼道堆放杂物"}
     return sorted(values, key=len, reverse=True)  # longest first: 西街社区 before 西街
 
 
@@ -222,6 +225,14 @@ def test_unit_list_headers_are_english(city, english):
     ("target",),
     ("rules", "show"),
     ("unit", "show", "西街社区"),
+    ("issue", "list"),
+    ("issue", "summary"),
+    ("issue", "exposure", "--as-of", "2026-07-08"),
+    ("issue", "show", "1"),
+    ("report", "monthly", "--month", "7"),
+    ("report", "monthly", "--month", "7", "--format", "markdown"),
+    ("report", "monthly", "--month", "7", "--format", "html"),
+    ("report", "daily", "--as-of", "2026-07-08"),
 ])
 def test_tables_carry_no_chinese_but_data(town, english, args):
     out = ok(*english(*args))
@@ -289,3 +300,9 @@ def test_cron_environment_gets_chinese(city, db_path):
     done = subprocess.run(english, capture_output=True, env=env, cwd=ROOT, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "Name" in done.stdout.decode("utf-8")
+
+
+def test_html_report_declares_its_language(town):
+    assert '<html lang="zh-CN">' in ok("report", "monthly", "--month", "7", "--format", "html")
+    page = ok("--lang", "en", "report", "monthly", "--month", "7", "--format", "html")
+    assert '<html lang="en">' in page and "1. Ranking, rewards and sanctions" in page

@@ -46,10 +46,10 @@ def _check_section(fmt: ReportFmt, section: str | None, choices: tuple[str, ...]
         return None
     if section is None:
         raise Invalid(_("CSV 每次只输出一个表格：请用 --section 指定，可选 {choices}。").format(
-            choices="、".join(choices)))
+            choices=_("、").join(choices)))
     s = section.strip().lower()
     if s not in choices:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices="、".join(choices)))
+        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(choices)))
     return s
 
 
