@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -111,7 +112,61 @@ def emit(
         if not rows and empty:
             sys.stdout.write(empty + "\n")
             return
+        if not sys.stdout.isatty():
+            text = plain_table(rows, columns, title, numeric)
+            if text is not None:
+                sys.stdout.write(text)
+                return
         print_renderable(table(rows, columns, title, numeric))
+
+
+# Text whose width every terminal and rich agree on (ASCII but "[", which rich reads as markup;
+# Latin, punctuation, symbols, CJK, kana, Hangul, full-width forms). Anything else -- line breaks,
+# control or combining characters, emoji -- goes through rich.
+_PLAIN = re.compile(
+    r"[\x20-\x5a\x5c-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2100-\u2bff"
+    r"\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309b-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    r"\uff00-\uffef]*"
+)
+
+
+def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
+                numeric: Sequence[str] = ()) -> str | None:
+    """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
+    takes seconds to lay out a table of a few thousand rows (issue 9). None when only rich can
+    say: markup or line breaks in the text, a table wider than the console, a title that would
+    wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
+    one space of padding each side of a cell and one between columns; widths in terminal cells.)
+    """
+    from rich.cells import cell_len
+
+    head = [h for _k, h in columns]
+    body = [[cell(r.get(k)) for k, _h in columns] for r in rows]
+    for values in ([title] if title else [], head, *body):
+        if not _PLAIN.fullmatch(" ".join(values)):
+            return None
+        for v in values:  # rich trims the space around a right-justified cell
+            if v[:1].isspace() or v[-1:].isspace():
+                return None
+    lengths = [[cell_len(v) for v in values] for values in (head, *body)]
+    widths = [max(col) for col in zip(*lengths)] if columns else []
+    total = sum(w + 2 for w in widths) + len(widths) + 1
+    if total > int(os.environ.get("SQJG_WIDTH", "1000")) or (title and cell_len(title) > total):
+        return None
+    right = [k in numeric for k, _h in columns]
+
+    def line(values: list[str], sizes: list[int]) -> str:
+        cells = [
+            " " * (w - n) + v if r else v + " " * (w - n)
+            for v, n, w, r in zip(values, sizes, widths, right)
+        ]
+        return ("  " + "   ".join(cells)).rstrip()
+
+    out = [title] if title else []
+    out += ["", line(head, lengths[0]), " " + "─" * (total - 2)]
+    out += [line(values, sizes) for values, sizes in zip(body, lengths[1:])]
+    out.append("")
+    return "\n".join(out) + "\n"
 
 
 def print_renderable(renderable: Any) -> None:

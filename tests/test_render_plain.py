@@ -1,0 +1,67 @@
+"""render.plain_table: the fast path for tables off a terminal (issue 9) prints exactly what rich
+prints, or steps aside (None) for the text only rich can lay out."""
+
+import io
+import os
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sqjg import render
+
+# Mostly what the tool prints (Chinese, ASCII, full-width punctuation), now and then the
+# characters the fast path must leave to rich: markup, line breaks, combining marks, emoji.
+TEXT = st.text(
+    alphabet=st.sampled_from(list("aB1 .-%|]~\\西街社区—·①éß、（）ｱ한\u3000") + ["[", "\n", "\u0301", "😀", "\t"]),
+    max_size=12,
+)
+VALUE = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(0, 1000, allow_nan=False), TEXT)
+
+
+def through_rich(rows, columns, title, numeric) -> str:
+    buf, old = io.StringIO(), sys.stdout
+    sys.stdout = buf
+    try:
+        render.print_renderable(render.table(rows, columns, title, numeric))
+    finally:
+        sys.stdout = old
+    return buf.getvalue()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    headers=st.lists(TEXT, min_size=1, max_size=6),
+    data=st.data(),
+    title=st.one_of(st.none(), TEXT, st.text(alphabet="西 a", min_size=20, max_size=60)),
+    width=st.sampled_from(["1000", "40"]),
+)
+def test_plain_table_prints_what_rich_prints(headers, data, title, width):
+    columns = [(f"k{i}", h) for i, h in enumerate(headers)]
+    numeric = [k for k, _h in columns if data.draw(st.booleans())]
+    rows = data.draw(st.lists(st.fixed_dictionaries({k: VALUE for k, _h in columns}), max_size=5))
+    saved = os.environ.get("SQJG_WIDTH")
+    os.environ["SQJG_WIDTH"] = width
+    try:
+        fast = render.plain_table(rows, columns, title, numeric)
+        if fast is not None:
+            assert fast == through_rich(rows, columns, title, numeric)
+    finally:
+        os.environ["SQJG_WIDTH"] = saved if saved is not None else "1000"
+
+
+def test_a_ranking_table_takes_the_fast_path():
+    rows = [{"rank": i, "community": f"第{i}社区", "street": "东城街道", "score": 80.0 + i % 7} for i in range(300)]
+    columns = [("rank", "名次"), ("community", "社区"), ("street", "街道"), ("score", "总分")]
+    title = "2026 年 7 月社区共建考评排名"
+    fast = render.plain_table(rows, columns, title, ["rank", "score"])
+    assert fast is not None
+    assert fast == through_rich(rows, columns, title, ["rank", "score"])
+    assert fast.split("\n")[:4] == [title, "", "  名次   社区        街道       总分", " " + "─" * 36]
+
+
+def test_markup_and_line_breaks_go_through_rich():
+    columns = [("a", "问题")]
+    assert render.plain_table([{"a": "[red]x[/red]"}], columns) is None
+    assert render.plain_table([{"a": "第一行\n第二行"}], columns) is None
+    assert render.plain_table([{"a": "楼道堆放杂物"}], columns) is not None
