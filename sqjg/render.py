@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .i18n import _
+
 Column = tuple[str, str]  # (key in the row dict, header shown to people)
 
 CSV_BOM = "\ufeff"  # Excel in China opens UTF-8 CSV correctly only with a BOM
@@ -27,11 +29,11 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else ""
+        return _("是") if value else ""
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
+        return _("、").join(str(v) for v in value)
     return str(value)
 
 
