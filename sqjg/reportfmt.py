@@ -12,6 +12,7 @@ rich is imported only when text is rendered.
 from __future__ import annotations
 
 import html
+import io
 import os
 import sys
 import tempfile
@@ -105,8 +106,19 @@ def _int(v: Any) -> str:
     return "" if v is None else str(v)
 
 
+# Lists of names in a cell or a line stop here (a city of thousands of communities); the CSV
+# and JSON always carry every name.
+NAMES_SHOWN = 20
+
+
+def _list(names: Sequence[str]) -> str:
+    if len(names) <= NAMES_SHOWN:
+        return _("、").join(names)
+    return _("{names} 等 {n} 个").format(names=_("、").join(names[:NAMES_SHOWN]), n=len(names))
+
+
 def _names(names: Sequence[str]) -> str:
-    return _("、").join(names) if names else _("无")
+    return _list(names) if names else _("无")
 
 
 # --- the monthly report, laid out -----------------------------------------------------------
@@ -326,11 +338,11 @@ def _due_section(rep: dict[str, Any]) -> Section:
         open_ = as_of <= date.fromisoformat(g["date"])
         who = []
         if g["late"]:
-            who.append(_("逾期完成：{names}").format(names=_("、").join(g["late"])))
+            who.append(_("逾期完成：{names}").format(names=_list(g["late"])))
         if g["missing"] and open_ and not g["on_time"]:
             who.append(_("尚无社区完成"))
         elif g["missing"]:
-            who.append((_("待完成：{names}") if open_ else _("未完成：{names}")).format(names=_("、").join(g["missing"])))
+            who.append((_("待完成：{names}") if open_ else _("未完成：{names}")).format(names=_list(g["missing"])))
         rows.append({"what": activities.deadline_label(key), "date": g["date"],
                      "state": _("未到期") if open_ else _("已到期"),
                      "on_time": str(g["on_time"]), "late": str(len(g["late"])), "missing": str(len(g["missing"])),
@@ -354,7 +366,7 @@ def target_lines(t: dict[str, Any]) -> list[str]:
         line += _("，还需 {needed} 个。").format(needed=t["needed"]) if t["needed"] else _("，已达标。")
     lines = [line]
     if t["names"]:
-        lines.append(_("已认定：{names}").format(names=_("、").join(t["names"])))
+        lines.append(_("已认定：{names}").format(names=_list(t["names"])))
     return lines
 
 
@@ -402,11 +414,11 @@ def daily_document(rep: dict[str, Any]) -> Document:
 
     upcoming = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
                  "days": _("今天") if g["days_left"] == 0 else _("还剩 {n} 天").format(n=g["days_left"]),
-                 "done": str(g["done"]), "missing": _("、").join(g["missing"]) or _("全部完成")}
+                 "done": str(g["done"]), "missing": _list(g["missing"]) or _("全部完成")}
                 for g in rep["upcoming"]]
     past = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
              "days": _("已逾期 {n} 天").format(n=g["days_late"]), "done": str(g["done"]),
-             "missing": _("、").join(g["missing"])} for g in rep["past_due"]]
+             "missing": _list(g["missing"])} for g in rep["past_due"]]
     cols = [("what", _("事项")), ("date", _("时限")), ("days", _("天数")), ("done", _("已完成")),
             ("missing", _("尚未完成的社区"))]
     sections = [
@@ -439,25 +451,24 @@ def _rich_table(t: Table) -> Any:
 
 
 def plain_table(t: Table) -> list[str]:
-    """The table as rich draws it off a terminal (box.SIMPLE_HEAD: header, a rule, rows), made
-    directly: rich takes seconds for a city of a thousand communities. Widths are terminal
-    cells (a Chinese character is two), so the columns line up in a mail or a file."""
-    from rich.cells import cell_len
+    """The table as rich draws it off a terminal (box.SIMPLE_HEAD: header, a rule, rows), by
+    render.plain_table when it can (rich takes seconds for a city of a thousand communities),
+    else by rich itself. Widths are terminal cells, so the columns line up in a mail or a file."""
+    from .render import console
+    from .render import plain_table as fast
 
-    head = [h for _k, h in t.columns]
-    body = [["" if r.get(k) is None else str(r.get(k)) for k, _h in t.columns] for r in t.rows]
-    widths = [max(cell_len(v) for v in col) for col in zip(head, *body)]
-    right = [k in t.numeric for k, _h in t.columns]
-
-    def line(values: list[str]) -> str:
-        cells = []
-        for v, w, r in zip(values, widths, right):
-            pad = " " * (w - cell_len(v))
-            cells.append(f" {pad}{v} " if r else f" {v}{pad} ")
-        return (" " + " ".join(cells)).rstrip()
-
-    rule = " " + "─" * (sum(w + 2 for w in widths) + len(widths) - 1)
-    return [line(head), rule, *(line(v) for v in body)]
+    rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in t.rows]
+    text = fast(rows, t.columns, None, t.numeric)
+    if text is None:
+        buf = io.StringIO()
+        console(buf).print(_rich_table(t))
+        text = buf.getvalue()
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _paragraphs(doc: Document) -> list[tuple[str, Any]]:

@@ -251,20 +251,22 @@ def test_text_report(town, db_path):
     ]
 
 
-def test_plain_table_is_what_rich_draws():
-    """The fast plain table and rich's table agree to the character (CJK widths included)."""
+@pytest.mark.parametrize("note", ["占道 a", "[占道] a"])  # the second only rich can lay out
+def test_plain_table_is_what_rich_draws(note):
+    """The plain table and rich's table agree to the character (CJK widths included)."""
     import io
 
     from sqjg.render import console
 
     t = reportfmt.Table([("rank", "名次"), ("name", "社区"), ("note", "备注 note"), ("v", "金额")],
-                        [{"rank": "1", "name": "西街社区", "note": "[占道] a", "v": "1,000.00"},
+                        [{"rank": "1", "name": "西街社区", "note": note, "v": "1,000.00", "_class": "total"},
                          {"rank": "12", "name": "人民路社区", "note": "", "v": "3.50"}],
                         numeric=("rank", "v"))
     buf = io.StringIO()
     console(buf).print(reportfmt._rich_table(t))
     drawn = [line.rstrip() for line in buf.getvalue().splitlines() if line.strip()]
     assert reportfmt.plain_table(t) == drawn
+    assert note in drawn[2]
 
 
 def test_markdown_report(town, db_path):
@@ -456,3 +458,10 @@ def test_write_atomic_disk_error_is_one_sentence(tmp_path, monkeypatch):
         reportfmt.write_atomic(target, "x" * 1000)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["report.txt"]
+
+
+def test_long_name_lists_are_cut_for_people_not_for_scripts():
+    names = [f"第{i}社区" for i in range(1, 26)]
+    assert reportfmt._list(names) == "、".join(names[:20]) + " 等 25 个"
+    assert reportfmt._list(names[:20]) == "、".join(names[:20])
+    assert reportfmt._names([]) == "无"
