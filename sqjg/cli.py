@@ -6,6 +6,8 @@ error policy: every refusal is one Chinese sentence on stderr and exit code 1, n
 
 from __future__ import annotations
 
+import copy
+import os
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -139,8 +141,34 @@ def _register() -> None:
 _register()
 
 
+def app_for(args: list[str]) -> typer.Typer:
+    """`app` with only the command the arguments name, else the whole app (issue 9).
+
+    Typer turns every registered command into a Click command on every run (about 25 ms for the
+    whole tree, as long as importing typer itself), and one run uses one command. The copy
+    keeps the root callback, its options and the error policy, so the command behaves alike;
+    help, completion and anything that is not plainly a command name get the whole app.
+    """
+    if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    i = 0
+    while i < len(args) and args[i] in ("--db", "--lang"):
+        i += 2
+    if i >= len(args) or args[i].startswith("-"):
+        return app
+    name = args[i]
+    groups = [g for g in app.registered_groups if g.name == name]
+    commands = [c for c in app.registered_commands
+                if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]  # type: ignore[union-attr]
+    if len(groups) + len(commands) != 1:
+        return app
+    lean = copy.copy(app)
+    lean.registered_groups, lean.registered_commands = groups, commands
+    return lean
+
+
 def main() -> None:
-    app()
+    app_for(sys.argv[1:])()
 
 
 if __name__ == "__main__":
