@@ -232,10 +232,6 @@ def read_city(conn: sqlite3.Connection) -> City:
 # --- activities ----------------------------------------------------------------------------------
 
 
-def _stamp(iso: str) -> str:
-    return iso + "T09:00:00Z"
-
-
 def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: date) -> dict[int, list[tuple]]:
     """Meetings (monthly), clean-ups (July's big one by the 25th, a few others), inspections
     (city leaders, twice a week: every Tuesday and Friday), submissions, mechanisms.
@@ -490,8 +486,8 @@ def issues(conn: sqlite3.Connection, rng: random.Random, city: City, n_issues: i
                 new_party = _other_party(rng, city, cid, cat, party, compound)
                 if new_party is not None:
                     on = rng.randint(day, history[0][1])
-                    detail = {"from_unit_id": party, "from_unit": city_name(conn, city, party), "from_category": cat,
-                              "unit_id": new_party, "unit": city_name(conn, city, new_party), "category": cat}
+                    detail = {"from_unit_id": party, "from_unit": city.names[party], "from_category": cat,
+                              "unit_id": new_party, "unit": city.names[new_party], "category": cat}
                     history.insert(0, ("reassign", on, None, None, json.dumps(detail, ensure_ascii=False)))
                     party = new_party
             f_iso = iso[day]
@@ -541,17 +537,6 @@ def _due_before(history: list[tuple], index: int, original: str, iso: dict[int, 
         if e[0] == "extend":
             due = iso[e[2]]
     return due
-
-
-_NAME_CACHE: dict[int, str] = {}
-
-
-def city_name(conn: sqlite3.Connection, city: City, unit_id: int) -> str:
-    name = city.names.get(unit_id)
-    if name is None:
-        name = conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
-        city.names[unit_id] = name
-    return name
 
 
 def _other_party(rng: random.Random, city: City, cid: int, cat: int, party: int, compound: int | None) -> int | None:
@@ -723,7 +708,6 @@ def generate(path: str | os.PathLike[str], communities: int, n_issues: int, *, s
         scores(conn, random.Random(rng.random()), city, today)
         conn.execute("COMMIT")
         say("funds, scores")
-        conn.execute("ANALYZE") if os.environ.get("SQJG_BENCH_ANALYZE") else None
         counts = row_counts(conn)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
@@ -813,15 +797,31 @@ def survey_sheet(db: str | os.PathLike[str], out: str | os.PathLike[str], rows: 
     return out
 
 
+def demo_city(path: Path) -> int:
+    """The real demo city (`sqjg demo`), as it stands at the end of the year."""
+    import subprocess
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, SQJG_TODAY=TODAY.isoformat())
+    done = subprocess.run([sys.executable, "-m", "sqjg.cli", "demo", "--db", str(path), "--force"], env=env,
+                          stdout=subprocess.DEVNULL, check=False)
+    if done.returncode == 0:
+        print(path)
+    return done.returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--preset", choices=sorted(PRESETS), help="1k = 1,000 / 100,000; 6k = 6,000 / 1,000,000")
+    ap.add_argument("--preset", choices=["demo", *PRESETS],
+                    help="demo = the demo city of `sqjg demo`; 1k = 1,000 / 100,000; 6k = 6,000 / 1,000,000")
     ap.add_argument("--communities", type=int, help="number of communities")
     ap.add_argument("--issues", type=int, help="number of issues in the year")
     ap.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     ap.add_argument("--out", help="write to this new file instead of the cache under bench/out/")
     args = ap.parse_args(argv)
+    if args.preset == "demo":
+        return demo_city(Path(args.out) if args.out else OUT / "demo.db")
     if args.preset:
         communities, n_issues = PRESETS[args.preset]
     elif args.communities and args.issues is not None:
