@@ -81,13 +81,16 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str 
           numeric: Sequence[str] = ()) -> Any:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", highlight=False)
+    # Text, not markup: a description like "[占道] 门店" must print as written.
+    t = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left",
+              highlight=False)
     for key, header in columns:
         # overflow="fold": unspaced Chinese is folded, never cut with "…".
-        t.add_column(header, overflow="fold", justify="right" if key in numeric else "left")
+        t.add_column(Text(header), overflow="fold", justify="right" if key in numeric else "left")
     for r in rows:
-        t.add_row(*(cell(r.get(k)) for k, _h in columns))
+        t.add_row(*(Text(cell(r.get(k))) for k, _h in columns))
     return t
 
 

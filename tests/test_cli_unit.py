@@ -216,3 +216,8 @@ def test_demo_refuses_to_overwrite_without_force(tmp_path):
     ok("demo", "--db", str(demo_db))
     assert "--force" in refused("demo", "--db", str(demo_db))
     ok("demo", "--db", str(demo_db), "--force")
+
+
+def test_square_brackets_in_names_print_as_written(city):
+    ok("unit", "add", "[占道]整治队", "--kind", "unit", "--community", "东门社区")
+    assert "[占道]整治队" in ok("unit", "list", "--kind", "unit")
