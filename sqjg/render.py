@@ -125,11 +125,11 @@ def emit(
         print_renderable(table(rows, columns, title, numeric))
 
 
-# Text whose width every terminal and rich agree on (ASCII but "[", which rich reads as markup;
-# Latin, punctuation, symbols, CJK, kana, Hangul, full-width forms). Anything else -- line breaks,
-# control or combining characters, emoji -- goes through rich.
+# Text whose width every terminal and rich agree on (printable ASCII, Latin, punctuation, symbols,
+# CJK, kana, Hangul, full-width forms). Anything else -- line breaks, control or combining
+# characters, emoji -- goes through rich.
 _PLAIN = re.compile(
-    r"[\x20-\x5a\x5c-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2100-\u2bff"
+    r"[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2100-\u2bff"
     r"\u3000-\u3029\u3030-\u303f\u3040-\u3098\u309b-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
     r"\uff00-\uffef]*"
 )
@@ -139,8 +139,8 @@ def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title
                 numeric: Sequence[str] = ()) -> str | None:
     """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
     takes seconds to lay out a table of a few thousand rows (issue 9). None when only rich can
-    say: markup or line breaks in the text, a table wider than the console, a title that would
-    wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
+    say: line breaks or unusual characters in the text, a table wider than the console, a title
+    that would wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
     one space of padding each side of a cell and one between columns; widths in terminal cells.)
     """
     from rich.cells import cell_len

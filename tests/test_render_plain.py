@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from sqjg import render
 
-# Mostly what the tool prints (Chinese, ASCII, full-width punctuation), now and then the
-# characters the fast path must leave to rich: markup, line breaks, combining marks, emoji.
+# Mostly what the tool prints (Chinese, ASCII, full-width punctuation, [brackets]), now and then
+# the characters the fast path must leave to rich: line breaks, combining marks, emoji, tabs.
 TEXT = st.text(
     alphabet=st.sampled_from(list("aB1 .-%|]~\\西街社区—·①éß、（）ｱ한\u3000") + ["[", "\n", "\u0301", "😀", "\t"]),
     max_size=12,
@@ -60,8 +60,10 @@ def test_a_ranking_table_takes_the_fast_path():
     assert fast.split("\n")[:4] == [title, "", "  名次   社区        街道       总分", " " + "─" * 36]
 
 
-def test_markup_and_line_breaks_go_through_rich():
+def test_brackets_print_as_written_line_breaks_go_through_rich():
     columns = [("a", "问题")]
-    assert render.plain_table([{"a": "[red]x[/red]"}], columns) is None
+    fast = render.plain_table([{"a": "[占道] 门店 [red]x[/red]"}], columns)
+    assert fast is not None and "[占道] 门店 [red]x[/red]" in fast
+    assert fast == through_rich([{"a": "[占道] 门店 [red]x[/red]"}], columns, None, ())
     assert render.plain_table([{"a": "第一行\n第二行"}], columns) is None
-    assert render.plain_table([{"a": "楼道堆放杂物"}], columns) is not None
+    assert render.plain_table([{"a": "楼道堆放杂物😀"}], columns) is None
