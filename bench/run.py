@@ -34,7 +34,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))  # bench/ is not a package: citygen is found beside this file
-import citygen
+import citygen  # noqa: E402
 
 OUT = citygen.OUT
 TODAY = citygen.TODAY.isoformat()

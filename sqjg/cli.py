@@ -9,8 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import sys
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from typer._click.exceptions import (
@@ -112,7 +111,7 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def root(
     db: clikit.DbOption = None,
-    lang: Optional[str] = typer.Option(None, "--lang", help="Output language (语言): zh (default) or en."),
+    lang: str | None = typer.Option(None, "--lang", help="Output language (语言): zh (default) or en."),
     version: bool = typer.Option(
         False, "--version", help="Show the version (版本) and exit.", is_eager=True, callback=_show_version
     ),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ from .errors import SqjgError
 
 
 class State:
-    db: Optional[Path] = None
+    db: Path | None = None
     argv: str = "sqjg"
 
 
@@ -39,28 +39,28 @@ class FmtMd(str, Enum):
 
 
 DbOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--db", help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
                  show_default=False, dir_okay=False),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
 FormatMdOption = Annotated[FmtMd, typer.Option("--format", "-f", help="Output format (输出格式).")]
 AsOfOption = Annotated[
-    Optional[str], typer.Option("--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today.")
+    str | None, typer.Option("--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today.")
 ]
-CommunityOption = Annotated[Optional[str], typer.Option("--community", "-c", help="Community (社区).")]
-StreetOption = Annotated[Optional[str], typer.Option("--street", help="Street office (街道办事处).")]
-NoteOption = Annotated[Optional[str], typer.Option("--note", help="Note (备注).")]
+CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
+StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Note (备注).")]
 
 
-def db_path(db: Optional[Path]) -> Path:
+def db_path(db: Path | None) -> Path:
     from .db import default_path
 
     return db or state.db or default_path()
 
 
 @contextmanager
-def reading(db: Optional[Path]) -> Iterator[sqlite3.Connection]:
+def reading(db: Path | None) -> Iterator[sqlite3.Connection]:
     """A connection for a command that only reads (works on a read-only file)."""
     from .db import open_db
 
@@ -72,7 +72,7 @@ def reading(db: Optional[Path]) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing(db: Optional[Path]) -> Iterator[sqlite3.Connection]:
+def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
     """A connection inside one write transaction: the command's writes are all or nothing."""
     from .db import open_db, write_transaction
 
@@ -128,15 +128,15 @@ def handle(exc: BaseException) -> None:
 
 
 RulesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--rules", help="Rules file (考评办法规则文件, TOML); default $SQJG_RULES, else the shipped data/rules.toml.",
                  show_default=False, dir_okay=False),
 ]
 MonthOption = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
-YearOption = Annotated[Optional[int], typer.Option("--year", "-y", help="Year (年份); default this year.")]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (年份); default this year.")]
 
 
-def rules(path: Optional[Path]):  # -> sqjg.rules.Rules
+def rules(path: Path | None):  # -> sqjg.rules.Rules
     """Load and validate the rules in force (the engine is imported only by commands that need it)."""
     from .rules import load_rules
 

@@ -156,7 +156,7 @@ def current_user() -> str:
         return user
     try:
         return getpass.getuser()
-    except Exception:  # no login name in a container or cron: fall back to the uid
+    except (KeyError, OSError):  # no login name in a container or cron: fall back to the uid
         return f"uid:{os.getuid()}"
 
 

@@ -1,8 +1,8 @@
 """Every command has help, with a one-line description and an example."""
 
 import pytest
-
 from conftest import run
+
 from sqjg.cli import app
 
 

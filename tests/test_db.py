@@ -7,8 +7,8 @@ import stat
 
 import pytest
 import sqlite_utils
-
 from conftest import ok, refused, run
+
 from sqjg import db as sqjg_db
 from sqjg import schema
 from sqjg.errors import DatabaseFileError
@@ -160,10 +160,9 @@ def test_unknown_command_is_one_sentence():
 
 def test_write_transaction_is_all_or_nothing(tmp_path):
     conn = sqjg_db.open_db(tmp_path / "x.db")
-    with pytest.raises(RuntimeError):
-        with sqjg_db.write_transaction(conn, "sqjg test"):
-            conn.execute("INSERT INTO units(name, kind) VALUES ('东城街道', 'street')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), sqjg_db.write_transaction(conn, "sqjg test"):
+        conn.execute("INSERT INTO units(name, kind) VALUES ('东城街道', 'street')")
+        raise RuntimeError("boom")
     assert conn.execute("SELECT count(*) FROM units").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM command_runs").fetchone()[0] == 0
     assert os.path.exists(tmp_path / "x.db")

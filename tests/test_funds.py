@@ -330,7 +330,8 @@ def test_raised_by(ledger):
 
 
 def test_list_entries_filters(ledger):
-    ids = lambda **kw: [r["id"] for r in funds.list_entries(ledger, **kw)]
+    def ids(**kw):
+        return [r["id"] for r in funds.list_entries(ledger, **kw)]
     assert ids() == [1, 4, 2, 3, 5, 6, 7]  # date order
     assert ids(community="东门社区") == [4]
     assert ids(street="东城街道") == [1, 2, 3, 5, 6, 7]

@@ -4,7 +4,6 @@ command and come back unchanged: all SQL is parameterised (issue 8)."""
 import sqlite3
 
 import pytest
-
 from conftest import ok
 
 HOSTILE = [

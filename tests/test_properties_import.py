@@ -1,9 +1,8 @@
 """Whatever bytes a CSV file holds, the importers answer with a sentence, never a traceback."""
 
+from conftest import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import run
 
 HEADERS = ["名称,类型,所属街道,所属社区,书记,主任,联系领导,牵头单位\n", "name,kind,street,community\n", ""]
 

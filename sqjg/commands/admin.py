@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -101,13 +101,13 @@ def _show_demo(path: Path) -> None:
 
 
 def log(
-    since: Annotated[Optional[str], typer.Option("--since", help="From this date (起始日期).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date (起始日期).")] = None,
     entity: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--entity", help="unit|issue|fund|score|meeting|cleanup|inspection|submission|mechanism|publication|civilized (对象)."),
     ] = None,
-    entity_id: Annotated[Optional[int], typer.Option("--id", help="Record id (编号); needs --entity.")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the newest N changes (最近 N 条).")] = None,
+    entity_id: Annotated[int | None, typer.Option("--id", help="Record id (编号); needs --entity.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the newest N changes (最近 N 条).")] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,7 +23,7 @@ from ..i18n import N_, _
 app = typer.Typer(help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.", no_args_is_help=True)
 
 KindOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型)."),
 ]
 
@@ -34,14 +34,14 @@ def add(
     kind: Annotated[str, typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型).")],
     street: StreetOption = None,
     community: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--community", "-c", help="A compound's community, or the communities a unit co-builds with (所属社区/共建社区)."),
     ] = None,
     lead: Annotated[bool, typer.Option("--lead", help="The unit is the community's lead unit (牵头单位).")] = False,
-    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Community secretary (书记).")] = None,
-    director: Annotated[Optional[str], typer.Option("--director", help="Community director (主任).")] = None,
-    liaison: Annotated[Optional[str], typer.Option("--liaison", help="Street leader linking the community (联系领导).")] = None,
-    code: Annotated[Optional[str], typer.Option("--code", help="Official code, e.g. 12-digit division code (代码).")] = None,
+    secretary: Annotated[str | None, typer.Option("--secretary", help="Community secretary (书记).")] = None,
+    director: Annotated[str | None, typer.Option("--director", help="Community director (主任).")] = None,
+    liaison: Annotated[str | None, typer.Option("--liaison", help="Street leader linking the community (联系领导).")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Official code, e.g. 12-digit division code (代码).")] = None,
     note: NoteOption = None,
     db: DbOption = None,
 ) -> None:
@@ -124,8 +124,9 @@ def list_(
     for r in rows:
         r["kind_label"] = units.kind_label(r["kind"])
     if fmt == Fmt.csv:
-        from ..render import to_csv
         import sys
+
+        from ..render import to_csv
 
         sys.stdout.write(to_csv(data, JSON_KEYS))
         return
@@ -178,12 +179,12 @@ def show(
 @app.command("edit")
 def edit(
     name: Annotated[str, typer.Argument(help="Unit name, or 社区/小区 (名称).")],
-    new_name: Annotated[Optional[str], typer.Option("--name", help="New name (新名称).")] = None,
+    new_name: Annotated[str | None, typer.Option("--name", help="New name (新名称).")] = None,
     street: StreetOption = None,
-    secretary: Annotated[Optional[str], typer.Option("--secretary", help="Secretary (书记); empty clears.")] = None,
-    director: Annotated[Optional[str], typer.Option("--director", help="Director (主任); empty clears.")] = None,
-    liaison: Annotated[Optional[str], typer.Option("--liaison", help="Street liaison leader (联系领导).")] = None,
-    code: Annotated[Optional[str], typer.Option("--code", help="Official code (代码).")] = None,
+    secretary: Annotated[str | None, typer.Option("--secretary", help="Secretary (书记); empty clears.")] = None,
+    director: Annotated[str | None, typer.Option("--director", help="Director (主任); empty clears.")] = None,
+    liaison: Annotated[str | None, typer.Option("--liaison", help="Street liaison leader (联系领导).")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Official code (代码).")] = None,
     note: NoteOption = None,
     db: DbOption = None,
 ) -> None:
@@ -214,7 +215,7 @@ def remove(
 @app.command("import")
 def import_(
     file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
     db: DbOption = None,
 ) -> None:
     """Import units from a CSV register (批量导入单位); all rows or none.
