@@ -33,3 +33,32 @@ def test_unit_import_any_text(tmp_path, header, body, encoding):
     result = run("unit", "import", str(f))
     assert result.exit_code in (0, 1)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+SHEET_HEADERS = ["问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n",
+                 "description,community,compound,location,category,unit,due,found,kind\n", ""]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_issue_import_any_bytes(city, tmp_path, data):
+    f = tmp_path / "sheet.csv"
+    f.write_bytes(data)
+    result = run("issue", "import", str(f))
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if result.exit_code == 1:
+        assert result.stderr.strip()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(SHEET_HEADERS), body=rows, encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+def test_issue_import_any_text(city, tmp_path, header, body, encoding):
+    f = tmp_path / "sheet.csv"
+    try:
+        f.write_bytes((header + "\n".join(body)).encode(encoding))
+    except UnicodeEncodeError:
+        return
+    result = run("issue", "import", str(f))
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
