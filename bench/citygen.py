@@ -66,40 +66,137 @@ _PLACE = (
     "滨江滨河沿河临江望江观澜汇丰永安永宁安康福泰瑞丰嘉禾丰收五一八一东风先锋前进红星"
 )
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤"
-_GIVEN = ("建华", "丽", "志刚", "建国", "秀英", "海燕", "伟", "芳", "敏", "静", "强", "磊", "军", "洋", "勇",
-          "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "文", "辉", "玲", "华", "红",
-          "鹏", "晓东", "卫国", "淑珍", "国庆", "春梅", "立新", "永红", "德胜")
-_UNIT_SUFFIXES = ("中学", "小学", "医院", "供电所", "银行支行", "派出所", "税务所", "邮政支局", "卫生院",
-                  "自来水营业所", "燃气服务站", "电信营业部", "市场监管所", "社保分局", "法庭", "消防站")
-_ENTERPRISE_SUFFIXES = ("食品有限公司", "建材有限公司", "商贸有限公司", "物业服务有限公司", "科技有限公司",
-                        "餐饮有限公司", "纺织有限公司", "汽车服务有限公司")
+_GIVEN = (
+    "建华",
+    "丽",
+    "志刚",
+    "建国",
+    "秀英",
+    "海燕",
+    "伟",
+    "芳",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "文",
+    "辉",
+    "玲",
+    "华",
+    "红",
+    "鹏",
+    "晓东",
+    "卫国",
+    "淑珍",
+    "国庆",
+    "春梅",
+    "立新",
+    "永红",
+    "德胜",
+)
+_UNIT_SUFFIXES = (
+    "中学",
+    "小学",
+    "医院",
+    "供电所",
+    "银行支行",
+    "派出所",
+    "税务所",
+    "邮政支局",
+    "卫生院",
+    "自来水营业所",
+    "燃气服务站",
+    "电信营业部",
+    "市场监管所",
+    "社保分局",
+    "法庭",
+    "消防站",
+)
+_ENTERPRISE_SUFFIXES = (
+    "食品有限公司",
+    "建材有限公司",
+    "商贸有限公司",
+    "物业服务有限公司",
+    "科技有限公司",
+    "餐饮有限公司",
+    "纺织有限公司",
+    "汽车服务有限公司",
+)
 _COMPOUND_SUFFIXES = ("苑", "小区", "花园", "新村", "家园", "宿舍", "公寓", "里")
-DEPARTMENTS = ("环卫处", "市政处", "园林处", "城管局", "交通运输局", "住建局", "水务局", "供电公司",
-               "市场监管局", "交警支队", "生态环境局", "房管局")
+DEPARTMENTS = (
+    "环卫处",
+    "市政处",
+    "园林处",
+    "城管局",
+    "交通运输局",
+    "住建局",
+    "水务局",
+    "供电公司",
+    "市场监管局",
+    "交警支队",
+    "生态环境局",
+    "房管局",
+)
 # Category-4 issues go mostly to the first four (the speech's own examples).
 _DEPARTMENT_WEIGHTS = (30, 30, 20, 20, 6, 6, 5, 5, 4, 4, 3, 3)
 LEADERS = ("张建华", "李卫国", "王志强", "刘明", "陈立新", "赵德胜", "周国庆", "吴永红")
 
 # Kind tags by category (sqjg.issues.KIND_TAGS, plus one the speech does not name), with descriptions.
 _KINDS = {
-    1: (("卫生死角", "楼道卫生死角，垃圾长期未清"), ("乱堆乱放", "楼道堆放杂物、自行车乱停"),
-        ("毁绿种菜", "居民毁绿种菜"), ("乱堆乱放", "院内杂物乱堆")),
+    1: (
+        ("卫生死角", "楼道卫生死角，垃圾长期未清"),
+        ("乱堆乱放", "楼道堆放杂物、自行车乱停"),
+        ("毁绿种菜", "居民毁绿种菜"),
+        ("乱堆乱放", "院内杂物乱堆"),
+    ),
     2: (("占道", "沿街门店占道经营"), ("占道", "流动摊点占道"), ("卫生死角", "背街小巷卫生死角")),
-    3: (("乱倒垃圾", "单位围墙外乱倒垃圾"), ("乱堆乱放", "单位门前建材乱堆"), ("历史遗留", "单位宿舍出入口改造未完成"),
-        ("违章搭建", "单位宿舍违章搭建")),
-    4: (("市政设施", "路灯损坏不亮"), ("路面破损", "主干道路面坑洼破损"), ("绿化养护", "行道树缺株、绿化带黄土裸露"),
-        ("市政设施", "窨井盖缺失")),
+    3: (
+        ("乱倒垃圾", "单位围墙外乱倒垃圾"),
+        ("乱堆乱放", "单位门前建材乱堆"),
+        ("历史遗留", "单位宿舍出入口改造未完成"),
+        ("违章搭建", "单位宿舍违章搭建"),
+    ),
+    4: (
+        ("市政设施", "路灯损坏不亮"),
+        ("路面破损", "主干道路面坑洼破损"),
+        ("绿化养护", "行道树缺株、绿化带黄土裸露"),
+        ("市政设施", "窨井盖缺失"),
+    ),
 }
 _CATEGORY_WEIGHTS = (40, 15, 30, 15)
-_PURPOSES = (("购置保洁工具", "cleaning"), ("清运建筑垃圾", "cleaning"), ("补种绿化苗木", "greening"),
-             ("制作宣传展板", "publicity"), ("维修楼道照明", "repair"), ("修补破损路面", "repair"),
-             ("共建活动场地布置", "activity"), ("购买分类垃圾桶", "cleaning"), ("疏通下水道", "repair"),
-             ("粉刷围墙", "other"))
+_PURPOSES = (
+    ("购置保洁工具", "cleaning"),
+    ("清运建筑垃圾", "cleaning"),
+    ("补种绿化苗木", "greening"),
+    ("制作宣传展板", "publicity"),
+    ("维修楼道照明", "repair"),
+    ("修补破损路面", "repair"),
+    ("共建活动场地布置", "activity"),
+    ("购买分类垃圾桶", "cleaning"),
+    ("疏通下水道", "repair"),
+    ("粉刷围墙", "other"),
+)
 MECHANISMS = ("meeting", "liaison", "archive", "finance", "supervision", "cleaning")
 
 
 def _iso_table(first: date, last: date) -> dict[int, str]:
-    return {o: date.fromordinal(o).isoformat() for o in range(first.toordinal(), last.toordinal() + 1)}
+    return {
+        o: date.fromordinal(o).isoformat() for o in range(first.toordinal(), last.toordinal() + 1)
+    }
 
 
 class City:
@@ -107,13 +204,15 @@ class City:
 
     def __init__(self) -> None:
         self.streets: list[int] = []
-        self.communities: list[int] = []          # community ids, in register order
+        self.communities: list[int] = []  # community ids, in register order
         self.community_names: list[str] = []
-        self.street_of: dict[int, int] = {}       # community id -> street id
+        self.street_of: dict[int, int] = {}  # community id -> street id
         self.compounds: dict[int, list[int]] = {}  # community id -> compound ids
         self.compound_names: dict[int, str] = {}
-        self.lead: dict[int, int] = {}            # community id -> lead unit id
-        self.members: dict[int, list[int]] = {}   # community id -> linked units (kind unit), lead first
+        self.lead: dict[int, int] = {}  # community id -> lead unit id
+        self.members: dict[
+            int, list[int]
+        ] = {}  # community id -> linked units (kind unit), lead first
         self.enterprises: dict[int, list[int]] = {}
         self.departments: list[int] = []
         self.names: dict[int, str] = {}
@@ -157,8 +256,16 @@ def register_rows(rng: random.Random, n_communities: int) -> list[dict[str, str]
     take = iter(_pairs(rng))  # communities get their own pool: 9,900 names
     communities = [fresh("社区") for _ in range(n_communities)]
     for i, c in enumerate(communities):
-        rows.append({"名称": c, "类型": "社区", "所属街道": streets[i * n_streets // n_communities],
-                     "书记": _person(rng), "主任": _person(rng), "联系领导": _person(rng)})
+        rows.append(
+            {
+                "名称": c,
+                "类型": "社区",
+                "所属街道": streets[i * n_streets // n_communities],
+                "书记": _person(rng),
+                "主任": _person(rng),
+                "联系领导": _person(rng),
+            }
+        )
     for c in communities:
         names: list[str] = []
         for _ in range(rng.choice((2, 3, 3, 4))):
@@ -176,13 +283,18 @@ def register_rows(rng: random.Random, n_communities: int) -> list[dict[str, str]
     # Member units: about 0.4 per community, each co-building with 1-3 neighbouring communities.
     for _ in range(max(1, round(n_communities * 0.4))):
         start = rng.randrange(n_communities)
-        linked = "、".join(dict.fromkeys(communities[(start + k) % n_communities]
-                                         for k in range(rng.choice((1, 2, 2, 3)))))
+        linked = "、".join(
+            dict.fromkeys(
+                communities[(start + k) % n_communities] for k in range(rng.choice((1, 2, 2, 3)))
+            )
+        )
         rows.append({"名称": unit_name(), "类型": "共建单位", "所属社区": linked})
     take = iter(_pairs(rng))
     for c in communities:
         if rng.random() < 0.8:
-            rows.append({"名称": fresh(rng.choice(_ENTERPRISE_SUFFIXES)), "类型": "企业", "所属社区": c})
+            rows.append(
+                {"名称": fresh(rng.choice(_ENTERPRISE_SUFFIXES)), "类型": "企业", "所属社区": c}
+            )
     return rows
 
 
@@ -202,7 +314,9 @@ def load_units(conn: sqlite3.Connection, rows: list[dict[str, str]]) -> City:
 
 def read_city(conn: sqlite3.Connection) -> City:
     city = City()
-    for uid, name, kind, parent in conn.execute("SELECT id, name, kind, parent_id FROM units ORDER BY id"):
+    for uid, name, kind, parent in conn.execute(
+        "SELECT id, name, kind, parent_id FROM units ORDER BY id"
+    ):
         city.names[uid] = name
         if kind == "street":
             city.streets.append(uid)
@@ -232,7 +346,9 @@ def read_city(conn: sqlite3.Connection) -> City:
 # --- activities ----------------------------------------------------------------------------------
 
 
-def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: date) -> dict[int, list[tuple]]:
+def activities(
+    conn: sqlite3.Connection, rng: random.Random, city: City, today: date
+) -> dict[int, list[tuple]]:
     """Meetings (monthly), clean-ups (July's big one by the 25th, a few others), inspections
     (city leaders, twice a week: every Tuesday and Friday), submissions, mechanisms.
 
@@ -261,8 +377,15 @@ def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: 
                 july.append(date(YEAR, month, rng.randint(1, 28)))
         for d in sorted(set(july)):
             if d.toordinal() <= last:
-                taking = (city.members.get(cid, [])[:2] + city.enterprises.get(cid, [])[:1])
-                cleanups.append((cid, d.isoformat(), rng.randint(30, 300), taking[: rng.randint(0, len(taking))]))
+                taking = city.members.get(cid, [])[:2] + city.enterprises.get(cid, [])[:1]
+                cleanups.append(
+                    (
+                        cid,
+                        d.isoformat(),
+                        rng.randint(30, 300),
+                        taking[: rng.randint(0, len(taking))],
+                    )
+                )
         for report, deadline in (("survey", 10), ("funds", 10), ("cleanup", 25)):
             r = rng.random()
             if r < 0.85:
@@ -275,7 +398,11 @@ def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: 
                 days.append(days[0] + timedelta(days=rng.randint(1, 6)))
             submissions += [(cid, report, d.isoformat()) for d in days if d.toordinal() <= last]
         if rng.random() < 0.9:
-            d = date(YEAR, 8, rng.randint(15, 31)) if rng.random() < 0.9 else date(YEAR, 9, rng.randint(1, 15))
+            d = (
+                date(YEAR, 8, rng.randint(15, 31))
+                if rng.random() < 0.9
+                else date(YEAR, 9, rng.randint(1, 15))
+            )
             if d.toordinal() <= last:
                 submissions.append((cid, "selfcheck", d.isoformat()))
         for name in MECHANISMS:
@@ -295,11 +422,17 @@ def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: 
             score = round(min(100.0, max(50.0, rng.gauss(85, 6))) * 2) / 2
             inspections.append((next_id + ci, cid, iso[o], leader, score))
         next_id += n
-    with bulk(conn, ["meetings", "cleanups", "cleanup_units", "inspections", "submissions", "mechanisms"]):
-        conn.executemany("INSERT INTO meetings(community_id, held_on, attendees) VALUES (?, ?, ?)", meetings)
+    with bulk(
+        conn, ["meetings", "cleanups", "cleanup_units", "inspections", "submissions", "mechanisms"]
+    ):
+        conn.executemany(
+            "INSERT INTO meetings(community_id, held_on, attendees) VALUES (?, ?, ?)", meetings
+        )
         for cid, held_on, people, taking in cleanups:
-            cur = conn.execute("INSERT INTO cleanups(community_id, held_on, participants) VALUES (?, ?, ?)",
-                               (cid, held_on, people))
+            cur = conn.execute(
+                "INSERT INTO cleanups(community_id, held_on, participants) VALUES (?, ?, ?)",
+                (cid, held_on, people),
+            )
             helpers += [(cur.lastrowid, u) for u in taking]
         conn.executemany("INSERT INTO cleanup_units(cleanup_id, unit_id) VALUES (?, ?)", helpers)
         conn.executemany(
@@ -307,10 +440,14 @@ def activities(conn: sqlite3.Connection, rng: random.Random, city: City, today: 
             inspections,
         )
         submissions.sort(key=lambda s: s[2])  # recorded as they came in
-        conn.executemany("INSERT INTO submissions(community_id, report, submitted_on) VALUES (?, ?, ?)",
-                         submissions)
-        conn.executemany("INSERT INTO mechanisms(community_id, name, established_on) VALUES (?, ?, ?)",
-                         mechanisms)
+        conn.executemany(
+            "INSERT INTO submissions(community_id, report, submitted_on) VALUES (?, ?, ?)",
+            submissions,
+        )
+        conn.executemany(
+            "INSERT INTO mechanisms(community_id, name, established_on) VALUES (?, ?, ?)",
+            mechanisms,
+        )
     return found_at
 
 
@@ -432,8 +569,16 @@ def _state(found: str, due: str, events: list[tuple], iso: dict[int, str]) -> tu
     return status, due, resolved_on, closed_on, on_time, notices, reworks, extensions, last
 
 
-def issues(conn: sqlite3.Connection, rng: random.Random, city: City, n_issues: int, today: date,
-           found_at: dict[int, list[tuple[int, int]]], *, commit_monthly: bool = True) -> int:
+def issues(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    city: City,
+    n_issues: int,
+    today: date,
+    found_at: dict[int, list[tuple[int, int]]],
+    *,
+    commit_monthly: bool = True,
+) -> int:
     """A year of surveyed problems in every state, each with its history, written day by day."""
     iso = _Iso(_iso_table(date(YEAR, 1, 1), date(YEAR + 1, 12, 31)))
     last = today.toordinal()
@@ -465,20 +610,29 @@ def issues(conn: sqlite3.Connection, rng: random.Random, city: City, n_issues: i
             cat = bisect.bisect_left(cat_cum, rng.random() * cat_cum[-1]) + 1
             kind, text = rng.choice(_KINDS[cat])
             compounds = city.compounds[cid]
-            compound = rng.choice(compounds) if compounds and (cat == 1 or rng.random() < 0.4) else None
+            compound = (
+                rng.choice(compounds) if compounds and (cat == 1 or rng.random() < 0.4) else None
+            )
             if cat == 1:
                 party = compound if compound is not None and rng.random() < 0.4 else cid
             elif cat == 2:
                 party = city.street_of[cid]
             elif cat == 3:
                 members = city.members[cid]
-                party = members[0] if len(members) == 1 or rng.random() < 0.6 else rng.choice(members)
+                party = (
+                    members[0] if len(members) == 1 or rng.random() < 0.6 else rng.choice(members)
+                )
             else:
                 party = city.departments[bisect.bisect_left(dept_cum, rng.random() * dept_cum[-1])]
             if rng.random() < 0.1:
                 kind = None
-            location = f"{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元" if compound else rng.choice(
-                ("主干道路口", "背街小巷", "菜市场门口", "公交站旁", "学校门口", "河道边"))
+            location = (
+                f"{rng.randint(1, 30)}号楼{rng.randint(1, 6)}单元"
+                if compound
+                else rng.choice(
+                    ("主干道路口", "背街小巷", "菜市场门口", "公交站旁", "学校门口", "河道边")
+                )
+            )
             due = day + rng.choice(dues) + (30 if cat == 4 else 0)
             history = plan_history(rng, day, due, last)
             if history and rng.random() < 0.03 and history[0][0] not in ("cancel",):
@@ -486,21 +640,51 @@ def issues(conn: sqlite3.Connection, rng: random.Random, city: City, n_issues: i
                 new_party = _other_party(rng, city, cid, cat, party, compound)
                 if new_party is not None:
                     on = rng.randint(day, history[0][1])
-                    detail = {"from_unit_id": party, "from_unit": city.names[party], "from_category": cat,
-                              "unit_id": new_party, "unit": city.names[new_party], "category": cat}
-                    history.insert(0, ("reassign", on, None, None, json.dumps(detail, ensure_ascii=False)))
+                    detail = {
+                        "from_unit_id": party,
+                        "from_unit": city.names[party],
+                        "from_category": cat,
+                        "unit_id": new_party,
+                        "unit": city.names[new_party],
+                        "category": cat,
+                    }
+                    history.insert(
+                        0, ("reassign", on, None, None, json.dumps(detail, ensure_ascii=False))
+                    )
                     party = new_party
             f_iso = iso[day]
             state = _state(f_iso, iso[due], history, iso)
             serious = int(rng.random() < 0.01)
-            rows.append((issue_id, f"{text}（{city.community_names[ci]}）", cid, compound, location, cat, party,
-                         kind, f_iso, state[1], iso[due], state[0], serious, inspection, *state[2:]))
+            rows.append(
+                (
+                    issue_id,
+                    f"{text}（{city.community_names[ci]}）",
+                    cid,
+                    compound,
+                    location,
+                    cat,
+                    party,
+                    kind,
+                    f_iso,
+                    state[1],
+                    iso[due],
+                    state[0],
+                    serious,
+                    inspection,
+                    *state[2:],
+                )
+            )
             todays.append((issue_id, 0, "create", None, None, None))
             for seq, e in enumerate(history, 1):
                 event, on, new_due, note = e[0], e[1], e[2], e[3]
                 if event == "extend":
-                    detail = json.dumps({"from_due": _due_before(history, seq - 1, iso[due], iso),
-                                         "due": iso[new_due]}, ensure_ascii=False)
+                    detail = json.dumps(
+                        {
+                            "from_due": _due_before(history, seq - 1, iso[due], iso),
+                            "due": iso[new_due],
+                        },
+                        ensure_ascii=False,
+                    )
                 else:
                     detail = e[4] if len(e) > 4 else None
                 item = (issue_id, seq, event, note, detail, iso[new_due] if new_due else None)
@@ -539,7 +723,9 @@ def _due_before(history: list[tuple], index: int, original: str, iso: dict[int, 
     return due
 
 
-def _other_party(rng: random.Random, city: City, cid: int, cat: int, party: int, compound: int | None) -> int | None:
+def _other_party(
+    rng: random.Random, city: City, cid: int, cat: int, party: int, compound: int | None
+) -> int | None:
     if cat == 1:
         choices = [cid] + city.compounds[cid]
     elif cat == 3:
@@ -570,36 +756,61 @@ def funds(conn: sqlite3.Connection, rng: random.Random, city: City, today: date)
     entries = []  # (date ordinal, community index, seq, values dict)
     for ci, cid in enumerate(city.communities):
         book = []
-        payers = [("unit", u) for u in city.members.get(cid, [])] + [("enterprise", e) for e in
-                                                                      city.enterprises.get(cid, [])]
+        payers = [("unit", u) for u in city.members.get(cid, [])] + [
+            ("enterprise", e) for e in city.enterprises.get(cid, [])
+        ]
         payers.append(("community", cid))
         payers += [("community", p) for p in city.compounds[cid][:1]]
         for source, payer in payers:
             if rng.random() < 0.9:
-                d = date(YEAR, 7, rng.randint(1, 10)) if rng.random() < 0.8 else date(YEAR, rng.randint(1, 12), 15)
-                lo, hi = {"unit": (5_000, 60_000), "enterprise": (2_000, 50_000), "community": (1_000, 20_000)}[source]
-                book.append((d.toordinal(), "contribution", source, payer, rng.randint(lo, hi) * 100))
+                d = (
+                    date(YEAR, 7, rng.randint(1, 10))
+                    if rng.random() < 0.8
+                    else date(YEAR, rng.randint(1, 12), 15)
+                )
+                lo, hi = {
+                    "unit": (5_000, 60_000),
+                    "enterprise": (2_000, 50_000),
+                    "community": (1_000, 20_000),
+                }[source]
+                book.append(
+                    (d.toordinal(), "contribution", source, payer, rng.randint(lo, hi) * 100)
+                )
         for month in range(7, 13):
             for _ in range(rng.randint(0, 3)):
                 purpose, category = rng.choice(_PURPOSES)
                 d = date(YEAR, month, rng.randint(11, 28))
-                book.append((d.toordinal(), "expenditure", purpose, category, rng.randint(200, 8_000) * 100))
+                book.append(
+                    (d.toordinal(), "expenditure", purpose, category, rng.randint(200, 8_000) * 100)
+                )
         book.sort(key=lambda b: b[0])
         balance = 0
         seq = 0
-        recorded: list[tuple[int, int, str, int]] = []  # (seq, day, type, amount) of voidable entries
+        recorded: list[
+            tuple[int, int, str, int]
+        ] = []  # (seq, day, type, amount) of voidable entries
         for b in book:
             if b[0] > last:
                 continue
             if b[1] == "contribution":
                 balance += b[4]
-                values = {"entry_type": "contribution", "source": b[2], "payer_id": b[3], "amount_fen": b[4]}
+                values = {
+                    "entry_type": "contribution",
+                    "source": b[2],
+                    "payer_id": b[3],
+                    "amount_fen": b[4],
+                }
             else:
                 if b[4] > balance:
                     continue
                 balance -= b[4]
-                values = {"entry_type": "expenditure", "purpose": b[2], "category": b[3], "amount_fen": b[4],
-                          "approved_by": _person(rng)}
+                values = {
+                    "entry_type": "expenditure",
+                    "purpose": b[2],
+                    "category": b[3],
+                    "amount_fen": b[4],
+                    "approved_by": _person(rng),
+                }
             entries.append((b[0], ci, seq, cid, values))
             recorded.append((seq, b[0], b[1], b[4]))
             seq += 1
@@ -611,8 +822,20 @@ def funds(conn: sqlite3.Connection, rng: random.Random, city: City, today: date)
                     later = [x for x in book if x is not b and b[0] <= x[0] <= vday]
                     if not later:  # keep the book in date order: nothing else between the two
                         balance += effect
-                        entries.append((vday, ci, seq, cid, {"entry_type": "void", "amount_fen": b[4],
-                                                             "voids": (ci, seq - 1), "reason": "金额登记有误"}))
+                        entries.append(
+                            (
+                                vday,
+                                ci,
+                                seq,
+                                cid,
+                                {
+                                    "entry_type": "void",
+                                    "amount_fen": b[4],
+                                    "voids": (ci, seq - 1),
+                                    "reason": "金额登记有误",
+                                },
+                            )
+                        )
                         seq += 1
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM fund_entries").fetchone()[0]
@@ -631,9 +854,23 @@ def funds(conn: sqlite3.Connection, rng: random.Random, city: City, today: date)
             effect = -signs[ids[v["voids"]]]
         signs[entry_id] = effect
         running[cid] = running.get(cid, 0) + effect
-        rows.append((entry_id, cid, iso[day], v["entry_type"], v.get("source"), v.get("payer_id"), v["amount_fen"],
-                     v.get("purpose"), v.get("category"), v.get("approved_by"),
-                     ids[v["voids"]] if "voids" in v else None, v.get("reason"), running[cid]))
+        rows.append(
+            (
+                entry_id,
+                cid,
+                iso[day],
+                v["entry_type"],
+                v.get("source"),
+                v.get("payer_id"),
+                v["amount_fen"],
+                v.get("purpose"),
+                v.get("category"),
+                v.get("approved_by"),
+                ids[v["voids"]] if "voids" in v else None,
+                v.get("reason"),
+                running[cid],
+            )
+        )
     with bulk(conn, ["fund_entries"]):
         conn.executemany(
             "INSERT INTO fund_entries(id, community_id, entry_date, entry_type, source, payer_id, amount_fen, purpose,"
@@ -654,25 +891,40 @@ def scores(conn: sqlite3.Connection, rng: random.Random, city: City, today: date
 
     rules = load_rules(default_rules_path())
     first = rules.ranking.first_month or (YEAR, 1)
-    months = [m for m in range(1, 13) if (YEAR, m) >= first and (YEAR, m) <= (today.year, today.month)]
+    months = [
+        m for m in range(1, 13) if (YEAR, m) >= first and (YEAR, m) <= (today.year, today.month)
+    ]
     manual = [i for i in rules.items if i.source == "manual"]
     rows = []
     for m in months:
         for cid in city.communities:
             for item in manual:
-                rows.append((cid, YEAR, m, item.key, round(rng.uniform(0.5, 1.0) * item.max * 2) / 2))
+                rows.append(
+                    (cid, YEAR, m, item.key, round(rng.uniform(0.5, 1.0) * item.max * 2) / 2)
+                )
     designated = [(cid, YEAR, f"{YEAR}-06-28") for cid in city.communities if rng.random() < 0.62]
     with bulk(conn, ["scores", "civilized"]):
-        conn.executemany("INSERT INTO scores(unit_id, year, month, item, points) VALUES (?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO civilized(community_id, year, designated_on) VALUES (?, ?, ?)", designated)
+        conn.executemany(
+            "INSERT INTO scores(unit_id, year, month, item, points) VALUES (?, ?, ?, ?, ?)", rows
+        )
+        conn.executemany(
+            "INSERT INTO civilized(community_id, year, designated_on) VALUES (?, ?, ?)", designated
+        )
     return len(rows)
 
 
 # --- the whole city -------------------------------------------------------------------------------
 
 
-def generate(path: str | os.PathLike[str], communities: int, n_issues: int, *, seed: int = SEED,
-             today: date = TODAY, quiet: bool = True) -> dict[str, int]:
+def generate(
+    path: str | os.PathLike[str],
+    communities: int,
+    n_issues: int,
+    *,
+    seed: int = SEED,
+    today: date = TODAY,
+    quiet: bool = True,
+) -> dict[str, int]:
     """Build a city into a new database file at `path` (which must not exist). Returns row counts."""
     from sqjg.db import open_db, row_counts
 
@@ -688,7 +940,9 @@ def generate(path: str | os.PathLike[str], communities: int, n_issues: int, *, s
 
     conn = open_db(p)
     try:
-        conn.execute("PRAGMA cache_size = -262144")  # 256 MB while loading: index inserts stay in memory
+        conn.execute(
+            "PRAGMA cache_size = -262144"
+        )  # 256 MB while loading: index inserts stay in memory
         _begin(conn, f"sqjg unit import (bench/citygen.py, {communities} communities)")
         city = load_units(conn, register_rows(rng, communities))
         conn.execute("COMMIT")
@@ -730,8 +984,12 @@ def cache_key(communities: int, n_issues: int, seed: int) -> str:
         for step in schema.MIGRATIONS:
             step(conn)
         schema.refresh_audit_triggers(conn)
-        ddl = "\n".join(r[0] for r in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"))
+        ddl = "\n".join(
+            r[0]
+            for r in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+            )
+        )
     finally:
         conn.close()
     digest = hashlib.sha256(f"{GENERATOR_VERSION}\n{ddl}".encode()).hexdigest()[:10]
@@ -749,7 +1007,10 @@ def cached_city(communities: int, n_issues: int, seed: int = SEED, *, quiet: boo
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
     if not quiet:
-        print(f"generating {path.name} ({communities:,} communities, {n_issues:,} issues) …", file=sys.stderr)
+        print(
+            f"generating {path.name} ({communities:,} communities, {n_issues:,} issues) …",
+            file=sys.stderr,
+        )
     generate(tmp, communities, n_issues, seed=seed, quiet=quiet)
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
@@ -762,8 +1023,14 @@ def cached_city(communities: int, n_issues: int, seed: int = SEED, *, quiet: boo
 # --- a survey sheet for `issue import` ------------------------------------------------------------
 
 
-def survey_sheet(db: str | os.PathLike[str], out: str | os.PathLike[str], rows: int, *, seed: int = SEED,
-                 today: date = TODAY) -> Path:
+def survey_sheet(
+    db: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    rows: int,
+    *,
+    seed: int = SEED,
+    today: date = TODAY,
+) -> Path:
     """A valid survey sheet (排查表) of `rows` problems for the city in `db`, found in the last
     month before today, with the Chinese headers offices use."""
     from sqjg.db import open_db
@@ -779,21 +1046,53 @@ def survey_sheet(db: str | os.PathLike[str], out: str | os.PathLike[str], rows: 
     cat_cum = list(accumulate(_CATEGORY_WEIGHTS))
     with open(out, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["问题", "社区", "小区", "地点", "类别", "责任单位", "整改时限", "发现日期", "类型", "严重"])
+        w.writerow(
+            [
+                "问题",
+                "社区",
+                "小区",
+                "地点",
+                "类别",
+                "责任单位",
+                "整改时限",
+                "发现日期",
+                "类型",
+                "严重",
+            ]
+        )
         for _ in range(rows):
             ci = rng.randrange(len(city.communities))
             cid = city.communities[ci]
             cat = bisect.bisect_left(cat_cum, rng.random() * cat_cum[-1]) + 1
             kind, text = rng.choice(_KINDS[cat])
             compounds = city.compounds[cid]
-            compound = city.compound_names[rng.choice(compounds)] if compounds and rng.random() < 0.5 else ""
-            unit = {1: "", 2: "", 3: city.names[rng.choice(city.members[cid])],
-                    4: rng.choice(DEPARTMENTS)}[cat]
+            compound = (
+                city.compound_names[rng.choice(compounds)]
+                if compounds and rng.random() < 0.5
+                else ""
+            )
+            unit = {
+                1: "",
+                2: "",
+                3: city.names[rng.choice(city.members[cid])],
+                4: rng.choice(DEPARTMENTS),
+            }[cat]
             found = rng.randint(first, today.toordinal())
             due = found + rng.choice((7, 10, 14, 20, 30))
-            w.writerow([text, city.community_names[ci], compound, rng.choice(("路口", "楼道", "院内", "门前")), cat, unit,
-                        date.fromordinal(due).isoformat(), date.fromordinal(found).isoformat(), kind,
-                        "是" if rng.random() < 0.01 else ""])
+            w.writerow(
+                [
+                    text,
+                    city.community_names[ci],
+                    compound,
+                    rng.choice(("路口", "楼道", "院内", "门前")),
+                    cat,
+                    unit,
+                    date.fromordinal(due).isoformat(),
+                    date.fromordinal(found).isoformat(),
+                    kind,
+                    "是" if rng.random() < 0.01 else "",
+                ]
+            )
     return out
 
 
@@ -803,18 +1102,26 @@ def demo_city(path: Path) -> int:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, SQJG_TODAY=TODAY.isoformat())
-    done = subprocess.run([sys.executable, "-m", "sqjg.cli", "demo", "--db", str(path), "--force"], env=env,
-                          stdout=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "sqjg.cli", "demo", "--db", str(path), "--force"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     if done.returncode == 0:
         print(path)
     return done.returncode
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--preset", choices=["demo", *PRESETS],
-                    help="demo = the demo city of `sqjg demo`; 1k = 1,000 / 100,000; 6k = 6,000 / 1,000,000")
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--preset",
+        choices=["demo", *PRESETS],
+        help="demo = the demo city of `sqjg demo`; 1k = 1,000 / 100,000; 6k = 6,000 / 1,000,000",
+    )
     ap.add_argument("--communities", type=int, help="number of communities")
     ap.add_argument("--issues", type=int, help="number of issues in the year")
     ap.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")

@@ -45,13 +45,15 @@ GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
 # The targets of issue 9 (seconds); an operation and size not listed has none.
 TARGETS = {
-    ("rank", "1k"): 0.5, ("rank", "6k"): 2.0,
-    ("report", "1k"): 0.5, ("report", "6k"): 2.0,
+    ("rank", "1k"): 0.5,
+    ("rank", "6k"): 2.0,
+    ("report", "1k"): 0.5,
+    ("report", "6k"): 2.0,
     ("list", "6k"): 0.3,
 }
 IMPORT_TARGET = 50_000  # rows/s
-STARTUP_TARGET = 4.0    # × the baseline
-RSS_TARGET_MB = 200     # rank at the largest size
+STARTUP_TARGET = 4.0  # × the baseline
+RSS_TARGET_MB = 200  # rank at the largest size
 
 
 @dataclass
@@ -61,7 +63,7 @@ class Row:
     times: list[float] = field(default_factory=list)
     rss_kb: int | None = None
     per_second: str = ""
-    shown: str = ""   # replaces the median when the row is not a time (a ratio, a size)
+    shown: str = ""  # replaces the median when the row is not a time (a ratio, a size)
     target: str = "—"
     result: str = "—"
 
@@ -83,7 +85,14 @@ def sqjg_executable() -> str:
 
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
-    for var in ("SQJG_DB", "SQJG_RULES", "SQJG_LANG", "SQJG_WIDTH", "PYTHONDONTWRITEBYTECODE", "NO_COLOR"):
+    for var in (
+        "SQJG_DB",
+        "SQJG_RULES",
+        "SQJG_LANG",
+        "SQJG_WIDTH",
+        "PYTHONDONTWRITEBYTECODE",
+        "NO_COLOR",
+    ):
         env.pop(var, None)
     env.update(SQJG_TODAY=TODAY, SQJG_USER="bench", PYTHONPYCACHEPREFIX=str(OUT / "pycache"))
     return env
@@ -107,13 +116,21 @@ def run_once(cmd: list[str], *, rss: bool = False) -> tuple[float, int | None, P
         code = subprocess.call(cmd, stdout=out, stderr=err, env=ENV)
         wall = time.perf_counter() - started
     if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(cmd)}\n{err_path.read_text(errors='replace')[-2000:]}")
+        sys.exit(
+            f"failed ({code}): {' '.join(cmd)}\n{err_path.read_text(errors='replace')[-2000:]}"
+        )
     peak = int(rss_path.read_text().split()[-1]) if rss and GNU_TIME else None
     return wall, peak, out_path
 
 
-def measure(row: Row, cmd: list[str], runs: int, *, prepare: Callable[[], None] | None = None,
-            cleanup: Callable[[], None] | None = None) -> None:
+def measure(
+    row: Row,
+    cmd: list[str],
+    runs: int,
+    *,
+    prepare: Callable[[], None] | None = None,
+    cleanup: Callable[[], None] | None = None,
+) -> None:
     """One warm-up run (which gives the peak RSS), then `runs` timed runs."""
     for i in range(runs + 1):
         if prepare:
@@ -148,8 +165,12 @@ def query(db: Path, sql: str) -> tuple:
 
 
 def has_command(*words: str) -> bool:
-    return subprocess.call([SQJG, *words, "--help"], env=ENV, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL) == 0
+    return (
+        subprocess.call(
+            [SQJG, *words, "--help"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        == 0
+    )
 
 
 def seconds(x: float) -> str:
@@ -163,17 +184,38 @@ def judge(row: Row, limit: float | None) -> None:
 
 
 def size_rows(size: str, db: Path, runs: int, report: bool, notes: list[str]) -> list[Row]:
-    issues, fund_entries = query(db, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)")
+    issues, fund_entries = query(
+        db, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)"
+    )
     print(f"[{size}] {issues:,} issues, {fund_entries:,} fund entries: {db.name}", file=sys.stderr)
     # The co-construction unit with the most issues: `issue list --unit X --status overdue`.
-    unit = query(db, "SELECT u.name FROM issues i JOIN units u ON u.id = i.unit_id WHERE u.kind = 'unit'"
-                     " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1")[0]
+    unit = query(
+        db,
+        "SELECT u.name FROM issues i JOIN units u ON u.id = i.unit_id WHERE u.kind = 'unit'"
+        " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
+    )[0]
     ops = [
-        ("rank", "rank --month 7 --year 2026", ["rank", "--month", "7", "--year", "2026"], issues, "issues"),
-        ("report", "report monthly --month 7 --year 2026 --format text",
-         ["report", "monthly", "--month", "7", "--year", "2026", "--format", "text"], issues, "issues"),
-        ("list", "issue list --unit X --status overdue", ["issue", "list", "--unit", unit, "--status", "overdue"],
-         None, None),
+        (
+            "rank",
+            "rank --month 7 --year 2026",
+            ["rank", "--month", "7", "--year", "2026"],
+            issues,
+            "issues",
+        ),
+        (
+            "report",
+            "report monthly --month 7 --year 2026 --format text",
+            ["report", "monthly", "--month", "7", "--year", "2026", "--format", "text"],
+            issues,
+            "issues",
+        ),
+        (
+            "list",
+            "issue list --unit X --status overdue",
+            ["issue", "list", "--unit", unit, "--status", "overdue"],
+            None,
+            None,
+        ),
         ("summary", "issue summary", ["issue", "summary"], issues, "issues"),
         ("balance", "fund balance", ["fund", "balance"], fund_entries, "entries"),
     ]
@@ -192,7 +234,9 @@ def size_rows(size: str, db: Path, runs: int, report: bool, notes: list[str]) ->
             _wall, _peak, out = run_once([*cmd, "--format", "json"])
             listed = len(json.loads(out.read_text(encoding="utf-8")))
             row.per_second = f"({listed:,} issues listed)"
-            notes.append(f"issue list at {size}: X = {unit}, the co-construction unit with the most issues.")
+            notes.append(
+                f"issue list at {size}: X = {unit}, the co-construction unit with the most issues."
+            )
         judge(row, TARGETS.get((key, size)))
         print(f"  {label}: {seconds(row.median)}", file=sys.stderr)
     return rows
@@ -205,8 +249,13 @@ def import_row(db: Path, runs: int) -> Row:
         citygen.survey_sheet(db, sheet, IMPORT_ROWS)
     copy = OUT / "import-copy.db"
     row = Row(f"issue import ({IMPORT_ROWS:,} rows into a fresh copy)", IMPORT_SIZE)
-    measure(row, [SQJG, "issue", "import", str(sheet), "--db", str(copy)], runs,
-            prepare=lambda: (unlink_db(copy), shutil.copyfile(db, copy)), cleanup=lambda: unlink_db(copy))
+    measure(
+        row,
+        [SQJG, "issue", "import", str(sheet), "--db", str(copy)],
+        runs,
+        prepare=lambda: (unlink_db(copy), shutil.copyfile(db, copy)),
+        cleanup=lambda: unlink_db(copy),
+    )
     rate = IMPORT_ROWS / row.median
     row.per_second = f"{rate:,.0f} rows/s"
     row.target = f">= {IMPORT_TARGET:,} rows/s"
@@ -227,8 +276,27 @@ def startup_rows(demo: Path, runs: int) -> list[Row]:
     cmds = [
         (base, [sys.executable, "-c", "import sqlite3"]),
         (helps, [SQJG, "--help"]),
-        (add, [SQJG, "issue", "add", "楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1",
-               "--due", "2027-01-10", "--kind", "乱堆乱放", "--db", str(scratch)]),
+        (
+            add,
+            [
+                SQJG,
+                "issue",
+                "add",
+                "楼道堆放杂物",
+                "-c",
+                "西街社区",
+                "--compound",
+                "梧桐苑",
+                "--category",
+                "1",
+                "--due",
+                "2027-01-10",
+                "--kind",
+                "乱堆乱放",
+                "--db",
+                str(scratch),
+            ],
+        ),
     ]
     for i in range(runs + 1):
         for row, cmd in cmds:
@@ -247,9 +315,15 @@ def startup_rows(demo: Path, runs: int) -> list[Row]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="demo,1k,6k", help="comma-separated: demo, 1k, 6k (default: all three)")
-    ap.add_argument("--runs", type=int, default=5,
-                    help="timed runs per operation (default 5; start-up: 3x as many, at least 15)")
+    ap.add_argument(
+        "--sizes", default="demo,1k,6k", help="comma-separated: demo, 1k, 6k (default: all three)"
+    )
+    ap.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="timed runs per operation (default 5; start-up: 3x as many, at least 15)",
+    )
     args = ap.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -288,9 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for note in notes:
         print(f"- {note}")
-    print(f"- Median of {runs} runs after one warm-up run (start-up rows: {max(15, 3 * runs)} runs, interleaved"
-          " with the baseline); peak RSS from the warm-up run (/usr/bin/time)." if GNU_TIME else
-          f"- Median of {runs} runs after one warm-up run; /usr/bin/time not found, so no peak RSS.")
+    print(
+        f"- Median of {runs} runs after one warm-up run (start-up rows: {max(15, 3 * runs)} runs, interleaved"
+        " with the baseline); peak RSS from the warm-up run (/usr/bin/time)."
+        if GNU_TIME
+        else f"- Median of {runs} runs after one warm-up run; /usr/bin/time not found, so no peak RSS."
+    )
     print(f"- {machine()}; today = {TODAY}; benchmark took {time.perf_counter() - started:.0f} s.")
     return 0
 
@@ -298,9 +375,17 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(rows: list[Row]) -> None:
     head = ["operation", "size", "median", "rows/s", "peak RSS", "target", "result"]
     body = [
-        [r.operation, r.size, r.shown or seconds(r.median), r.per_second,
-         f"{r.rss_kb / 1024:.0f} MB" if r.rss_kb is not None and not r.shown.endswith("MB") else "",
-         r.target, r.result]
+        [
+            r.operation,
+            r.size,
+            r.shown or seconds(r.median),
+            r.per_second,
+            f"{r.rss_kb / 1024:.0f} MB"
+            if r.rss_kb is not None and not r.shown.endswith("MB")
+            else "",
+            r.target,
+            r.result,
+        ]
         for r in rows
     ]
     widths = [max(len(x) for x in col) for col in zip(head, *body)]
@@ -319,12 +404,17 @@ def machine() -> str:
 
     cpu = platform.machine()
     try:
-        cpu = next(t.split(":", 1)[1].strip() for t in Path("/proc/cpuinfo").read_text().splitlines()
-                   if t.startswith("model name"))
+        cpu = next(
+            t.split(":", 1)[1].strip()
+            for t in Path("/proc/cpuinfo").read_text().splitlines()
+            if t.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
-    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version},"
-            f" typer {importlib.metadata.version('typer')}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version},"
+        f" typer {importlib.metadata.version('typer')}"
+    )
 
 
 if __name__ == "__main__":

@@ -102,9 +102,9 @@ def check_report(report: str) -> str:
     key = REPORT_ALIASES.get(text.lower()) or REPORT_ALIASES.get(text)
     if key is None:
         raise Invalid(
-            _("上报事项“{value}”无效：应为 survey（问题排查）、funds（经费筹集）、cleanup（大清扫）或 selfcheck（自查）。").format(
-                value=report
-            )
+            _(
+                "上报事项“{value}”无效：应为 survey（问题排查）、funds（经费筹集）、cleanup（大清扫）或 selfcheck（自查）。"
+            ).format(value=report)
         )
     return key
 
@@ -114,9 +114,9 @@ def check_mechanism(name: str) -> str:
     key = MECHANISM_ALIASES.get(text.lower()) or MECHANISM_ALIASES.get(text)
     if key is None:
         raise Invalid(
-            _("长效机制“{value}”无效：应为 meeting（会议）、liaison（沟通联系）、archive（建档）、finance（财务管理）、supervision（督查考核）或 cleaning（保洁）。").format(
-                value=name
-            )
+            _(
+                "长效机制“{value}”无效：应为 meeting（会议）、liaison（沟通联系）、archive（建档）、finance（财务管理）、supervision（督查考核）或 cleaning（保洁）。"
+            ).format(value=name)
         )
     return key
 
@@ -126,9 +126,9 @@ def check_type(kind: str) -> str:
     key = TYPE_ALIASES.get(text.lower()) or TYPE_ALIASES.get(text)
     if key is None:
         raise Invalid(
-            _("活动类别“{value}”无效：应为 meeting（会议）、cleanup（大清扫）、inspection（检查）或 submission（上报）。").format(
-                value=kind
-            )
+            _(
+                "活动类别“{value}”无效：应为 meeting（会议）、cleanup（大清扫）、inspection（检查）或 submission（上报）。"
+            ).format(value=kind)
         )
     return key
 
@@ -152,7 +152,9 @@ def _count(value: int | str | None, what: str) -> int | None:
         try:
             value = int(text)
         except ValueError:
-            raise Invalid(_("{what}应为整数，现为“{value}”。").format(what=what, value=value)) from None
+            raise Invalid(
+                _("{what}应为整数，现为“{value}”。").format(what=what, value=value)
+            ) from None
     if isinstance(value, float):
         if not value.is_integer():
             raise Invalid(_("{what}应为整数，现为“{value}”。").format(what=what, value=value))
@@ -165,9 +167,13 @@ def _count(value: int | str | None, what: str) -> int | None:
 def _score(value: float | str) -> float:
     """An inspection score: a number from 0 to 100, decimals allowed."""
     try:
-        score = float(str(value).strip().removesuffix("分")) if isinstance(value, str) else float(value)
+        score = (
+            float(str(value).strip().removesuffix("分")) if isinstance(value, str) else float(value)
+        )
     except (TypeError, ValueError):
-        raise Invalid(_("得分应为 0 到 100 之间的数，现为“{value}”。").format(value=value)) from None
+        raise Invalid(
+            _("得分应为 0 到 100 之间的数，现为“{value}”。").format(value=value)
+        ) from None
     if not math.isfinite(score) or not 0 <= score <= 100:
         raise Invalid(_("得分应为 0 到 100 之间的数，现为“{value}”。").format(value=value))
     return score
@@ -202,7 +208,9 @@ def add_meeting(
         "SELECT 1 FROM meetings WHERE community_id = ? AND held_on = ?", (c.id, day.isoformat())
     ).fetchone():
         raise Conflict(
-            _("社区“{community}”{date} 的共建委会议已登记过。").format(community=c.name, date=day.isoformat())
+            _("社区“{community}”{date} 的共建委会议已登记过。").format(
+                community=c.name, date=day.isoformat()
+            )
         )
     cur = conn.execute(
         "INSERT INTO meetings(community_id, held_on, attendees, note) VALUES (?, ?, ?, ?)",
@@ -215,7 +223,11 @@ def resolve_units(conn: sqlite3.Connection, names: str | Sequence[str] | None) -
     """Co-construction units, departments or enterprises named in `--units A,B`; unknown names refused."""
     if names is None:
         return []
-    listed = units.split_names(names) if isinstance(names, str) else list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    listed = (
+        units.split_names(names)
+        if isinstance(names, str)
+        else list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    )
     return [units.find(conn, n, ("unit", "department", "enterprise")) for n in listed]
 
 
@@ -242,7 +254,9 @@ def add_cleanup(
         "SELECT 1 FROM cleanups WHERE community_id = ? AND held_on = ?", (c.id, day.isoformat())
     ).fetchone():
         raise Conflict(
-            _("社区“{community}”{date} 的大清扫已登记过。").format(community=c.name, date=day.isoformat())
+            _("社区“{community}”{date} 的大清扫已登记过。").format(
+                community=c.name, date=day.isoformat()
+            )
         )
     cur = conn.execute(
         "INSERT INTO cleanups(community_id, held_on, participants, note) VALUES (?, ?, ?, ?)",
@@ -250,7 +264,8 @@ def add_cleanup(
     )
     cleanup_id = int(cur.lastrowid or 0)
     conn.executemany(
-        "INSERT INTO cleanup_units(cleanup_id, unit_id) VALUES (?, ?)", [(cleanup_id, u.id) for u in taking_part]
+        "INSERT INTO cleanup_units(cleanup_id, unit_id) VALUES (?, ?)",
+        [(cleanup_id, u.id) for u in taking_part],
     )
     return cleanup_id
 
@@ -316,7 +331,12 @@ def submit(
         " AND submitted_on BETWEEN ? AND ?",
         (c.id, key, f"{day.year:04d}-01-01", f"{day.year:04d}-12-31"),
     ).fetchone()
-    return {"id": int(cur.lastrowid or 0), "report": key, "count": count, "first": date.fromisoformat(first)}
+    return {
+        "id": int(cur.lastrowid or 0),
+        "report": key,
+        "count": count,
+        "first": date.fromisoformat(first),
+    }
 
 
 def set_mechanism(
@@ -358,11 +378,18 @@ def unset_mechanism(conn: sqlite3.Connection, community: str, name: str) -> None
     cur = conn.execute("DELETE FROM mechanisms WHERE community_id = ? AND name = ?", (c.id, key))
     if cur.rowcount == 0:
         raise NotFound(
-            _("社区“{community}”没有登记{mechanism}。").format(community=c.name, mechanism=mechanism_label(key))
+            _("社区“{community}”没有登记{mechanism}。").format(
+                community=c.name, mechanism=mechanism_label(key)
+            )
         )
 
 
-_TABLE_OF = {"meeting": "meetings", "cleanup": "cleanups", "inspection": "inspections", "submission": "submissions"}
+_TABLE_OF = {
+    "meeting": "meetings",
+    "cleanup": "cleanups",
+    "inspection": "inspections",
+    "submission": "submissions",
+}
 
 
 def remove_activity(conn: sqlite3.Connection, kind: str, activity_id: int) -> dict[str, Any]:
@@ -373,9 +400,13 @@ def remove_activity(conn: sqlite3.Connection, kind: str, activity_id: int) -> di
     key = check_type(kind)
     found = timeline(conn, kinds=(key,), ids=(activity_id,))
     if not found:
-        raise NotFound(_("找不到编号为 {id} 的{what}记录。").format(id=activity_id, what=type_label(key)))
+        raise NotFound(
+            _("找不到编号为 {id} 的{what}记录。").format(id=activity_id, what=type_label(key))
+        )
     if key == "inspection":
-        n = conn.execute("SELECT count(*) FROM issues WHERE inspection_id = ?", (activity_id,)).fetchone()[0]
+        n = conn.execute(
+            "SELECT count(*) FROM issues WHERE inspection_id = ?", (activity_id,)
+        ).fetchone()[0]
         if n:
             raise Conflict(
                 _("检查 {id} 已有 {n} 个问题引用，不能删除。").format(id=activity_id, n=n)
@@ -441,38 +472,105 @@ def period(year: int | None = None, month: int | str | None = None) -> tuple[dat
 
 
 # One SELECT per kind of activity, all with the same named columns, so one UNION ALL gives the timeline.
-_COLUMNS = ("type", "id", "date", "community_id", "attendees", "participants", "units", "leader", "score",
-            "report", "note")
+_COLUMNS = (
+    "type",
+    "id",
+    "date",
+    "community_id",
+    "attendees",
+    "participants",
+    "units",
+    "leader",
+    "score",
+    "report",
+    "note",
+)
 _BRANCHES = {
     "meeting": (
-        ("'meeting'", "a.id", "a.held_on", "a.community_id", "a.attendees", "NULL", "NULL", "NULL", "NULL",
-         "NULL", "a.note"),
+        (
+            "'meeting'",
+            "a.id",
+            "a.held_on",
+            "a.community_id",
+            "a.attendees",
+            "NULL",
+            "NULL",
+            "NULL",
+            "NULL",
+            "NULL",
+            "a.note",
+        ),
         "meetings",
         "a.held_on",
     ),
     "cleanup": (
-        ("'cleanup'", "a.id", "a.held_on", "a.community_id", "NULL", "a.participants",
-         ("(SELECT json_group_array(name) FROM (SELECT u.name FROM cleanup_units cu"
-          " JOIN units u ON u.id = cu.unit_id WHERE cu.cleanup_id = a.id ORDER BY cu.id))"),
-         "NULL", "NULL", "NULL", "a.note"),
+        (
+            "'cleanup'",
+            "a.id",
+            "a.held_on",
+            "a.community_id",
+            "NULL",
+            "a.participants",
+            (
+                "(SELECT json_group_array(name) FROM (SELECT u.name FROM cleanup_units cu"
+                " JOIN units u ON u.id = cu.unit_id WHERE cu.cleanup_id = a.id ORDER BY cu.id))"
+            ),
+            "NULL",
+            "NULL",
+            "NULL",
+            "a.note",
+        ),
         "cleanups",
         "a.held_on",
     ),
     "inspection": (
-        ("'inspection'", "a.id", "a.inspected_on", "a.community_id", "NULL", "NULL", "NULL", "a.leader",
-         "a.score", "NULL", "a.note"),
+        (
+            "'inspection'",
+            "a.id",
+            "a.inspected_on",
+            "a.community_id",
+            "NULL",
+            "NULL",
+            "NULL",
+            "a.leader",
+            "a.score",
+            "NULL",
+            "a.note",
+        ),
         "inspections",
         "a.inspected_on",
     ),
     "submission": (
-        ("'submission'", "a.id", "a.submitted_on", "a.community_id", "NULL", "NULL", "NULL", "NULL", "NULL",
-         "a.report", "a.note"),
+        (
+            "'submission'",
+            "a.id",
+            "a.submitted_on",
+            "a.community_id",
+            "NULL",
+            "NULL",
+            "NULL",
+            "NULL",
+            "NULL",
+            "a.report",
+            "a.note",
+        ),
         "submissions",
         "a.submitted_on",
     ),
 }
-TIMELINE_KEYS = ["date", "type", "id", "community", "attendees", "participants", "units", "leader", "score",
-                 "report", "note"]
+TIMELINE_KEYS = [
+    "date",
+    "type",
+    "id",
+    "community",
+    "attendees",
+    "participants",
+    "units",
+    "leader",
+    "score",
+    "report",
+    "note",
+]
 
 
 def timeline(
@@ -501,7 +599,11 @@ def timeline(
         if kind not in chosen:
             continue
         exprs, table, date_col = _BRANCHES[kind]
-        sql = "SELECT " + ", ".join(f"{e} AS {c}" for e, c in zip(exprs, _COLUMNS)) + f" FROM {table} a"
+        sql = (
+            "SELECT "
+            + ", ".join(f"{e} AS {c}" for e, c in zip(exprs, _COLUMNS))
+            + f" FROM {table} a"
+        )
         conds = []
         if span:
             conds.append(f"{date_col} BETWEEN ? AND ?")
@@ -545,7 +647,9 @@ def summary(row: dict[str, Any]) -> str:
             text += _("；参加单位：{names}").format(names=_("、").join(row["units"]))
         return text
     if kind == "inspection":
-        return _("{leader}检查，得分 {score}").format(leader=row["leader"], score=format_score(row["score"]))
+        return _("{leader}检查，得分 {score}").format(
+            leader=row["leader"], score=format_score(row["score"])
+        )
     return _("上报{report}").format(report=report_label(row["report"]))
 
 
@@ -572,8 +676,15 @@ def month_facts(conn: sqlite3.Connection, first: date, last: date) -> dict[int, 
 
     def entry(cid: int) -> dict[str, Any]:
         if cid not in facts:
-            facts[cid] = {"inspections": 0, "inspection_mean": None, "meetings": 0, "cleanups": 0,
-                          "first_cleanup": None, "submitted": {}, "mechanisms": 0}
+            facts[cid] = {
+                "inspections": 0,
+                "inspection_mean": None,
+                "meetings": 0,
+                "cleanups": 0,
+                "first_cleanup": None,
+                "submitted": {},
+                "mechanisms": 0,
+            }
         return facts[cid]
 
     for cid, n, mean in conn.execute(
@@ -584,7 +695,8 @@ def month_facts(conn: sqlite3.Connection, first: date, last: date) -> dict[int, 
         e = entry(cid)
         e["inspections"], e["inspection_mean"] = n, float(mean)
     for cid, n in conn.execute(
-        "SELECT community_id, count(*) FROM meetings WHERE held_on BETWEEN ? AND ? GROUP BY community_id", (lo, hi)
+        "SELECT community_id, count(*) FROM meetings WHERE held_on BETWEEN ? AND ? GROUP BY community_id",
+        (lo, hi),
     ):
         entry(cid)["meetings"] = n
     for cid, n, earliest in conn.execute(
@@ -601,7 +713,8 @@ def month_facts(conn: sqlite3.Connection, first: date, last: date) -> dict[int, 
     ):
         entry(cid)["submitted"][report] = date.fromisoformat(earliest)
     for cid, n in conn.execute(
-        "SELECT community_id, count(*) FROM mechanisms WHERE established_on <= ? GROUP BY community_id", (hi,)
+        "SELECT community_id, count(*) FROM mechanisms WHERE established_on <= ? GROUP BY community_id",
+        (hi,),
     ):
         entry(cid)["mechanisms"] = n
     return facts
@@ -617,7 +730,9 @@ def deadline_date(month_day: str, year: int) -> date:
     return date(year, month, min(day, last))
 
 
-def calendar(deadlines: dict[str, str], year: int) -> tuple[list[tuple[str, date]], list[tuple[str, date]]]:
+def calendar(
+    deadlines: dict[str, str], year: int
+) -> tuple[list[tuple[str, date]], list[tuple[str, date]]]:
     """Split the rules' deadlines into (tasks, other dates), each as [(key, date in year)] by date."""
     tasks, others = [], []
     for key, month_day in deadlines.items():
@@ -668,14 +783,17 @@ def due_status(
         unknown = wanted - set(TASKS)
         if unknown:
             raise Invalid(
-                _("时限“{key}”无效：应为 survey、funds、cleanup 或 selfcheck。").format(key=_("、").join(sorted(unknown)))
+                _("时限“{key}”无效：应为 survey、funds、cleanup 或 selfcheck。").format(
+                    key=_("、").join(sorted(unknown))
+                )
             )
         tasks = [t for t in tasks if t[0] in wanted]
     where, params = _community_filter(conn, community, street, alias="c")
     communities = conn.execute(
         # Registration order: the office's own list order (code-point order of Chinese names is not
         # an order anyone reads by).
-        f"SELECT c.id, c.name FROM units c WHERE c.kind = 'community' {where} ORDER BY c.id", params
+        f"SELECT c.id, c.name FROM units c WHERE c.kind = 'community' {where} ORDER BY c.id",
+        params,
     ).fetchall()
     lo, hi = f"{year:04d}-01-01", as_of.isoformat()
     done: dict[tuple[str, int], date] = {}
@@ -700,9 +818,20 @@ def due_status(
         for position, (cid, name) in enumerate(communities):
             finished = done.get((key, cid))
             status, days = status_of(when, finished, as_of)
-            group.append((order[status], position, {
-                "deadline": key, "date": when.isoformat(), "community": name, "status": status,
-                "done": finished.isoformat() if finished else None, "days": days}))
+            group.append(
+                (
+                    order[status],
+                    position,
+                    {
+                        "deadline": key,
+                        "date": when.isoformat(),
+                        "community": name,
+                        "status": status,
+                        "done": finished.isoformat() if finished else None,
+                        "days": days,
+                    },
+                )
+            )
         group.sort(key=lambda t: (t[0], t[1]))
         out.extend(row for _status, _position, row in group)
     return out

@@ -91,9 +91,9 @@ def check_month(rules: Rules, year: int, month: int, today: date) -> None:
     first = rules.ranking.first_month
     if first is not None and (year, month) < first:
         raise Invalid(
-            _("考评从 {fy} 年 {fm} 月开始（规则文件 [ranking] first_month），{year} 年 {month} 月不考评。").format(
-                fy=first[0], fm=first[1], year=year, month=month
-            )
+            _(
+                "考评从 {fy} 年 {fm} 月开始（规则文件 [ranking] first_month），{year} 年 {month} 月不考评。"
+            ).format(fy=first[0], fm=first[1], year=year, month=month)
         )
 
 
@@ -164,17 +164,28 @@ def gather_facts(
         ).items():
             if key in facts:
                 t = facts[key]
-                t.due, t.due_closed_on_time = int(f.get("due", 0)), int(f.get("due_closed_on_time", 0))
+                t.due, t.due_closed_on_time = (
+                    int(f.get("due", 0)),
+                    int(f.get("due_closed_on_time", 0)),
+                )
                 t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
-    if by == "community" and (sources & ACTIVITY_SOURCES or any(s.startswith("submission:") for s in sources)):
+    if by == "community" and (
+        sources & ACTIVITY_SOURCES or any(s.startswith("submission:") for s in sources)
+    ):
         from . import activities
 
         for key, f in activities.month_facts(conn, first, as_of).items():
             if key in facts:
                 t = facts[key]
-                t.inspections, t.inspection_mean = int(f.get("inspections", 0)), f.get("inspection_mean")
+                t.inspections, t.inspection_mean = (
+                    int(f.get("inspections", 0)),
+                    f.get("inspection_mean"),
+                )
                 t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
-                t.first_cleanup, t.submitted = f.get("first_cleanup"), dict(f.get("submitted") or {})
+                t.first_cleanup, t.submitted = (
+                    f.get("first_cleanup"),
+                    dict(f.get("submitted") or {}),
+                )
                 t.mechanisms = int(f.get("mechanisms", 0))
     if by == "community" and "funds" in sources:
         from . import funds
@@ -185,8 +196,12 @@ def gather_facts(
     return facts
 
 
-def _scored(rules: Rules, comms: Sequence[dict[str, Any]], facts: dict[int, CommunityFacts],
-            items: Sequence[Item] | None = None) -> list[Scored]:
+def _scored(
+    rules: Rules,
+    comms: Sequence[dict[str, Any]],
+    facts: dict[int, CommunityFacts],
+    items: Sequence[Item] | None = None,
+) -> list[Scored]:
     out = []
     for c in comms:
         points = score_items(rules, facts[c["id"]], items)
@@ -213,21 +228,54 @@ def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any]
     text, digest = row
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
         raise Conflict(
-            _("{year} 年 {month} 月的公布结果与保存时的哈希不符，可能被改动过；请运行 sqjg check 检查数据库。").format(
-                year=year, month=month
-            )
+            _(
+                "{year} 年 {month} 月的公布结果与保存时的哈希不符，可能被改动过；请运行 sqjg check 检查数据库。"
+            ).format(year=year, month=month)
         )
     return _in_display_order(json.loads(text))
 
 
 # The stored text is canonical (sorted keys); scripts and people read the keys in this order.
-_TOP_ORDER = ("year", "month", "published", "published_on", "as_of", "rules_hash", "baseline_score", "items",
-              "rows", "media")
-_ROW_ORDER = ("rank", "community", "street", "score", "items", "red_flag", "award", "reward_yuan", "yellow_card",
-              "media", "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "last",
-              "community_uid")
-_MEDIA_ORDER = ("community", "street", "secretary", "director", "liaison", "lead_unit", "consecutive_last",
-                "escalation")
+_TOP_ORDER = (
+    "year",
+    "month",
+    "published",
+    "published_on",
+    "as_of",
+    "rules_hash",
+    "baseline_score",
+    "items",
+    "rows",
+    "media",
+)
+_ROW_ORDER = (
+    "rank",
+    "community",
+    "street",
+    "score",
+    "items",
+    "red_flag",
+    "award",
+    "reward_yuan",
+    "yellow_card",
+    "media",
+    "consecutive_last",
+    "escalation",
+    "baseline",
+    "baseline_reward_yuan",
+    "last",
+    "community_uid",
+)
+_MEDIA_ORDER = (
+    "community",
+    "street",
+    "secretary",
+    "director",
+    "liaison",
+    "lead_unit",
+    "consecutive_last",
+    "escalation",
+)
 _ITEM_ORDER = ("key", "name", "source", "max", "min")
 
 
@@ -243,20 +291,37 @@ def _in_display_order(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _last_in(conn: sqlite3.Connection, rules: Rules, year: int, month: int, comms: Sequence[dict[str, Any]],
-             today: date) -> set[int]:
+def _last_in(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> set[int]:
     """Community ids last in an earlier month: its published result, else computed from the data."""
     pub = published(conn, year, month)
     if pub is not None:
         by_uid = {c["uid"]: c["id"] for c in comms}
-        return {by_uid[r["community_uid"]] for r in pub["rows"] if r.get("last") and r.get("community_uid") in by_uid}
+        return {
+            by_uid[r["community_uid"]]
+            for r in pub["rows"]
+            if r.get("last") and r.get("community_uid") in by_uid
+        }
     as_of = as_of_for(year, month, today)
     facts = gather_facts(conn, rules, rules.items, year, month, as_of, (c["id"] for c in comms))
     return {r.scored.key for r in rank_rows(rules.ranking, _scored(rules, comms, facts)) if r.last}
 
 
-def _previous_last(conn: sqlite3.Connection, rules: Rules, year: int, month: int, candidates: set[int],
-                   comms: Sequence[dict[str, Any]], today: date) -> dict[int, int]:
+def _previous_last(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    candidates: set[int],
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> dict[int, int]:
     """For each candidate, how many months in a row just before (year, month) it was last."""
     streak = dict.fromkeys(candidates, 0)
     alive = set(candidates)
@@ -285,13 +350,20 @@ def _award_fields(r: Ranked) -> dict[str, Any]:
 
 def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
     return [
-        {"key": i.key, "name": i.name, "source": i.source,
-         "max": i.max if not i.is_penalty else 0, "min": i.min if i.is_penalty else 0}
+        {
+            "key": i.key,
+            "name": i.name,
+            "source": i.source,
+            "max": i.max if not i.is_penalty else 0,
+            "min": i.min if i.is_penalty else 0,
+        }
         for i in items
     ]
 
 
-def compute(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None) -> dict[str, Any]:
+def compute(
+    conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None
+) -> dict[str, Any]:
     """The month's ranking computed from the data now (ignores any publication of the month)."""
     rules.require_items()
     today = today or today_()
@@ -331,12 +403,18 @@ def compute(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today
         }
         out_rows.append(row)
         if r.media:
-            media.append({
-                "community": c["name"], "street": c["street"], "secretary": c["secretary"],
-                "director": c["director"], "liaison": c["liaison"], "lead_unit": c["lead_unit"],
-                "consecutive_last": r.consecutive_last,
-                "escalation": r.escalation.action if r.escalation else None,
-            })
+            media.append(
+                {
+                    "community": c["name"],
+                    "street": c["street"],
+                    "secretary": c["secretary"],
+                    "director": c["director"],
+                    "liaison": c["liaison"],
+                    "lead_unit": c["lead_unit"],
+                    "consecutive_last": r.consecutive_last,
+                    "escalation": r.escalation.action if r.escalation else None,
+                }
+            )
     return {
         "year": year,
         "month": month,
@@ -351,7 +429,9 @@ def compute(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today
     }
 
 
-def monthly(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None) -> dict[str, Any]:
+def monthly(
+    conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None
+) -> dict[str, Any]:
     """The month's ranking: the published result when the month is frozen, else computed now."""
     pub = published(conn, year, month)
     if pub is not None:
@@ -362,8 +442,15 @@ def monthly(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today
     return result
 
 
-def publish(conn: sqlite3.Connection, rules: Rules, year: int, month: int, *, force: bool = False,
-            today: date | None = None) -> dict[str, Any]:
+def publish(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    *,
+    force: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
     """Freeze the month: its ranks, totals, items, outcomes and the rules' hash are stored.
 
     Publishing again needs force; the earlier publication is kept, marked superseded.
@@ -384,9 +471,9 @@ def publish(conn: sqlite3.Connection, rules: Rules, year: int, month: int, *, fo
     if existing is not None and not force:
         on = json.loads(existing[1]).get("published_on")
         raise Conflict(
-            _("{year} 年 {month} 月的结果已于 {on} 公布；要重新公布请加 --force（原结果保留，标为已作废）。").format(
-                year=year, month=month, on=on
-            )
+            _(
+                "{year} 年 {month} 月的结果已于 {on} 公布；要重新公布请加 --force（原结果保留，标为已作废）。"
+            ).format(year=year, month=month, on=on)
         )
     result = compute(conn, rules, year, month, today)
     if not result["rows"]:
@@ -394,8 +481,10 @@ def publish(conn: sqlite3.Connection, rules: Rules, year: int, month: int, *, fo
     result["published"] = True
     result["published_on"] = today.isoformat()
     if existing is not None:
-        conn.execute(f"UPDATE publications SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
-                     (existing[0],))
+        conn.execute(
+            f"UPDATE publications SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
+            (existing[0],),
+        )
     text = canonical_json(result)
     conn.execute(
         "INSERT INTO publications(scope, year, month, rules_hash, result, result_hash) VALUES (?, ?, ?, ?, ?, ?)",
@@ -414,7 +503,8 @@ def publications(conn: sqlite3.Connection, year: int | None = None) -> list[dict
     return rows(
         conn,
         "SELECT id, scope, year, month, rules_hash, result_hash, created_at, superseded_at FROM publications"
-        + where + " ORDER BY year DESC, month DESC, id DESC",
+        + where
+        + " ORDER BY year DESC, month DESC, id DESC",
         params,
     )
 
@@ -422,8 +512,14 @@ def publications(conn: sqlite3.Connection, year: int | None = None) -> list[dict
 # --- the compound contest -------------------------------------------------------------------
 
 
-def compound_ranking(conn: sqlite3.Connection, rules: Rules, community: str, year: int, month: int,
-                     today: date | None = None) -> dict[str, Any]:
+def compound_ranking(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    community: str,
+    year: int,
+    month: int,
+    today: date | None = None,
+) -> dict[str, Any]:
     """A community's compounds ranked with the rules' [compound] items (小区流动红旗)."""
     today = today or today_()
     contest = rules.compound
@@ -433,12 +529,17 @@ def compound_ranking(conn: sqlite3.Connection, rules: Rules, community: str, yea
         )
     c = units.find_community(conn, community)
     check_month(rules, year, month, today)
-    comps = rows(conn, "SELECT id, uid, name FROM units WHERE kind = 'compound' AND parent_id = ? ORDER BY id",
-                 (c.id,))
+    comps = rows(
+        conn,
+        "SELECT id, uid, name FROM units WHERE kind = 'compound' AND parent_id = ? ORDER BY id",
+        (c.id,),
+    )
     if not comps:
         raise NotFound(_("社区“{name}”还没有登记小区。").format(name=c.name))
     as_of = as_of_for(year, month, today)
-    facts = gather_facts(conn, rules, contest.items, year, month, as_of, (x["id"] for x in comps), by="compound")
+    facts = gather_facts(
+        conn, rules, contest.items, year, month, as_of, (x["id"] for x in comps), by="compound"
+    )
     ranked = rank_rows(contest.ranking, _scored(rules, comps, facts, contest.items))
     by_id = {x["id"]: x for x in comps}
     street = conn.execute("SELECT name FROM units WHERE id = ?", (c.parent_id,)).fetchone()[0]
@@ -459,8 +560,16 @@ def compound_ranking(conn: sqlite3.Connection, rules: Rules, community: str, yea
         }
         for r in ranked
     ]
-    return {"year": year, "month": month, "community": c.name, "published": False, "as_of": as_of.isoformat(),
-            "rules_hash": rules.sha256, "items": items_meta(contest.items), "rows": out_rows}
+    return {
+        "year": year,
+        "month": month,
+        "community": c.name,
+        "published": False,
+        "as_of": as_of.isoformat(),
+        "rules_hash": rules.sha256,
+        "items": items_meta(contest.items),
+        "rows": out_rows,
+    }
 
 
 # --- year-end unit prizes -------------------------------------------------------------------
@@ -471,30 +580,50 @@ def assessed_months(conn: sqlite3.Connection, rules: Rules, year: int, today: da
     come, and every published month of the year."""
     first = rules.ranking.first_month
     months = {
-        m for m in range(1, 13)
+        m
+        for m in range(1, 13)
         if (first is None or (year, m) >= first) and month_bounds(year, m)[1] <= today
     }
     months |= {
-        r[0] for r in conn.execute(
-            "SELECT month FROM publications WHERE scope = ? AND year = ? AND superseded_at IS NULL", (SCOPE, year)
+        r[0]
+        for r in conn.execute(
+            "SELECT month FROM publications WHERE scope = ? AND year = ? AND superseded_at IS NULL",
+            (SCOPE, year),
         )
     }
     return sorted(months)
 
 
-def month_totals(conn: sqlite3.Connection, rules: Rules, year: int, month: int, comms: Sequence[dict[str, Any]],
-                 today: date) -> dict[str, float]:
+def month_totals(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> dict[str, float]:
     """Community uid → the month's total: the published one, else computed (unrounded)."""
     pub = published(conn, year, month)
     if pub is not None:
-        return {r["community_uid"]: float(r["score"]) for r in pub["rows"] if r.get("community_uid")}
-    facts = gather_facts(conn, rules, rules.items, year, month, as_of_for(year, month, today),
-                         (c["id"] for c in comms))
+        return {
+            r["community_uid"]: float(r["score"]) for r in pub["rows"] if r.get("community_uid")
+        }
+    facts = gather_facts(
+        conn,
+        rules,
+        rules.items,
+        year,
+        month,
+        as_of_for(year, month, today),
+        (c["id"] for c in comms),
+    )
     uid = {c["id"]: c["uid"] for c in comms}
     return {uid[s.key]: s.total for s in _scored(rules, comms, facts)}
 
 
-def unit_ranking(conn: sqlite3.Connection, rules: Rules, year: int, today: date | None = None) -> dict[str, Any]:
+def unit_ranking(
+    conn: sqlite3.Connection, rules: Rules, year: int, today: date | None = None
+) -> dict[str, Any]:
     """Year-end prizes for co-construction units (责任单位年终考核).
 
     Annual score = weights.communities × the mean monthly total of the communities the unit
@@ -535,28 +664,42 @@ def unit_ranking(conn: sqlite3.Connection, rules: Rules, year: int, today: date 
         rate = on_time / due if due else 1.0
         score = ye.community_weight * mean + ye.rectification_weight * 100 * rate
         parts[unit_id] = (mean, rate, due, on_time)
-        scored.append(Scored(unit_id, m["name"], {"communities": mean, "rectification": rate * 100}, score))
+        scored.append(
+            Scored(unit_id, m["name"], {"communities": mean, "rectification": rate * 100}, score)
+        )
     out_rows = []
     for r in prize_rows(ye, scored):
         mean, rate, due, on_time = parts[r.scored.key]
         m = members[r.scored.key]
-        out_rows.append({
-            "rank": r.rank,
-            "unit": m["name"],
-            "score": round1(r.scored.total),
-            "items": {k: round1(v) for k, v in r.scored.items.items()},
-            "prize": r.prize.title if r.prize else None,
-            "reward_yuan": yuan(r.prize.reward_fen) if r.prize else 0,
-            # the monthly row's other keys, so scripts can read every ranking alike
-            "red_flag": False, "award": r.prize.title if r.prize else None, "yellow_card": False, "media": False,
-            "consecutive_last": 0, "escalation": None, "baseline": False,
-            "communities": m["communities"],
-            "issues_due": due,
-            "issues_on_time": on_time,
-        })
-    return {"year": year, "month": None, "months": months, "published": False,
-            "weights": {"communities": ye.community_weight, "rectification": ye.rectification_weight},
-            "rows": out_rows}
+        out_rows.append(
+            {
+                "rank": r.rank,
+                "unit": m["name"],
+                "score": round1(r.scored.total),
+                "items": {k: round1(v) for k, v in r.scored.items.items()},
+                "prize": r.prize.title if r.prize else None,
+                "reward_yuan": yuan(r.prize.reward_fen) if r.prize else 0,
+                # the monthly row's other keys, so scripts can read every ranking alike
+                "red_flag": False,
+                "award": r.prize.title if r.prize else None,
+                "yellow_card": False,
+                "media": False,
+                "consecutive_last": 0,
+                "escalation": None,
+                "baseline": False,
+                "communities": m["communities"],
+                "issues_due": due,
+                "issues_on_time": on_time,
+            }
+        )
+    return {
+        "year": year,
+        "month": None,
+        "months": months,
+        "published": False,
+        "weights": {"communities": ye.community_weight, "rectification": ye.rectification_weight},
+        "rows": out_rows,
+    }
 
 
 # --- civilized-community rate ---------------------------------------------------------------
@@ -566,7 +709,8 @@ def civilized_target(conn: sqlite3.Connection, rules: Rules, year: int) -> dict[
     """Designated 文明社区 / all communities for a year, against the rules' target."""
     total = conn.execute("SELECT count(*) FROM units WHERE kind = 'community'").fetchone()[0]
     names = [
-        r[0] for r in conn.execute(
+        r[0]
+        for r in conn.execute(
             "SELECT u.name FROM civilized v JOIN units u ON u.id = v.community_id WHERE v.year = ? ORDER BY u.id",
             (year,),
         )
@@ -588,8 +732,17 @@ def civilized_target(conn: sqlite3.Connection, rules: Rules, year: int) -> dict[
 # --- scores entered by hand -----------------------------------------------------------------
 
 
-def set_score(conn: sqlite3.Connection, rules: Rules, name: str, year: int, month: int, item_key: str,
-              points: float, note: str | None = None, today: date | None = None) -> dict[str, Any]:
+def set_score(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    name: str,
+    year: int,
+    month: int,
+    item_key: str,
+    points: float,
+    note: str | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
     """Enter a `manual` item's points for a community (or a compound, written 社区/小区).
 
     Setting again replaces the current points; the old row is kept with superseded_at.
@@ -611,8 +764,13 @@ def set_score(conn: sqlite3.Connection, rules: Rules, name: str, year: int, mont
         )
     if item.source != "manual":
         raise Invalid(
-            _("项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。").format(
-                key=item.key, name=_(item.name), source=source_label(item.source), keys=_("、").join(manual) or _("（无）")
+            _(
+                "项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。"
+            ).format(
+                key=item.key,
+                name=_(item.name),
+                source=source_label(item.source),
+                keys=_("、").join(manual) or _("（无）"),
             )
         )
     if not math.isfinite(points) or not 0 <= points <= item.max:
@@ -628,23 +786,44 @@ def set_score(conn: sqlite3.Connection, rules: Rules, name: str, year: int, mont
         (unit.id, year, month, item.key),
     ).fetchone()
     if old is not None:
-        conn.execute(f"UPDATE scores SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?", (old[0],))
+        conn.execute(
+            f"UPDATE scores SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
+            (old[0],),
+        )
     note = (note or "").strip() or None
     conn.execute(
         "INSERT INTO scores(unit_id, year, month, item, points, note) VALUES (?, ?, ?, ?, ?, ?)",
         (unit.id, year, month, item.key, float(points), note),
     )
-    is_published = unit.kind == "community" and conn.execute(
-        "SELECT 1 FROM publications WHERE scope = ? AND year = ? AND month = ? AND superseded_at IS NULL",
-        (SCOPE, year, month),
-    ).fetchone() is not None
-    return {"unit": unit.name, "kind": unit.kind, "year": year, "month": month, "item": item.key,
-            "name": item.name, "points": float(points), "replaced": float(old[1]) if old else None,
-            "published": is_published}
+    is_published = (
+        unit.kind == "community"
+        and conn.execute(
+            "SELECT 1 FROM publications WHERE scope = ? AND year = ? AND month = ? AND superseded_at IS NULL",
+            (SCOPE, year, month),
+        ).fetchone()
+        is not None
+    )
+    return {
+        "unit": unit.name,
+        "kind": unit.kind,
+        "year": year,
+        "month": month,
+        "item": item.key,
+        "name": item.name,
+        "points": float(points),
+        "replaced": float(old[1]) if old else None,
+        "published": is_published,
+    }
 
 
-def list_scores(conn: sqlite3.Connection, *, year: int | None = None, month: int | None = None,
-                community: str | None = None, history: bool = False) -> list[dict[str, Any]]:
+def list_scores(
+    conn: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    month: int | None = None,
+    community: str | None = None,
+    history: bool = False,
+) -> list[dict[str, Any]]:
     """Scores entered by hand (current ones, or with history every version), newest month first."""
     where, params = [], []
     if not history:

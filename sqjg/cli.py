@@ -34,7 +34,9 @@ def _usage_message(e: UsageError) -> str:
     if isinstance(e, NoSuchOption):
         extra = ""
         if e.possibilities:
-            extra = _("，您是不是要用：{options}").format(options=_("、").join(sorted(e.possibilities)))
+            extra = _("，您是不是要用：{options}").format(
+                options=_("、").join(sorted(e.possibilities))
+            )
         return _("没有选项 {option}{extra}。").format(option=e.option_name, extra=extra)
     if isinstance(e, BadParameter):
         param = e.param
@@ -42,18 +44,31 @@ def _usage_message(e: UsageError) -> str:
         ptype = getattr(param, "type", None)
         if getattr(ptype, "name", "") == "choice":
             choices = [str(getattr(c, "value", c)) for c in ptype.choices]  # type: ignore[union-attr]
-            return _("{param} 只能是以下之一：{choices}。").format(param=hint, choices=_("、").join(choices))
-        if ptype is not None and ptype.name in ("int", "integer", "float", "int range", "integer range", "float range"):
+            return _("{param} 只能是以下之一：{choices}。").format(
+                param=hint, choices=_("、").join(choices)
+            )
+        if ptype is not None and ptype.name in (
+            "int",
+            "integer",
+            "float",
+            "int range",
+            "integer range",
+            "float range",
+        ):
             return _("{param} 应为数字。").format(param=hint)
         return _("{param} 的值无效。").format(param=hint)
     if isinstance(e, BadOptionUsage):
-        return _("选项 {option} 用法有误（缺少值？）。").format(option=getattr(e, "option_name", ""))
+        return _("选项 {option} 用法有误（缺少值？）。").format(
+            option=getattr(e, "option_name", "")
+        )
     text = e.format_message()
     if text.startswith("No such command"):
         name = text.split("'")[1] if "'" in text else text
         return _("没有命令“{name}”：运行 sqjg --help 查看全部命令。").format(name=name)
     if text.startswith("Got unexpected extra argument"):
-        return _("多余的参数：{args}（含空格的内容请加引号）。").format(args=text.split("(")[-1].rstrip(")"))
+        return _("多余的参数：{args}（含空格的内容请加引号）。").format(
+            args=text.split("(")[-1].rstrip(")")
+        )
     if text.startswith("Missing argument"):
         return _("缺少参数：{arg}。").format(arg=text.split("'")[1] if "'" in text else text)
     return _("命令用法有误：{error}").format(error=text)
@@ -111,9 +126,15 @@ def _show_version(value: bool) -> None:
 @app.callback()
 def root(
     db: clikit.DbOption = None,
-    lang: str | None = typer.Option(None, "--lang", help="Output language (语言): zh (default) or en."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Output language (语言): zh (default) or en."
+    ),
     version: bool = typer.Option(
-        False, "--version", help="Show the version (版本) and exit.", is_eager=True, callback=_show_version
+        False,
+        "--version",
+        help="Show the version (版本) and exit.",
+        is_eager=True,
+        callback=_show_version,
     ),
 ) -> None:
     """sqjg: the campaign office's tool (三创办) for community co-construction (社区共建).
@@ -157,8 +178,11 @@ def app_for(args: list[str]) -> typer.Typer:
         return app
     name = args[i]
     groups = [g for g in app.registered_groups if g.name == name]
-    commands = [c for c in app.registered_commands
-                if (c.name or typer.main.get_command_name(c.callback.__name__)) == name]  # type: ignore[union-attr]
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or typer.main.get_command_name(c.callback.__name__)) == name
+    ]  # type: ignore[union-attr]
     if len(groups) + len(commands) != 1:
         return app
     lean = copy.copy(app)

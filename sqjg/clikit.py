@@ -40,13 +40,20 @@ class FmtMd(str, Enum):
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
-                 show_default=False, dir_okay=False),
+    typer.Option(
+        "--db",
+        help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
+        show_default=False,
+        dir_okay=False,
+    ),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
 FormatMdOption = Annotated[FmtMd, typer.Option("--format", "-f", help="Output format (输出格式).")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today.")
+    str | None,
+    typer.Option(
+        "--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today."
+    ),
 ]
 CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
 StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
@@ -129,11 +136,17 @@ def handle(exc: BaseException) -> None:
 
 RulesOption = Annotated[
     Path | None,
-    typer.Option("--rules", help="Rules file (考评办法规则文件, TOML); default $SQJG_RULES, else the shipped data/rules.toml.",
-                 show_default=False, dir_okay=False),
+    typer.Option(
+        "--rules",
+        help="Rules file (考评办法规则文件, TOML); default $SQJG_RULES, else the shipped data/rules.toml.",
+        show_default=False,
+        dir_okay=False,
+    ),
 ]
 MonthOption = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
-YearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (年份); default this year.")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", "-y", help="Year (年份); default this year.")
+]
 
 
 def rules(path: Path | None):  # -> sqjg.rules.Rules

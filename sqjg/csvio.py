@@ -64,7 +64,7 @@ def read_rows(
             if not any(v.strip() for v in record):
                 continue
             if len(record) > len(keys):
-                extra = [v for v in record[len(keys):] if v.strip()]
+                extra = [v for v in record[len(keys) :] if v.strip()]
                 if extra:
                     raise Invalid(_("第 {line} 行：列数多于表头。").format(line=line))
             values = {k: (record[i].strip() if i < len(record) else "") for i, k in enumerate(keys)}

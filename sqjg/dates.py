@@ -27,7 +27,11 @@ def today() -> date:
     if override:
         m = _FULL.match(override.strip())
         if not m:
-            raise Invalid(_("环境变量 SQJG_TODAY 应为 YYYY-MM-DD 格式，现为“{value}”。").format(value=override))
+            raise Invalid(
+                _("环境变量 SQJG_TODAY 应为 YYYY-MM-DD 格式，现为“{value}”。").format(
+                    value=override
+                )
+            )
         return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)), override)
     return date.today()
 

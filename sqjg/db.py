@@ -32,7 +32,9 @@ def default_path() -> Path:
     return Path(typer.get_app_dir("sqjg")) / "sqjg.db"
 
 
-def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | None = None) -> sqlite3.Connection:
+def open_db(
+    path: str | os.PathLike[str], *, write: bool = True, create: bool | None = None
+) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the database at `path`.
 
     write=False is for reading commands: the file must exist, and a read-only file works.
@@ -66,8 +68,12 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
     if write:
         conn = sqlite3.connect(p, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     else:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            f"{p.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -82,9 +88,9 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
     try:
         if version > schema.LATEST:
             raise DatabaseFileError(
-                _("数据库 {path} 由更新版本的 sqjg 创建（结构版本 {version}，本程序支持到 {latest}），请升级 sqjg。").format(
-                    path=p, version=version, latest=schema.LATEST
-                )
+                _(
+                    "数据库 {path} 由更新版本的 sqjg 创建（结构版本 {version}，本程序支持到 {latest}），请升级 sqjg。"
+                ).format(path=p, version=version, latest=schema.LATEST)
             )
         if write:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -94,9 +100,9 @@ def open_db(path: str | os.PathLike[str], *, write: bool = True, create: bool | 
                 migrate(conn)
         elif version < schema.LATEST:
             raise DatabaseFileError(
-                _("数据库 {path} 的结构版本较旧（{version}），请用任一写入命令（如 sqjg init）升级。").format(
-                    path=p, version=version
-                )
+                _(
+                    "数据库 {path} 的结构版本较旧（{version}），请用任一写入命令（如 sqjg init）升级。"
+                ).format(path=p, version=version)
             )
     except BaseException:
         conn.close()
@@ -141,7 +147,9 @@ def migrate(conn: sqlite3.Connection) -> int:
             step = schema.MIGRATIONS[version]
             step(conn)
             schema.refresh_audit_triggers(conn)
-            conn.execute("INSERT INTO migrations(id, name) VALUES (?, ?)", (version + 1, step.__name__))
+            conn.execute(
+                "INSERT INTO migrations(id, name) VALUES (?, ?)", (version + 1, step.__name__)
+            )
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
             ran += 1

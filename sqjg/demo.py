@@ -34,9 +34,18 @@ def load_activities(conn: sqlite3.Connection) -> None:
     from .csvio import read_rows
     from .dates import today
 
-    aliases = {"社区": "community", "日期": "date", "参会人数": "attendees", "参加人数": "participants",
-               "参加单位": "units", "检查领导": "leader", "得分": "score", "上报事项": "report",
-               "机制": "name", "备注": "note"}
+    aliases = {
+        "社区": "community",
+        "日期": "date",
+        "参会人数": "attendees",
+        "参加人数": "participants",
+        "参加单位": "units",
+        "检查领导": "leader",
+        "得分": "score",
+        "上报事项": "report",
+        "机制": "name",
+        "备注": "note",
+    }
     now = today().isoformat()
 
     def records(name: str) -> list[dict[str, str]]:
@@ -44,12 +53,22 @@ def load_activities(conn: sqlite3.Connection) -> None:
         return [r for _line, r in rows if r["date"] <= now]
 
     for r in records("meetings.csv"):
-        activities.add_meeting(conn, r["community"], r["date"], attendees=r["attendees"] or None, note=r["note"])
+        activities.add_meeting(
+            conn, r["community"], r["date"], attendees=r["attendees"] or None, note=r["note"]
+        )
     for r in records("cleanups.csv"):
-        activities.add_cleanup(conn, r["community"], r["date"], r["participants"], units_=r["units"] or None,
-                               note=r["note"])
+        activities.add_cleanup(
+            conn,
+            r["community"],
+            r["date"],
+            r["participants"],
+            units_=r["units"] or None,
+            note=r["note"],
+        )
     for r in records("inspections.csv"):
-        activities.add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=r["note"])
+        activities.add_inspection(
+            conn, r["community"], r["date"], r["leader"], r["score"], note=r["note"]
+        )
     for r in records("submissions.csv"):
         activities.submit(conn, r["community"], r["report"], r["date"], note=r["note"])
     for r in records("mechanisms.csv"):
@@ -82,7 +101,9 @@ def load_issues(conn: sqlite3.Connection) -> None:
         elif e["event"] == "extend":
             issues.extend_issue(conn, issue_id, due=e["due"], reason=e["note"], on=on)
         elif e["event"] == "reassign":
-            issues.reassign_issue(conn, issue_id, unit=e["unit"], category=e["category"], on=on, note=note)
+            issues.reassign_issue(
+                conn, issue_id, unit=e["unit"], category=e["category"], on=on, note=note
+            )
         elif e["event"] == "cancel":
             issues.cancel_issue(conn, issue_id, reason=e["note"], on=on)
     found = conn.execute(
@@ -92,8 +113,16 @@ def load_issues(conn: sqlite3.Connection) -> None:
     ).fetchall()
     for inspection_id, community, inspected_on in found:
         due = date.fromisoformat(inspected_on) + timedelta(days=7)
-        issues.add_issue(conn, "市领导检查发现：背街小巷卫生死角", community=community, category=1, due=due,
-                         kind="卫生死角", inspection=inspection_id, location="背街小巷")
+        issues.add_issue(
+            conn,
+            "市领导检查发现：背街小巷卫生死角",
+            community=community,
+            category=1,
+            due=due,
+            kind="卫生死角",
+            inspection=inspection_id,
+            location="背街小巷",
+        )
 
 
 def load_funds(conn: sqlite3.Connection) -> None:
@@ -119,14 +148,30 @@ def load_scores(conn: sqlite3.Connection) -> None:
 
     rules = load_rules(default_rules_path())
     now = today()
-    aliases = {"社区": "community", "年": "year", "月": "month", "项目": "item", "分数": "points",
-               "认定日期": "date", "备注": "note"}
+    aliases = {
+        "社区": "community",
+        "年": "year",
+        "月": "month",
+        "项目": "item",
+        "分数": "points",
+        "认定日期": "date",
+        "备注": "note",
+    }
     _keys, rows = read_rows(demo_file("scores.csv"), aliases)
     for _line, r in rows:
         year, month = int(r["year"]), int(r["month"])
         if (year, month) <= (now.year, now.month):
-            set_score(conn, rules, r["community"], year, month, r["item"], float(r["points"]), r["note"] or None,
-                      today=max(now, date(year, month, 1)))
+            set_score(
+                conn,
+                rules,
+                r["community"],
+                year,
+                month,
+                r["item"],
+                float(r["points"]),
+                r["note"] or None,
+                today=max(now, date(year, month, 1)),
+            )
     _keys, rows = read_rows(demo_file("civilized.csv"), aliases)
     for _line, r in rows:
         if r["date"] <= now.isoformat():

@@ -41,6 +41,7 @@ def speech_rule() -> str:
     """The speech's own words (讲话), quoted whenever a purpose is refused."""
     return _("这笔社区共建经费必须专款专用，接受群众的监督，不得用于奖金和福利的发放")
 
+
 SOURCE_ALIASES = {
     "unit": "unit", "units": "unit", "单位": "unit", "共建单位": "unit", "单位出资": "unit",
     "enterprise": "enterprise", "企业": "enterprise", "企业捐助": "enterprise", "捐助": "enterprise",
@@ -84,9 +85,9 @@ def check_source(source: str) -> str:
     s = SOURCE_ALIASES.get(str(source).strip().lower())
     if s is None:
         raise Invalid(
-            _("经费来源“{value}”无效：应为 unit（共建单位）、enterprise（企业）或 community（社区/小区自筹）。").format(
-                value=source
-            )
+            _(
+                "经费来源“{value}”无效：应为 unit（共建单位）、enterprise（企业）或 community（社区/小区自筹）。"
+            ).format(value=source)
         )
     return s
 
@@ -95,9 +96,9 @@ def check_category(category: str) -> str:
     c = CATEGORY_ALIASES.get(str(category).strip().lower())
     if c is None:
         raise Invalid(
-            _("支出类别“{value}”无效：应为 cleaning、greening、publicity、activity、repair 或 other。").format(
-                value=category
-            )
+            _(
+                "支出类别“{value}”无效：应为 cleaning、greening、publicity、activity、repair 或 other。"
+            ).format(value=category)
         )
     return c
 
@@ -241,7 +242,8 @@ def _payer(conn: sqlite3.Connection, community: units.Unit, source: str, name: s
         kinds = ("unit", "department") if source == "unit" else ("enterprise",)
         marks = ",".join("?" * len(kinds))
         row = conn.execute(
-            f"SELECT id, name, kind, parent_id FROM units WHERE name = ? AND kind IN ({marks})", (name, *kinds)
+            f"SELECT id, name, kind, parent_id FROM units WHERE name = ? AND kind IN ({marks})",
+            (name, *kinds),
         ).fetchone()
         if row:
             return units.Unit(*row)
@@ -249,19 +251,26 @@ def _payer(conn: sqlite3.Connection, community: units.Unit, source: str, name: s
     if "/" in name:
         raise _payer_mismatch(conn, community, source, units.find(conn, name, ("compound",)))
     found = conn.execute(
-        "SELECT id, name, kind, parent_id FROM units WHERE name = ? ORDER BY kind = 'compound', id", (name,)
+        "SELECT id, name, kind, parent_id FROM units WHERE name = ? ORDER BY kind = 'compound', id",
+        (name,),
     ).fetchone()
     if found:
         raise _payer_mismatch(conn, community, source, units.Unit(*found))
     if source == "community":
-        units.find_compound(conn, community, name)  # raises NotFound, listing the community's compounds
+        units.find_compound(
+            conn, community, name
+        )  # raises NotFound, listing the community's compounds
     units.find(conn, name, ("unit", "department") if source == "unit" else ("enterprise",))
     raise AssertionError("unreachable: find raises NotFound")
 
 
-def _payer_mismatch(conn: sqlite3.Connection, community: units.Unit, source: str, payer: units.Unit) -> Invalid:
+def _payer_mismatch(
+    conn: sqlite3.Connection, community: units.Unit, source: str, payer: units.Unit
+) -> Invalid:
     if payer.kind == "compound":
-        parent = conn.execute("SELECT name FROM units WHERE id = ?", (payer.parent_id,)).fetchone()[0]
+        parent = conn.execute("SELECT name FROM units WHERE id = ?", (payer.parent_id,)).fetchone()[
+            0
+        ]
         what = _("{community}的小区").format(community=parent)
     elif payer.kind == "community":
         what = _("另一个社区") if payer.id != community.id else _("社区本身")
@@ -270,11 +279,15 @@ def _payer_mismatch(conn: sqlite3.Connection, community: units.Unit, source: str
     need = {
         "unit": _("来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门"),
         "enterprise": _("来源为 enterprise（企业捐助）时，缴款方须是已登记的企业"),
-        "community": _("来源为 community（社区小区自筹）时，缴款方须是社区“{community}”本身或它的小区").format(
-            community=community.name
-        ),
+        "community": _(
+            "来源为 community（社区小区自筹）时，缴款方须是社区“{community}”本身或它的小区"
+        ).format(community=community.name),
     }[source]
-    return Invalid(_("缴款方“{payer}”是{what}，与经费来源不符：{need}。").format(payer=payer.name, what=what, need=need))
+    return Invalid(
+        _("缴款方“{payer}”是{what}，与经费来源不符：{need}。").format(
+            payer=payer.name, what=what, need=need
+        )
+    )
 
 
 def _insert(conn: sqlite3.Connection, community_id: int, effect: int, **values: Any) -> int:
@@ -304,10 +317,22 @@ def add_contribution(
     day = _day(on, _("经费收入"))
     who = _payer(conn, c, src, payer)
     entry_id = _insert(
-        conn, c.id, fen, entry_date=day.isoformat(), entry_type="contribution", source=src, payer_id=who.id,
-        amount_fen=fen, note=_text(note),
+        conn,
+        c.id,
+        fen,
+        entry_date=day.isoformat(),
+        entry_type="contribution",
+        source=src,
+        payer_id=who.id,
+        amount_fen=fen,
+        note=_text(note),
     )
-    return {"id": entry_id, "community": c.name, "payer": who.name, "balance_fen": _total(conn, c.id)}
+    return {
+        "id": entry_id,
+        "community": c.name,
+        "payer": who.name,
+        "balance_fen": _total(conn, c.id),
+    }
 
 
 def add_expenditure(
@@ -342,26 +367,50 @@ def add_expenditure(
     if lowest - fen < 0:
         if when == day:
             raise Conflict(
-                _("社区“{community}”在 {date} 的经费余额为 {balance}，不够支出 {amount}：经费不能透支。").format(
-                    community=c.name, date=day.isoformat(), balance=format_yuan(lowest), amount=format_yuan(fen)
+                _(
+                    "社区“{community}”在 {date} 的经费余额为 {balance}，不够支出 {amount}：经费不能透支。"
+                ).format(
+                    community=c.name,
+                    date=day.isoformat(),
+                    balance=format_yuan(lowest),
+                    amount=format_yuan(fen),
                 )
             )
         raise Conflict(
-            _("在 {date} 支出 {amount}会使社区“{community}”在 {when} 的余额变为 {after}（其后已登记有支出或作废），经费不能透支。").format(
-                date=day.isoformat(), amount=format_yuan(fen), community=c.name, when=when.isoformat(),
+            _(
+                "在 {date} 支出 {amount}会使社区“{community}”在 {when} 的余额变为 {after}（其后已登记有支出或作废），经费不能透支。"
+            ).format(
+                date=day.isoformat(),
+                amount=format_yuan(fen),
+                community=c.name,
+                when=when.isoformat(),
                 after=format_yuan(lowest - fen),
             )
         )
     entry_id = _insert(
-        conn, c.id, -fen, entry_date=day.isoformat(), entry_type="expenditure", amount_fen=fen, purpose=text,
-        category=cat, approved_by=_text(approved_by), note=_text(note),
+        conn,
+        c.id,
+        -fen,
+        entry_date=day.isoformat(),
+        entry_type="expenditure",
+        amount_fen=fen,
+        purpose=text,
+        category=cat,
+        approved_by=_text(approved_by),
+        note=_text(note),
     )
     return {"id": entry_id, "community": c.name, "balance_fen": _total(conn, c.id)}
 
 
 def entry_number(value: int | str) -> int:
     """An entry's number as people write it: 12, #12, 第12号."""
-    text = unicodedata.normalize("NFKC", str(value)).strip().lstrip("#").removeprefix("第").removesuffix("号")
+    text = (
+        unicodedata.normalize("NFKC", str(value))
+        .strip()
+        .lstrip("#")
+        .removeprefix("第")
+        .removesuffix("号")
+    )
     if not text.strip().isdigit():
         raise Invalid(_("记录编号“{value}”无效：应为数字，如 12。").format(value=value))
     return int(text)
@@ -406,16 +455,32 @@ def void_entry(
         lowest, when = lowest_balance_from(conn, community_id, day)
         if lowest + effect < 0:
             raise Conflict(
-                _("作废第 {id} 号收入 {amount}会使社区“{community}”在 {when} 的余额变为 {after}，不能作废：经费不能透支。").format(
-                    id=entry_id, amount=format_yuan(fen), community=community, when=when.isoformat(),
+                _(
+                    "作废第 {id} 号收入 {amount}会使社区“{community}”在 {when} 的余额变为 {after}，不能作废：经费不能透支。"
+                ).format(
+                    id=entry_id,
+                    amount=format_yuan(fen),
+                    community=community,
+                    when=when.isoformat(),
                     after=format_yuan(lowest + effect),
                 )
             )
     void_id = _insert(
-        conn, community_id, effect, entry_date=day.isoformat(), entry_type="void", amount_fen=fen,
-        voids_id=entry_id, reason=why,
+        conn,
+        community_id,
+        effect,
+        entry_date=day.isoformat(),
+        entry_type="void",
+        amount_fen=fen,
+        voids_id=entry_id,
+        reason=why,
     )
-    return {"id": void_id, "voids_id": entry_id, "community": community, "balance_fen": _total(conn, community_id)}
+    return {
+        "id": void_id,
+        "voids_id": entry_id,
+        "community": community,
+        "balance_fen": _total(conn, community_id),
+    }
 
 
 # --- seeing ---------------------------------------------------------------------------------
@@ -450,7 +515,11 @@ def _balance_rows_fen(
     # Entries dated on or before D count unless a void dated on or before D reverses them.
     # The entries are summed first and joined to the communities after: one sequential pass
     # over the ledger (NOT INDEXED) is several times faster than an index lookup per entry.
-    only = f" AND e.community_id IN (SELECT c.id FROM units c WHERE c.kind = 'community'{extra})" if extra else ""
+    only = (
+        f" AND e.community_id IN (SELECT c.id FROM units c WHERE c.kind = 'community'{extra})"
+        if extra
+        else ""
+    )
     sql = f"""
 WITH agg AS (
   SELECT e.community_id, {", ".join(sums)}
@@ -536,7 +605,14 @@ def street_totals(rows_fen: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     totals: dict[str, dict[str, Any]] = {}
     for r in rows_fen:
         t = totals.setdefault(
-            r["street"], {"street": r["street"], "communities": 0, "raised_fen": 0, "spent_fen": 0, "balance_fen": 0}
+            r["street"],
+            {
+                "street": r["street"],
+                "communities": 0,
+                "raised_fen": 0,
+                "spent_fen": 0,
+                "balance_fen": 0,
+            },
         )
         t["communities"] += 1
         for k in ("raised_fen", "spent_fen", "balance_fen"):
@@ -613,12 +689,18 @@ def list_entries(
         t = {"contribution": "contribution", "收入": "contribution", "expenditure": "expenditure",
              "支出": "expenditure", "void": "void", "作废": "void"}.get(entry_type.strip().lower())  # fmt: skip
         if t is None:
-            raise Invalid(_("记录类型“{value}”无效：应为 contribution、expenditure 或 void。").format(value=entry_type))
+            raise Invalid(
+                _("记录类型“{value}”无效：应为 contribution、expenditure 或 void。").format(
+                    value=entry_type
+                )
+            )
         where.append("e.entry_type = ?")
         params.append(t)
     if date_from and date_to and date_from > date_to:
         raise Invalid(
-            _("起始日期 {start} 晚于截止日期 {end}。").format(start=date_from.isoformat(), end=date_to.isoformat())
+            _("起始日期 {start} 晚于截止日期 {end}。").format(
+                start=date_from.isoformat(), end=date_to.isoformat()
+            )
         )
     if date_from:
         where.append("e.entry_date >= ?")
@@ -652,7 +734,12 @@ def entry(conn: sqlite3.Connection, entry_id: int) -> dict[str, Any]:
 
 
 def raised_report(
-    conn: sqlite3.Connection, year: int, month: int, *, street: str | None = None, community: str | None = None
+    conn: sqlite3.Connection,
+    year: int,
+    month: int,
+    *,
+    street: str | None = None,
+    community: str | None = None,
 ) -> dict[str, Any]:
     """The funds-raised report (筹集情况, due 10 July): per community, raised in the month by source
     and raised in all up to the month's end, with the campaign's totals. Amounts in fen."""
@@ -660,13 +747,21 @@ def raised_report(
 
     first, last = month_bounds(year, month)
     before = first - timedelta(days=1)
-    upto = {r["community_id"]: r for r in balances_fen(conn, as_of=last, street=street, community=community)}
-    earlier = {r["community_id"]: r for r in balances_fen(conn, as_of=before, street=street, community=community)}
+    upto = {
+        r["community_id"]: r
+        for r in balances_fen(conn, as_of=last, street=street, community=community)
+    }
+    earlier = {
+        r["community_id"]: r
+        for r in balances_fen(conn, as_of=before, street=street, community=community)
+    }
     rows = []
     for cid, r in upto.items():
         # Raised in the month = raised by its end − raised by the day before it began (a void in
         # the month of an earlier contribution shows as a correction there, as in the book).
-        by_source = {s: r["raised_by_source"][s] - earlier[cid]["raised_by_source"][s] for s in SOURCES}
+        by_source = {
+            s: r["raised_by_source"][s] - earlier[cid]["raised_by_source"][s] for s in SOURCES
+        }
         rows.append(
             {
                 "community": r["community"],
@@ -689,7 +784,9 @@ def raised_report(
     }
 
 
-def statement(conn: sqlite3.Connection, community: str, date_from: date, date_to: date) -> dict[str, Any]:
+def statement(
+    conn: sqlite3.Connection, community: str, date_from: date, date_to: date
+) -> dict[str, Any]:
     """A community's cash book for a period: opening balance, every entry dated in it, closing balance.
 
     closing = opening + receipts − payments + corrections (voids dated in the period).
@@ -697,7 +794,9 @@ def statement(conn: sqlite3.Connection, community: str, date_from: date, date_to
     c = units.find_community(conn, community)
     if date_from > date_to:
         raise Invalid(
-            _("起始日期 {start} 晚于截止日期 {end}。").format(start=date_from.isoformat(), end=date_to.isoformat())
+            _("起始日期 {start} 晚于截止日期 {end}。").format(
+                start=date_from.isoformat(), end=date_to.isoformat()
+            )
         )
     entries = list_entries(conn, community=c.name, date_from=date_from, date_to=date_to)
     opening = balance_of(conn, c.id, date_from - timedelta(days=1))
@@ -741,30 +840,47 @@ def public_notice(st: dict[str, Any], *, posted_on: date | None = None) -> str:
 
     def voided(e: dict[str, Any]) -> str:
         if e["voided_by"] and e["voided_on"] <= st["to"]:
-            return _("（已于 {date} 作废，见第 {id} 号）").format(date=e["voided_on"], id=e["voided_by"])
+            return _("（已于 {date} 作废，见第 {id} 号）").format(
+                date=e["voided_on"], id=e["voided_by"]
+            )
         return ""
 
     lines.append(
-        _("一、收入（{n} 笔，合计 {amount}）").format(n=len(st["contributions"]), amount=format_yuan(st["raised_fen"]))
+        _("一、收入（{n} 笔，合计 {amount}）").format(
+            n=len(st["contributions"]), amount=format_yuan(st["raised_fen"])
+        )
     )
     for e in st["contributions"]:
         lines.append(
             _("  第 {id} 号  {date}  {payer}（{source}）  {amount}{voided}").format(
-                id=e["id"], date=e["date"], payer=e["payer"], source=source_label(e["source"]),
-                amount=format_yuan(e["amount_fen"]), voided=voided(e),
+                id=e["id"],
+                date=e["date"],
+                payer=e["payer"],
+                source=source_label(e["source"]),
+                amount=format_yuan(e["amount_fen"]),
+                voided=voided(e),
             )
         )
     if not st["contributions"]:
         lines.append(_("  无"))
     lines.append(
-        _("二、支出（{n} 笔，合计 {amount}）").format(n=len(st["expenditures"]), amount=format_yuan(st["spent_fen"]))
+        _("二、支出（{n} 笔，合计 {amount}）").format(
+            n=len(st["expenditures"]), amount=format_yuan(st["spent_fen"])
+        )
     )
     for e in st["expenditures"]:
-        approved = _("，经办/批准：{name}").format(name=e["approved_by"]) if e["approved_by"] else ""
+        approved = (
+            _("，经办/批准：{name}").format(name=e["approved_by"]) if e["approved_by"] else ""
+        )
         lines.append(
             _("  第 {id} 号  {date}  {purpose}（{category}{approved}）  {amount}{voided}").format(
-                id=e["id"], date=e["date"], purpose=e["purpose"], category=category_label(e["category"]),
-                approved=approved, amount=format_yuan(e["amount_fen"]), voided=voided(e),
+                id=e["id"],
+                date=e["date"],
+                purpose=e["purpose"],
+                category=category_label(e["category"]),
+                approved=approved,
+                amount=format_yuan(e["amount_fen"]),
+                voided=voided(e),
             )
         )
     if not st["expenditures"]:
@@ -777,9 +893,15 @@ def public_notice(st: dict[str, Any], *, posted_on: date | None = None) -> str:
         )
         for e in st["voids"]:
             lines.append(
-                _("  第 {id} 号  {date}  作废第 {original} 号{kind}，原因：{reason}  {amount}").format(
-                    id=e["id"], date=e["date"], original=e["voids_id"], kind=type_label(e["voids_type"]),
-                    reason=e["reason"], amount=_signed_yuan(e["effect_fen"]),
+                _(
+                    "  第 {id} 号  {date}  作废第 {original} 号{kind}，原因：{reason}  {amount}"
+                ).format(
+                    id=e["id"],
+                    date=e["date"],
+                    original=e["voids_id"],
+                    kind=type_label(e["voids_type"]),
+                    reason=e["reason"],
+                    amount=_signed_yuan(e["effect_fen"]),
                 )
             )
     lines += [
@@ -792,7 +914,9 @@ def public_notice(st: dict[str, Any], *, posted_on: date | None = None) -> str:
     lines += [
         _("期末余额：{amount}").format(amount=format_yuan(st["closing_fen"])),
         "",
-        _("本经费由{street}代管，所有权和使用权属于社区，街道负责监督；专款专用，不得用于奖金和福利的发放，欢迎居民群众监督。").format(
+        _(
+            "本经费由{street}代管，所有权和使用权属于社区，街道负责监督；专款专用，不得用于奖金和福利的发放，欢迎居民群众监督。"
+        ).format(
             street=st["street"] if st["street"].endswith("办事处") else st["street"] + _("办事处")
         ),
         "",
@@ -809,7 +933,9 @@ def _signed_yuan(fen: int) -> str:
 # --- checking -------------------------------------------------------------------------------
 
 
-def check_ledger(conn: sqlite3.Connection, banned_words: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def check_ledger(
+    conn: sqlite3.Connection, banned_words: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """Every invariant of the book, recomputed from scratch: [{check, entry_id, community, problem}].
 
     - running_balance: each entry's stored running figure = the sum of the effects of its
@@ -825,7 +951,9 @@ def check_ledger(conn: sqlite3.Connection, banned_words: Sequence[str] | None = 
     problems: list[dict[str, Any]] = []
 
     def fail(check: str, entry_id: int | None, community: str | None, problem: str) -> None:
-        problems.append({"check": check, "entry_id": entry_id, "community": community, "problem": problem})
+        problems.append(
+            {"check": check, "entry_id": entry_id, "community": community, "problem": problem}
+        )
 
     effects = f"""
 SELECT e.id, e.community_id AS cid, e.entry_date AS d, {_EFFECT} AS x, e.running_balance_fen AS stored
@@ -839,7 +967,9 @@ WHERE run.stored IS NOT run.recomputed ORDER BY run.id
 """
     ):
         fail(
-            "running_balance", entry_id, community,
+            "running_balance",
+            entry_id,
+            community,
             _("第 {id} 号记录的累计余额记为 {stored}，逐笔重算为 {recomputed}。").format(
                 id=entry_id, stored=format_yuan(stored), recomputed=format_yuan(recomputed)
             ),
@@ -853,9 +983,13 @@ WHERE run.stored IS NOT run.recomputed ORDER BY run.id
         expected = recomputed_totals.get(r["community_id"], 0)
         if r["balance_fen"] != expected:
             fail(
-                "balance", None, r["community"],
+                "balance",
+                None,
+                r["community"],
                 _("社区“{community}”的余额按收支汇总为 {shown}，逐笔重算为 {recomputed}。").format(
-                    community=r["community"], shown=format_yuan(r["balance_fen"]), recomputed=format_yuan(expected)
+                    community=r["community"],
+                    shown=format_yuan(r["balance_fen"]),
+                    recomputed=format_yuan(expected),
                 ),
             )
     for community, d, bal in conn.execute(
@@ -866,7 +1000,9 @@ SELECT c.name, run.d, run.bal FROM run JOIN units c ON c.id = run.cid WHERE run.
 """
     ):
         fail(
-            "negative_balance", None, community,
+            "negative_balance",
+            None,
+            community,
             _("社区“{community}”在 {date} 的余额为 {balance}，出现透支。").format(
                 community=community, date=d, balance=format_yuan(bal)
             ),
@@ -878,7 +1014,9 @@ SELECT c.name, run.d, run.bal FROM run JOIN units c ON c.id = run.cid WHERE run.
         word = banned_word_in(purpose or "", words)
         if word:
             fail(
-                "banned_purpose", entry_id, community,
+                "banned_purpose",
+                entry_id,
+                community,
                 _("第 {id} 号支出用途“{purpose}”含有“{word}”：{rule}。").format(
                     id=entry_id, purpose=purpose, word=word, rule=speech_rule()
                 ),
@@ -893,9 +1031,9 @@ SELECT c.name, run.d, run.bal FROM run JOIN units c ON c.id = run.cid WHERE run.
         if o_id is None:
             text = _("第 {id} 号作废记录指向不存在的记录。").format(id=entry_id)
         elif o_type == "void":
-            text = _("第 {id} 号作废的是另一条作废记录（第 {original} 号），作废记录不能再作废。").format(
-                id=entry_id, original=o_id
-            )
+            text = _(
+                "第 {id} 号作废的是另一条作废记录（第 {original} 号），作废记录不能再作废。"
+            ).format(id=entry_id, original=o_id)
         else:
             text = _("第 {id} 号作废记录与原记录第 {original} 号的社区、金额或日期不符。").format(
                 id=entry_id, original=o_id
@@ -907,7 +1045,9 @@ SELECT c.name, run.d, run.bal FROM run JOIN units c ON c.id = run.cid WHERE run.
         (today().isoformat(),),
     ):
         fail(
-            "future_date", entry_id, community,
+            "future_date",
+            entry_id,
+            community,
             _("第 {id} 号记录的日期 {date} 晚于今天。").format(id=entry_id, date=d),
         )
     return problems
@@ -920,7 +1060,9 @@ def ledger_problems(conn: sqlite3.Connection) -> list[str]:
 
 def ledger_stats(conn: sqlite3.Connection) -> dict[str, int]:
     """How much `fund check` looked at."""
-    n, communities = conn.execute("SELECT count(*), count(DISTINCT community_id) FROM fund_entries").fetchone()
+    n, communities = conn.execute(
+        "SELECT count(*), count(DISTINCT community_id) FROM fund_entries"
+    ).fetchone()
     return {"entries": n, "communities": communities}
 
 
@@ -962,23 +1104,41 @@ def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = N
                 kind = rec.get("type", "").strip()
                 if kind == "contribution":
                     result = add_contribution(
-                        conn, rec.get("community", ""), rec.get("source", ""), rec.get("payer", ""),
-                        rec.get("amount", ""), on=rec.get("date") or None, note=rec.get("note") or None,
+                        conn,
+                        rec.get("community", ""),
+                        rec.get("source", ""),
+                        rec.get("payer", ""),
+                        rec.get("amount", ""),
+                        on=rec.get("date") or None,
+                        note=rec.get("note") or None,
                     )
                 elif kind == "expenditure":
                     result = add_expenditure(
-                        conn, rec.get("community", ""), rec.get("amount", ""), rec.get("purpose", ""),
-                        rec.get("category", ""), on=rec.get("date") or None,
-                        approved_by=rec.get("approved_by") or None, note=rec.get("note") or None,
+                        conn,
+                        rec.get("community", ""),
+                        rec.get("amount", ""),
+                        rec.get("purpose", ""),
+                        rec.get("category", ""),
+                        on=rec.get("date") or None,
+                        approved_by=rec.get("approved_by") or None,
+                        note=rec.get("note") or None,
                         banned_words=words,
                     )
                 elif kind == "void":
                     ref = rec.get("voids", "").strip()
                     if ref not in ids:
-                        raise Invalid(_("作废一栏的编号“{ref}”在前面的行中找不到。").format(ref=ref))
-                    result = void_entry(conn, ids[ref], rec.get("reason", ""), on=rec.get("date") or None)
+                        raise Invalid(
+                            _("作废一栏的编号“{ref}”在前面的行中找不到。").format(ref=ref)
+                        )
+                    result = void_entry(
+                        conn, ids[ref], rec.get("reason", ""), on=rec.get("date") or None
+                    )
                 else:
-                    raise Invalid(_("类型“{value}”无效：应为 contribution、expenditure 或 void。").format(value=kind))
+                    raise Invalid(
+                        _("类型“{value}”无效：应为 contribution、expenditure 或 void。").format(
+                            value=kind
+                        )
+                    )
             except (Invalid, NotFound, Conflict) as e:
                 raise type(e)(_("第 {line} 行：{reason}").format(line=line, reason=e)) from None
             if rec.get("ref"):

@@ -53,7 +53,9 @@ def set_language(lang: str | None) -> None:
         from importlib.resources import files
 
         localedir = files("sqjg") / "locale"
-        catalog = gettext.translation("sqjg", localedir=str(localedir), languages=["en"], fallback=True)
+        catalog = gettext.translation(
+            "sqjg", localedir=str(localedir), languages=["en"], fallback=True
+        )
         _translate = catalog.gettext
     else:
         _translate = None

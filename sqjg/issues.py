@@ -30,9 +30,28 @@ from .i18n import _
 from .units import Unit
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
-EVENTS = ("create", "resolve", "verify_pass", "verify_fail", "notify", "extend", "reassign", "cancel")
+EVENTS = (
+    "create",
+    "resolve",
+    "verify_pass",
+    "verify_fail",
+    "notify",
+    "extend",
+    "reassign",
+    "cancel",
+)
 # Kinds (tags) heard in the speech; others are allowed.
-KIND_TAGS = ("卫生死角", "乱堆乱放", "乱倒垃圾", "占道", "毁绿种菜", "市政设施", "路面破损", "绿化养护", "历史遗留")
+KIND_TAGS = (
+    "卫生死角",
+    "乱堆乱放",
+    "乱倒垃圾",
+    "占道",
+    "毁绿种菜",
+    "市政设施",
+    "路面破损",
+    "绿化养护",
+    "历史遗留",
+)
 CATEGORIES = (1, 2, 3, 4)
 FAR_PAST = "0000-01-01"
 FAR_FUTURE = "9999-12-31"
@@ -83,9 +102,9 @@ def parse_category(value: int | str) -> int:
     if core in ("1", "2", "3", "4"):
         return int(core)
     raise Invalid(
-        _("类别“{value}”无效：应为 1（社区/小区）、2（街道）、3（共建单位）或 4（职能部门）。").format(
-            value=value
-        )
+        _(
+            "类别“{value}”无效：应为 1（社区/小区）、2（街道）、3（共建单位）或 4（职能部门）。"
+        ).format(value=value)
     )
 
 
@@ -102,7 +121,9 @@ def parse_status(value: str) -> str:
     s = _STATUS_WORDS.get(str(value).strip().lower())
     if s is None:
         raise Invalid(
-            _("状态“{value}”无效：应为 open、resolved、closed、cancelled 或 overdue。").format(value=value)
+            _("状态“{value}”无效：应为 open、resolved、closed、cancelled 或 overdue。").format(
+                value=value
+            )
         )
     return s
 
@@ -165,7 +186,9 @@ DAYS_OVERDUE = (
     " ELSE 0 END"
 )
 REWORKED = "(a.status_d <> 'cancelled' AND a.reworks_d > 0)"
-EVER_RESOLVED = "(a.status_d IN ('resolved', 'closed') OR (a.status_d = 'open' AND a.reworks_d > 0))"
+EVER_RESOLVED = (
+    "(a.status_d IN ('resolved', 'closed') OR (a.status_d = 'open' AND a.reworks_d > 0))"
+)
 EXTENDED = "(a.status_d <> 'cancelled' AND a.extensions_d > 0)"
 
 # The history read back at :d: aggregates over the events `e` of an issue `i` dated on or before
@@ -256,9 +279,13 @@ def as_of_view(conn: sqlite3.Connection, params: dict[str, Any], where: str = ""
     the few that need their history read back are computed once into a temporary table.
     """
     extra = f" AND ({where})" if where else ""
-    history = conn.execute(
-        f"SELECT 1 FROM issues i WHERE i.last_event_on > :d AND i.found <= :d{extra} LIMIT 1", params
-    ).fetchone() is not None
+    history = (
+        conn.execute(
+            f"SELECT 1 FROM issues i WHERE i.last_event_on > :d AND i.found <= :d{extra} LIMIT 1",
+            params,
+        ).fetchone()
+        is not None
+    )
     if history:
         head = (
             f"WITH x AS MATERIALIZED ({_history(_select(_HISTORY_COLUMNS), f'i.found <= :d AND {_NEEDS_HISTORY}{extra}')}),\n"
@@ -301,7 +328,9 @@ class _SqlLookup:
         return Unit(*row) if row else None
 
     def unit(self, name: str) -> Unit:
-        return units.find(self.conn, name, ("street", "community", "unit", "department", "enterprise"))
+        return units.find(
+            self.conn, name, ("street", "community", "unit", "department", "enterprise")
+        )
 
     def street(self, community: Unit) -> Unit:
         row = self.conn.execute(
@@ -366,7 +395,9 @@ class _Registry:
         u = self.compound_or_none(community, name)
         if u is None:
             raise NotFound(
-                _("社区“{community}”下没有小区“{name}”。").format(community=community.name, name=name)
+                _("社区“{community}”下没有小区“{name}”。").format(
+                    community=community.name, name=name
+                )
             )
         return u
 
@@ -421,9 +452,9 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
         if compound is not None:
             return compound
         raise Invalid(
-            _("类别 1（社区/小区）的责任方应为社区“{community}”本身或它的小区，“{name}”不是。").format(
-                community=community.name, name=name
-            )
+            _(
+                "类别 1（社区/小区）的责任方应为社区“{community}”本身或它的小区，“{name}”不是。"
+            ).format(community=community.name, name=name)
         )
     if category == 2:
         street = look.street(community)
@@ -432,9 +463,9 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
         unit = look.unit(name)
         if unit.id != street.id:
             raise Invalid(
-                _("类别 2（街道）的责任方应为社区“{community}”所属的“{street}”，“{name}”不是。").format(
-                    community=community.name, street=street.name, name=name
-                )
+                _(
+                    "类别 2（街道）的责任方应为社区“{community}”所属的“{street}”，“{name}”不是。"
+                ).format(community=community.name, street=street.name, name=name)
             )
         return unit
     if category == 3:
@@ -443,23 +474,25 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
             lead = look.lead(community)
             if lead is None:
                 raise Invalid(
-                    _("社区“{community}”没有牵头单位，类别 3 的问题要指明责任单位，可选：{names}。").format(
-                        community=community.name, names=_names(linked)
-                    )
+                    _(
+                        "社区“{community}”没有牵头单位，类别 3 的问题要指明责任单位，可选：{names}。"
+                    ).format(community=community.name, names=_names(linked))
                 )
             return lead
         unit = look.unit(name)
         if unit.kind != "unit" or all(u.id != unit.id for u in linked):
             raise Invalid(
-                _("类别 3（共建单位）的责任单位应为与社区“{community}”共建的单位（{names}），“{name}”不是。").format(
-                    community=community.name, names=_names(linked), name=name
-                )
+                _(
+                    "类别 3（共建单位）的责任单位应为与社区“{community}”共建的单位（{names}），“{name}”不是。"
+                ).format(community=community.name, names=_names(linked), name=name)
             )
         return unit
     departments = look.departments()
     if not name:
         raise Invalid(
-            _("类别 4（职能部门）的问题要指明责任部门，可选：{names}。").format(names=_names(departments))
+            _("类别 4（职能部门）的问题要指明责任部门，可选：{names}。").format(
+                names=_names(departments)
+            )
         )
     unit = look.unit(name)
     if unit.kind != "department":
@@ -526,19 +559,37 @@ def add_issue(
                 )
             )
         inspected_on = row[1]
-    found_on = parse_date(found) if found is not None else (
-        date.fromisoformat(inspected_on) if inspected_on else today()
+    found_on = (
+        parse_date(found)
+        if found is not None
+        else (date.fromisoformat(inspected_on) if inspected_on else today())
     )
     not_in_future(found_on, _("发现"))
     due_on = parse_date(due)
     if due_on < found_on:
         raise Invalid(
-            _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on.isoformat(), found=found_on.isoformat())
+            _("整改时限 {due} 早于发现日期 {found}。").format(
+                due=due_on.isoformat(), found=found_on.isoformat()
+            )
         )
     return _insert(
         conn,
-        [(text, where.id, place.id if place else None, _clean(location), cat, party.id, _clean(kind),
-          found_on.isoformat(), due_on.isoformat(), int(bool(serious)), inspection, _clean(note))],
+        [
+            (
+                text,
+                where.id,
+                place.id if place else None,
+                _clean(location),
+                cat,
+                party.id,
+                _clean(kind),
+                found_on.isoformat(),
+                due_on.isoformat(),
+                int(bool(serious)),
+                inspection,
+                _clean(note),
+            )
+        ],
     )
 
 
@@ -546,7 +597,9 @@ _INSERT_ISSUE = (
     "INSERT INTO issues(id, description, community_id, compound_id, location, category, unit_id, kind, found,"
     " due, original_due, serious, inspection_id, last_event_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_CREATE = "INSERT INTO issue_events(issue_id, event, happened_on, note) VALUES (?, 'create', ?, ?)"
+_INSERT_CREATE = (
+    "INSERT INTO issue_events(issue_id, event, happened_on, note) VALUES (?, 'create', ?, ?)"
+)
 
 
 def _insert(conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = False) -> int:
@@ -565,8 +618,25 @@ def _insert(conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = Fals
     with bulk_insert(conn, ["issues", "issue_events"]) if bulk else nullcontext():
         conn.executemany(
             _INSERT_ISSUE,
-            ((first + n, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[8], r[9], r[10], r[7])
-             for n, r in enumerate(records)),
+            (
+                (
+                    first + n,
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[7],
+                )
+                for n, r in enumerate(records)
+            ),
         )
         conn.executemany(_INSERT_CREATE, ((first + n, r[7], r[11]) for n, r in enumerate(records)))
     return first
@@ -629,14 +699,18 @@ def _check_transition(issue: dict[str, Any], action: str) -> None:
         raise Invalid(_("问题 {id} 已作废，不能再{action}。").format(id=n, action=what))
     if action == "verify":
         raise Invalid(
-            _("问题 {id} 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve {id}。").format(id=n)
+            _(
+                "问题 {id} 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve {id}。"
+            ).format(id=n)
         )
     if action == "resolve":
-        raise Invalid(_("问题 {id} 已报整改完成，正等待核查；核查未通过后才能再次报整改。").format(id=n))
-    raise Invalid(
-        _("问题 {id} 已报整改完成、正等待核查，不能{action}；请先核查（sqjg issue verify {id}）。").format(
-            id=n, action=what
+        raise Invalid(
+            _("问题 {id} 已报整改完成，正等待核查；核查未通过后才能再次报整改。").format(id=n)
         )
+    raise Invalid(
+        _(
+            "问题 {id} 已报整改完成、正等待核查，不能{action}；请先核查（sqjg issue verify {id}）。"
+        ).format(id=n, action=what)
     )
 
 
@@ -649,13 +723,15 @@ def _event_date(issue: dict[str, Any], on: date | str | None, what: str) -> str:
     iso = d.isoformat()
     if iso < issue["found"]:
         raise Invalid(
-            _("{what}日期 {date} 早于问题的发现日期 {found}。").format(what=what, date=iso, found=issue["found"])
+            _("{what}日期 {date} 早于问题的发现日期 {found}。").format(
+                what=what, date=iso, found=issue["found"]
+            )
         )
     if iso < issue["last_event_on"]:
         raise Invalid(
-            _("{what}日期 {date} 早于问题 {id} 上一条记录的日期 {last}：记录须按日期先后登记。").format(
-                what=what, date=iso, id=issue["id"], last=issue["last_event_on"]
-            )
+            _(
+                "{what}日期 {date} 早于问题 {id} 上一条记录的日期 {last}：记录须按日期先后登记。"
+            ).format(what=what, date=iso, id=issue["id"], last=issue["last_event_on"])
         )
     return iso
 
@@ -672,29 +748,50 @@ def _record(
 ) -> dict[str, Any]:
     conn.execute(
         "INSERT INTO issue_events(issue_id, event, happened_on, note, detail, due) VALUES (?, ?, ?, ?, ?, ?)",
-        (issue_id, event, on, _clean(note), json.dumps(detail, ensure_ascii=False) if detail else None, due),
+        (
+            issue_id,
+            event,
+            on,
+            _clean(note),
+            json.dumps(detail, ensure_ascii=False) if detail else None,
+            due,
+        ),
     )
     return _sync(conn, issue_id)
 
 
 # What the history implies for the issues row's denormalised columns. The on-time flag is the
 # definition of "closed on time" above: resolved on or before the due date in force at closing.
-_DENORMALISED = ("status", "due", "resolved_on", "closed_on", "on_time", "notices", "reworks", "extensions",
-                 "last_event_on")
+_DENORMALISED = (
+    "status",
+    "due",
+    "resolved_on",
+    "closed_on",
+    "on_time",
+    "notices",
+    "reworks",
+    "extensions",
+    "last_event_on",
+)
 _DERIVED_SQL = (
     "SELECT id, status, due,"
     " CASE WHEN status IN ('resolved', 'closed') THEN last_resolve END AS resolved_on,"
     " CASE WHEN status = 'closed' THEN last_close END AS closed_on,"
     " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due, 0) END AS on_time,"
     " notices, reworks, extensions, last_event_on"
-    " FROM (" + _history("i.id, " + ", ".join(f"{expr} AS {name}" for name, expr in _HISTORY.items()), "{which}")
+    " FROM ("
+    + _history(
+        "i.id, " + ", ".join(f"{expr} AS {name}" for name, expr in _HISTORY.items()), "{which}"
+    )
     + ")"
 )
 
 
 def _sync(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     """Recompute the issues row's denormalised columns from its history (the same SQL as "as of")."""
-    row = conn.execute(_DERIVED_SQL.format(which="i.id = :id"), {"d": FAR_FUTURE, "id": issue_id}).fetchone()
+    row = conn.execute(
+        _DERIVED_SQL.format(which="i.id = :id"), {"d": FAR_FUTURE, "id": issue_id}
+    ).fetchone()
     values = dict(zip(_DENORMALISED, row[1:]))
     sets = ", ".join(f"{k} = :{k}" for k in _DENORMALISED)
     conn.execute(
@@ -704,16 +801,27 @@ def _sync(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     return {"id": issue_id, **values}
 
 
-def resolve_issue(conn: sqlite3.Connection, issue_id: int, *, on: date | str | None = None,
-                  note: str | None = None) -> dict[str, Any]:
+def resolve_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    on: date | str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """The responsible side reports the problem fixed (整改完成): open → resolved."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "resolve")
     return _record(conn, issue_id, "resolve", _event_date(issue, on, _("整改完成")), note=note)
 
 
-def verify_issue(conn: sqlite3.Connection, issue_id: int, *, passed: bool, on: date | str | None = None,
-                 note: str | None = None) -> dict[str, Any]:
+def verify_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    passed: bool,
+    on: date | str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "verify")
@@ -721,16 +829,27 @@ def verify_issue(conn: sqlite3.Connection, issue_id: int, *, passed: bool, on: d
     return _record(conn, issue_id, event, _event_date(issue, on, _("核查")), note=note)
 
 
-def notify_issue(conn: sqlite3.Connection, issue_id: int, *, on: date | str | None = None,
-                 note: str | None = None) -> dict[str, Any]:
+def notify_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    on: date | str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """A notice to rectify (整改通知) sent to the responsible side; counted."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "notify")
     return _record(conn, issue_id, "notify", _event_date(issue, on, _("整改通知")), note=note)
 
 
-def extend_issue(conn: sqlite3.Connection, issue_id: int, *, due: date | str, reason: str,
-                 on: date | str | None = None) -> dict[str, Any]:
+def extend_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    due: date | str,
+    reason: str,
+    on: date | str | None = None,
+) -> dict[str, Any]:
     """Move the due date later (延期), counting an extension; the original due date is kept."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "extend")
@@ -747,12 +866,26 @@ def extend_issue(conn: sqlite3.Connection, issue_id: int, *, due: date | str, re
         raise Invalid(
             _("新的整改时限 {new} 早于办理延期的日期 {date}。").format(new=new_due, date=when)
         )
-    return _record(conn, issue_id, "extend", when, note=why, detail={"from_due": issue["due"], "due": new_due},
-                   due=new_due)
+    return _record(
+        conn,
+        issue_id,
+        "extend",
+        when,
+        note=why,
+        detail={"from_due": issue["due"], "due": new_due},
+        due=new_due,
+    )
 
 
-def reassign_issue(conn: sqlite3.Connection, issue_id: int, *, unit: str, category: int | str | None = None,
-                   on: date | str | None = None, note: str | None = None) -> dict[str, Any]:
+def reassign_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    unit: str,
+    category: int | str | None = None,
+    on: date | str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     """Send the issue back and route it to another responsible party (回退/改派); same fit rule as add."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "reassign")
@@ -767,24 +900,35 @@ def reassign_issue(conn: sqlite3.Connection, issue_id: int, *, unit: str, catego
     party = responsible_party(look, community, cat, unit)
     if party.id == issue["unit_id"] and cat == issue["category"]:
         raise Invalid(
-            _("问题 {id} 的责任单位已是“{unit}”（类别 {category}）。").format(id=issue_id, unit=party.name, category=cat)
+            _("问题 {id} 的责任单位已是“{unit}”（类别 {category}）。").format(
+                id=issue_id, unit=party.name, category=cat
+            )
         )
     when = _event_date(issue, on, _("改派"))
-    old_name = conn.execute("SELECT name FROM units WHERE id = ?", (issue["unit_id"],)).fetchone()[0]
+    old_name = conn.execute("SELECT name FROM units WHERE id = ?", (issue["unit_id"],)).fetchone()[
+        0
+    ]
     conn.execute(
         "UPDATE issues SET unit_id = ?, category = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
         (party.id, cat, issue_id),
     )
-    detail = {"from_unit_id": issue["unit_id"], "from_unit": old_name, "from_category": issue["category"],
-              "unit_id": party.id, "unit": party.name, "category": cat}
+    detail = {
+        "from_unit_id": issue["unit_id"],
+        "from_unit": old_name,
+        "from_category": issue["category"],
+        "unit_id": party.id,
+        "unit": party.name,
+        "category": cat,
+    }
     result = _record(conn, issue_id, "reassign", when, note=note, detail=detail)
     result["unit"] = party.name
     result["category"] = cat
     return result
 
 
-def cancel_issue(conn: sqlite3.Connection, issue_id: int, *, reason: str,
-                 on: date | str | None = None) -> dict[str, Any]:
+def cancel_issue(
+    conn: sqlite3.Connection, issue_id: int, *, reason: str, on: date | str | None = None
+) -> dict[str, Any]:
     """Cancel an issue logged by mistake (作废: a duplicate, not a problem). Kept, never counted."""
     issue = _load(conn, issue_id)
     _check_transition(issue, "cancel")
@@ -813,9 +957,31 @@ JOIN units u ON u.id = a.unit_id
 """
 
 # The JSON shape of an issue (issue 3's contract first, then the extra keys).
-ISSUE_KEYS = ["id", "description", "community", "compound", "location", "category", "unit", "kind", "found",
-              "due", "status", "overdue", "on_time", "notices", "reworks", "extensions", "serious",
-              "street", "original_due", "resolved_on", "closed_on", "days_overdue", "inspection_id"]
+ISSUE_KEYS = [
+    "id",
+    "description",
+    "community",
+    "compound",
+    "location",
+    "category",
+    "unit",
+    "kind",
+    "found",
+    "due",
+    "status",
+    "overdue",
+    "on_time",
+    "notices",
+    "reworks",
+    "extensions",
+    "serious",
+    "street",
+    "original_due",
+    "resolved_on",
+    "closed_on",
+    "days_overdue",
+    "inspection_id",
+]
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -847,10 +1013,16 @@ def _filters(
         params["community"] = c.id
     if street:
         s = units.find_street(conn, street)
-        where.append("i.community_id IN (SELECT id FROM units WHERE kind = 'community' AND parent_id = :street)")
+        where.append(
+            "i.community_id IN (SELECT id FROM units WHERE kind = 'community' AND parent_id = :street)"
+        )
         params["street"] = s.id
     if compound:
-        p = units.find_compound(conn, c, compound) if c else units.find(conn, compound, ("compound",))
+        p = (
+            units.find_compound(conn, c, compound)
+            if c
+            else units.find(conn, compound, ("compound",))
+        )
         where.append("i.compound_id = :compound")
         params["compound"] = p.id
     if category is not None and category != "":
@@ -903,8 +1075,10 @@ def list_issues(
 def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     """One issue as it stands today and its whole history: {"issue": {...}, "events": [...]}."""
     _load(conn, issue_id)
-    d = max(today().isoformat(), conn.execute(
-        "SELECT last_event_on FROM issues WHERE id = ?", (issue_id,)).fetchone()[0])
+    d = max(
+        today().isoformat(),
+        conn.execute("SELECT last_event_on FROM issues WHERE id = ?", (issue_id,)).fetchone()[0],
+    )
     found = list_issues(conn, as_of=d, issue_id=issue_id)
     issue = found[0]
     events = []
@@ -913,8 +1087,16 @@ def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
         " ORDER BY happened_on, id",
         (issue_id,),
     ):
-        events.append({"id": r[0], "event": r[1], "date": r[2], "note": r[3],
-                       "detail": json.loads(r[4]) if r[4] else None, "due": r[5]})
+        events.append(
+            {
+                "id": r[0],
+                "event": r[1],
+                "date": r[2],
+                "note": r[3],
+                "detail": json.loads(r[4]) if r[4] else None,
+                "due": r[5],
+            }
+        )
     return {"issue": issue, "events": events}
 
 
@@ -944,7 +1126,13 @@ _SUMMARY_FIGURES = {
     "exposure": ON_BOARD,
 }
 SUMMARY_COUNTS = list(_SUMMARY_FIGURES)
-SUMMARY_RATES = ["closure_rate", "on_time_rate", "rework_rate", "overdue_pending_rate", "extension_rate"]
+SUMMARY_RATES = [
+    "closure_rate",
+    "on_time_rate",
+    "rework_rate",
+    "overdue_pending_rate",
+    "extension_rate",
+]
 
 # Group keys. The unary + keeps SQLite from walking an index of issues to group (random reads of
 # the whole table); a scan and a sort is several times faster (EXPLAIN QUERY PLAN: SCAN i, USE
@@ -964,8 +1152,13 @@ def _check_by(by: str) -> str:
     return by
 
 
-def _grouped(conn: sqlite3.Connection, by: str, figures: dict[str, str], params: dict[str, Any],
-             where: str = "") -> dict[int, dict[str, int]]:
+def _grouped(
+    conn: sqlite3.Connection,
+    by: str,
+    figures: dict[str, str],
+    params: dict[str, Any],
+    where: str = "",
+) -> dict[int, dict[str, int]]:
     key = _GROUPS[_check_by(by)][0]
     cols = ", ".join(f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in figures.items())
     sql = as_of_view(conn, params, where) + f"SELECT {key} AS gid, {cols} FROM a GROUP BY gid"
@@ -985,7 +1178,11 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary(
-    conn: sqlite3.Connection, as_of: date | str | None = None, *, by: str = "community", exposure_notices: int = 3
+    conn: sqlite3.Connection,
+    as_of: date | str | None = None,
+    *,
+    by: str = "community",
+    exposure_notices: int = 3,
 ) -> list[dict[str, Any]]:
     """The survey report (排查情况) as of a date: one row per community (street, unit, compound or
     kind tag with `by`; a kind row's id is the tag), then the city total (level "total").
@@ -1004,7 +1201,9 @@ def summary(
     """
     d = _iso(as_of)
     by = _check_by(by)
-    counts = _grouped(conn, by, _SUMMARY_FIGURES, {"d": d, "first": FAR_PAST, "notices": exposure_notices})
+    counts = _grouped(
+        conn, by, _SUMMARY_FIGURES, {"d": d, "first": FAR_PAST, "notices": exposure_notices}
+    )
     if by in ("community", "street"):
         groups = [
             {"id": r[0], "name": r[1], "street": r[2]}
@@ -1024,7 +1223,7 @@ def summary(
         ids = sorted(counts)
         info = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for r in conn.execute(
                 f"SELECT u.id, u.name, u.kind, p.name FROM units u LEFT JOIN units p ON p.id = u.parent_id"
@@ -1053,7 +1252,9 @@ def summary(
     return out
 
 
-def exposure_board(conn: sqlite3.Connection, as_of: date | str | None = None, *, notices: int) -> list[dict[str, Any]]:
+def exposure_board(
+    conn: sqlite3.Connection, as_of: date | str | None = None, *, notices: int
+) -> list[dict[str, Any]]:
     """The media exposure board (曝光台) as of a date: issues not closed that are serious or got at
     least `notices` notices. Serious first, then most notices, longest overdue."""
     d = _iso(as_of)
@@ -1061,7 +1262,9 @@ def exposure_board(conn: sqlite3.Connection, as_of: date | str | None = None, *,
     # Notices only accumulate, so an issue with fewer than N notices today had fewer at any date:
     # only serious issues and those with N notices now can be on the board (a cheap first cut).
     sql = (
-        as_of_view(conn, params, "i.serious = 1 OR i.notices >= :notices") + _LIST_SELECT + f" WHERE {ON_BOARD}"
+        as_of_view(conn, params, "i.serious = 1 OR i.notices >= :notices")
+        + _LIST_SELECT
+        + f" WHERE {ON_BOARD}"
         " ORDER BY a.serious DESC, a.notices_d DESC, days_overdue DESC, a.id"
     )
     cur = conn.execute(sql, params)
@@ -1082,7 +1285,12 @@ def exposure_board(conn: sqlite3.Connection, as_of: date | str | None = None, *,
 
 
 def month_facts(
-    conn: sqlite3.Connection, first: date, last: date, *, exposure_notices: int, by: str = "community"
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    *,
+    exposure_notices: int,
+    by: str = "community",
 ) -> dict[int, dict[str, int]]:
     """Issue facts for the ranking of a period, as the history stood on `last`.
 
@@ -1092,7 +1300,11 @@ def month_facts(
     `last`). Groups without issues are absent: callers default to zeros.
     """
     if by not in ("community", "compound"):
-        raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices=_("、").join(("community", "compound"))))
+        raise Invalid(
+            _("--by 只能是以下之一：{choices}。").format(
+                choices=_("、").join(("community", "compound"))
+            )
+        )
     figures = {
         "due": DUE_IN,
         "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
@@ -1133,8 +1345,18 @@ IMPORT_ALIASES = {
     "serious": "serious", "严重": "serious", "是否严重": "serious", "严重问题": "serious",
     "note": "note", "备注": "note",
 }  # fmt: skip
-EXPORT_COLUMNS = ["description", "community", "compound", "location", "category", "unit", "due", "found", "kind",
-                  "serious"]
+EXPORT_COLUMNS = [
+    "description",
+    "community",
+    "compound",
+    "location",
+    "category",
+    "unit",
+    "due",
+    "found",
+    "kind",
+    "serious",
+]
 _REQUIRED = ("description", "community", "category", "due")
 
 
@@ -1185,7 +1407,9 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
             cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
             uname = rec.get("unit", "")
             pkey = (where.id, cat, uname)
-            party = parties.get(pkey) or parties.setdefault(pkey, responsible_party(reg, where, cat, uname))
+            party = parties.get(pkey) or parties.setdefault(
+                pkey, responsible_party(reg, where, cat, uname)
+            )
             if not rec.get("due"):
                 raise Invalid(_("整改时限不能为空。"))
             due_on = day(rec["due"])
@@ -1193,25 +1417,46 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
             if due_on < found_on:
-                raise Invalid(_("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on))
+                raise Invalid(
+                    _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)
+                )
             flag = rec.get("serious", "").lower()
             if flag not in _TRUE and flag not in _FALSE:
-                raise Invalid(_("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious")))
+                raise Invalid(
+                    _("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious"))
+                )
             # csvio has stripped every cell already.
-            prepared.append((text, where.id, place.id if place else None, rec.get("location") or None, cat,
-                             party.id, rec.get("kind") or None, found_on, due_on, int(flag in _TRUE), None,
-                             rec.get("note") or None))
+            prepared.append(
+                (
+                    text,
+                    where.id,
+                    place.id if place else None,
+                    rec.get("location") or None,
+                    cat,
+                    party.id,
+                    rec.get("kind") or None,
+                    found_on,
+                    due_on,
+                    int(flag in _TRUE),
+                    None,
+                    rec.get("note") or None,
+                )
+            )
         except (Invalid, NotFound) as e:
             errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
     if errors:
         raise Invalid(
-            _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors)) + "\n" + "\n".join(errors)
+            _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+            + "\n"
+            + "\n".join(errors)
         )
     _insert(conn, prepared, bulk=True)
     return len(prepared)
 
 
-def export_rows(conn: sqlite3.Connection, *, status: str | None = None, **filters: Any) -> list[dict[str, Any]]:
+def export_rows(
+    conn: sqlite3.Connection, *, status: str | None = None, **filters: Any
+) -> list[dict[str, Any]]:
     """Issues as survey-sheet rows (EXPORT_COLUMNS), the due date in force as of today; importing
     them gives the same issues again. Cancelled issues are left out unless asked for by status."""
     rows = list_issues(conn, status=status, **filters)
@@ -1244,7 +1489,9 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
         " FROM issues i) WHERE n <> 1 OR first IS NOT 'create' ORDER BY id"
     ):
         problems.append(
-            _("问题 {id} 的第一条记录应是发现当日的立案，且只有一条（现有 {n} 条）。").format(id=issue_id, n=n)
+            _("问题 {id} 的第一条记录应是发现当日的立案，且只有一条（现有 {n} 条）。").format(
+                id=issue_id, n=n
+            )
         )
     for (issue_id,) in conn.execute(
         "SELECT DISTINCT e.issue_id FROM issue_events e JOIN issues i ON i.id = e.issue_id"
@@ -1274,5 +1521,9 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
     for r in cur:
         row = dict(zip(names, r))
         wrong = [k for k in _DENORMALISED if row[k] != row[f"stored_{k}"]]
-        problems.append(_("问题 {id} 的 {fields} 与处置记录不符。").format(id=row["id"], fields=_("、").join(wrong)))
+        problems.append(
+            _("问题 {id} 的 {fields} 与处置记录不符。").format(
+                id=row["id"], fields=_("、").join(wrong)
+            )
+        )
     return problems

@@ -51,7 +51,9 @@ def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str], *, bom: bool = T
     return (CSV_BOM if bom else "") + buf.getvalue()
 
 
-def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None) -> str:
+def to_markdown(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+) -> str:
     def esc(v: Any) -> str:
         return cell(v).replace("|", "\\|").replace("\n", " ")
 
@@ -73,19 +75,34 @@ def console(file: Any = None) -> Any:
     is_tty = hasattr(target, "isatty") and target.isatty() and not isinstance(target, io.StringIO)
     if is_tty:
         return Console(file=target)
-    return Console(file=target, width=int(os.environ.get("SQJG_WIDTH", "1000")), color_system=None,
-                   force_terminal=False, soft_wrap=False, highlight=False, emoji=False)
+    return Console(
+        file=target,
+        width=int(os.environ.get("SQJG_WIDTH", "1000")),
+        color_system=None,
+        force_terminal=False,
+        soft_wrap=False,
+        highlight=False,
+        emoji=False,
+    )
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
-          numeric: Sequence[str] = ()) -> Any:
+def table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> Any:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     # Text, not markup: a description like "[占道] 门店" must print as written.
-    t = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, title_justify="left",
-              highlight=False)
+    t = Table(
+        title=Text(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        highlight=False,
+    )
     for key, header in columns:
         # overflow="fold": unspaced Chinese is folded, never cut with "…".
         t.add_column(Text(header), overflow="fold", justify="right" if key in numeric else "left")
@@ -135,8 +152,12 @@ _PLAIN = re.compile(
 )
 
 
-def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
-                numeric: Sequence[str] = ()) -> str | None:
+def plain_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> str | None:
     """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
     takes seconds to lay out a table of a few thousand rows (issue 9). None when only rich can
     say: line breaks or unusual characters in the text, a table wider than the console, a title

@@ -23,11 +23,43 @@ from .rules import Rules
 
 # The keys of a ranking row in the report (the `sqjg rank` row without its item points, which
 # are the "items" section).
-RANKING_KEYS = ["rank", "community", "street", "score", "red_flag", "award", "reward_yuan", "yellow_card", "media",
-                "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "last", "community_uid"]
-EXPOSURE_KEYS = ["id", "description", "community", "street", "compound", "location", "category", "unit",
-                 "unit_kind", "kind", "found", "due", "status", "serious", "notices", "overdue", "days_overdue",
-                 "reasons"]
+RANKING_KEYS = [
+    "rank",
+    "community",
+    "street",
+    "score",
+    "red_flag",
+    "award",
+    "reward_yuan",
+    "yellow_card",
+    "media",
+    "consecutive_last",
+    "escalation",
+    "baseline",
+    "baseline_reward_yuan",
+    "last",
+    "community_uid",
+]
+EXPOSURE_KEYS = [
+    "id",
+    "description",
+    "community",
+    "street",
+    "compound",
+    "location",
+    "category",
+    "unit",
+    "unit_kind",
+    "kind",
+    "found",
+    "due",
+    "status",
+    "serious",
+    "notices",
+    "overdue",
+    "days_overdue",
+    "reasons",
+]
 UPCOMING_DAYS = 7
 
 
@@ -42,16 +74,18 @@ def _funds(conn: sqlite3.Connection, year: int, month: int, as_of: date) -> dict
     communities = []
     for r in rows_fen:
         m = in_month.get((r["street"], r["community"]))
-        communities.append({
-            "community": r["community"],
-            "street": r["street"],
-            "raised_month_yuan": yuan(m["raised_fen"]) if m else 0,
-            "raised_yuan": yuan(r["raised_fen"]),
-            "spent_yuan": yuan(r["spent_fen"]),
-            "balance_yuan": yuan(r["balance_fen"]),
-            "raised_by_source": {s: yuan(v) for s, v in r["raised_by_source"].items()},
-            "spent_by_category": {k: yuan(v) for k, v in r["spent_by_category"].items()},
-        })
+        communities.append(
+            {
+                "community": r["community"],
+                "street": r["street"],
+                "raised_month_yuan": yuan(m["raised_fen"]) if m else 0,
+                "raised_yuan": yuan(r["raised_fen"]),
+                "spent_yuan": yuan(r["spent_fen"]),
+                "balance_yuan": yuan(r["balance_fen"]),
+                "raised_by_source": {s: yuan(v) for s, v in r["raised_by_source"].items()},
+                "spent_by_category": {k: yuan(v) for k, v in r["spent_by_category"].items()},
+            }
+        )
     streets = funds.street_totals(rows_fen)
     total = {
         "communities": len(rows_fen),
@@ -59,16 +93,25 @@ def _funds(conn: sqlite3.Connection, year: int, month: int, as_of: date) -> dict
         "raised_yuan": yuan(sum(t["raised_fen"] for t in streets)),
         "spent_yuan": yuan(sum(t["spent_fen"] for t in streets)),
         "balance_yuan": yuan(sum(t["balance_fen"] for t in streets)),
-        "raised_by_source": {s: yuan(sum(r["raised_by_source"][s] for r in rows_fen)) for s in funds.SOURCES},
-        "spent_by_category": {k: yuan(sum(r["spent_by_category"][k] for r in rows_fen)) for k in funds.CATEGORIES},
+        "raised_by_source": {
+            s: yuan(sum(r["raised_by_source"][s] for r in rows_fen)) for s in funds.SOURCES
+        },
+        "spent_by_category": {
+            k: yuan(sum(r["spent_by_category"][k] for r in rows_fen)) for k in funds.CATEGORIES
+        },
     }
     return {
         "as_of": as_of.isoformat(),
         "month_from": month_rep["from"],
         "communities": communities,
         "streets": [
-            {"street": t["street"], "communities": t["communities"], "raised_yuan": yuan(t["raised_fen"]),
-             "spent_yuan": yuan(t["spent_fen"]), "balance_yuan": yuan(t["balance_fen"])}
+            {
+                "street": t["street"],
+                "communities": t["communities"],
+                "raised_yuan": yuan(t["raised_fen"]),
+                "spent_yuan": yuan(t["spent_fen"]),
+                "balance_yuan": yuan(t["balance_fen"]),
+            }
             for t in streets
         ],
         "total": total,
@@ -80,7 +123,9 @@ def _issues(conn: sqlite3.Connection, rules: Rules, as_of: date) -> dict[str, An
     with overdue issues, most overdue first."""
     from . import issues
 
-    by_community = issues.summary(conn, as_of, by="community", exposure_notices=rules.exposure_notices)
+    by_community = issues.summary(
+        conn, as_of, by="community", exposure_notices=rules.exposure_notices
+    )
     by_unit = issues.summary(conn, as_of, by="unit", exposure_notices=rules.exposure_notices)
     overdue_units = [r for r in by_unit if r["level"] != "total" and r["overdue"] > 0]
     overdue_units.sort(key=lambda r: (-r["overdue"], -r["overdue_pending"], r["name"]))
@@ -94,8 +139,14 @@ def _exposure(conn: sqlite3.Connection, rules: Rules, as_of: date) -> list[dict[
     return [{k: r[k] for k in EXPOSURE_KEYS} for r in board]
 
 
-def rank_history(conn: sqlite3.Connection, rules: Rules, year: int, month: int, current: dict[str, Any],
-                 today: date | None = None) -> dict[str, Any]:
+def rank_history(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    current: dict[str, Any],
+    today: date | None = None,
+) -> dict[str, Any]:
     """Each community's rank in the year's assessed months up to `month` (assessment.monthly of
     each earlier month; `current` is the month's own result). Months: [] when there is no
     earlier month. Rows follow the current ranking; a community missing from a month has None."""
@@ -107,7 +158,10 @@ def rank_history(conn: sqlite3.Connection, rules: Rules, year: int, month: int, 
     if not earlier:
         return {"months": [], "rows": []}
     results = [assessment.monthly(conn, rules, year, m, today) for m in earlier] + [current]
-    ranks = [{r.get("community_uid") or r["community"]: r["rank"] for r in res["rows"]} for res in results]
+    ranks = [
+        {r.get("community_uid") or r["community"]: r["rank"] for r in res["rows"]}
+        for res in results
+    ]
     rows = []
     for r in current["rows"]:
         key = r.get("community_uid") or r["community"]
@@ -115,8 +169,15 @@ def rank_history(conn: sqlite3.Connection, rules: Rules, year: int, month: int, 
     return {"months": [*earlier, month], "rows": rows}
 
 
-def monthly_report(conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None,
-                   *, history: bool = True) -> dict[str, Any]:
+def monthly_report(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    today: date | None = None,
+    *,
+    history: bool = True,
+) -> dict[str, Any]:
     """The monthly report (月度报告): the seven sections for (year, month), read as of the month's
     last day (or today while the month is running). The ranking is the published one when the
     month is published (assessment.monthly). `history=False` skips the rank over earlier months
@@ -130,8 +191,16 @@ def monthly_report(conn: sqlite3.Connection, rules: Rules, year: int, month: int
     ranking = [{k: r.get(k) for k in RANKING_KEYS} for r in result["rows"]]
     items = {
         "items": result["items"],
-        "rows": [{"rank": r["rank"], "community": r["community"], "street": r["street"], "items": r["items"],
-                  "score": r["score"]} for r in result["rows"]],
+        "rows": [
+            {
+                "rank": r["rank"],
+                "community": r["community"],
+                "street": r["street"],
+                "items": r["items"],
+                "score": r["score"],
+            }
+            for r in result["rows"]
+        ],
     }
     return {
         "year": year,
@@ -152,7 +221,9 @@ def monthly_report(conn: sqlite3.Connection, rules: Rules, year: int, month: int
         "funds": _funds(conn, year, month, as_of),
         "due": activities.due_status(conn, as_of, rules.deadlines),
         "target": assessment.civilized_target(conn, rules, year),
-        "history": rank_history(conn, rules, year, month, result, today) if history else {"months": [], "rows": []},
+        "history": rank_history(conn, rules, year, month, result, today)
+        if history
+        else {"months": [], "rows": []},
     }
 
 
@@ -160,7 +231,9 @@ def _deadline_groups(due_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """due_status rows (grouped by deadline already) → one entry per deadline."""
     groups: dict[str, dict[str, Any]] = {}
     for r in due_rows:
-        g = groups.setdefault(r["deadline"], {"deadline": r["deadline"], "date": r["date"], "done": 0, "missing": []})
+        g = groups.setdefault(
+            r["deadline"], {"deadline": r["deadline"], "date": r["date"], "done": 0, "missing": []}
+        )
         if r["status"] == "missing":
             g["missing"].append(r["community"])
         else:
@@ -168,8 +241,12 @@ def _deadline_groups(due_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def daily_report(conn: sqlite3.Connection, rules: Rules, as_of: date | str | None = None,
-                 days: int = UPCOMING_DAYS) -> dict[str, Any]:
+def daily_report(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    as_of: date | str | None = None,
+    days: int = UPCOMING_DAYS,
+) -> dict[str, Any]:
     """The morning report (每日简报) as of a date: deadlines in the next `days` days and the ones
     past due that some community still has not met (activities.due_status), the issues that
     became overdue on that day (due date in force the day before, issues.list_issues), and the
@@ -189,7 +266,9 @@ def daily_report(conn: sqlite3.Connection, rules: Rules, as_of: date | str | Non
         elif when < d and g["missing"]:
             past_due.append({**g, "days_late": (d - when).days})
     yesterday = (d - timedelta(days=1)).isoformat()
-    overdue = issues.list_issues(conn, as_of=d, status="overdue", exposure_notices=rules.exposure_notices)
+    overdue = issues.list_issues(
+        conn, as_of=d, status="overdue", exposure_notices=rules.exposure_notices
+    )
     falling = [r for r in overdue if r["due"] == yesterday]
     return {
         "as_of": d.isoformat(),

@@ -31,7 +31,9 @@ from .render import to_csv, to_json, to_markdown
 @dataclass
 class Table:
     columns: list[tuple[str, str]]
-    rows: list[dict[str, Any]]  # display strings; "_class" marks a row (total, red-flag, yellow-card)
+    rows: list[
+        dict[str, Any]
+    ]  # display strings; "_class" marks a row (total, red-flag, yellow-card)
     numeric: Sequence[str] = ()
     title: str | None = None
     empty: str | None = None
@@ -134,7 +136,8 @@ def monthly_title(rep: dict[str, Any]) -> str:
 def _status_line(rep: dict[str, Any]) -> str:
     if rep["published"]:
         return _("排名已于 {on} 公布（公布时数据截至 {as_of}），以下排名为公布结果。").format(
-            on=rep["published_on"], as_of=rep["ranking_as_of"])
+            on=rep["published_on"], as_of=rep["ranking_as_of"]
+        )
     return _("排名尚未公布：以下为截至 {as_of} 的暂定结果。").format(as_of=rep["ranking_as_of"])
 
 
@@ -144,14 +147,32 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
     rows = []
     for r in rep["ranking"]:
         cls = "red-flag" if r["red_flag"] else "yellow-card" if r["yellow_card"] else ""
-        rows.append({"rank": _int(r["rank"]), "community": r["community"], "street": r["street"],
-                     "score": _n1(r["score"]), "outcome": outcome_words(r), "_class": cls})
+        rows.append(
+            {
+                "rank": _int(r["rank"]),
+                "community": r["community"],
+                "street": r["street"],
+                "score": _n1(r["score"]),
+                "outcome": outcome_words(r),
+                "_class": cls,
+            }
+        )
     sec = Section(_("一、排名与奖惩"))
     sec.blocks.append(Lines([_status_line(rep)], note=True))
-    sec.blocks.append(Table(
-        [("rank", _("名次")), ("community", _("社区")), ("street", _("街道")), ("score", _("总分")),
-         ("outcome", _("结果"))],
-        rows, numeric=("rank", "score"), empty=_("还没有登记任何社区。")))
+    sec.blocks.append(
+        Table(
+            [
+                ("rank", _("名次")),
+                ("community", _("社区")),
+                ("street", _("街道")),
+                ("score", _("总分")),
+                ("outcome", _("结果")),
+            ],
+            rows,
+            numeric=("rank", "score"),
+            empty=_("还没有登记任何社区。"),
+        )
+    )
     lines = []
     flags = []
     for r in rep["ranking"]:
@@ -160,53 +181,119 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
         what = [] if _(r["award"]) == _("流动红旗") else [_(r["award"])]
         if r["reward_yuan"]:
             what.append(_("奖励 {amount} 元").format(amount=f"{r['reward_yuan']:,}"))
-        flags.append(r["community"] + (_("（{what}）").format(what=_("，").join(what)) if what else ""))
+        flags.append(
+            r["community"] + (_("（{what}）").format(what=_("，").join(what)) if what else "")
+        )
     lines.append(_("流动红旗：{names}").format(names=_names(flags)))
-    lines.append(_("黄牌警告：{names}").format(names=_names([r["community"] for r in rep["ranking"] if r["yellow_card"]])))
+    lines.append(
+        _("黄牌警告：{names}").format(
+            names=_names([r["community"] for r in rep["ranking"] if r["yellow_card"]])
+        )
+    )
     for m in rep["media"]:
-        lines.append(_("媒体公布（最后一名）：{community}（{street}）；书记 {secretary}，主任 {director}，街道联系领导 {liaison}，共建牵头单位 {lead}").format(
-            community=m["community"], street=m.get("street") or "—", secretary=m.get("secretary") or "—",
-            director=m.get("director") or "—", liaison=m.get("liaison") or "—", lead=m.get("lead_unit") or "—"))
+        lines.append(
+            _(
+                "媒体公布（最后一名）：{community}（{street}）；书记 {secretary}，主任 {director}，街道联系领导 {liaison}，共建牵头单位 {lead}"
+            ).format(
+                community=m["community"],
+                street=m.get("street") or "—",
+                secretary=m.get("secretary") or "—",
+                director=m.get("director") or "—",
+                liaison=m.get("liaison") or "—",
+                lead=m.get("lead_unit") or "—",
+            )
+        )
         if m.get("escalation"):
-            lines.append(_("{community}连续 {n} 个月最后一名：{action}").format(
-                community=m["community"], n=m["consecutive_last"], action=_(m["escalation"])))
+            lines.append(
+                _("{community}连续 {n} 个月最后一名：{action}").format(
+                    community=m["community"], n=m["consecutive_last"], action=_(m["escalation"])
+                )
+            )
     if rep.get("baseline_score") is not None:
         passed = [r["community"] for r in rep["ranking"] if r["baseline"]]
-        lines.append(_("达标奖（总分不低于 {score:g} 分）：{names}").format(
-            score=rep["baseline_score"], names=_names(passed)))
+        lines.append(
+            _("达标奖（总分不低于 {score:g} 分）：{names}").format(
+                score=rep["baseline_score"], names=_names(passed)
+            )
+        )
     sec.blocks.append(Lines(lines, bullets=True))
     if rep.get("rules_changed"):
-        sec.blocks.append(Lines([_("注意：当前规则文件与公布时不同；显示的是公布时的结果。")], note=True))
+        sec.blocks.append(
+            Lines([_("注意：当前规则文件与公布时不同；显示的是公布时的结果。")], note=True)
+        )
     if charts and rep["ranking"]:
         full = sum(i["max"] for i in rep["items"]["items"])
-        bars = [{"label": r["community"], "rank": r["rank"], "value": float(r["score"]),
-                 "outcome": "red-flag" if r["red_flag"] else "yellow-card" if r["yellow_card"] else ""}
-                for r in rep["ranking"]]
-        sec.blocks.append(BarChart(bars, full, rep.get("baseline_score"),
-                                   _("{month} 月各社区总分").format(month=rep["month"])))
+        bars = [
+            {
+                "label": r["community"],
+                "rank": r["rank"],
+                "value": float(r["score"]),
+                "outcome": "red-flag"
+                if r["red_flag"]
+                else "yellow-card"
+                if r["yellow_card"]
+                else "",
+            }
+            for r in rep["ranking"]
+        ]
+        sec.blocks.append(
+            BarChart(
+                bars,
+                full,
+                rep.get("baseline_score"),
+                _("{month} 月各社区总分").format(month=rep["month"]),
+            )
+        )
         hist = rep.get("history") or {}
         if len(hist.get("months") or []) >= 2:
-            sec.blocks.append(RankChart([_("{month} 月").format(month=m) for m in hist["months"]],
-                                        [{"label": r["community"], "ranks": r["ranks"]} for r in hist["rows"]],
-                                        _("各社区历月名次")))
+            sec.blocks.append(
+                RankChart(
+                    [_("{month} 月").format(month=m) for m in hist["months"]],
+                    [{"label": r["community"], "ranks": r["ranks"]} for r in hist["rows"]],
+                    _("各社区历月名次"),
+                )
+            )
     return sec
 
 
 def _items_section(rep: dict[str, Any]) -> Section:
     items = rep["items"]["items"]
-    rows = [{"rank": _int(r["rank"]), "community": r["community"], "score": _n1(r["score"]),
-             **{i["key"]: _n1(r["items"].get(i["key"])) for i in items}} for r in rep["items"]["rows"]]
-    columns = [("rank", _("名次")), ("community", _("社区")), *((i["key"], _(i["name"])) for i in items),
-               ("score", _("总分"))]
+    rows = [
+        {
+            "rank": _int(r["rank"]),
+            "community": r["community"],
+            "score": _n1(r["score"]),
+            **{i["key"]: _n1(r["items"].get(i["key"])) for i in items},
+        }
+        for r in rep["items"]["rows"]
+    ]
+    columns = [
+        ("rank", _("名次")),
+        ("community", _("社区")),
+        *((i["key"], _(i["name"])) for i in items),
+        ("score", _("总分")),
+    ]
     full = sum(i["max"] for i in items)
-    penalties = [_("{name}最多扣 {min:g} 分").format(name=_(i["name"]), min=-i["min"]) for i in items if i["min"]]
+    penalties = [
+        _("{name}最多扣 {min:g} 分").format(name=_(i["name"]), min=-i["min"])
+        for i in items
+        if i["min"]
+    ]
     line = _("满分合计 {full:g} 分。").format(full=full)
     if penalties:
         line += _("扣分项：{items}。").format(items=_("，").join(penalties))
-    return Section(_("二、各社区分项得分"), [
-        Lines([line], note=True),
-        Table(columns, rows, numeric=("rank", "score", *(i["key"] for i in items)), empty=_("还没有登记任何社区。")),
-    ])
+    return Section(
+        _("二、各社区分项得分"),
+        [
+            Lines([line], note=True),
+            Table(
+                columns,
+                rows,
+                numeric=("rank", "score", *(i["key"] for i in items)),
+                empty=_("还没有登记任何社区。"),
+            ),
+        ],
+    )
 
 
 def _issues_section(rep: dict[str, Any]) -> Section:
@@ -216,34 +303,118 @@ def _issues_section(rep: dict[str, Any]) -> Section:
     counts, rates = [], []
     for r in summary:
         cls = "total" if r["level"] == "total" else ""
-        counts.append({"name": r["name"], "_class": cls,
-                       **{k: _int(r[k]) for k in ("total", "category_1", "category_2", "category_3", "category_4",
-                                                    "open", "resolved", "closed", "overdue", "exposure")}})
-        rates.append({"name": r["name"], "due": _int(r["due"]), "_class": cls,
-                      **{k: _pct(r[k]) for k in ("closure_rate", "on_time_rate", "rework_rate",
-                                                  "overdue_pending_rate", "extension_rate")}})
-    count_cols = [("name", _("社区")), ("total", _("问题数")), ("category_1", _("一类（社区/小区）")),
-                  ("category_2", _("二类（街道）")), ("category_3", _("三类（共建单位）")),
-                  ("category_4", _("四类（职能部门）")), ("open", _("待整改")), ("resolved", _("待核查")),
-                  ("closed", _("已结案")), ("overdue", _("超期")), ("exposure", _("曝光"))]
-    rate_cols = [("name", _("社区")), ("due", _("应结案")), ("closure_rate", _("结案率")),
-                 ("on_time_rate", _("按期结案率")), ("rework_rate", _("返工率")),
-                 ("overdue_pending_rate", _("超期待处置率")), ("extension_rate", _("延期率"))]
-    units_rows = [{"name": r["name"], "kind": units.kind_label(r["unit_kind"]) if r.get("unit_kind") else "",
-                   "total": _int(r["total"]), "overdue": _int(r["overdue"]),
-                   "overdue_pending": _int(r["overdue_pending"]), "on_time_rate": _pct(r["on_time_rate"])}
-                  for r in rep["issues"]["overdue_units"]]
-    unit_cols = [("name", _("责任单位")), ("kind", _("类型")), ("total", _("问题数")), ("overdue", _("超期")),
-                 ("overdue_pending", _("超期待处置")), ("on_time_rate", _("按期结案率"))]
-    return Section(_("三、问题排查情况"), [
-        Lines([_("截至 {date}；已作废的问题不计入。").format(date=rep["issues"]["as_of"])], note=True),
-        Table(count_cols, counts, numeric=[k for k, _h in count_cols[1:]], title=_("（一）按类别和状态")),
-        Table(rate_cols, rates, numeric=[k for k, _h in rate_cols[1:]], title=_("（二）标准指标")),
-        Lines([_("结案率 = 已结案 / 应结案；按期结案率 = 按期结案 / 应结案；返工率 = 返工 / 曾报整改；超期待处置率 = 超期未整改 / 应结案；延期率 = 延期 / 问题数。")],
-              note=True),
-        Table(unit_cols, units_rows, numeric=("total", "overdue", "overdue_pending", "on_time_rate"),
-              title=_("（三）超期问题（按责任单位）"), empty=_("没有超期问题。")),
-    ])
+        counts.append(
+            {
+                "name": r["name"],
+                "_class": cls,
+                **{
+                    k: _int(r[k])
+                    for k in (
+                        "total",
+                        "category_1",
+                        "category_2",
+                        "category_3",
+                        "category_4",
+                        "open",
+                        "resolved",
+                        "closed",
+                        "overdue",
+                        "exposure",
+                    )
+                },
+            }
+        )
+        rates.append(
+            {
+                "name": r["name"],
+                "due": _int(r["due"]),
+                "_class": cls,
+                **{
+                    k: _pct(r[k])
+                    for k in (
+                        "closure_rate",
+                        "on_time_rate",
+                        "rework_rate",
+                        "overdue_pending_rate",
+                        "extension_rate",
+                    )
+                },
+            }
+        )
+    count_cols = [
+        ("name", _("社区")),
+        ("total", _("问题数")),
+        ("category_1", _("一类（社区/小区）")),
+        ("category_2", _("二类（街道）")),
+        ("category_3", _("三类（共建单位）")),
+        ("category_4", _("四类（职能部门）")),
+        ("open", _("待整改")),
+        ("resolved", _("待核查")),
+        ("closed", _("已结案")),
+        ("overdue", _("超期")),
+        ("exposure", _("曝光")),
+    ]
+    rate_cols = [
+        ("name", _("社区")),
+        ("due", _("应结案")),
+        ("closure_rate", _("结案率")),
+        ("on_time_rate", _("按期结案率")),
+        ("rework_rate", _("返工率")),
+        ("overdue_pending_rate", _("超期待处置率")),
+        ("extension_rate", _("延期率")),
+    ]
+    units_rows = [
+        {
+            "name": r["name"],
+            "kind": units.kind_label(r["unit_kind"]) if r.get("unit_kind") else "",
+            "total": _int(r["total"]),
+            "overdue": _int(r["overdue"]),
+            "overdue_pending": _int(r["overdue_pending"]),
+            "on_time_rate": _pct(r["on_time_rate"]),
+        }
+        for r in rep["issues"]["overdue_units"]
+    ]
+    unit_cols = [
+        ("name", _("责任单位")),
+        ("kind", _("类型")),
+        ("total", _("问题数")),
+        ("overdue", _("超期")),
+        ("overdue_pending", _("超期待处置")),
+        ("on_time_rate", _("按期结案率")),
+    ]
+    return Section(
+        _("三、问题排查情况"),
+        [
+            Lines(
+                [_("截至 {date}；已作废的问题不计入。").format(date=rep["issues"]["as_of"])],
+                note=True,
+            ),
+            Table(
+                count_cols,
+                counts,
+                numeric=[k for k, _h in count_cols[1:]],
+                title=_("（一）按类别和状态"),
+            ),
+            Table(
+                rate_cols, rates, numeric=[k for k, _h in rate_cols[1:]], title=_("（二）标准指标")
+            ),
+            Lines(
+                [
+                    _(
+                        "结案率 = 已结案 / 应结案；按期结案率 = 按期结案 / 应结案；返工率 = 返工 / 曾报整改；超期待处置率 = 超期未整改 / 应结案；延期率 = 延期 / 问题数。"
+                    )
+                ],
+                note=True,
+            ),
+            Table(
+                unit_cols,
+                units_rows,
+                numeric=("total", "overdue", "overdue_pending", "on_time_rate"),
+                title=_("（三）超期问题（按责任单位）"),
+                empty=_("没有超期问题。"),
+            ),
+        ],
+    )
 
 
 def _exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Table:
@@ -256,16 +427,41 @@ def _exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Tab
             reasons.append(_("严重问题"))
         if "notices" in r["reasons"]:
             reasons.append(_("通知 {n} 次未结案").format(n=r["notices"]))
-        shown.append({"id": _int(r["id"]), "description": r["description"], "community": r["community"],
-                      "compound": r["compound"] or "", "unit": r["unit"], "status": issues.status_label(r["status"]),
-                      "due": r["due"], "days_overdue": _int(r["days_overdue"] or None), "notices": _int(r["notices"]),
-                      "reasons": _("、").join(reasons)})
-    columns = [("id", _("编号")), ("description", _("问题")), ("community", _("社区")), ("compound", _("小区")),
-               ("unit", _("责任单位")), ("status", _("状态")), ("due", _("整改时限")), ("days_overdue", _("超期天数")),
-               ("notices", _("整改通知")), ("reasons", _("曝光原因"))]
-    return Table(columns, shown, numeric=("id", "days_overdue", "notices"),
-                 title=_("严重问题，或整改通知满 {n} 次仍未结案的问题（截至 {date}）").format(n=notices, date=as_of),
-                 empty=_("曝光台上没有问题。"))
+        shown.append(
+            {
+                "id": _int(r["id"]),
+                "description": r["description"],
+                "community": r["community"],
+                "compound": r["compound"] or "",
+                "unit": r["unit"],
+                "status": issues.status_label(r["status"]),
+                "due": r["due"],
+                "days_overdue": _int(r["days_overdue"] or None),
+                "notices": _int(r["notices"]),
+                "reasons": _("、").join(reasons),
+            }
+        )
+    columns = [
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("compound", _("小区")),
+        ("unit", _("责任单位")),
+        ("status", _("状态")),
+        ("due", _("整改时限")),
+        ("days_overdue", _("超期天数")),
+        ("notices", _("整改通知")),
+        ("reasons", _("曝光原因")),
+    ]
+    return Table(
+        columns,
+        shown,
+        numeric=("id", "days_overdue", "notices"),
+        title=_("严重问题，或整改通知满 {n} 次仍未结案的问题（截至 {date}）").format(
+            n=notices, date=as_of
+        ),
+        empty=_("曝光台上没有问题。"),
+    )
 
 
 def _funds_section(rep: dict[str, Any]) -> Section:
@@ -274,10 +470,16 @@ def _funds_section(rep: dict[str, Any]) -> Section:
     f = rep["funds"]
 
     def raised_row(r: dict[str, Any], street: str, name: str, cls: str = "") -> dict[str, Any]:
-        return {"street": street, "community": name, "_class": cls,
-                **{f"src_{s}": _money(r["raised_by_source"][s]) for s in funds_.SOURCES},
-                "raised_month": _money(r["raised_month_yuan"]), "raised": _money(r["raised_yuan"]),
-                "spent": _money(r["spent_yuan"]), "balance": _money(r["balance_yuan"])}
+        return {
+            "street": street,
+            "community": name,
+            "_class": cls,
+            **{f"src_{s}": _money(r["raised_by_source"][s]) for s in funds_.SOURCES},
+            "raised_month": _money(r["raised_month_yuan"]),
+            "raised": _money(r["raised_yuan"]),
+            "spent": _money(r["spent_yuan"]),
+            "balance": _money(r["balance_yuan"]),
+        }
 
     rows = []
     streets = {s["street"]: s for s in f["streets"]}
@@ -285,37 +487,90 @@ def _funds_section(rep: dict[str, Any]) -> Section:
         members = [c for c in f["communities"] if c["street"] == name]
         rows += [raised_row(c, c["street"], c["community"]) for c in members]
         if len(streets) > 1:
-            subtotal = {"raised_by_source": {s: sum(c["raised_by_source"][s] for c in members) for s in funds_.SOURCES},
-                        "raised_month_yuan": sum(c["raised_month_yuan"] for c in members),
-                        "raised_yuan": t["raised_yuan"], "spent_yuan": t["spent_yuan"], "balance_yuan": t["balance_yuan"]}
-            rows.append(raised_row(subtotal, name, _("代管合计（{n} 个社区）").format(n=t["communities"]), "subtotal"))
+            subtotal = {
+                "raised_by_source": {
+                    s: sum(c["raised_by_source"][s] for c in members) for s in funds_.SOURCES
+                },
+                "raised_month_yuan": sum(c["raised_month_yuan"] for c in members),
+                "raised_yuan": t["raised_yuan"],
+                "spent_yuan": t["spent_yuan"],
+                "balance_yuan": t["balance_yuan"],
+            }
+            rows.append(
+                raised_row(
+                    subtotal,
+                    name,
+                    _("代管合计（{n} 个社区）").format(n=t["communities"]),
+                    "subtotal",
+                )
+            )
     if f["communities"]:
         rows.append(raised_row(f["total"], "", _("全市合计"), "total"))
-    columns = [("street", _("街道办事处")), ("community", _("社区")),
-               *((f"src_{s}", funds_.source_label(s)) for s in funds_.SOURCES),
-               ("raised_month", _("本月筹集")), ("raised", _("累计筹集")), ("spent", _("累计支出")),
-               ("balance", _("余额"))]
+    columns = [
+        ("street", _("街道办事处")),
+        ("community", _("社区")),
+        *((f"src_{s}", funds_.source_label(s)) for s in funds_.SOURCES),
+        ("raised_month", _("本月筹集")),
+        ("raised", _("累计筹集")),
+        ("spent", _("累计支出")),
+        ("balance", _("余额")),
+    ]
     numeric = [*(f"src_{s}" for s in funds_.SOURCES), "raised_month", "raised", "spent", "balance"]
     # Spending by category: only the categories money was spent on.
     used = [k for k in funds_.CATEGORIES if f["total"]["spent_by_category"].get(k)]
     spent_rows = [
-        {"street": r["street"], "community": r["community"], "spent": _money(r["spent_yuan"]),
-         **{k: _money(r["spent_by_category"][k]) for k in used}}
-        for r in f["communities"] if r["spent_yuan"]
+        {
+            "street": r["street"],
+            "community": r["community"],
+            "spent": _money(r["spent_yuan"]),
+            **{k: _money(r["spent_by_category"][k]) for k in used},
+        }
+        for r in f["communities"]
+        if r["spent_yuan"]
     ]
     if spent_rows:
-        spent_rows.append({"street": "", "community": _("全市合计"), "_class": "total",
-                           "spent": _money(f["total"]["spent_yuan"]),
-                           **{k: _money(f["total"]["spent_by_category"][k]) for k in used}})
-    spent_columns = [("street", _("街道办事处")), ("community", _("社区")),
-                     *((k, funds_.category_label(k)) for k in used), ("spent", _("支出合计"))]
-    return Section(_("五、共建经费"), [
-        Lines([_("截至 {date}，金额单位：元；经费由街道办事处代管，专款专用，不得用于奖金和福利。").format(date=f["as_of"])],
-              note=True),
-        Table(columns, rows, numeric=numeric, title=_("（一）筹集与余额"), empty=_("还没有登记任何社区。")),
-        Table(spent_columns, spent_rows, numeric=[*used, "spent"], title=_("（二）支出（按类别）"),
-              empty=_("还没有支出。")),
-    ])
+        spent_rows.append(
+            {
+                "street": "",
+                "community": _("全市合计"),
+                "_class": "total",
+                "spent": _money(f["total"]["spent_yuan"]),
+                **{k: _money(f["total"]["spent_by_category"][k]) for k in used},
+            }
+        )
+    spent_columns = [
+        ("street", _("街道办事处")),
+        ("community", _("社区")),
+        *((k, funds_.category_label(k)) for k in used),
+        ("spent", _("支出合计")),
+    ]
+    return Section(
+        _("五、共建经费"),
+        [
+            Lines(
+                [
+                    _(
+                        "截至 {date}，金额单位：元；经费由街道办事处代管，专款专用，不得用于奖金和福利。"
+                    ).format(date=f["as_of"])
+                ],
+                note=True,
+            ),
+            Table(
+                columns,
+                rows,
+                numeric=numeric,
+                title=_("（一）筹集与余额"),
+                empty=_("还没有登记任何社区。"),
+            ),
+            Table(
+                spent_columns,
+                spent_rows,
+                numeric=[*used, "spent"],
+                title=_("（二）支出（按类别）"),
+                empty=_("还没有支出。"),
+            ),
+        ],
+    )
 
 
 def _due_section(rep: dict[str, Any]) -> Section:
@@ -326,11 +581,15 @@ def _due_section(rep: dict[str, Any]) -> Section:
     as_of = date.fromisoformat(rep["as_of"])
     groups: dict[str, dict[str, Any]] = {}
     for r in rep["due"]:
-        g = groups.setdefault(r["deadline"], {"date": r["date"], "on_time": 0, "late": [], "missing": []})
+        g = groups.setdefault(
+            r["deadline"], {"date": r["date"], "on_time": 0, "late": [], "missing": []}
+        )
         if r["status"] == "on_time":
             g["on_time"] += 1
         elif r["status"] == "late":
-            g["late"].append(_("{community}（晚 {n} 天）").format(community=r["community"], n=r["days"]))
+            g["late"].append(
+                _("{community}（晚 {n} 天）").format(community=r["community"], n=r["days"])
+            )
         else:
             g["missing"].append(r["community"])
     rows = []
@@ -342,28 +601,62 @@ def _due_section(rep: dict[str, Any]) -> Section:
         if g["missing"] and open_ and not g["on_time"]:
             who.append(_("尚无社区完成"))
         elif g["missing"]:
-            who.append((_("待完成：{names}") if open_ else _("未完成：{names}")).format(names=_list(g["missing"])))
-        rows.append({"what": activities.deadline_label(key), "date": g["date"],
-                     "state": _("未到期") if open_ else _("已到期"),
-                     "on_time": str(g["on_time"]), "late": str(len(g["late"])), "missing": str(len(g["missing"])),
-                     "who": _("；").join(who)})
-    columns = [("what", _("事项")), ("date", _("时限")), ("state", _("状态")), ("on_time", _("按时")),
-               ("late", _("逾期完成")), ("missing", _("未完成")), ("who", _("逾期或未完成的社区"))]
-    return Section(_("六、工作时限"), [
-        Lines([_("截至 {date}；时限来自规则文件 [deadlines]。").format(date=rep["as_of"])], note=True),
-        Table(columns, rows, numeric=("on_time", "late", "missing"), empty=_("规则文件没有可检查的工作时限。")),
-    ])
+            who.append(
+                (_("待完成：{names}") if open_ else _("未完成：{names}")).format(
+                    names=_list(g["missing"])
+                )
+            )
+        rows.append(
+            {
+                "what": activities.deadline_label(key),
+                "date": g["date"],
+                "state": _("未到期") if open_ else _("已到期"),
+                "on_time": str(g["on_time"]),
+                "late": str(len(g["late"])),
+                "missing": str(len(g["missing"])),
+                "who": _("；").join(who),
+            }
+        )
+    columns = [
+        ("what", _("事项")),
+        ("date", _("时限")),
+        ("state", _("状态")),
+        ("on_time", _("按时")),
+        ("late", _("逾期完成")),
+        ("missing", _("未完成")),
+        ("who", _("逾期或未完成的社区")),
+    ]
+    return Section(
+        _("六、工作时限"),
+        [
+            Lines(
+                [_("截至 {date}；时限来自规则文件 [deadlines]。").format(date=rep["as_of"])],
+                note=True,
+            ),
+            Table(
+                columns,
+                rows,
+                numeric=("on_time", "late", "missing"),
+                empty=_("规则文件没有可检查的工作时限。"),
+            ),
+        ],
+    )
 
 
 def target_lines(t: dict[str, Any]) -> list[str]:
     rate = f"{t['rate'] * 100:.1f}%"
     line = _("{year} 年文明社区建成率：已认定 {n} 个 / 共 {total} 个社区（{rate}）").format(
-        year=t["year"], n=t["designated"], total=t["communities"], rate=rate)
+        year=t["year"], n=t["designated"], total=t["communities"], rate=rate
+    )
     if t["target"] is None:
         line += _("；规则文件没有 {year} 年的目标。").format(year=t["year"])
     else:
-        line += _("，目标 {target:.0%}（至少 {need} 个）").format(target=t["target"], need=t["designated"] + t["needed"])
-        line += _("，还需 {needed} 个。").format(needed=t["needed"]) if t["needed"] else _("，已达标。")
+        line += _("，目标 {target:.0%}（至少 {need} 个）").format(
+            target=t["target"], need=t["designated"] + t["needed"]
+        )
+        line += (
+            _("，还需 {needed} 个。").format(needed=t["needed"]) if t["needed"] else _("，已达标。")
+        )
     lines = [line]
     if t["names"]:
         lines.append(_("已认定：{names}").format(names=_list(t["names"])))
@@ -373,38 +666,68 @@ def target_lines(t: dict[str, Any]) -> list[str]:
 def _target_section(t: dict[str, Any], *, charts: bool) -> Section:
     sec = Section(_("七、文明社区建成率"), [Lines(target_lines(t))])
     if charts and t["communities"]:
-        label = _("{rate}（{n}/{total}）").format(rate=f"{t['rate'] * 100:.1f}%", n=t["designated"],
-                                                  total=t["communities"])
-        sec.blocks.append(RateChart(t["rate"], t["target"], label, _("{year} 年文明社区建成率").format(year=t["year"])))
+        label = _("{rate}（{n}/{total}）").format(
+            rate=f"{t['rate'] * 100:.1f}%", n=t["designated"], total=t["communities"]
+        )
+        sec.blocks.append(
+            RateChart(
+                t["rate"], t["target"], label, _("{year} 年文明社区建成率").format(year=t["year"])
+            )
+        )
     return sec
 
 
 def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
     """The monthly report laid out in its seven sections (charts for the HTML page only)."""
-    meta = [_("数据截至 {date}").format(date=rep["as_of"]),
-            _("考评规则 SHA-256 {sha}").format(sha=(rep.get("rules_hash") or "")[:12])]
+    meta = [
+        _("数据截至 {date}").format(date=rep["as_of"]),
+        _("考评规则 SHA-256 {sha}").format(sha=(rep.get("rules_hash") or "")[:12]),
+    ]
     sections = [
         _ranking_section(rep, charts=charts),
         _items_section(rep),
         _issues_section(rep),
-        Section(_("四、曝光台"), [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])]),
+        Section(
+            _("四、曝光台"),
+            [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
+        ),
         _funds_section(rep),
         _due_section(rep),
         _target_section(rep["target"], charts=charts),
     ]
-    return Document(monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional")
+    return Document(
+        monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional"
+    )
 
 
 def _issue_rows(rows: list[dict[str, Any]]) -> Table:
     from . import issues
 
-    shown = [{"id": _int(r["id"]), "description": r["description"], "community": r["community"],
-              "compound": r["compound"] or "", "unit": r["unit"], "category": issues.category_label(r["category"]),
-              "due": r["due"], "status": issues.status_label(r["status"]), "notices": _int(r["notices"])}
-             for r in rows]
-    columns = [("id", _("编号")), ("description", _("问题")), ("community", _("社区")), ("compound", _("小区")),
-               ("unit", _("责任单位")), ("category", _("类别")), ("due", _("整改时限")), ("status", _("状态")),
-               ("notices", _("整改通知"))]
+    shown = [
+        {
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "compound": r["compound"] or "",
+            "unit": r["unit"],
+            "category": issues.category_label(r["category"]),
+            "due": r["due"],
+            "status": issues.status_label(r["status"]),
+            "notices": _int(r["notices"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("compound", _("小区")),
+        ("unit", _("责任单位")),
+        ("category", _("类别")),
+        ("due", _("整改时限")),
+        ("status", _("状态")),
+        ("notices", _("整改通知")),
+    ]
     return Table(columns, shown, numeric=("id", "notices"), empty=_("今天没有新超期的问题。"))
 
 
@@ -412,27 +735,71 @@ def daily_document(rep: dict[str, Any]) -> Document:
     """The morning report: deadlines, issues falling overdue today, the exposure board."""
     from . import activities
 
-    upcoming = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
-                 "days": _("今天") if g["days_left"] == 0 else _("还剩 {n} 天").format(n=g["days_left"]),
-                 "done": str(g["done"]), "missing": _list(g["missing"]) or _("全部完成")}
-                for g in rep["upcoming"]]
-    past = [{"what": activities.deadline_label(g["deadline"]), "date": g["date"],
-             "days": _("已逾期 {n} 天").format(n=g["days_late"]), "done": str(g["done"]),
-             "missing": _list(g["missing"])} for g in rep["past_due"]]
-    cols = [("what", _("事项")), ("date", _("时限")), ("days", _("天数")), ("done", _("已完成")),
-            ("missing", _("尚未完成的社区"))]
+    upcoming = [
+        {
+            "what": activities.deadline_label(g["deadline"]),
+            "date": g["date"],
+            "days": _("今天") if g["days_left"] == 0 else _("还剩 {n} 天").format(n=g["days_left"]),
+            "done": str(g["done"]),
+            "missing": _list(g["missing"]) or _("全部完成"),
+        }
+        for g in rep["upcoming"]
+    ]
+    past = [
+        {
+            "what": activities.deadline_label(g["deadline"]),
+            "date": g["date"],
+            "days": _("已逾期 {n} 天").format(n=g["days_late"]),
+            "done": str(g["done"]),
+            "missing": _list(g["missing"]),
+        }
+        for g in rep["past_due"]
+    ]
+    cols = [
+        ("what", _("事项")),
+        ("date", _("时限")),
+        ("days", _("天数")),
+        ("done", _("已完成")),
+        ("missing", _("尚未完成的社区")),
+    ]
     sections = [
-        Section(_("一、工作时限"), [
-            Table(cols, upcoming, numeric=("done",),
-                  title=_("未来 {n} 天的时限").format(n=rep["days"]),
-                  empty=_("未来 {n} 天没有工作时限。").format(n=rep["days"])),
-            Table(cols, past, numeric=("done",), title=_("已过时限仍未完成"), empty=_("没有过了时限仍未完成的事项。")),
-        ]),
-        Section(_("二、今天起超期的问题"), [
-            Lines([_("整改时限为昨天、今天起超期的问题（截至 {date}）。").format(date=rep["as_of"])], note=True),
-            _issue_rows(rep["overdue_today"]),
-        ]),
-        Section(_("三、曝光台"), [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])]),
+        Section(
+            _("一、工作时限"),
+            [
+                Table(
+                    cols,
+                    upcoming,
+                    numeric=("done",),
+                    title=_("未来 {n} 天的时限").format(n=rep["days"]),
+                    empty=_("未来 {n} 天没有工作时限。").format(n=rep["days"]),
+                ),
+                Table(
+                    cols,
+                    past,
+                    numeric=("done",),
+                    title=_("已过时限仍未完成"),
+                    empty=_("没有过了时限仍未完成的事项。"),
+                ),
+            ],
+        ),
+        Section(
+            _("二、今天起超期的问题"),
+            [
+                Lines(
+                    [
+                        _("整改时限为昨天、今天起超期的问题（截至 {date}）。").format(
+                            date=rep["as_of"]
+                        )
+                    ],
+                    note=True,
+                ),
+                _issue_rows(rep["overdue_today"]),
+            ],
+        ),
+        Section(
+            _("三、曝光台"),
+            [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
+        ),
     ]
     return Document(_("社区共建每日简报（{date}）").format(date=rep["as_of"]), [], sections)
 
@@ -475,7 +842,9 @@ def _paragraphs(doc: Document) -> list[tuple[str, Any]]:
     """The document as (kind, content) paragraphs in reading order, a blank line between two:
     kind "bold" or "plain" with a list of lines, or "table" with a Table. Charts are left out
     (they are for the page)."""
-    out: list[tuple[str, Any]] = [("bold", [doc.title]), ("plain", doc.meta)] if doc.meta else [("bold", [doc.title])]
+    out: list[tuple[str, Any]] = (
+        [("bold", [doc.title]), ("plain", doc.meta)] if doc.meta else [("bold", [doc.title])]
+    )
     for sec in doc.sections:
         out.append(("bold", [sec.heading]))
         for b in sec.blocks:
@@ -549,8 +918,10 @@ def markdown(doc: Document) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
-FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
-              '"WenQuanYi Micro Hei", "Noto Sans SC", SimHei, sans-serif')
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"WenQuanYi Micro Hei", "Noto Sans SC", SimHei, sans-serif'
+)
 RED, AMBER, GREY = "#c62828", "#f0a000", "#8fa3b3"
 
 CSS = """
@@ -600,7 +971,9 @@ def _esc(v: Any) -> str:
 
 
 # Columns of names and dates, kept on one line: a narrow page squeezes the number columns instead.
-NAME_COLUMNS = frozenset({"community", "street", "name", "date", "due", "what", "status", "kind", "state"})
+NAME_COLUMNS = frozenset(
+    {"community", "street", "name", "date", "due", "what", "status", "kind", "state"}
+)
 
 
 def _html_table(t: Table) -> str:
@@ -611,14 +984,21 @@ def _html_table(t: Table) -> str:
         out.append(f'<p class="empty">{_esc(t.empty)}</p>')
         return "\n".join(out)
     wide = ' class="wide"' if len(t.columns) > 10 else ""
+
     def cell_class(k: str) -> str:
         if k in t.numeric:
             return ' class="num"'
         return ' class="name"' if k in NAME_COLUMNS else ""
 
     def head_class(k: str, h: str) -> str:
-        names = [c for c in ("num" if k in t.numeric else "name" if k in NAME_COLUMNS else "",
-                             "short" if len(h) <= 3 else "") if c]
+        names = [
+            c
+            for c in (
+                "num" if k in t.numeric else "name" if k in NAME_COLUMNS else "",
+                "short" if len(h) <= 3 else "",
+            )
+            if c
+        ]
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{head_class(k, h)}>{_esc(h)}</th>" for k, h in t.columns)
@@ -654,8 +1034,10 @@ def _ticks(lo: float, hi: float) -> list[float]:
 
 
 def _svg_open(width: float, height: float, title: str, size: float) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
-            f'aria-label="{_esc(title)}" font-size="{_f(size)}">')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" role="img" '
+        f'aria-label="{_esc(title)}" font-size="{_f(size)}">'
+    )
 
 
 def bar_chart_svg(chart: BarChart) -> str:
@@ -679,47 +1061,79 @@ def bar_chart_svg(chart: BarChart) -> str:
     # legend
     lx = left
     for color, name in ((RED, _("流动红旗")), (AMBER, _("黄牌警告")), (GREY, _("其他社区"))):
-        out.append(f'<rect class="legend" x="{_f(lx)}" y="{_f(top + 3)}" width="12" height="12" fill="{color}"/>')
+        out.append(
+            f'<rect class="legend" x="{_f(lx)}" y="{_f(top + 3)}" width="12" height="12" fill="{color}"/>'
+        )
         out.append(f'<text x="{_f(lx + 16)}" y="{_f(top + 13)}">{_esc(name)}</text>')
         lx += 16 + _text_width(name, size) + 18
     if chart.baseline is not None:
-        out.append(f'<line x1="{_f(lx)}" y1="{_f(top + 9)}" x2="{_f(lx + 16)}" y2="{_f(top + 9)}" stroke="#2e7d32" '
-                   f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+        out.append(
+            f'<line x1="{_f(lx)}" y1="{_f(top + 9)}" x2="{_f(lx + 16)}" y2="{_f(top + 9)}" stroke="#2e7d32" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
         base_label = _("达标线 {score:g} 分").format(score=chart.baseline)
         out.append(f'<text x="{_f(lx + 20)}" y="{_f(top + 13)}">{_esc(base_label)}</text>')
     # grid and axis
     bottom = axis_top + row * len(chart.bars)
     for t in _ticks(lo, hi):
-        out.append(f'<line x1="{_f(x(t))}" y1="{_f(axis_top - 4)}" x2="{_f(x(t))}" y2="{_f(bottom)}" '
-                   f'stroke="#e0e0e0" stroke-width="0.75"/>')
-        out.append(f'<text x="{_f(x(t))}" y="{_f(bottom + 14)}" text-anchor="middle" fill="#555" '
-                   f'font-size="10">{_f(t)}</text>')
+        out.append(
+            f'<line x1="{_f(x(t))}" y1="{_f(axis_top - 4)}" x2="{_f(x(t))}" y2="{_f(bottom)}" '
+            f'stroke="#e0e0e0" stroke-width="0.75"/>'
+        )
+        out.append(
+            f'<text x="{_f(x(t))}" y="{_f(bottom + 14)}" text-anchor="middle" fill="#555" '
+            f'font-size="10">{_f(t)}</text>'
+        )
     values_out = []
     for i, (b, lab) in enumerate(zip(chart.bars, labels)):
         y = axis_top + i * row
         v = b["value"]
-        color = RED if b["outcome"] == "red-flag" else AMBER if b["outcome"] == "yellow-card" else GREY
+        color = (
+            RED if b["outcome"] == "red-flag" else AMBER if b["outcome"] == "yellow-card" else GREY
+        )
         x0, x1 = sorted((x(0.0), x(v)))
-        out.append(f'<text x="{_f(left - 8)}" y="{_f(y + row / 2 + 4)}" text-anchor="end">{_esc(lab)}</text>')
-        out.append(f'<rect class="bar" data-community="{_esc(b["label"])}" data-outcome="{b["outcome"] or "none"}" '
-                   f'x="{_f(x0)}" y="{_f(y + (row - bar) / 2)}" width="{_f(max(x1 - x0, 0.5))}" height="{_f(bar)}" '
-                   f'fill="{color}"><title>{_esc(b["label"])} {v:.1f}</title></rect>')
-        values_out.append(f'<text x="{_f(x1 + 4)}" y="{_f(y + row / 2 + 4)}" font-size="11" fill="#222" '
-                          f'stroke="#fff" stroke-width="3" paint-order="stroke">{v:.1f}</text>')
-    out.append(f'<line x1="{_f(x(0.0))}" y1="{_f(axis_top - 4)}" x2="{_f(x(0.0))}" y2="{_f(bottom)}" stroke="#555" '
-               f'stroke-width="1"/>')
+        out.append(
+            f'<text x="{_f(left - 8)}" y="{_f(y + row / 2 + 4)}" text-anchor="end">{_esc(lab)}</text>'
+        )
+        out.append(
+            f'<rect class="bar" data-community="{_esc(b["label"])}" data-outcome="{b["outcome"] or "none"}" '
+            f'x="{_f(x0)}" y="{_f(y + (row - bar) / 2)}" width="{_f(max(x1 - x0, 0.5))}" height="{_f(bar)}" '
+            f'fill="{color}"><title>{_esc(b["label"])} {v:.1f}</title></rect>'
+        )
+        values_out.append(
+            f'<text x="{_f(x1 + 4)}" y="{_f(y + row / 2 + 4)}" font-size="11" fill="#222" '
+            f'stroke="#fff" stroke-width="3" paint-order="stroke">{v:.1f}</text>'
+        )
+    out.append(
+        f'<line x1="{_f(x(0.0))}" y1="{_f(axis_top - 4)}" x2="{_f(x(0.0))}" y2="{_f(bottom)}" stroke="#555" '
+        f'stroke-width="1"/>'
+    )
     if chart.baseline is not None:
         bx = x(chart.baseline)
-        out.append(f'<line x1="{_f(bx)}" y1="{_f(axis_top - 6)}" x2="{_f(bx)}" y2="{_f(bottom)}" stroke="#2e7d32" '
-                   f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+        out.append(
+            f'<line x1="{_f(bx)}" y1="{_f(axis_top - 6)}" x2="{_f(bx)}" y2="{_f(bottom)}" stroke="#2e7d32" '
+            f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
     out += values_out  # on top of the baseline, each with a white halo
     out.append("</svg>")
     return "\n".join(out)
 
 
 # Twelve colours told apart in print; more lines reuse them with dashes.
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-           "#7f7f7f", "#bcbd22", "#393b79", "#ad494a")
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+    "#393b79",
+    "#ad494a",
+)
 
 
 def _spread(ys: list[tuple[float, int]], gap: float) -> dict[int, float]:
@@ -752,8 +1166,12 @@ def rank_chart_svg(chart: RankChart) -> str:
 
     out = [_svg_open(width, height, chart.title, size)]
     for i, m in enumerate(chart.months):
-        out.append(f'<line x1="{_f(x(i))}" y1="{_f(top - 8)}" x2="{_f(x(i))}" y2="{_f(y(n) + 8)}" stroke="#e0e0e0"/>')
-        out.append(f'<text x="{_f(x(i))}" y="{_f(top - 14)}" text-anchor="middle" font-weight="600">{_esc(m)}</text>')
+        out.append(
+            f'<line x1="{_f(x(i))}" y1="{_f(top - 8)}" x2="{_f(x(i))}" y2="{_f(y(n) + 8)}" stroke="#e0e0e0"/>'
+        )
+        out.append(
+            f'<text x="{_f(x(i))}" y="{_f(top - 14)}" text-anchor="middle" font-weight="600">{_esc(m)}</text>'
+        )
     first_ys, last_ys = [], []
     for k, s in enumerate(chart.series):
         color = PALETTE[k % len(PALETTE)]
@@ -765,8 +1183,10 @@ def rank_chart_svg(chart: RankChart) -> str:
                 continue
             path.append(f"{pen}{_f(x(i))} {_f(y(r))}")
             pen = "L"
-        out.append(f'<path class="rank-line" data-community="{_esc(s["label"])}" d="{" ".join(path)}" fill="none" '
-                   f'stroke="{color}" stroke-width="2"{dash}/>')
+        out.append(
+            f'<path class="rank-line" data-community="{_esc(s["label"])}" d="{" ".join(path)}" fill="none" '
+            f'stroke="{color}" stroke-width="2"{dash}/>'
+        )
         for i, r in enumerate(s["ranks"]):
             if r is not None:
                 out.append(f'<circle cx="{_f(x(i))}" cy="{_f(y(r))}" r="3.5" fill="{color}"/>')
@@ -783,18 +1203,31 @@ def rank_chart_svg(chart: RankChart) -> str:
             color = PALETTE[k % len(PALETTE)]
             if side == "first":
                 label = f"{s['label']}  {rank}"
-                out.append(f'<text x="{_f(left - 10)}" y="{_f(ly + 4)}" text-anchor="end" fill="{color}">'
-                           f"{_esc(label)}</text>")
+                out.append(
+                    f'<text x="{_f(left - 10)}" y="{_f(ly + 4)}" text-anchor="end" fill="{color}">'
+                    f"{_esc(label)}</text>"
+                )
             else:
                 label = f"{rank}  {s['label']}"
-                out.append(f'<text x="{_f(width - right + 10)}" y="{_f(ly + 4)}" fill="{color}">{_esc(label)}</text>')
+                out.append(
+                    f'<text x="{_f(width - right + 10)}" y="{_f(ly + 4)}" fill="{color}">{_esc(label)}</text>'
+                )
     out.append("</svg>")
     svg = "\n".join(out)
     # Labels pushed apart may run below the last rank: grow the picture to hold them.
-    lowest = max([*(v for v in _spread(first_ys, gap).values()), *(v for v in _spread(last_ys, gap).values())],
-                 default=0)
+    lowest = max(
+        [
+            *(v for v in _spread(first_ys, gap).values()),
+            *(v for v in _spread(last_ys, gap).values()),
+        ],
+        default=0,
+    )
     if lowest + 12 > height:
-        svg = svg.replace(f'viewBox="0 0 {_f(width)} {_f(height)}"', f'viewBox="0 0 {_f(width)} {_f(lowest + 12)}"', 1)
+        svg = svg.replace(
+            f'viewBox="0 0 {_f(width)} {_f(height)}"',
+            f'viewBox="0 0 {_f(width)} {_f(lowest + 12)}"',
+            1,
+        )
     return svg
 
 
@@ -810,19 +1243,29 @@ def rate_chart_svg(chart: RateChart) -> str:
     fill = "#2e7d32" if met else "#1f77b4"
     # The label sits after the filled part, or inside it (white) when the bar is nearly full.
     outside = chart.rate < 0.8
-    lx, anchor, color = (x(chart.rate) + 6, "start", "#222") if outside else (x(chart.rate) - 6, "end", "#fff")
-    out = [_svg_open(width, height, chart.title, size),
-           f'<rect x="{_f(left)}" y="18" width="{_f(plot)}" height="16" fill="#eceff1" stroke="#b0bec5"/>',
-           f'<rect class="rate" x="{_f(left)}" y="18" width="{_f(x(chart.rate) - left)}" height="16" fill="{fill}"/>',
-           f'<text x="{_f(lx)}" y="31" text-anchor="{anchor}" fill="{color}">{_esc(chart.label)}</text>']
+    lx, anchor, color = (
+        (x(chart.rate) + 6, "start", "#222") if outside else (x(chart.rate) - 6, "end", "#fff")
+    )
+    out = [
+        _svg_open(width, height, chart.title, size),
+        f'<rect x="{_f(left)}" y="18" width="{_f(plot)}" height="16" fill="#eceff1" stroke="#b0bec5"/>',
+        f'<rect class="rate" x="{_f(left)}" y="18" width="{_f(x(chart.rate) - left)}" height="16" fill="{fill}"/>',
+        f'<text x="{_f(lx)}" y="31" text-anchor="{anchor}" fill="{color}">{_esc(chart.label)}</text>',
+    ]
     for v in (0.0, 0.25, 0.5, 0.75, 1.0):
         anchor = "start" if v == 0 else "end" if v == 1 else "middle"
-        out.append(f'<text x="{_f(x(v))}" y="50" text-anchor="{anchor}" fill="#555" font-size="10">{v:.0%}</text>')
+        out.append(
+            f'<text x="{_f(x(v))}" y="50" text-anchor="{anchor}" fill="#555" font-size="10">{v:.0%}</text>'
+        )
     if chart.target is not None:
         tx = x(chart.target)
         target_label = _("目标 {target:.0%}").format(target=chart.target)
-        out.append(f'<line x1="{_f(tx)}" y1="12" x2="{_f(tx)}" y2="40" stroke="{RED}" stroke-width="2"/>')
-        out.append(f'<text x="{_f(tx)}" y="10" text-anchor="middle" fill="{RED}">{_esc(target_label)}</text>')
+        out.append(
+            f'<line x1="{_f(tx)}" y1="12" x2="{_f(tx)}" y2="40" stroke="{RED}" stroke-width="2"/>'
+        )
+        out.append(
+            f'<text x="{_f(tx)}" y="10" text-anchor="middle" fill="{RED}">{_esc(target_label)}</text>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -845,16 +1288,22 @@ def page(doc: Document) -> str:
         for b in sec.blocks:
             if isinstance(b, Lines):
                 if b.bullets:
-                    body.append("<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in b.lines) + "</ul>")
+                    body.append(
+                        "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in b.lines) + "</ul>"
+                    )
                 else:
                     cls = ' class="note"' if b.note else ""
                     body += [f"<p{cls}>{_esc(line)}</p>" for line in b.lines]
             elif isinstance(b, Table):
                 body.append(_html_table(b))
             elif isinstance(b, BarChart):
-                body.append(f"<figure><figcaption>{_esc(b.title)}</figcaption>{bar_chart_svg(b)}</figure>")
+                body.append(
+                    f"<figure><figcaption>{_esc(b.title)}</figcaption>{bar_chart_svg(b)}</figure>"
+                )
             elif isinstance(b, RankChart):
-                body.append(f"<figure><figcaption>{_esc(b.title)}</figcaption>{rank_chart_svg(b)}</figure>")
+                body.append(
+                    f"<figure><figcaption>{_esc(b.title)}</figcaption>{rank_chart_svg(b)}</figure>"
+                )
             elif isinstance(b, RateChart):
                 body.append(f"<figure>{rate_chart_svg(b)}</figure>")
         body.append("</section>")
@@ -873,7 +1322,10 @@ def page(doc: Document) -> str:
 
 
 def _bools(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in r.items()} for r in rows]
+    return [
+        {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in r.items()}
+        for r in rows
+    ]
 
 
 def monthly_csv(rep: dict[str, Any], section: str) -> str:
@@ -881,14 +1333,30 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
     from . import funds, issues
 
     if section == "ranking":
-        keys = ["rank", "community", "street", "score", "red_flag", "award", "reward_yuan", "yellow_card", "media",
-                "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "published"]
+        keys = [
+            "rank",
+            "community",
+            "street",
+            "score",
+            "red_flag",
+            "award",
+            "reward_yuan",
+            "yellow_card",
+            "media",
+            "consecutive_last",
+            "escalation",
+            "baseline",
+            "baseline_reward_yuan",
+            "published",
+        ]
         rows = [{**r, "published": rep["published"]} for r in rep["ranking"]]
     elif section == "items":
         item_keys = [i["key"] for i in rep["items"]["items"]]
         keys = ["rank", "community", "street", *item_keys, "score"]
-        rows = [{**{k: r[k] for k in ("rank", "community", "street", "score")}, **r["items"]}
-                for r in rep["items"]["rows"]]
+        rows = [
+            {**{k: r[k] for k in ("rank", "community", "street", "score")}, **r["items"]}
+            for r in rep["items"]["rows"]
+        ]
     elif section == "issues":
         keys = ["level", "name", "street", *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
         rows = rep["issues"]["communities"]
@@ -900,15 +1368,30 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
 
         keys, rows = EXPOSURE_KEYS, rep["exposure"]
     elif section == "funds":
-        keys = ["community", "street", *(f"raised_{s}_yuan" for s in funds.SOURCES), "raised_yuan",
-                "raised_month_yuan", *(f"spent_{k}_yuan" for k in funds.CATEGORIES), "spent_yuan", "balance_yuan"]
-        rows = [{**r, **{f"raised_{s}_yuan": v for s, v in r["raised_by_source"].items()},
-                 **{f"spent_{k}_yuan": v for k, v in r["spent_by_category"].items()}}
-                for r in rep["funds"]["communities"]]
+        keys = [
+            "community",
+            "street",
+            *(f"raised_{s}_yuan" for s in funds.SOURCES),
+            "raised_yuan",
+            "raised_month_yuan",
+            *(f"spent_{k}_yuan" for k in funds.CATEGORIES),
+            "spent_yuan",
+            "balance_yuan",
+        ]
+        rows = [
+            {
+                **r,
+                **{f"raised_{s}_yuan": v for s, v in r["raised_by_source"].items()},
+                **{f"spent_{k}_yuan": v for k, v in r["spent_by_category"].items()},
+            }
+            for r in rep["funds"]["communities"]
+        ]
     elif section == "due":
         keys, rows = ["deadline", "date", "community", "status", "done", "days"], rep["due"]
     else:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(SECTIONS)))
+        raise Invalid(
+            _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(SECTIONS))
+        )
     return to_csv(_bools(rows), keys)
 
 
@@ -926,7 +1409,9 @@ def daily_csv(rep: dict[str, Any], section: str) -> str:
     elif section == "exposure":
         keys, rows = EXPOSURE_KEYS, rep["exposure"]
     else:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(DAILY_SECTIONS)))
+        raise Invalid(
+            _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(DAILY_SECTIONS))
+        )
     return to_csv(_bools(rows), keys)
 
 
@@ -950,7 +1435,7 @@ def _write_all(f: Any, data: bytes) -> None:
     """Write in pieces (a big page is not one system call)."""
     view = memoryview(data)
     for start in range(0, len(view), 1 << 16):
-        f.write(view[start:start + (1 << 16)])
+        f.write(view[start : start + (1 << 16)])
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -966,7 +1451,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as e:
-        raise Invalid(_("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)) from None
+        raise Invalid(
+            _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+        ) from None
     try:
         with os.fdopen(fd, "wb") as f:
             _write_all(f, data)
@@ -985,7 +1472,9 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         if isinstance(e, OSError):
-            raise Invalid(_("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)) from None
+            raise Invalid(
+                _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+            ) from None
         raise
     try:  # the rename itself is durable once the directory is synced
         dfd = os.open(directory, os.O_RDONLY)

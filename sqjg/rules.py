@@ -53,7 +53,16 @@ SOURCES = (
 )  # fmt: skip
 # A compound has no meetings, inspections or funds of its own: hand-entered points and its issues.
 COMPOUND_SOURCES = ("manual", "rectification", "overdue", "exposure")
-KNOWN_SECTIONS = ("issues", "funds", "deadlines", "items", "ranking", "year_end", "targets", "compound")
+KNOWN_SECTIONS = (
+    "issues",
+    "funds",
+    "deadlines",
+    "items",
+    "ranking",
+    "year_end",
+    "targets",
+    "compound",
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +154,14 @@ class Contest:
 
     @property
     def ranking(self) -> Ranking:
-        return Ranking(tie_break=self.tie_break, awards=self.awards, yellow_card_bottom=0,
-                       publish_last=False, escalation=(), baseline=None)
+        return Ranking(
+            tie_break=self.tie_break,
+            awards=self.awards,
+            yellow_card_bottom=0,
+            publish_last=False,
+            escalation=(),
+            baseline=None,
+        )
 
 
 @dataclass
@@ -190,8 +205,13 @@ class Rules:
 
 
 DEFAULT_BANNED = ["奖金", "福利", "补贴发放", "慰问金", "加班费", "bonus", "welfare"]
-DEFAULT_DEADLINES = {"survey": "07-10", "funds": "07-10", "cleanup": "07-25", "assessment": "07-25",
-                     "selfcheck": "08-31"}
+DEFAULT_DEADLINES = {
+    "survey": "07-10",
+    "funds": "07-10",
+    "cleanup": "07-25",
+    "assessment": "07-25",
+    "selfcheck": "08-31",
+}
 
 
 def deadline_date(mmdd: str, year: int) -> date:
@@ -234,7 +254,9 @@ def rules_from_text(text: str, path: str | os.PathLike[str] = "<rules>") -> Rule
                     path=p, line=m.group(1), column=m.group(2), error=reason
                 )
             ) from None
-        raise RulesError(_("规则文件 {path} TOML 语法错误：{error}。").format(path=p, error=reason)) from None
+        raise RulesError(
+            _("规则文件 {path} TOML 语法错误：{error}。").format(path=p, error=reason)
+        ) from None
     rules = Rules(p, text, data)
     validate(rules)
     return rules
@@ -297,8 +319,14 @@ class _Checker:
     def fail(self, what: str, section: str, index: int = 0, key: str | None = None) -> RulesError:
         line = self.lines.find(section, index, key)
         if line is None:
-            return RulesError(_("规则文件 {path}：{what}。").format(path=self.rules.path, what=what))
-        return RulesError(_("规则文件 {path} 第 {line} 行：{what}。").format(path=self.rules.path, line=line, what=what))
+            return RulesError(
+                _("规则文件 {path}：{what}。").format(path=self.rules.path, what=what)
+            )
+        return RulesError(
+            _("规则文件 {path} 第 {line} 行：{what}。").format(
+                path=self.rules.path, line=line, what=what
+            )
+        )
 
 
 def _is_number(value: Any) -> bool:
@@ -326,7 +354,9 @@ def validate(rules: Rules) -> None:
     for section in data:
         if section not in KNOWN_SECTIONS:
             raise c.fail(
-                _("未知的节或键“{name}”（可用：{known}）").format(name=section, known=_("、").join(KNOWN_SECTIONS)),
+                _("未知的节或键“{name}”（可用：{known}）").format(
+                    name=section, known=_("、").join(KNOWN_SECTIONS)
+                ),
                 section,
             )
     _check_issues_funds_deadlines(c, data)
@@ -371,11 +401,32 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
 
 _KEY_RE = re.compile(r"[a-z][a-z0-9_]*")
 # Item keys become CSV columns beside these.
-RESERVED_KEYS = frozenset({
-    "rank", "community", "compound", "unit", "street", "score", "items", "red_flag", "award", "reward_yuan",
-    "yellow_card", "media", "consecutive_last", "escalation", "baseline", "baseline_reward_yuan", "published",
-    "last", "prize", "outcome", "year", "month",
-})
+RESERVED_KEYS = frozenset(
+    {
+        "rank",
+        "community",
+        "compound",
+        "unit",
+        "street",
+        "score",
+        "items",
+        "red_flag",
+        "award",
+        "reward_yuan",
+        "yellow_card",
+        "media",
+        "consecutive_last",
+        "escalation",
+        "baseline",
+        "baseline_reward_yuan",
+        "published",
+        "last",
+        "prize",
+        "outcome",
+        "year",
+        "month",
+    }
+)
 _ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note")
 
 
@@ -398,13 +449,15 @@ def _check_items(
             raise fail(_("{label} 第 {n} 项缺少 key").format(label=label, n=n))
         if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
             raise fail(
-                _("{label} 第 {n} 项的 key“{key}”应由小写英文字母、数字和下划线组成，以字母开头").format(
-                    label=label, n=n, key=key
-                ),
+                _(
+                    "{label} 第 {n} 项的 key“{key}”应由小写英文字母、数字和下划线组成，以字母开头"
+                ).format(label=label, n=n, key=key),
                 "key",
             )
         if key in RESERVED_KEYS:
-            raise fail(_("{label} 的 key“{key}”是保留字，请换一个").format(label=label, key=key), "key")
+            raise fail(
+                _("{label} 的 key“{key}”是保留字，请换一个").format(label=label, key=key), "key"
+            )
         if key in seen:
             raise fail(_("{label} 的 key“{key}”重复").format(label=label, key=key), "key")
         seen.add(key)
@@ -412,12 +465,17 @@ def _check_items(
         for k in t:
             if k not in _ITEM_KEYS:
                 raise fail(
-                    _("{where} 有未知的键“{k}”（可用：{known}）").format(where=where, k=k, known=_("、").join(_ITEM_KEYS)),
+                    _("{where} 有未知的键“{k}”（可用：{known}）").format(
+                        where=where, k=k, known=_("、").join(_ITEM_KEYS)
+                    ),
                     k,
                 )
         name = t.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise fail(_("{where} 缺少 name（项目名称）").format(where=where), "name" if "name" in t else "key")
+            raise fail(
+                _("{where} 缺少 name（项目名称）").format(where=where),
+                "name" if "name" in t else "key",
+            )
         source = t.get("source")
         if source is None:
             raise fail(_("{where} 缺少 source（分数来源）").format(where=where), "key")
@@ -448,7 +506,9 @@ def _check_items(
                     raise fail(_("{where} 是扣分项，缺少 {k}").format(where=where, k=k), "key")
                 if not _is_number(t[k]) or t[k] >= 0:
                     raise fail(_("{where} 的 {k} 应为负数").format(where=where, k=k), k)
-            items.append(Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), note=note))
+            items.append(
+                Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), note=note)
+            )
             continue
         for k in ("per", "min"):
             if k in t:
@@ -460,14 +520,21 @@ def _check_items(
         target_fen = 0
         if source == "funds":
             if "target" not in t:
-                raise fail(_("{where} 的来源是 funds，缺少 target（满分对应的筹款额，元）").format(where=where), "key")
+                raise fail(
+                    _("{where} 的来源是 funds，缺少 target（满分对应的筹款额，元）").format(
+                        where=where
+                    ),
+                    "key",
+                )
             fen = _fen(t["target"])
             if not fen:
                 raise fail(_("{where} 的 target 应为正的金额（元）").format(where=where), "target")
             target_fen = fen
         elif "target" in t:
             raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
-        items.append(Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, note=note))
+        items.append(
+            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, note=note)
+        )
     return tuple(items)
 
 
@@ -478,27 +545,42 @@ def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
     awards: list[Award] = []
     for n, a in enumerate(raw, 1):
         if not isinstance(a, dict):
-            raise c.fail(_("{where} 第 {n} 项应为 {{ rank, title, reward }}").format(where=where, n=n), section,
-                         key="awards")
+            raise c.fail(
+                _("{where} 第 {n} 项应为 {{ rank, title, reward }}").format(where=where, n=n),
+                section,
+                key="awards",
+            )
         unknown = [k for k in a if k not in ("rank", "title", "reward")]
         if unknown:
-            raise c.fail(_("{where} 第 {n} 项有未知的键“{k}”").format(where=where, n=n, k=unknown[0]), section,
-                         key="awards")
+            raise c.fail(
+                _("{where} 第 {n} 项有未知的键“{k}”").format(where=where, n=n, k=unknown[0]),
+                section,
+                key="awards",
+            )
         rank = a.get("rank")
         if not _is_int(rank) or rank < 1:
-            raise c.fail(_("{where} 第 {n} 项的 rank 应为正整数").format(where=where, n=n), section, key="awards")
+            raise c.fail(
+                _("{where} 第 {n} 项的 rank 应为正整数").format(where=where, n=n),
+                section,
+                key="awards",
+            )
         title = a.get("title")
         if not isinstance(title, str) or not title.strip():
-            raise c.fail(_("{where} 第 {n} 项缺少 title").format(where=where, n=n), section, key="awards")
+            raise c.fail(
+                _("{where} 第 {n} 项缺少 title").format(where=where, n=n), section, key="awards"
+            )
         fen = _fen(a.get("reward", 0))
         if fen is None:
-            raise c.fail(_("{where} 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(where=where, n=n),
-                         section, key="awards")
+            raise c.fail(
+                _("{where} 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(where=where, n=n),
+                section,
+                key="awards",
+            )
         if awards and rank <= awards[-1].rank:
             raise c.fail(
-                _("{where} 应按名次从小到大排列且不重复：第 {n} 项的 rank {rank} 不大于前一项的 {prev}").format(
-                    where=where, n=n, rank=rank, prev=awards[-1].rank
-                ),
+                _(
+                    "{where} 应按名次从小到大排列且不重复：第 {n} 项的 rank {rank} 不大于前一项的 {prev}"
+                ).format(where=where, n=n, rank=rank, prev=awards[-1].rank),
                 section,
                 key="awards",
             )
@@ -509,20 +591,33 @@ def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
 def _check_tie_break(c: _Checker, raw: Any, section: str, items: Sequence[Item]) -> tuple[str, ...]:
     keys = {i.key for i in items}
     if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
-        raise c.fail(_("[{section}] tie_break 应为项目 key 的列表").format(section=section), section,
-                     key="tie_break")
+        raise c.fail(
+            _("[{section}] tie_break 应为项目 key 的列表").format(section=section),
+            section,
+            key="tie_break",
+        )
     for k in raw:
         if k not in keys:
             raise c.fail(
-                _("[{section}] tie_break 中的“{key}”不是任何考评项目的 key").format(section=section, key=k),
+                _("[{section}] tie_break 中的“{key}”不是任何考评项目的 key").format(
+                    section=section, key=k
+                ),
                 section,
                 key="tie_break",
             )
     return tuple(raw)
 
 
-_RANKING_KEYS = ("tie_break", "awards", "min_award_score", "yellow_card_bottom", "publish_last", "escalation",
-                 "baseline", "first_month")
+_RANKING_KEYS = (
+    "tie_break",
+    "awards",
+    "min_award_score",
+    "yellow_card_bottom",
+    "publish_last",
+    "escalation",
+    "baseline",
+    "first_month",
+)
 
 
 def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
@@ -531,7 +626,9 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
     for k in raw:
         if k not in _RANKING_KEYS:
             raise c.fail(
-                _("[ranking] 有未知的键“{k}”（可用：{known}）").format(k=k, known=_("、").join(_RANKING_KEYS)),
+                _("[ranking] 有未知的键“{k}”（可用：{known}）").format(
+                    k=k, known=_("、").join(_RANKING_KEYS)
+                ),
                 "ranking",
                 key=k,
             )
@@ -540,10 +637,16 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
     awards = _check_awards(c, raw["awards"], "ranking") if "awards" in raw else d.awards
     min_award = raw.get("min_award_score", 0)
     if not _is_number(min_award) or min_award < 0:
-        raise c.fail(_("[ranking] min_award_score 应为不小于 0 的数"), "ranking", key="min_award_score")
+        raise c.fail(
+            _("[ranking] min_award_score 应为不小于 0 的数"), "ranking", key="min_award_score"
+        )
     bottom = raw.get("yellow_card_bottom", d.yellow_card_bottom)
     if not _is_int(bottom) or bottom < 0:
-        raise c.fail(_("[ranking] yellow_card_bottom 应为不小于 0 的整数"), "ranking", key="yellow_card_bottom")
+        raise c.fail(
+            _("[ranking] yellow_card_bottom 应为不小于 0 的整数"),
+            "ranking",
+            key="yellow_card_bottom",
+        )
     publish_last = raw.get("publish_last", True)
     if not isinstance(publish_last, bool):
         raise c.fail(_("[ranking] publish_last 应为 true 或 false"), "ranking", key="publish_last")
@@ -555,20 +658,29 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
         out: list[Escalation] = []
         for n, e in enumerate(esc, 1):
             if not isinstance(e, dict) or set(e) - {"months", "action"}:
-                raise c.fail(_("[ranking] escalation 第 {n} 项应为 {{ months, action }}").format(n=n), "ranking",
-                             key="escalation")
+                raise c.fail(
+                    _("[ranking] escalation 第 {n} 项应为 {{ months, action }}").format(n=n),
+                    "ranking",
+                    key="escalation",
+                )
             months, action = e.get("months"), e.get("action")
             if not _is_int(months) or months < 1:
-                raise c.fail(_("[ranking] escalation 第 {n} 项的 months 应为正整数").format(n=n), "ranking",
-                             key="escalation")
+                raise c.fail(
+                    _("[ranking] escalation 第 {n} 项的 months 应为正整数").format(n=n),
+                    "ranking",
+                    key="escalation",
+                )
             if not isinstance(action, str) or not action.strip():
-                raise c.fail(_("[ranking] escalation 第 {n} 项缺少 action").format(n=n), "ranking",
-                             key="escalation")
+                raise c.fail(
+                    _("[ranking] escalation 第 {n} 项缺少 action").format(n=n),
+                    "ranking",
+                    key="escalation",
+                )
             if out and months <= out[-1].months:
                 raise c.fail(
-                    _("[ranking] escalation 应按 months 从小到大排列：第 {n} 项的 months {months} 不大于前一项").format(
-                        n=n, months=months
-                    ),
+                    _(
+                        "[ranking] escalation 应按 months 从小到大排列：第 {n} 项的 months {months} 不大于前一项"
+                    ).format(n=n, months=months),
                     "ranking",
                     key="escalation",
                 )
@@ -578,20 +690,36 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
     if "baseline" in raw:
         b = raw["baseline"]
         if not isinstance(b, dict) or set(b) - {"score", "reward"} or "score" not in b:
-            raise c.fail(_("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}"), "ranking", key="baseline")
+            raise c.fail(
+                _("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}"),
+                "ranking",
+                key="baseline",
+            )
         if not _is_number(b["score"]) or b["score"] < 0:
-            raise c.fail(_("[ranking] baseline 的 score 应为不小于 0 的数"), "ranking", key="baseline")
+            raise c.fail(
+                _("[ranking] baseline 的 score 应为不小于 0 的数"), "ranking", key="baseline"
+            )
         fen = _fen(b.get("reward", 0))
         if fen is None:
-            raise c.fail(_("[ranking] baseline 的 reward 应为不小于 0 的金额（元）"), "ranking", key="baseline")
+            raise c.fail(
+                _("[ranking] baseline 的 reward 应为不小于 0 的金额（元）"),
+                "ranking",
+                key="baseline",
+            )
         baseline = Baseline(float(b["score"]), fen)
     first_month = None
     if "first_month" in raw:
         m = re.fullmatch(r"(\d{4})-(\d{1,2})", str(raw["first_month"]))
         if not isinstance(raw["first_month"], str) or not m or not 1 <= int(m.group(2)) <= 12:
-            raise c.fail(_("[ranking] first_month 应写成“YYYY-MM”，如“2026-07”"), "ranking", key="first_month")
+            raise c.fail(
+                _("[ranking] first_month 应写成“YYYY-MM”，如“2026-07”"),
+                "ranking",
+                key="first_month",
+            )
         first_month = (int(m.group(1)), int(m.group(2)))
-    return Ranking(tie_break, awards, float(min_award), bottom, publish_last, escalation, baseline, first_month)
+    return Ranking(
+        tie_break, awards, float(min_award), bottom, publish_last, escalation, baseline, first_month
+    )
 
 
 def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
@@ -600,8 +728,13 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
     known = ("unit_prizes", "weights", "min_score")
     for k in raw:
         if k not in known:
-            raise c.fail(_("[year_end] 有未知的键“{k}”（可用：{known}）").format(k=k, known=_("、").join(known)),
-                         "year_end", key=k)
+            raise c.fail(
+                _("[year_end] 有未知的键“{k}”（可用：{known}）").format(
+                    k=k, known=_("、").join(known)
+                ),
+                "year_end",
+                key=k,
+            )
     d = YearEnd()
     prizes = d.unit_prizes
     if "unit_prizes" in raw:
@@ -610,27 +743,51 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
             raise c.fail(_("[year_end] unit_prizes 应为列表"), "year_end", key="unit_prizes")
         for n, p in enumerate(raw["unit_prizes"], 1):
             if not isinstance(p, dict) or set(p) - {"title", "count", "reward"}:
-                raise c.fail(_("[year_end] unit_prizes 第 {n} 项应为 {{ title, count, reward }}").format(n=n),
-                             "year_end", key="unit_prizes")
+                raise c.fail(
+                    _("[year_end] unit_prizes 第 {n} 项应为 {{ title, count, reward }}").format(
+                        n=n
+                    ),
+                    "year_end",
+                    key="unit_prizes",
+                )
             title, count, fen = p.get("title"), p.get("count"), _fen(p.get("reward", 0))
             if not isinstance(title, str) or not title.strip():
-                raise c.fail(_("[year_end] unit_prizes 第 {n} 项缺少 title").format(n=n), "year_end",
-                             key="unit_prizes")
+                raise c.fail(
+                    _("[year_end] unit_prizes 第 {n} 项缺少 title").format(n=n),
+                    "year_end",
+                    key="unit_prizes",
+                )
             if not _is_int(count) or count < 1:
-                raise c.fail(_("[year_end] unit_prizes 第 {n} 项的 count 应为正整数").format(n=n), "year_end",
-                             key="unit_prizes")
+                raise c.fail(
+                    _("[year_end] unit_prizes 第 {n} 项的 count 应为正整数").format(n=n),
+                    "year_end",
+                    key="unit_prizes",
+                )
             if fen is None:
-                raise c.fail(_("[year_end] unit_prizes 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(n=n),
-                             "year_end", key="unit_prizes")
+                raise c.fail(
+                    _("[year_end] unit_prizes 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(
+                        n=n
+                    ),
+                    "year_end",
+                    key="unit_prizes",
+                )
             out.append(Prize(title.strip(), count, fen))
         prizes = tuple(out)
     cw, rw = d.community_weight, d.rectification_weight
     if "weights" in raw:
         w = raw["weights"]
-        if (not isinstance(w, dict) or set(w) - {"communities", "rectification"}
-                or not all(_is_number(v) and v >= 0 for v in w.values())):
-            raise c.fail(_("[year_end] weights 应为 {{ communities = 权重, rectification = 权重 }}，均不小于 0"),
-                         "year_end", key="weights")
+        if (
+            not isinstance(w, dict)
+            or set(w) - {"communities", "rectification"}
+            or not all(_is_number(v) and v >= 0 for v in w.values())
+        ):
+            raise c.fail(
+                _(
+                    "[year_end] weights 应为 {{ communities = 权重, rectification = 权重 }}，均不小于 0"
+                ),
+                "year_end",
+                key="weights",
+            )
         cw, rw = float(w.get("communities", 0)), float(w.get("rectification", 0))
         if cw + rw <= 0:
             raise c.fail(_("[year_end] weights 不能全为 0"), "year_end", key="weights")
@@ -645,15 +802,25 @@ def _check_targets(c: _Checker, raw: Any) -> dict[int, float]:
         raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}"), "targets")
     rates = raw.get("civilized_rate", {})
     if not isinstance(rates, dict):
-        raise c.fail(_("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}"), "targets", key="civilized_rate")
+        raise c.fail(
+            _("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}"), "targets", key="civilized_rate"
+        )
     out: dict[int, float] = {}
     for year, rate in rates.items():
         if not re.fullmatch(r"\d{4}", str(year)):
-            raise c.fail(_("[targets] civilized_rate 的键“{year}”应为四位年份").format(year=year), "targets",
-                         key="civilized_rate")
+            raise c.fail(
+                _("[targets] civilized_rate 的键“{year}”应为四位年份").format(year=year),
+                "targets",
+                key="civilized_rate",
+            )
         if not _is_number(rate) or not 0 < rate <= 1:
-            raise c.fail(_("[targets] civilized_rate 中 {year} 年的目标应为 0 到 1 之间的比例，如 0.70").format(
-                year=year), "targets", key="civilized_rate")
+            raise c.fail(
+                _(
+                    "[targets] civilized_rate 中 {year} 年的目标应为 0 到 1 之间的比例，如 0.70"
+                ).format(year=year),
+                "targets",
+                key="civilized_rate",
+            )
         out[int(year)] = float(rate)
     return out
 
@@ -663,8 +830,11 @@ def _check_compound(c: _Checker, raw: Any) -> Contest:
         raise c.fail(_("[compound] 应为表"), "compound")
     for k in raw:
         if k not in ("items", "tie_break", "awards"):
-            raise c.fail(_("[compound] 有未知的键“{k}”（可用：items、tie_break、awards）").format(k=k), "compound",
-                         key=k)
+            raise c.fail(
+                _("[compound] 有未知的键“{k}”（可用：items、tie_break、awards）").format(k=k),
+                "compound",
+                key=k,
+            )
     items = _check_items(c, raw.get("items", []), "compound.items", COMPOUND_SOURCES, {})
     tie_break = _check_tie_break(c, raw.get("tie_break", []), "compound", items)
     awards = _check_awards(c, raw["awards"], "compound") if "awards" in raw else Contest().awards
@@ -686,7 +856,9 @@ class CommunityFacts:
     meetings: int = 0
     cleanups: int = 0
     first_cleanup: date | None = None  # the month's first clean-up
-    submitted: dict[str, date] = field(default_factory=dict)  # report → first handed up (by month end)
+    submitted: dict[str, date] = field(
+        default_factory=dict
+    )  # report → first handed up (by month end)
     due: int = 0  # issues due in the month
     due_closed_on_time: int = 0  # … of which closed on time
     overdue: int = 0  # issues overdue at month end
@@ -706,13 +878,19 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
     if s == "manual":
         raw = float(facts.manual.get(item.key, 0.0))
     elif s == "inspection":
-        raw = 0.0 if facts.inspection_mean is None or not facts.inspections else facts.inspection_mean / 100 * item.max
+        raw = (
+            0.0
+            if facts.inspection_mean is None or not facts.inspections
+            else facts.inspection_mean / 100 * item.max
+        )
     elif s == "meeting":
         raw = item.max if facts.meetings > 0 else 0.0
     elif s == "cleanup":
         deadline = deadlines.get("cleanup")
         if deadline is not None and int(deadline[:2]) == facts.month:
-            on_time = facts.first_cleanup is not None and facts.first_cleanup <= deadline_date(deadline, facts.year)
+            on_time = facts.first_cleanup is not None and facts.first_cleanup <= deadline_date(
+                deadline, facts.year
+            )
             raw = item.max if on_time else 0.0
         else:
             raw = item.max if facts.cleanups > 0 else 0.0
@@ -739,10 +917,14 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
     return _clamp(raw, item.bounds)
 
 
-def score_items(rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None) -> dict[str, float]:
+def score_items(
+    rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None
+) -> dict[str, float]:
     """Each item's points for one month (the rules' [[items]], or `items` for the compound contest)."""
     deadlines = rules.deadlines
-    return {i.key: item_points(i, facts, deadlines) for i in (rules.items if items is None else items)}
+    return {
+        i.key: item_points(i, facts, deadlines) for i in (rules.items if items is None else items)
+    }
 
 
 def total_of(points: Mapping[str, float]) -> float:
@@ -792,9 +974,14 @@ def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Sco
     """
 
     def key(s: Scored) -> tuple[float, ...]:
-        return (round(s.total, _PRECISION), *(round(s.items.get(k, 0.0), _PRECISION) for k in tie_break))
+        return (
+            round(s.total, _PRECISION),
+            *(round(s.items.get(k, 0.0), _PRECISION) for k in tie_break),
+        )
 
-    keyed = sorted(((key(s), s) for s in scored), key=lambda t: (tuple(-v for v in t[0]), t[1].name))
+    keyed = sorted(
+        ((key(s), s) for s in scored), key=lambda t: (tuple(-v for v in t[0]), t[1].name)
+    )
     n = len(keyed)
     out: list[tuple[Scored, int, int]] = []
     start = 0
@@ -827,7 +1014,9 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     for s, rank, below in ordered:
         r = Ranked(s, rank, below)
         award = awards.get(rank)
-        if award is not None and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION):
+        if award is not None and round(s.total, _PRECISION) >= round(
+            ranking.min_award_score, _PRECISION
+        ):
             r.award = award
         r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
         r.last = has_bottom and below == 0

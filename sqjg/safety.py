@@ -107,7 +107,9 @@ def _changes(before: dict | None, after: dict | None) -> dict[str, list[Any]]:
     return diff
 
 
-def backup(conn: sqlite3.Connection, target: str | os.PathLike[str], *, force: bool = False) -> dict[str, Any]:
+def backup(
+    conn: sqlite3.Connection, target: str | os.PathLike[str], *, force: bool = False
+) -> dict[str, Any]:
     """Copy the database with SQLite's online backup API (safe while others write), then check
     the copy. The copy is written beside the target and renamed into place only when it is whole."""
     dest = Path(target)
@@ -135,7 +137,12 @@ def backup(conn: sqlite3.Connection, target: str | os.PathLike[str], *, force: b
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return {"path": str(dest), "bytes": dest.stat().st_size, "integrity": "ok", "schema_version": version}
+    return {
+        "path": str(dest),
+        "bytes": dest.stat().st_size,
+        "integrity": "ok",
+        "schema_version": version,
+    }
 
 
 def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
@@ -149,8 +156,12 @@ def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
         if result != "ok":
             fail("integrity_check", result)
     for table, rowid, parent, _fkid in conn.execute("PRAGMA foreign_key_check"):
-        fail("foreign_key_check", _("{table} 第 {rowid} 行引用的 {parent} 不存在").format(
-            table=table, rowid=rowid, parent=parent))
+        fail(
+            "foreign_key_check",
+            _("{table} 第 {rowid} 行引用的 {parent} 不存在").format(
+                table=table, rowid=rowid, parent=parent
+            ),
+        )
     for name, n in conn.execute(
         "SELECT c.name, count(*) FROM unit_links l JOIN units c ON c.id = l.community_id"
         " WHERE l.is_lead = 1 GROUP BY l.community_id HAVING count(*) > 1"
@@ -160,8 +171,12 @@ def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
         "SELECT id, year, month, result, result_hash FROM publications"
     ):
         if hashlib.sha256(result.encode("utf-8")).hexdigest() != result_hash:
-            fail("published_unchanged", _("{year} 年 {month} 月已公布的结果被改动过（记录 {id}）").format(
-                year=year, month=month, id=pid))
+            fail(
+                "published_unchanged",
+                _("{year} 年 {month} 月已公布的结果被改动过（记录 {id}）").format(
+                    year=year, month=month, id=pid
+                ),
+            )
     for check in _domain_checks():
         for problem in check(conn):
             fail(check.__name__.removeprefix("check_"), problem)

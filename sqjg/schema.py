@@ -281,7 +281,7 @@ CREATE TABLE publications (
     superseded_at TEXT,{COMMON}
 );
 CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHERE superseded_at IS NULL;
-"""
+""",
     )
 
 

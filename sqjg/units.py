@@ -54,9 +54,9 @@ def check_kind(kind: str) -> str:
     k = KIND_ALIASES.get(str(kind).strip().lower()) or KIND_ALIASES.get(str(kind).strip())
     if k is None:
         raise Invalid(
-            _("类型“{kind}”无效：应为 street、community、compound、unit、department 或 enterprise。").format(
-                kind=kind
-            )
+            _(
+                "类型“{kind}”无效：应为 street、community、compound、unit、department 或 enterprise。"
+            ).format(kind=kind)
         )
     return k
 
@@ -74,7 +74,9 @@ def _suggest(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> str
 def _not_found(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> NotFound:
     what = "/".join(kind_label(k) for k in kinds) if len(kinds) < 3 else _("单位")
     return NotFound(
-        _("找不到{what}“{name}”{suggest}。").format(what=what, name=name, suggest=_suggest(conn, name, kinds))
+        _("找不到{what}“{name}”{suggest}。").format(
+            what=what, name=name, suggest=_suggest(conn, name, kinds)
+        )
     )
 
 
@@ -99,7 +101,8 @@ def find(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = KINDS) ->
     if len(found) > 1:
         # Only compounds share names; say which communities to choose from.
         parents = [
-            conn.execute("SELECT name FROM units WHERE id = ?", (r[3],)).fetchone()[0] for r in found
+            conn.execute("SELECT name FROM units WHERE id = ?", (r[3],)).fetchone()[0]
+            for r in found
         ]
         raise Invalid(
             _("有多个小区叫“{name}”，请写成“社区/小区”：{options}。").format(
@@ -123,7 +126,9 @@ def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
         other = find(conn, name, ("compound",))
         if other.parent_id != community.id:
             raise Invalid(
-                _("小区“{name}”不属于社区“{community}”。").format(name=name, community=community.name)
+                _("小区“{name}”不属于社区“{community}”。").format(
+                    name=name, community=community.name
+                )
             )
         return other
     row = conn.execute(
@@ -184,7 +189,11 @@ def add_unit(
     if "/" in name:
         raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=name))
     street, community = _clean(street), _clean(community)
-    people = {"secretary": _clean(secretary), "director": _clean(director), "liaison": _clean(liaison)}
+    people = {
+        "secretary": _clean(secretary),
+        "director": _clean(director),
+        "liaison": _clean(liaison),
+    }
     if kind != "community":
         given = [k for k, v in people.items() if v]
         if given:
@@ -194,7 +203,11 @@ def add_unit(
                 )
             )
         if street:
-            raise Invalid(_("只有社区需要 --street；“{name}”是{kind}。").format(name=name, kind=kind_label(kind)))
+            raise Invalid(
+                _("只有社区需要 --street；“{name}”是{kind}。").format(
+                    name=name, kind=kind_label(kind)
+                )
+            )
     parent_id: int | None = None
     links: list[Unit] = []
     if kind == "community":
@@ -209,7 +222,8 @@ def add_unit(
         parent = find_community(conn, community)
         parent_id = parent.id
         if conn.execute(
-            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?", (parent_id, name)
+            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
+            (parent_id, name),
         ).fetchone():
             raise Conflict(
                 _("社区“{community}”下已有小区“{name}”。").format(community=parent.name, name=name)
@@ -232,13 +246,23 @@ def add_unit(
     cur = conn.execute(
         "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (name, kind, parent_id, _clean(code), people["secretary"], people["director"], people["liaison"], _clean(note)),
+        (
+            name,
+            kind,
+            parent_id,
+            _clean(code),
+            people["secretary"],
+            people["director"],
+            people["liaison"],
+            _clean(note),
+        ),
     )
     unit_id = cur.lastrowid
     assert unit_id is not None
     for c in links:
         conn.execute(
-            "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)", (unit_id, c.id, int(lead))
+            "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)",
+            (unit_id, c.id, int(lead)),
         )
     return unit_id
 
@@ -252,7 +276,8 @@ def split_names(text: str) -> list[str]:
 
 def _check_name_free(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
     row = conn.execute(
-        "SELECT kind FROM units WHERE name = ? AND kind <> 'compound' AND id IS NOT ?", (name, except_id)
+        "SELECT kind FROM units WHERE name = ? AND kind <> 'compound' AND id IS NOT ?",
+        (name, except_id),
     ).fetchone()
     if row:
         raise Conflict(_("名称“{name}”已被{kind}使用。").format(name=name, kind=kind_label(row[0])))
@@ -268,21 +293,26 @@ def _check_no_other_lead(conn: sqlite3.Connection, community: Unit, unit_id: int
         )
 
 
-def link_unit(conn: sqlite3.Connection, unit_name: str, community_name: str, *, lead: bool = False) -> None:
+def link_unit(
+    conn: sqlite3.Connection, unit_name: str, community_name: str, *, lead: bool = False
+) -> None:
     """A unit co-builds with (another) community; --lead makes it that community's lead unit."""
     unit = find(conn, unit_name, ("unit", "enterprise"))
     if lead and unit.kind != "unit":
         raise Invalid(_("只有共建单位可以是牵头单位（--lead）。"))
     community = find_community(conn, community_name)
     existing = conn.execute(
-        "SELECT id, is_lead FROM unit_links WHERE unit_id = ? AND community_id = ?", (unit.id, community.id)
+        "SELECT id, is_lead FROM unit_links WHERE unit_id = ? AND community_id = ?",
+        (unit.id, community.id),
     ).fetchone()
     if lead:
         _check_no_other_lead(conn, community, unit.id)
     if existing:
         if not lead or existing[1]:
             raise Conflict(
-                _("“{unit}”已与社区“{community}”共建。").format(unit=unit.name, community=community.name)
+                _("“{unit}”已与社区“{community}”共建。").format(
+                    unit=unit.name, community=community.name
+                )
             )
         conn.execute(
             "UPDATE unit_links SET is_lead = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
@@ -290,17 +320,22 @@ def link_unit(conn: sqlite3.Connection, unit_name: str, community_name: str, *, 
         )
         return
     conn.execute(
-        "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)", (unit.id, community.id, int(lead))
+        "INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (?, ?, ?)",
+        (unit.id, community.id, int(lead)),
     )
 
 
 def unlink_unit(conn: sqlite3.Connection, unit_name: str, community_name: str) -> None:
     unit = find(conn, unit_name, ("unit", "enterprise"))
     community = find_community(conn, community_name)
-    cur = conn.execute("DELETE FROM unit_links WHERE unit_id = ? AND community_id = ?", (unit.id, community.id))
+    cur = conn.execute(
+        "DELETE FROM unit_links WHERE unit_id = ? AND community_id = ?", (unit.id, community.id)
+    )
     if cur.rowcount == 0:
         raise NotFound(
-            _("“{unit}”没有与社区“{community}”共建。").format(unit=unit.name, community=community.name)
+            _("“{unit}”没有与社区“{community}”共建。").format(
+                unit=unit.name, community=community.name
+            )
         )
 
 
@@ -327,7 +362,9 @@ def edit_unit(
         if not new_name:
             raise Invalid(_("名称不能为空。"))
         if "/" in new_name:
-            raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=new_name))
+            raise Invalid(
+                _("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=new_name)
+            )
         if unit.kind == "compound":
             if conn.execute(
                 "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ? AND id <> ?",
@@ -339,7 +376,11 @@ def edit_unit(
         changes["name"] = new_name
     if street is not None:
         if unit.kind != "community":
-            raise Invalid(_("只有社区有所属街道；“{name}”是{kind}。").format(name=unit.name, kind=kind_label(unit.kind)))
+            raise Invalid(
+                _("只有社区有所属街道；“{name}”是{kind}。").format(
+                    name=unit.name, kind=kind_label(unit.kind)
+                )
+            )
         changes["parent_id"] = find_street(conn, street).id
     for key, value in (("secretary", secretary), ("director", director), ("liaison", liaison)):
         if value is not None:
@@ -370,7 +411,9 @@ def references(conn: sqlite3.Connection, unit_id: int) -> dict[str, int]:
     for table in tables:
         for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
             if fk[2] == "units":
-                n = conn.execute(f"SELECT count(*) FROM {table} WHERE {fk[3]} = ?", (unit_id,)).fetchone()[0]
+                n = conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE {fk[3]} = ?", (unit_id,)
+                ).fetchone()[0]
                 if n:
                     counts[table] = counts.get(table, 0) + n
     return counts
@@ -448,9 +491,15 @@ def list_units(
         params += [s.id, s.id, s.id, s.id]
     if community:
         c = find_community(conn, community)
-        where.append("(u.id = ? OR u.parent_id = ? OR u.id IN (SELECT unit_id FROM unit_links WHERE community_id = ?))")
+        where.append(
+            "(u.id = ? OR u.parent_id = ? OR u.id IN (SELECT unit_id FROM unit_links WHERE community_id = ?))"
+        )
         params += [c.id, c.id, c.id]
-    sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {KIND_ORDER}, u.id"
+    sql = (
+        _LIST_SQL
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {KIND_ORDER}, u.id"
+    )
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     out = []
@@ -471,7 +520,9 @@ def show_unit(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
     result: dict[str, Any] = {"unit": me}
     if unit.kind == "street":
         result["communities"] = [
-            _community_tree(conn, r, rows) for r in rows if r["kind"] == "community" and r["street"] == unit.name
+            _community_tree(conn, r, rows)
+            for r in rows
+            if r["kind"] == "community" and r["street"] == unit.name
         ]
     elif unit.kind == "community":
         result["communities"] = [_community_tree(conn, me, rows)]
@@ -480,13 +531,17 @@ def show_unit(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
         result["communities"] = [_community_tree(conn, parent, rows)]
     else:
         result["communities"] = [
-            _community_tree(conn, r, rows) for r in rows if r["kind"] == "community" and r["name"] in me["communities"]
+            _community_tree(conn, r, rows)
+            for r in rows
+            if r["kind"] == "community" and r["name"] in me["communities"]
         ]
     del by_name
     return result
 
 
-def _community_tree(conn: sqlite3.Connection, community: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _community_tree(
+    conn: sqlite3.Connection, community: dict[str, Any], rows: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
         "name": community["name"],
         "street": community["street"],
@@ -494,9 +549,15 @@ def _community_tree(conn: sqlite3.Connection, community: dict[str, Any], rows: l
         "director": community["director"],
         "liaison": community["liaison"],
         "lead_unit": community["lead_unit"],
-        "compounds": [r["name"] for r in rows if r["kind"] == "compound" and r["community"] == community["name"]],
+        "compounds": [
+            r["name"]
+            for r in rows
+            if r["kind"] == "compound" and r["community"] == community["name"]
+        ],
         "units": [
-            r["name"] for r in rows if r["kind"] in ("unit", "enterprise") and community["name"] in r["communities"]
+            r["name"]
+            for r in rows
+            if r["kind"] in ("unit", "enterprise") and community["name"] in r["communities"]
         ],
     }
 
@@ -518,7 +579,14 @@ IMPORT_ALIASES = {
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "牵头"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
-_IMPORT_ORDER = {"street": 0, "department": 1, "community": 2, "compound": 3, "unit": 4, "enterprise": 5}
+_IMPORT_ORDER = {
+    "street": 0,
+    "department": 1,
+    "community": 2,
+    "compound": 3,
+    "unit": 4,
+    "enterprise": 5,
+}
 
 
 def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
@@ -541,7 +609,9 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
             kind = check_kind(rec.get("kind", ""))
             lead_text = rec.get("lead", "").lower()
             if lead_text not in TRUE_WORDS and lead_text not in FALSE_WORDS:
-                raise Invalid(_("牵头单位一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("lead")))
+                raise Invalid(
+                    _("牵头单位一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("lead"))
+                )
             prepared.append((_IMPORT_ORDER[kind], line, kind, rec, lead_text in TRUE_WORDS))
         except Invalid as e:
             errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
@@ -572,7 +642,9 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
         if errors:
             errors.sort(key=_line_number)
             raise Invalid(
-                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors)) + "\n" + "\n".join(errors)
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+                + "\n"
+                + "\n".join(errors)
             )
     except BaseException:
         conn.execute("ROLLBACK TO import_units")
@@ -588,11 +660,16 @@ def _line_number(message: str) -> int:
     return int(found.group()) if found else 0
 
 
-def designate_civilized(conn: sqlite3.Connection, community: str, year: int, on: str | None, note: str | None) -> None:
+def designate_civilized(
+    conn: sqlite3.Connection, community: str, year: int, on: str | None, note: str | None
+) -> None:
     """Record that a community is a 文明社区 for a year."""
     c = find_community(conn, community)
-    if conn.execute("SELECT 1 FROM civilized WHERE community_id = ? AND year = ?", (c.id, year)).fetchone():
+    if conn.execute(
+        "SELECT 1 FROM civilized WHERE community_id = ? AND year = ?", (c.id, year)
+    ).fetchone():
         raise Conflict(_("社区“{name}”已登记为 {year} 年文明社区。").format(name=c.name, year=year))
     conn.execute(
-        "INSERT INTO civilized(community_id, year, designated_on, note) VALUES (?, ?, ?, ?)", (c.id, year, on, note)
+        "INSERT INTO civilized(community_id, year, designated_on, note) VALUES (?, ?, ?, ?)",
+        (c.id, year, on, note),
     )

@@ -61,8 +61,21 @@ def city(db_path):
     """A tiny hand-made city: one street, two communities with compounds, units, a department."""
     ok("unit", "add", "东城街道", "--kind", "street")
     ok("unit", "add", "西城街道", "--kind", "street")
-    ok("unit", "add", "西街社区", "--kind", "community", "--street", "东城街道",
-       "--secretary", "王丽", "--director", "陈建国", "--liaison", "周志刚")
+    ok(
+        "unit",
+        "add",
+        "西街社区",
+        "--kind",
+        "community",
+        "--street",
+        "东城街道",
+        "--secretary",
+        "王丽",
+        "--director",
+        "陈建国",
+        "--liaison",
+        "周志刚",
+    )
     ok("unit", "add", "东门社区", "--kind", "community", "--street", "西城街道")
     ok("unit", "add", "梧桐苑", "--kind", "compound", "--community", "西街社区")
     ok("unit", "add", "向阳小区", "--kind", "compound", "--community", "西街社区")

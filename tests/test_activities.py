@@ -8,8 +8,13 @@ from sqjg import activities
 from sqjg.db import open_db, write_transaction
 from sqjg.errors import Conflict, Invalid, NotFound
 
-DEADLINES = {"survey": "07-10", "funds": "07-10", "cleanup": "07-25", "assessment": "07-25",
-             "selfcheck": "08-31"}
+DEADLINES = {
+    "survey": "07-10",
+    "funds": "07-10",
+    "cleanup": "07-25",
+    "assessment": "07-25",
+    "selfcheck": "08-31",
+}
 
 
 @pytest.fixture
@@ -42,8 +47,11 @@ def test_status_of_edges(done, as_of, expected):
 
 
 def _statuses(conn, as_of, deadline):
-    return {r["community"]: (r["status"], r["done"], r["days"])
-            for r in activities.due_status(conn, as_of, DEADLINES) if r["deadline"] == deadline}
+    return {
+        r["community"]: (r["status"], r["done"], r["days"])
+        for r in activities.due_status(conn, as_of, DEADLINES)
+        if r["deadline"] == deadline
+    }
 
 
 def test_due_status_edges_through_the_database(conn):
@@ -79,7 +87,11 @@ def test_due_status_counts_only_the_year_of_as_of_and_up_to_as_of(conn):
     assert _statuses(conn, date(2026, 7, 26), "cleanup")["西街社区"] == ("missing", None, 1)
     # In 2025 the same records were on time.
     assert _statuses(conn, date(2025, 12, 31), "funds")["西街社区"] == ("on_time", "2025-07-01", 0)
-    assert _statuses(conn, date(2025, 12, 31), "cleanup")["西街社区"] == ("on_time", "2025-07-20", 0)
+    assert _statuses(conn, date(2025, 12, 31), "cleanup")["西街社区"] == (
+        "on_time",
+        "2025-07-20",
+        0,
+    )
 
 
 def test_resubmission_the_earliest_counts(conn):
@@ -96,17 +108,29 @@ def test_due_status_order_and_keys(conn):
     # assessment is a date, not a task: skipped. Deadlines by date; missing first, then in
     # registration order (西街社区 was registered before 东门社区).
     assert [(r["deadline"], r["community"]) for r in rows] == [
-        ("survey", "西街社区"), ("survey", "东门社区"),
-        ("funds", "西街社区"), ("funds", "东门社区"),
-        ("cleanup", "西街社区"), ("cleanup", "东门社区"),
-        ("selfcheck", "西街社区"), ("selfcheck", "东门社区"),
+        ("survey", "西街社区"),
+        ("survey", "东门社区"),
+        ("funds", "西街社区"),
+        ("funds", "东门社区"),
+        ("cleanup", "西街社区"),
+        ("cleanup", "东门社区"),
+        ("selfcheck", "西街社区"),
+        ("selfcheck", "东门社区"),
     ]
-    assert rows[-1] == {"deadline": "selfcheck", "date": "2026-08-31", "community": "东门社区",
-                        "status": "missing", "done": None, "days": 36}
+    assert rows[-1] == {
+        "deadline": "selfcheck",
+        "date": "2026-08-31",
+        "community": "东门社区",
+        "status": "missing",
+        "done": None,
+        "days": 36,
+    }
 
 
 def test_due_status_filters(conn):
-    rows = activities.due_status(conn, date(2026, 7, 26), DEADLINES, street="东城街道", only=["cleanup"])
+    rows = activities.due_status(
+        conn, date(2026, 7, 26), DEADLINES, street="东城街道", only=["cleanup"]
+    )
     assert [(r["deadline"], r["community"]) for r in rows] == [("cleanup", "西街社区")]
     with pytest.raises(Invalid):
         activities.due_status(conn, date(2026, 7, 26), DEADLINES, only=["assessment"])
@@ -121,10 +145,16 @@ def test_deadline_date_february_29():
 
 
 def test_add_cleanup_records_units_of_every_kind(conn):
-    cid = activities.add_cleanup(conn, "西街社区", "7-18", "260", units_="交通局、环卫处,华丰食品有限公司")
-    names = [r[0] for r in conn.execute(
-        "SELECT u.name FROM cleanup_units cu JOIN units u ON u.id = cu.unit_id WHERE cleanup_id = ? ORDER BY cu.id",
-        (cid,))]
+    cid = activities.add_cleanup(
+        conn, "西街社区", "7-18", "260", units_="交通局、环卫处,华丰食品有限公司"
+    )
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT u.name FROM cleanup_units cu JOIN units u ON u.id = cu.unit_id WHERE cleanup_id = ? ORDER BY cu.id",
+            (cid,),
+        )
+    ]
     assert names == ["交通局", "环卫处", "华丰食品有限公司"]
 
 
@@ -137,12 +167,36 @@ def test_add_cleanup_records_units_of_every_kind(conn):
         (lambda c: activities.add_meeting(c, "西街社区", "7-3", attendees=-1), Invalid, "负数"),
         (lambda c: activities.add_cleanup(c, "西街社区", "7-3", -5), Invalid, "负数"),
         (lambda c: activities.add_cleanup(c, "西街社区", "7-3", "3.5"), Invalid, "整数"),
-        (lambda c: activities.add_cleanup(c, "西街社区", "7-3", 10, units_="交通局,不存在局"), NotFound, "不存在局"),
-        (lambda c: activities.add_cleanup(c, "西街社区", "7-3", 10, units_="东门社区"), NotFound, "东门社区"),
-        (lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", 100.5), Invalid, "0 到 100"),
-        (lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", -0.1), Invalid, "0 到 100"),
-        (lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", float("nan")), Invalid, "0 到 100"),
-        (lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", "优"), Invalid, "0 到 100"),
+        (
+            lambda c: activities.add_cleanup(c, "西街社区", "7-3", 10, units_="交通局,不存在局"),
+            NotFound,
+            "不存在局",
+        ),
+        (
+            lambda c: activities.add_cleanup(c, "西街社区", "7-3", 10, units_="东门社区"),
+            NotFound,
+            "东门社区",
+        ),
+        (
+            lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", 100.5),
+            Invalid,
+            "0 到 100",
+        ),
+        (
+            lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", -0.1),
+            Invalid,
+            "0 到 100",
+        ),
+        (
+            lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", float("nan")),
+            Invalid,
+            "0 到 100",
+        ),
+        (
+            lambda c: activities.add_inspection(c, "西街社区", "7-3", "张建华", "优"),
+            Invalid,
+            "0 到 100",
+        ),
         (lambda c: activities.add_inspection(c, "西街社区", "7-3", "  ", 90), Invalid, "--leader"),
         (lambda c: activities.submit(c, "西街社区", "report", "7-3"), Invalid, "survey"),
         (lambda c: activities.set_mechanism(c, "西街社区", "parking", "7-3"), Invalid, "cleaning"),
@@ -155,15 +209,25 @@ def test_refusals(conn, call, error, words):
     with pytest.raises(error) as e:
         call(conn)
     assert words in str(e.value)
-    assert conn.execute("SELECT (SELECT count(*) FROM meetings) + (SELECT count(*) FROM cleanups)"
-                        " + (SELECT count(*) FROM inspections) + (SELECT count(*) FROM submissions)"
-                        " + (SELECT count(*) FROM mechanisms)").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT (SELECT count(*) FROM meetings) + (SELECT count(*) FROM cleanups)"
+            " + (SELECT count(*) FROM inspections) + (SELECT count(*) FROM submissions)"
+            " + (SELECT count(*) FROM mechanisms)"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_scores_at_the_bounds_and_decimals(conn):
     for score in (0, 100, "92.5", "88分"):
         activities.add_inspection(conn, "西街社区", "7-3", f"领导{score}", score)
-    assert [r[0] for r in conn.execute("SELECT score FROM inspections ORDER BY id")] == [0.0, 100.0, 92.5, 88.0]
+    assert [r[0] for r in conn.execute("SELECT score FROM inspections ORDER BY id")] == [
+        0.0,
+        100.0,
+        92.5,
+        88.0,
+    ]
 
 
 def test_double_entries_are_refused(conn):
@@ -173,7 +237,9 @@ def test_double_entries_are_refused(conn):
     activities.add_inspection(conn, "西街社区", "7-3", "张建华", 90)
     with pytest.raises(Conflict):
         activities.add_inspection(conn, "西街社区", "7-3", "张建华", 91)
-    activities.add_inspection(conn, "西街社区", "7-3", "李国庆", 91)  # another leader the same day is fine
+    activities.add_inspection(
+        conn, "西街社区", "7-3", "李国庆", 91
+    )  # another leader the same day is fine
 
 
 def test_mechanism_set_again_updates_the_date(conn):
@@ -181,7 +247,8 @@ def test_mechanism_set_again_updates_the_date(conn):
     again = activities.set_mechanism(conn, "西街社区", "财务管理制度", "7-5")
     assert first["previous"] is None and again["previous"] == date(2026, 7, 1)
     assert conn.execute("SELECT name, established_on, note FROM mechanisms").fetchall() == [
-        ("finance", "2026-07-05", "街道代管")]
+        ("finance", "2026-07-05", "街道代管")
+    ]
 
 
 def test_remove_activity_keeps_inspections_that_issues_refer_to(city):
@@ -192,17 +259,29 @@ def test_remove_activity_keeps_inspections_that_issues_refer_to(city):
             mid = activities.add_meeting(conn, "西街社区", "7-3")
             cid = activities.add_cleanup(conn, "西街社区", "7-4", 20, units_="交通局")
         with write_transaction(conn):
-            community, unit = (conn.execute("SELECT id FROM units WHERE name = ?", (n,)).fetchone()[0]
-                               for n in ("西街社区", "交通局"))
+            community, unit = (
+                conn.execute("SELECT id FROM units WHERE name = ?", (n,)).fetchone()[0]
+                for n in ("西街社区", "交通局")
+            )
             # Written directly (the issue register is another concern): every required column of
             # the issues table, whatever its current shape, gets a plausible value.
-            values = {"description": "楼道杂物", "community_id": community, "category": 3, "unit_id": unit,
-                      "found": "2026-07-03", "due": "2026-07-10", "original_due": "2026-07-10",
-                      "last_event_on": "2026-07-03", "inspection_id": iid}
+            values = {
+                "description": "楼道杂物",
+                "community_id": community,
+                "category": 3,
+                "unit_id": unit,
+                "found": "2026-07-03",
+                "due": "2026-07-10",
+                "original_due": "2026-07-10",
+                "last_event_on": "2026-07-03",
+                "inspection_id": iid,
+            }
             columns = [r[1] for r in conn.execute("PRAGMA table_info(issues)")]
             values = {k: v for k, v in values.items() if k in columns}
-            conn.execute(f"INSERT INTO issues({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                         tuple(values.values()))
+            conn.execute(
+                f"INSERT INTO issues({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
         with pytest.raises(Conflict):
             activities.remove_activity(conn, "inspection", iid)
         with write_transaction(conn):
@@ -232,14 +311,29 @@ def test_timeline_filters_and_order(conn):
         ("2026-07-03", "西街社区", "inspection"),
         ("2026-07-09", "西街社区", "submission"),
     ]
-    assert rows[0] == {"date": "2026-07-03", "type": "cleanup", "id": 1, "community": "东门社区",
-                      "attendees": None, "participants": 300, "units": ["市财政局"], "leader": None,
-                      "score": None, "report": None, "note": None}
+    assert rows[0] == {
+        "date": "2026-07-03",
+        "type": "cleanup",
+        "id": 1,
+        "community": "东门社区",
+        "attendees": None,
+        "participants": 300,
+        "units": ["市财政局"],
+        "leader": None,
+        "score": None,
+        "report": None,
+        "note": None,
+    }
     assert len(activities.timeline(conn)) == 5
     assert len(activities.timeline(conn, year=2026)) == 5
     assert len(activities.timeline(conn, year=2025)) == 0
-    assert [r["type"] for r in activities.timeline(conn, community="东门社区")] == ["meeting", "cleanup"]
-    assert [r["community"] for r in activities.timeline(conn, street="东城街道")] == ["西街社区"] * 3
+    assert [r["type"] for r in activities.timeline(conn, community="东门社区")] == [
+        "meeting",
+        "cleanup",
+    ]
+    assert [r["community"] for r in activities.timeline(conn, street="东城街道")] == [
+        "西街社区"
+    ] * 3
     assert [r["id"] for r in activities.timeline(conn, kinds=["meeting"])] == [1, 2]
 
 
@@ -247,8 +341,10 @@ def test_timeline_filters_and_order(conn):
 
 
 def test_month_facts_hand_made(conn):
-    west, east = (conn.execute("SELECT id FROM units WHERE name = ?", (n,)).fetchone()[0]
-                  for n in ("西街社区", "东门社区"))
+    west, east = (
+        conn.execute("SELECT id FROM units WHERE name = ?", (n,)).fetchone()[0]
+        for n in ("西街社区", "东门社区")
+    )
     # 西街社区: two July inspections (90, 95) and one in June (60) that July must ignore.
     activities.add_inspection(conn, "西街社区", "2026-06-30", "张建华", 60)
     activities.add_inspection(conn, "西街社区", "2026-07-03", "张建华", 90)
@@ -268,15 +364,36 @@ def test_month_facts_hand_made(conn):
 
     july = activities.month_facts(conn, date(2026, 7, 1), date(2026, 7, 31))
     assert july == {
-        west: {"inspections": 2, "inspection_mean": 92.5, "meetings": 1, "cleanups": 2,
-               "first_cleanup": date(2026, 7, 4), "submitted": {"survey": date(2026, 6, 30)}, "mechanisms": 2},
-        east: {"inspections": 0, "inspection_mean": None, "meetings": 0, "cleanups": 0,
-               "first_cleanup": None, "submitted": {}, "mechanisms": 1},
+        west: {
+            "inspections": 2,
+            "inspection_mean": 92.5,
+            "meetings": 1,
+            "cleanups": 2,
+            "first_cleanup": date(2026, 7, 4),
+            "submitted": {"survey": date(2026, 6, 30)},
+            "mechanisms": 2,
+        },
+        east: {
+            "inspections": 0,
+            "inspection_mean": None,
+            "meetings": 0,
+            "cleanups": 0,
+            "first_cleanup": None,
+            "submitted": {},
+            "mechanisms": 1,
+        },
     }
     june = activities.month_facts(conn, date(2026, 6, 1), date(2026, 6, 30))
     assert june == {
-        west: {"inspections": 1, "inspection_mean": 60.0, "meetings": 1, "cleanups": 1,
-               "first_cleanup": date(2026, 6, 20), "submitted": {"survey": date(2026, 6, 30)}, "mechanisms": 1},
+        west: {
+            "inspections": 1,
+            "inspection_mean": 60.0,
+            "meetings": 1,
+            "cleanups": 1,
+            "first_cleanup": date(2026, 6, 20),
+            "submitted": {"survey": date(2026, 6, 30)},
+            "mechanisms": 1,
+        },
     }
     assert activities.month_facts(conn, date(2026, 5, 1), date(2026, 5, 31)) == {}
 
@@ -308,7 +425,9 @@ def test_demo_due_picture(tmp_path, monkeypatch):
         assert sorted(summary["funds"]["late"]) == sorted(["凤凰社区", "建设路社区", "龙泉社区"])
         assert sorted(summary["cleanup"]["missing"]) == sorted(["凤凰社区", "建设路社区"])
         assert len(summary["selfcheck"]["missing"]) == 14
-        east_gate = next(r for r in activities.timeline(conn, community="东门社区", kinds=["cleanup"]))
+        east_gate = next(
+            r for r in activities.timeline(conn, community="东门社区", kinds=["cleanup"])
+        )
         assert east_gate["participants"] == 300 and east_gate["units"][0] == "交通局"
         matrix = {r["community"]: r["count"] for r in activities.mechanism_matrix(conn)}
         assert matrix["西街社区"] == 6 and matrix["凤凰社区"] == 0
@@ -325,7 +444,8 @@ def test_demo_built_earlier_stops_at_today(tmp_path, monkeypatch):
     try:
         latest = conn.execute(
             "SELECT max(d) FROM (SELECT max(held_on) d FROM cleanups UNION ALL SELECT max(inspected_on) FROM"
-            " inspections UNION ALL SELECT max(submitted_on) FROM submissions)").fetchone()[0]
+            " inspections UNION ALL SELECT max(submitted_on) FROM submissions)"
+        ).fetchone()[0]
         assert latest <= "2026-07-20"
     finally:
         conn.close()

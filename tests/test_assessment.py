@@ -35,8 +35,15 @@ def conn(db_path):
 def make_city(conn, names=("甲社区", "乙社区", "丙社区")):
     units.add_unit(conn, "东城街道", "street")
     for i, name in enumerate(names):
-        units.add_unit(conn, name, "community", street="东城街道", secretary=f"书记{i}", director=f"主任{i}",
-                       liaison=f"联系领导{i}")
+        units.add_unit(
+            conn,
+            name,
+            "community",
+            street="东城街道",
+            secretary=f"书记{i}",
+            director=f"主任{i}",
+            liaison=f"联系领导{i}",
+        )
         units.add_unit(conn, f"{name}一号院", "compound", community=name)
         units.add_unit(conn, f"{name}二号院", "compound", community=name)
         units.add_unit(conn, f"单位{i}", "unit", community=name, lead=True)
@@ -70,21 +77,40 @@ def test_facts_from_every_concern(conn):
     for m in ("meeting", "finance", "cleaning"):
         activities.set_mechanism(conn, "甲社区", m, "2026-07-01")
     funds.add_contribution(conn, "甲社区", "unit", "单位0", "25000", on="2026-07-05")
-    closed = issues.add_issue(conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15",
-                              found="2026-07-05")
+    closed = issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
     issues.resolve_issue(conn, closed, on="2026-07-14")
     issues.verify_issue(conn, closed, passed=True, on="2026-07-16")
-    issues.add_issue(conn, "卫生死角", community="甲社区", category=1, due="2026-07-15", found="2026-07-05")
-    issues.add_issue(conn, "路面破损", community="甲社区", category=2, due="2026-08-15", found="2026-07-05",
-                     serious=True)
+    issues.add_issue(
+        conn, "卫生死角", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
+    issues.add_issue(
+        conn,
+        "路面破损",
+        community="甲社区",
+        category=2,
+        due="2026-08-15",
+        found="2026-07-05",
+        serious=True,
+    )
     score(conn, rules, "甲社区", 7, 4, item="daily")
 
     result = assessment.compute(conn, rules, 2026, 7, today=JULY)
     a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
     assert a["items"] == {
-        "meeting": 10.0, "survey": 5.0, "rectification": 10.0, "cleanup": 10.0, "cleanup_report": 0.0,
-        "funds": 5.0, "funds_report": 0.0, "inspection": 17.0, "mechanisms": 5.0, "daily": 4.0,
-        "overdue": -1.0, "exposure": -2.0,
+        "meeting": 10.0,
+        "survey": 5.0,
+        "rectification": 10.0,
+        "cleanup": 10.0,
+        "cleanup_report": 0.0,
+        "funds": 5.0,
+        "funds_report": 0.0,
+        "inspection": 17.0,
+        "mechanisms": 5.0,
+        "daily": 4.0,
+        "overdue": -1.0,
+        "exposure": -2.0,
     }
     assert a["score"] == 63.0
     # Nothing done, nothing due: only the rectification item is full.
@@ -98,8 +124,21 @@ def test_contract_keys(conn, manual):
     result = assessment.monthly(conn, manual, 2026, 7, today=JULY)
     assert {"year", "month", "published", "rows"} <= set(result)
     row = result["rows"][0]
-    assert {"rank", "community", "street", "score", "items", "red_flag", "award", "reward_yuan", "yellow_card",
-            "media", "consecutive_last", "escalation", "baseline"} <= set(row)
+    assert {
+        "rank",
+        "community",
+        "street",
+        "score",
+        "items",
+        "red_flag",
+        "award",
+        "reward_yuan",
+        "yellow_card",
+        "media",
+        "consecutive_last",
+        "escalation",
+        "baseline",
+    } <= set(row)
     assert row["score"] == 93.5 and row["items"] == {"work": 93.5}
     assert (row["red_flag"], row["award"], row["reward_yuan"]) == (True, "流动红旗", 20000)
 
@@ -125,14 +164,23 @@ def test_a_few_aggregate_queries_whatever_the_size(db_path, tmp_path):
 
 def test_two_and_three_months_last_in_a_row(conn, manual):
     make_city(conn)
-    for month, points in ((7, (90, 80, 10)), (8, (85, 80, 20)), (9, (70, 75, 30)), (10, (60, 70, 65))):
+    for month, points in (
+        (7, (90, 80, 10)),
+        (8, (85, 80, 20)),
+        (9, (70, 75, 30)),
+        (10, (60, 70, 65)),
+    ):
         for name, p in zip(("甲社区", "乙社区", "丙社区"), points):
             score(conn, manual, name, month, p)
     today = date(2026, 10, 31)
     runs = {}
     for month in (7, 8, 9, 10):
         r = rows_by_name(assessment.compute(conn, manual, 2026, month, today=today))
-        runs[month] = (r["丙社区"]["consecutive_last"], r["丙社区"]["escalation"], r["丙社区"]["media"])
+        runs[month] = (
+            r["丙社区"]["consecutive_last"],
+            r["丙社区"]["escalation"],
+            r["丙社区"]["media"],
+        )
     assert runs == {
         7: (1, None, True),
         8: (2, "书记在新闻媒体上说明工作", True),
@@ -142,8 +190,15 @@ def test_two_and_three_months_last_in_a_row(conn, manual):
     oct_ = assessment.compute(conn, manual, 2026, 10, today=today)
     assert [m["community"] for m in oct_["media"]] == ["甲社区"]
     assert oct_["media"][0] == {
-        "community": "甲社区", "street": "东城街道", "secretary": "书记0", "director": "主任0",
-        "liaison": "联系领导0", "lead_unit": "单位0", "consecutive_last": 1, "escalation": None}
+        "community": "甲社区",
+        "street": "东城街道",
+        "secretary": "书记0",
+        "director": "主任0",
+        "liaison": "联系领导0",
+        "lead_unit": "单位0",
+        "consecutive_last": 1,
+        "escalation": None,
+    }
 
 
 def test_a_month_with_everyone_equal_breaks_a_run(conn, manual):
@@ -155,8 +210,10 @@ def test_a_month_with_everyone_equal_breaks_a_run(conn, manual):
         score(conn, manual, name, 8, 50)
     today = date(2026, 9, 30)
     august = assessment.compute(conn, manual, 2026, 8, today=today)
-    assert all(r["rank"] == 1 and r["award"] == "流动红旗" and not r["yellow_card"] and not r["media"]
-               for r in august["rows"])
+    assert all(
+        r["rank"] == 1 and r["award"] == "流动红旗" and not r["yellow_card"] and not r["media"]
+        for r in august["rows"]
+    )
     assert august["media"] == []
     september = rows_by_name(assessment.compute(conn, manual, 2026, 9, today=today))
     assert september["丙社区"]["consecutive_last"] == 1
@@ -189,7 +246,9 @@ def test_publishing_again_needs_force_and_keeps_the_old_row(conn, manual):
     score(conn, manual, "乙社区", 7, 95)
     again = assessment.publish(conn, manual, 2026, 7, force=True, today=JULY)
     assert again["rows"][0]["community"] == "乙社区"
-    stored = conn.execute("SELECT superseded_at IS NOT NULL, rules_hash FROM publications ORDER BY id").fetchall()
+    stored = conn.execute(
+        "SELECT superseded_at IS NOT NULL, rules_hash FROM publications ORDER BY id"
+    ).fetchall()
     assert [s[0] for s in stored] == [1, 0]
     assert stored[1][1] == manual.sha256
     assert assessment.monthly(conn, manual, 2026, 7, today=JULY)["rows"][0]["community"] == "乙社区"
@@ -202,7 +261,9 @@ def test_stored_result_is_canonical_json_with_its_hash(conn, manual):
     assessment.publish(conn, manual, 2026, 7, today=JULY)
     text, digest = conn.execute("SELECT result, result_hash FROM publications").fetchone()
     assert hashlib.sha256(text.encode()).hexdigest() == digest
-    assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert text == json.dumps(
+        json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     conn.execute("UPDATE publications SET result = replace(result, '甲社区', '乙社区')")
     with pytest.raises(Conflict, match="哈希不符"):
         assessment.monthly(conn, manual, 2026, 7, today=JULY)
@@ -229,7 +290,10 @@ def test_when_a_month_can_be_published(conn, manual, month, too_early, first_day
     make_city(conn)
     with pytest.raises(Invalid, match=f"要到 {first_day.isoformat()} 才能公布"):
         assessment.publish(conn, manual, 2026, month, today=too_early)
-    assert assessment.publish(conn, manual, 2026, month, today=first_day)["published_on"] == first_day.isoformat()
+    assert (
+        assessment.publish(conn, manual, 2026, month, today=first_day)["published_on"]
+        == first_day.isoformat()
+    )
 
 
 def test_months_that_cannot_be_assessed(conn, manual):
@@ -243,7 +307,9 @@ def test_months_that_cannot_be_assessed(conn, manual):
 def test_running_month_is_counted_as_of_today(conn):
     make_city(conn, ("甲社区", "乙社区"))
     rules = load_rules()
-    issues.add_issue(conn, "卫生死角", community="甲社区", category=1, due="2026-07-20", found="2026-07-05")
+    issues.add_issue(
+        conn, "卫生死角", community="甲社区", category=1, due="2026-07-20", found="2026-07-05"
+    )
     early = assessment.compute(conn, rules, 2026, 7, today=date(2026, 7, 18))
     assert early["as_of"] == "2026-07-18"
     assert rows_by_name(early)["甲社区"]["items"]["overdue"] == 0.0  # not due yet on the 18th
@@ -261,11 +327,23 @@ def test_compound_contest(conn):
         score(conn, rules, f"甲社区/甲社区{compound}", 7, san, item="sanitation")
         score(conn, rules, f"甲社区/甲社区{compound}", 7, vol, item="volunteers")
     # 二号院 has one issue due in July still open: rectification 0 of 40, one overdue → -2.
-    issues.add_issue(conn, "乱堆乱放", community="甲社区", compound="甲社区二号院", category=1, due="2026-07-10",
-                     found="2026-07-02")
+    issues.add_issue(
+        conn,
+        "乱堆乱放",
+        community="甲社区",
+        compound="甲社区二号院",
+        category=1,
+        due="2026-07-10",
+        found="2026-07-02",
+    )
     result = assessment.compound_ranking(conn, rules, "甲社区", 2026, 7, today=JULY)
     r = rows_by_name(result, "compound")
-    assert r["甲社区一号院"]["items"] == {"sanitation": 30.0, "volunteers": 15.0, "rectification": 40.0, "overdue": 0.0}
+    assert r["甲社区一号院"]["items"] == {
+        "sanitation": 30.0,
+        "volunteers": 15.0,
+        "rectification": 40.0,
+        "overdue": 0.0,
+    }
     assert r["甲社区一号院"]["score"] == 85.0 and r["甲社区一号院"]["rank"] == 1
     assert r["甲社区一号院"]["award"] == "小区流动红旗" and r["甲社区一号院"]["red_flag"] is True
     assert r["甲社区二号院"]["score"] == 51.0 and r["甲社区二号院"]["award"] is None
@@ -294,12 +372,26 @@ def test_year_end_unit_prizes(conn, manual):
         for name, p in zip(("甲社区", "乙社区", "丙社区"), points):
             score(conn, manual, name, month, p)
     # 单位1 (乙社区's lead unit): two category-3 issues due in the year, one closed on time.
-    good = issues.add_issue(conn, "乱倒垃圾", community="乙社区", category=3, unit="单位1", due="2026-07-10",
-                            found="2026-07-01")
+    good = issues.add_issue(
+        conn,
+        "乱倒垃圾",
+        community="乙社区",
+        category=3,
+        unit="单位1",
+        due="2026-07-10",
+        found="2026-07-01",
+    )
     issues.resolve_issue(conn, good, on="2026-07-09")
     issues.verify_issue(conn, good, passed=True, on="2026-07-12")
-    issues.add_issue(conn, "历史遗留", community="乙社区", category=3, unit="单位1", due="2026-07-20",
-                     found="2026-07-01")
+    issues.add_issue(
+        conn,
+        "历史遗留",
+        community="乙社区",
+        category=3,
+        unit="单位1",
+        due="2026-07-20",
+        found="2026-07-01",
+    )
     result = assessment.unit_ranking(conn, manual, 2026, today=date(2026, 8, 31))
     assert result["months"] == [7, 8]
     r = rows_by_name(result, "unit")
@@ -307,8 +399,11 @@ def test_year_end_unit_prizes(conn, manual):
     # 0.6 × mean(90, 80) + 0.4 × 100 = 91; 市财政局: 0.6 × mean(90, 70, 80, 60) + 40 = 85
     # 单位1: 0.6 × 65 + 0.4 × 50 = 59; 单位2: 0.6 × 45 + 40 = 67
     assert [(x["unit"], x["score"], x["prize"], x["reward_yuan"]) for x in result["rows"]] == [
-        ("单位0", 91.0, "一等奖", 100000), ("市财政局", 85.0, "二等奖", 80000), ("单位2", 67.0, "二等奖", 80000),
-        ("单位1", 59.0, "三等奖", 60000)]
+        ("单位0", 91.0, "一等奖", 100000),
+        ("市财政局", 85.0, "二等奖", 80000),
+        ("单位2", 67.0, "二等奖", 80000),
+        ("单位1", 59.0, "三等奖", 60000),
+    ]
     assert r["单位1"]["items"] == {"communities": 65.0, "rectification": 50.0}
     assert (r["单位1"]["issues_due"], r["单位1"]["issues_on_time"]) == (2, 1)
     assert r["市财政局"]["communities"] == ["甲社区", "乙社区"]
@@ -333,12 +428,23 @@ def test_civilized_target(conn):
     make_city(conn, [f"社区{i}" for i in range(10)])
     rules = load_rules()
     t = assessment.civilized_target(conn, rules, 2026)
-    assert (t["communities"], t["designated"], t["target"], t["needed"], t["met"]) == (10, 0, 0.7, 7, False)
+    assert (t["communities"], t["designated"], t["target"], t["needed"], t["met"]) == (
+        10,
+        0,
+        0.7,
+        7,
+        False,
+    )
     for i in range(3):
         units.designate_civilized(conn, f"社区{i}", 2026, "2026-07-01", None)
     units.designate_civilized(conn, "社区9", 2025, None, None)  # another year does not count
     t = assessment.civilized_target(conn, rules, 2026)
-    assert (t["designated"], t["rate"], t["needed"], t["names"]) == (3, 0.3, 4, ["社区0", "社区1", "社区2"])
+    assert (t["designated"], t["rate"], t["needed"], t["names"]) == (
+        3,
+        0.3,
+        4,
+        ["社区0", "社区1", "社区2"],
+    )
     assert assessment.civilized_target(conn, rules, 2030)["target"] is None
 
 
@@ -354,8 +460,14 @@ def test_set_score_replaces_and_keeps_history(conn, manual):
     current = assessment.list_scores(conn, month=7, year=2026)
     assert [(s["unit"], s["points"], s["note"]) for s in current] == [("甲社区", 75.5, None)]
     history = assessment.list_scores(conn, history=True)
-    assert [(s["points"], s["superseded_at"] is not None) for s in history] == [(60.0, True), (75.5, False)]
-    assert rows_by_name(assessment.compute(conn, manual, 2026, 7, today=JULY))["甲社区"]["score"] == 75.5
+    assert [(s["points"], s["superseded_at"] is not None) for s in history] == [
+        (60.0, True),
+        (75.5, False),
+    ]
+    assert (
+        rows_by_name(assessment.compute(conn, manual, 2026, 7, today=JULY))["甲社区"]["score"]
+        == 75.5
+    )
 
 
 @pytest.mark.parametrize(
@@ -384,4 +496,6 @@ def test_set_score_refuses_a_computed_item_and_a_future_month(conn):
     with pytest.raises(Invalid, match="还没有到"):
         assessment.set_score(conn, rules, "甲社区", 2026, 9, "daily", 3, today=JULY)
     with pytest.raises(Invalid, match="0 到 40"):
-        assessment.set_score(conn, rules, "甲社区/甲社区一号院", 2026, 7, "sanitation", 41, today=JULY)
+        assessment.set_score(
+            conn, rules, "甲社区/甲社区一号院", 2026, 7, "sanitation", 41, today=JULY
+        )

@@ -31,7 +31,12 @@ SKIP = {"audit_log", "command_runs", "migrations"}
 def content(path: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
         out = {}
         for t in tables:
             if t in SKIP or t.startswith("sqlite_"):
@@ -68,7 +73,9 @@ def test_the_city_has_every_kind_of_record(small_city):
     conn = sqlite3.connect(small_city)
     try:
         kinds = dict(conn.execute("SELECT kind, count(*) FROM units GROUP BY kind").fetchall())
-        assert kinds["community"] == COMMUNITIES and kinds["street"] == 1 and kinds["department"] == 12
+        assert (
+            kinds["community"] == COMMUNITIES and kinds["street"] == 1 and kinds["department"] == 12
+        )
         assert {"compound", "unit", "enterprise"} <= set(kinds)
         leads = conn.execute("SELECT count(*) FROM unit_links WHERE is_lead = 1").fetchone()[0]
         assert leads == COMMUNITIES  # one lead unit per community
@@ -76,15 +83,34 @@ def test_the_city_has_every_kind_of_record(small_city):
         statuses = {r[0] for r in conn.execute("SELECT DISTINCT status FROM issues")}
         assert {"open", "closed", "cancelled"} <= statuses
         events = {r[0] for r in conn.execute("SELECT DISTINCT event FROM issue_events")}
-        assert events == {"create", "resolve", "verify_pass", "verify_fail", "notify", "extend", "reassign", "cancel"}
-        for table in ("fund_entries", "meetings", "cleanups", "inspections", "submissions", "mechanisms", "scores",
-                      "civilized"):
+        assert events == {
+            "create",
+            "resolve",
+            "verify_pass",
+            "verify_fail",
+            "notify",
+            "extend",
+            "reassign",
+            "cancel",
+        }
+        for table in (
+            "fund_entries",
+            "meetings",
+            "cleanups",
+            "inspections",
+            "submissions",
+            "mechanisms",
+            "scores",
+            "civilized",
+        ):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
         # Inspections twice a week (every Tuesday and Friday of 2026) in every community.
         per = conn.execute("SELECT count(*) FROM inspections GROUP BY community_id").fetchall()
         assert {n for (n,) in per} == {104}
         # Written through the audited paths: every issue has its insert in the audit trail.
-        audited = conn.execute("SELECT count(*) FROM audit_log WHERE entity = 'issues'").fetchone()[0]
+        audited = conn.execute("SELECT count(*) FROM audit_log WHERE entity = 'issues'").fetchone()[
+            0
+        ]
         assert audited == ISSUES
     finally:
         conn.close()
@@ -92,7 +118,9 @@ def test_the_city_has_every_kind_of_record(small_city):
 
 def test_check_passes_and_july_is_ranked(small_city):
     assert "检查通过" in ok("check", "--db", str(small_city))
-    result = json.loads(ok("rank", "--month", "7", "--year", "2026", "--format", "json", "--db", str(small_city)))
+    result = json.loads(
+        ok("rank", "--month", "7", "--year", "2026", "--format", "json", "--db", str(small_city))
+    )
     assert len(result["rows"]) == COMMUNITIES
     assert result["as_of"] == "2026-07-31"
     assert result["rows"][0]["rank"] == 1

@@ -16,92 +16,454 @@ def add(*args):
 def ledger(city):
     """西街社区: +20,000 (7-3) +5,000 (7-5, voided 7-25) +1,500.50 (7-6) −800 (7-10) −1,200.25 (7-20).
     东门社区: +3,000 (7-4)."""
-    add("-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3")
-    add("-c", "西街社区", "--source", "enterprise", "--from", "华丰食品有限公司", "--amount", "5,000", "--date", "7-5")
-    add("-c", "西街社区", "--source", "community", "--from", "梧桐苑", "--amount", "1500.50", "--date", "7-6",
-        "--note", "居民自愿捐款")
-    add("-c", "东门社区", "--source", "unit", "--from", "市财政局", "--amount", "3000", "--date", "7-4")
-    ok("fund", "spend", "-c", "西街社区", "--amount", "800", "--purpose", "购买扫帚", "--category", "cleaning",
-       "--date", "7-10", "--approved-by", "王丽")
-    ok("fund", "spend", "-c", "西街社区", "--amount", "1200.25", "--purpose", "补植绿篱", "--category", "greening",
-       "--date", "7-20")
+    add(
+        "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3"
+    )
+    add(
+        "-c",
+        "西街社区",
+        "--source",
+        "enterprise",
+        "--from",
+        "华丰食品有限公司",
+        "--amount",
+        "5,000",
+        "--date",
+        "7-5",
+    )
+    add(
+        "-c",
+        "西街社区",
+        "--source",
+        "community",
+        "--from",
+        "梧桐苑",
+        "--amount",
+        "1500.50",
+        "--date",
+        "7-6",
+        "--note",
+        "居民自愿捐款",
+    )
+    add(
+        "-c",
+        "东门社区",
+        "--source",
+        "unit",
+        "--from",
+        "市财政局",
+        "--amount",
+        "3000",
+        "--date",
+        "7-4",
+    )
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "800",
+        "--purpose",
+        "购买扫帚",
+        "--category",
+        "cleaning",
+        "--date",
+        "7-10",
+        "--approved-by",
+        "王丽",
+    )
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "1200.25",
+        "--purpose",
+        "补植绿篱",
+        "--category",
+        "greening",
+        "--date",
+        "7-20",
+    )
     ok("fund", "void", "2", "--reason", "企业撤回捐助", "--date", "7-25")
     return city
 
 
 def test_recording_messages(city):
-    assert add("-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3") == (
-        "已登记第 1 号收入：2026-07-03 西街社区收到交通局（共建单位凑集）20,000.00 元；当前余额 20,000.00 元。\n")
-    assert add("--community", "西街社区", "--source", "community", "--from", "西街社区/向阳小区",
-               "--amount", "¥300", "--db", str(city)) == (
-        "已登记第 2 号收入：2026-07-31 西街社区收到向阳小区（社区小区自筹）300.00 元；当前余额 20,300.00 元。\n")
-    assert ok("fund", "spend", "-c", "西街社区", "--amount", "300.50", "--purpose", "宣传栏", "--category",
-              "publicity", "--date", "7月10日") == (
-        "已登记第 3 号支出：2026-07-10 西街社区支出 300.50 元（宣传：宣传栏）；当前余额 19,999.50 元。\n")
+    assert add(
+        "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3"
+    ) == (
+        "已登记第 1 号收入：2026-07-03 西街社区收到交通局（共建单位凑集）20,000.00 元；当前余额 20,000.00 元。\n"
+    )
+    assert add(
+        "--community",
+        "西街社区",
+        "--source",
+        "community",
+        "--from",
+        "西街社区/向阳小区",
+        "--amount",
+        "¥300",
+        "--db",
+        str(city),
+    ) == (
+        "已登记第 2 号收入：2026-07-31 西街社区收到向阳小区（社区小区自筹）300.00 元；当前余额 20,300.00 元。\n"
+    )
+    assert ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "300.50",
+        "--purpose",
+        "宣传栏",
+        "--category",
+        "publicity",
+        "--date",
+        "7月10日",
+    ) == (
+        "已登记第 3 号支出：2026-07-10 西街社区支出 300.50 元（宣传：宣传栏）；当前余额 19,999.50 元。\n"
+    )
     assert ok("fund", "void", "3", "--reason", "录错") == (
-        "已登记第 4 号作废记录：2026-07-31 作废第 3 号支出 300.50 元；社区“西街社区”当前余额 20,300.00 元。\n")
+        "已登记第 4 号作废记录：2026-07-31 作废第 3 号支出 300.50 元；社区“西街社区”当前余额 20,300.00 元。\n"
+    )
 
 
 REFUSALS = [
     # banned purposes (the rules file's words), naming the word and quoting the speech
-    (["fund", "spend", "-c", "西街社区", "--amount", "100", "--purpose", "发放年终奖金", "--category", "other"],
-     "支出用途“发放年终奖金”含有“奖金”，不予登记：这笔社区共建经费必须专款专用，接受群众的监督，不得用于奖金和福利的发放。"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "100", "--purpose", "Staff Welfare", "--category", "other"],
-     "含有“welfare”"),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "100",
+            "--purpose",
+            "发放年终奖金",
+            "--category",
+            "other",
+        ],
+        "支出用途“发放年终奖金”含有“奖金”，不予登记：这笔社区共建经费必须专款专用，接受群众的监督，不得用于奖金和福利的发放。",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "100",
+            "--purpose",
+            "Staff Welfare",
+            "--category",
+            "other",
+        ],
+        "含有“welfare”",
+    ),
     # overdraft on its date, and the retroactive case
-    (["fund", "spend", "-c", "东门社区", "--amount", "3000.01", "--purpose", "修路", "--category", "repair"],
-     "社区“东门社区”在 2026-07-31 的经费余额为 3,000.00 元，不够支出 3,000.01 元：经费不能透支。"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "19600", "--purpose", "修路", "--category", "repair",
-      "--date", "7-4"],
-     "在 2026-07-04 支出 19,600.00 元会使社区“西街社区”在 2026-07-25 的余额变为 -99.75 元（其后已登记有支出或作废），经费不能透支。"),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "东门社区",
+            "--amount",
+            "3000.01",
+            "--purpose",
+            "修路",
+            "--category",
+            "repair",
+        ],
+        "社区“东门社区”在 2026-07-31 的经费余额为 3,000.00 元，不够支出 3,000.01 元：经费不能透支。",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "19600",
+            "--purpose",
+            "修路",
+            "--category",
+            "repair",
+            "--date",
+            "7-4",
+        ],
+        "在 2026-07-04 支出 19,600.00 元会使社区“西街社区”在 2026-07-25 的余额变为 -99.75 元（其后已登记有支出或作废），经费不能透支。",
+    ),
     # voids
-    (["fund", "void", "1", "--reason", "错账"],
-     "作废第 1 号收入 20,000.00 元会使社区“西街社区”在 2026-07-31 的余额变为 -499.75 元，不能作废：经费不能透支。"),
+    (
+        ["fund", "void", "1", "--reason", "错账"],
+        "作废第 1 号收入 20,000.00 元会使社区“西街社区”在 2026-07-31 的余额变为 -499.75 元，不能作废：经费不能透支。",
+    ),
     (["fund", "void", "7", "--reason", "撤销作废"], "第 7 号本身是作废记录，不能再作废。"),
-    (["fund", "void", "2", "--reason", "再次作废"], "第 2 号已于 2026-07-25 由第 7 号记录作废，不能重复作废。"),
-    (["fund", "void", "6", "--reason", "错账", "--date", "7-15"], "作废日期 2026-07-15 早于第 6 号记录的日期 2026-07-20。"),
+    (
+        ["fund", "void", "2", "--reason", "再次作废"],
+        "第 2 号已于 2026-07-25 由第 7 号记录作废，不能重复作废。",
+    ),
+    (
+        ["fund", "void", "6", "--reason", "错账", "--date", "7-15"],
+        "作废日期 2026-07-15 早于第 6 号记录的日期 2026-07-20。",
+    ),
     (["fund", "void", "42", "--reason", "错账"], "找不到第 42 号经费记录。"),
     (["fund", "void", "abc", "--reason", "错账"], "记录编号“abc”无效：应为数字，如 12。"),
     (["fund", "void", "5"], "缺少必需的参数 --reason"),
     # payer / source
-    (["fund", "add", "-c", "西街社区", "--source", "enterprise", "--from", "交通局", "--amount", "100"],
-     "缴款方“交通局”是共建单位，与经费来源不符：来源为 enterprise（企业捐助）时，缴款方须是已登记的企业。"),
-    (["fund", "add", "-c", "西街社区", "--source", "community", "--from", "东门社区/向阳小区", "--amount", "100"],
-     "缴款方“向阳小区”是东门社区的小区，与经费来源不符"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "西城街道", "--amount", "100"],
-     "缴款方“西城街道”是街道办事处，与经费来源不符"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通厅", "--amount", "100"],
-     "找不到共建单位/职能部门“交通厅”"),
-    (["fund", "add", "-c", "西街社区", "--source", "bank", "--from", "交通局", "--amount", "100"],
-     "经费来源“bank”无效"),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "enterprise",
+            "--from",
+            "交通局",
+            "--amount",
+            "100",
+        ],
+        "缴款方“交通局”是共建单位，与经费来源不符：来源为 enterprise（企业捐助）时，缴款方须是已登记的企业。",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "community",
+            "--from",
+            "东门社区/向阳小区",
+            "--amount",
+            "100",
+        ],
+        "缴款方“向阳小区”是东门社区的小区，与经费来源不符",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "西城街道",
+            "--amount",
+            "100",
+        ],
+        "缴款方“西城街道”是街道办事处，与经费来源不符",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通厅",
+            "--amount",
+            "100",
+        ],
+        "找不到共建单位/职能部门“交通厅”",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "bank",
+            "--from",
+            "交通局",
+            "--amount",
+            "100",
+        ],
+        "经费来源“bank”无效",
+    ),
     # bad amounts
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "0"],
-     "金额“0”无效：金额必须大于零。"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "-5"],
-     "金额“-5”无效：金额必须大于零。"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "10.005"],
-     "金额“10.005”无效：最多精确到分（两位小数）。"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "一百"],
-     "金额“一百”无效：请写成 20000、20,000、2万 或 300.50 这样的数。"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "1.5.0", "--purpose", "x", "--category", "other"], "金额“1.5.0”无效"),
+    (
+        ["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "0"],
+        "金额“0”无效：金额必须大于零。",
+    ),
+    (
+        ["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "-5"],
+        "金额“-5”无效：金额必须大于零。",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "10.005",
+        ],
+        "金额“10.005”无效：最多精确到分（两位小数）。",
+    ),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "一百",
+        ],
+        "金额“一百”无效：请写成 20000、20,000、2万 或 300.50 这样的数。",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1.5.0",
+            "--purpose",
+            "x",
+            "--category",
+            "other",
+        ],
+        "金额“1.5.0”无效",
+    ),
     # future dates
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "100", "--date", "8-1"],
-     "经费收入日期 2026-08-01 晚于今天（2026-07-31），不能登记未发生的事。"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "1", "--purpose", "x", "--category", "other", "--date",
-      "2027-01-01"], "经费支出日期 2027-01-01 晚于今天"),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "100",
+            "--date",
+            "8-1",
+        ],
+        "经费收入日期 2026-08-01 晚于今天（2026-07-31），不能登记未发生的事。",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1",
+            "--purpose",
+            "x",
+            "--category",
+            "other",
+            "--date",
+            "2027-01-01",
+        ],
+        "经费支出日期 2027-01-01 晚于今天",
+    ),
     (["fund", "void", "5", "--reason", "错账", "--date", "8-1"], "作废日期 2026-08-01 晚于今天"),
-    (["fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "100", "--date", "7-32"],
-     "日期“7-32”不存在。"),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "100",
+            "--date",
+            "7-32",
+        ],
+        "日期“7-32”不存在。",
+    ),
     # unknown community, category, empty purpose
-    (["fund", "add", "-c", "南街社区", "--source", "unit", "--from", "交通局", "--amount", "100"], "找不到社区“南街社区”"),
-    (["fund", "spend", "-c", "北街社区", "--amount", "1", "--purpose", "x", "--category", "other"], "找不到社区“北街社区”"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "1", "--purpose", "x", "--category", "food"], "支出类别“food”无效"),
-    (["fund", "spend", "-c", "西街社区", "--amount", "1", "--purpose", " ", "--category", "other"],
-     "请用 --purpose 写明支出用途。"),
+    (
+        [
+            "fund",
+            "add",
+            "-c",
+            "南街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "100",
+        ],
+        "找不到社区“南街社区”",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "北街社区",
+            "--amount",
+            "1",
+            "--purpose",
+            "x",
+            "--category",
+            "other",
+        ],
+        "找不到社区“北街社区”",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1",
+            "--purpose",
+            "x",
+            "--category",
+            "food",
+        ],
+        "支出类别“food”无效",
+    ),
+    (
+        [
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1",
+            "--purpose",
+            " ",
+            "--category",
+            "other",
+        ],
+        "请用 --purpose 写明支出用途。",
+    ),
 ]
 
 
-@pytest.mark.parametrize("args,message", REFUSALS, ids=[" ".join(a[:2]) + f" {i}" for i, (a, _m) in enumerate(REFUSALS)])
+@pytest.mark.parametrize(
+    "args,message", REFUSALS, ids=[" ".join(a[:2]) + f" {i}" for i, (a, _m) in enumerate(REFUSALS)]
+)
 def test_refusals_write_nothing(ledger, args, message):
     before = db_bytes(ledger)
     err = refused(*args)
@@ -116,16 +478,40 @@ def test_banned_words_come_from_the_rules_file(ledger, tmp_path):
     args = ["fund", "spend", "-c", "西街社区", "--amount", "10", "--category", "activity"]
     assert "含有“聚餐”" in refused(*args, "--purpose", "志愿者聚餐", "--rules", str(rules))
     ok(*args, "--purpose", "志愿者聚餐")  # not banned by the shipped rules
-    ok(*args, "--purpose", "发放奖金以外的宣传品", "--rules", str(rules))  # the shipped words are replaced
+    ok(
+        *args, "--purpose", "发放奖金以外的宣传品", "--rules", str(rules)
+    )  # the shipped words are replaced
     assert "含有“奖金”" in refused(*args, "--purpose", "奖金")
 
 
 def test_exact_spend_of_the_lowest_later_balance_is_allowed(ledger):
     """19,500.25 is what is left over every date from 7-4 on: spending it back-dated is fine."""
-    ok("fund", "spend", "-c", "西街社区", "--amount", "19500.25", "--purpose", "修路", "--category", "repair",
-       "--date", "7-4")
-    assert "余额为 0.00 元" in refused("fund", "spend", "-c", "西街社区", "--amount", "0.01", "--purpose", "x",
-                                    "--category", "other")
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "19500.25",
+        "--purpose",
+        "修路",
+        "--category",
+        "repair",
+        "--date",
+        "7-4",
+    )
+    assert "余额为 0.00 元" in refused(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "0.01",
+        "--purpose",
+        "x",
+        "--category",
+        "other",
+    )
     ok("fund", "check")
 
 
@@ -148,10 +534,16 @@ BALANCE_JSON = [
 
 def test_balance_json(ledger):
     assert json.loads(ok("fund", "balance", "--format", "json")) == BALANCE_JSON
-    assert json.loads(ok("fund", "balance", "-f", "json", "--street", "西城街道")) == BALANCE_JSON[1:]
-    before_void = json.loads(ok("fund", "balance", "-f", "json", "-c", "西街社区", "--as-of", "7-24"))
-    assert [(r["raised_yuan"], r["balance_yuan"], r["raised_by_source"]["enterprise"]) for r in before_void] == [
-        (26500.5, 24500.25, 5000)]
+    assert (
+        json.loads(ok("fund", "balance", "-f", "json", "--street", "西城街道")) == BALANCE_JSON[1:]
+    )
+    before_void = json.loads(
+        ok("fund", "balance", "-f", "json", "-c", "西街社区", "--as-of", "7-24")
+    )
+    assert [
+        (r["raised_yuan"], r["balance_yuan"], r["raised_by_source"]["enterprise"])
+        for r in before_void
+    ] == [(26500.5, 24500.25, 5000)]
 
 
 def test_balance_csv(ledger):
@@ -166,8 +558,20 @@ def test_balance_csv(ledger):
 
 def test_balance_by_street(ledger):
     assert json.loads(ok("fund", "balance", "--by", "street", "-f", "json")) == [
-        {"street": "东城街道", "communities": 1, "raised_yuan": 21500.5, "spent_yuan": 2000.25, "balance_yuan": 19500.25},
-        {"street": "西城街道", "communities": 1, "raised_yuan": 3000, "spent_yuan": 0, "balance_yuan": 3000},
+        {
+            "street": "东城街道",
+            "communities": 1,
+            "raised_yuan": 21500.5,
+            "spent_yuan": 2000.25,
+            "balance_yuan": 19500.25,
+        },
+        {
+            "street": "西城街道",
+            "communities": 1,
+            "raised_yuan": 3000,
+            "spent_yuan": 0,
+            "balance_yuan": 3000,
+        },
     ]
     assert ok("fund", "balance", "--by", "street", "-f", "csv") == BOM + (
         "street,communities,raised_yuan,spent_yuan,balance_yuan\n"
@@ -180,10 +584,49 @@ def test_balance_table_shows_street_custody(ledger):
     out = ok("fund", "balance")
     assert "共建经费余额（截至 2026-07-31）" in out
     lines = [line.split() for line in out.splitlines()]
-    assert ["东城街道", "西街社区", "20,000.00", "元", "0.00", "元", "1,500.50", "元", "21,500.50", "元",
-            "2,000.25", "元", "环境卫生", "800.00", "元；绿化", "1,200.25", "元", "19,500.25", "元"] in lines
-    assert ["东城街道", "代管合计（1", "个社区）", "21,500.50", "元", "2,000.25", "元", "19,500.25", "元"] in lines
-    assert ["西城街道", "代管合计（1", "个社区）", "3,000.00", "元", "0.00", "元", "3,000.00", "元"] in lines
+    assert [
+        "东城街道",
+        "西街社区",
+        "20,000.00",
+        "元",
+        "0.00",
+        "元",
+        "1,500.50",
+        "元",
+        "21,500.50",
+        "元",
+        "2,000.25",
+        "元",
+        "环境卫生",
+        "800.00",
+        "元；绿化",
+        "1,200.25",
+        "元",
+        "19,500.25",
+        "元",
+    ] in lines
+    assert [
+        "东城街道",
+        "代管合计（1",
+        "个社区）",
+        "21,500.50",
+        "元",
+        "2,000.25",
+        "元",
+        "19,500.25",
+        "元",
+    ] in lines
+    assert [
+        "西城街道",
+        "代管合计（1",
+        "个社区）",
+        "3,000.00",
+        "元",
+        "0.00",
+        "元",
+        "3,000.00",
+        "元",
+    ] in lines
 
 
 def test_list_csv_and_json(ledger):
@@ -199,14 +642,33 @@ def test_list_csv_and_json(ledger):
         "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,2,,,企业撤回捐助,\n"
     )
     assert json.loads(ok("fund", "list", "-f", "json", "--category", "greening")) == [
-        {"id": 6, "date": "2026-07-20", "entry_type": "expenditure", "community": "西街社区", "street": "东城街道",
-         "source": None, "payer": None, "category": "greening", "purpose": "补植绿篱", "approved_by": None,
-         "amount_yuan": 1200.25, "voids_id": None, "voided_by": None, "voided_on": None, "reason": None,
-         "note": None},
+        {
+            "id": 6,
+            "date": "2026-07-20",
+            "entry_type": "expenditure",
+            "community": "西街社区",
+            "street": "东城街道",
+            "source": None,
+            "payer": None,
+            "category": "greening",
+            "purpose": "补植绿篱",
+            "approved_by": None,
+            "amount_yuan": 1200.25,
+            "voids_id": None,
+            "voided_by": None,
+            "voided_on": None,
+            "reason": None,
+            "note": None,
+        },
     ]
-    ids = [r["id"] for r in json.loads(ok("fund", "list", "-f", "json", "--from", "7-5", "--to", "7-10"))]
+    ids = [
+        r["id"]
+        for r in json.loads(ok("fund", "list", "-f", "json", "--from", "7-5", "--to", "7-10"))
+    ]
     assert ids == [2, 3, 5]
-    assert [r["id"] for r in json.loads(ok("fund", "list", "-f", "json", "--source", "enterprise"))] == [2, 7]
+    assert [
+        r["id"] for r in json.loads(ok("fund", "list", "-f", "json", "--source", "enterprise"))
+    ] == [2, 7]
     assert [r["id"] for r in json.loads(ok("fund", "list", "-f", "json", "-c", "东门社区"))] == [4]
 
 
@@ -237,8 +699,19 @@ def test_raised_report(ledger):
     )
     table = ok("fund", "report")
     assert "2026年7月共建经费筹集情况（2026-07-01 至 2026-07-31）" in table
-    assert ["全市合计", "23,000.00", "元", "0.00", "元", "1,500.50", "元", "24,500.50", "元", "24,500.50", "元"] in [
-        line.split() for line in table.splitlines()]
+    assert [
+        "全市合计",
+        "23,000.00",
+        "元",
+        "0.00",
+        "元",
+        "1,500.50",
+        "元",
+        "24,500.50",
+        "元",
+        "24,500.50",
+        "元",
+    ] in [line.split() for line in table.splitlines()]
     assert table.endswith("经费筹集情况请于 7月10日前报三城同创办公室。\n")
     june = json.loads(ok("fund", "report", "--month", "6", "--year", "2026", "-f", "json"))
     assert (june["raised_yuan"], june["total_raised_yuan"]) == (0, 0)
@@ -274,15 +747,18 @@ PUBLIC_NOTICE = """\
 
 
 def test_public_notice(ledger):
-    assert ok("fund", "report", "--public", "--month", "7", "--community", "西街社区") == PUBLIC_NOTICE
+    assert (
+        ok("fund", "report", "--public", "--month", "7", "--community", "西街社区") == PUBLIC_NOTICE
+    )
     # Every community when none is named, one notice after another.
     both = ok("fund", "report", "--public")
     assert both.startswith(PUBLIC_NOTICE)
     assert "东门社区共建经费收支公示" in both
     assert "本经费由西城街道办事处代管" in both
     data = json.loads(ok("fund", "report", "--public", "-c", "东门社区", "-f", "json"))
-    assert [(d["community"], d["opening_fen"], d["raised_fen"], d["closing_fen"]) for d in data] == [
-        ("东门社区", 0, 300_000, 300_000)]
+    assert [
+        (d["community"], d["opening_fen"], d["raised_fen"], d["closing_fen"]) for d in data
+    ] == [("东门社区", 0, 300_000, 300_000)]
 
 
 def test_public_notice_of_a_quiet_month(ledger, monkeypatch):
@@ -296,8 +772,14 @@ def test_public_notice_of_a_quiet_month(ledger, monkeypatch):
 
 def test_check_passes(ledger):
     assert ok("fund", "check") == (
-        "经费账目检查通过：7 条记录、2 个社区，余额与逐笔重算一致，无透支，无违规用途。\n")
-    assert json.loads(ok("fund", "check", "-f", "json")) == {"ok": True, "entries": 7, "communities": 2, "problems": []}
+        "经费账目检查通过：7 条记录、2 个社区，余额与逐笔重算一致，无透支，无违规用途。\n"
+    )
+    assert json.loads(ok("fund", "check", "-f", "json")) == {
+        "ok": True,
+        "entries": 7,
+        "communities": 2,
+        "problems": [],
+    }
 
 
 def test_check_fails_with_exit_1(ledger, tmp_path):

@@ -23,7 +23,9 @@ def all_commands():
     return found
 
 
-@pytest.mark.parametrize("path,cmd", all_commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+@pytest.mark.parametrize(
+    "path,cmd", all_commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
 def test_every_command_has_help_with_example(path, cmd):
     result = run(*path, "--help")
     assert result.exit_code == 0, result.output

@@ -27,32 +27,128 @@ def survey(city):
 
 
 def test_add_prints_the_id(city):
-    out = ok("issue", "add", "楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1", "--due", "7-20",
-             "--found", "7-2", "--kind", "乱堆乱放", "--location", "3号楼")
-    assert out == "已登记问题 1：西街社区，类别 1（社区/小区），责任单位 西街社区，整改时限 2026-07-20。\n"
-    assert ok("issue", "add", "占道", "-c", "西街社区", "--category", "2", "--due", "8-1", "--format", "json") == '{\n  "id": 2\n}\n'
-    assert ok("issue", "add", "占道", "-c", "西街社区", "--category", "2", "--due", "8-1", "--format", "csv") == "id\n3\n"
+    out = ok(
+        "issue",
+        "add",
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--compound",
+        "梧桐苑",
+        "--category",
+        "1",
+        "--due",
+        "7-20",
+        "--found",
+        "7-2",
+        "--kind",
+        "乱堆乱放",
+        "--location",
+        "3号楼",
+    )
+    assert (
+        out
+        == "已登记问题 1：西街社区，类别 1（社区/小区），责任单位 西街社区，整改时限 2026-07-20。\n"
+    )
+    assert (
+        ok(
+            "issue",
+            "add",
+            "占道",
+            "-c",
+            "西街社区",
+            "--category",
+            "2",
+            "--due",
+            "8-1",
+            "--format",
+            "json",
+        )
+        == '{\n  "id": 2\n}\n'
+    )
+    assert (
+        ok(
+            "issue",
+            "add",
+            "占道",
+            "-c",
+            "西街社区",
+            "--category",
+            "2",
+            "--due",
+            "8-1",
+            "--format",
+            "csv",
+        )
+        == "id\n3\n"
+    )
 
 
 def test_add_json_shape_in_list(city):
-    add("楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1", "--due", "7-20", "--found", "7-2",
-        "--kind", "乱堆乱放", "--location", "3号楼", "--serious")
-    assert listed() == [{
-        "id": 1, "description": "楼道堆放杂物", "community": "西街社区", "compound": "梧桐苑", "location": "3号楼",
-        "category": 1, "unit": "西街社区", "kind": "乱堆乱放", "found": "2026-07-02", "due": "2026-07-20",
-        "status": "open", "overdue": True, "on_time": None, "notices": 0, "reworks": 0, "extensions": 0,
-        "serious": True, "street": "东城街道", "original_due": "2026-07-20", "resolved_on": None,
-        "closed_on": None, "days_overdue": 11, "inspection_id": None,
-    }]
+    add(
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--compound",
+        "梧桐苑",
+        "--category",
+        "1",
+        "--due",
+        "7-20",
+        "--found",
+        "7-2",
+        "--kind",
+        "乱堆乱放",
+        "--location",
+        "3号楼",
+        "--serious",
+    )
+    assert listed() == [
+        {
+            "id": 1,
+            "description": "楼道堆放杂物",
+            "community": "西街社区",
+            "compound": "梧桐苑",
+            "location": "3号楼",
+            "category": 1,
+            "unit": "西街社区",
+            "kind": "乱堆乱放",
+            "found": "2026-07-02",
+            "due": "2026-07-20",
+            "status": "open",
+            "overdue": True,
+            "on_time": None,
+            "notices": 0,
+            "reworks": 0,
+            "extensions": 0,
+            "serious": True,
+            "street": "东城街道",
+            "original_due": "2026-07-20",
+            "resolved_on": None,
+            "closed_on": None,
+            "days_overdue": 11,
+            "inspection_id": None,
+        }
+    ]
 
 
 @pytest.mark.parametrize(
     "category,unit,expected",
-    [("1", None, "西街社区"), ("1", "向阳小区", "向阳小区"), ("2", None, "东城街道"), ("3", None, "交通局"),
-     ("3", "市人社局", "市人社局"), ("4", "环卫处", "环卫处"), ("第三类", None, "交通局"), ("职能部门", "环卫处", "环卫处")],
+    [
+        ("1", None, "西街社区"),
+        ("1", "向阳小区", "向阳小区"),
+        ("2", None, "东城街道"),
+        ("3", None, "交通局"),
+        ("3", "市人社局", "市人社局"),
+        ("4", "环卫处", "环卫处"),
+        ("第三类", None, "交通局"),
+        ("职能部门", "环卫处", "环卫处"),
+    ],
 )
 def test_responsible_party_follows_the_category(city, category, unit, expected):
-    args = ["问题", "-c", "西街社区", "--category", category, "--due", "8-1"] + (["--unit", unit] if unit else [])
+    args = ["问题", "-c", "西街社区", "--category", category, "--due", "8-1"] + (
+        ["--unit", unit] if unit else []
+    )
     add(*args)
     assert listed()[0]["unit"] == expected
 
@@ -65,19 +161,40 @@ def test_found_defaults_to_today_and_due_accepts_every_form(city):
 
 REFUSALS = [
     (["-c", "北极社区", "--category", "1", "--due", "8-1"], "找不到社区“北极社区”"),
-    (["-c", "西街社区", "--compound", "梧桐", "--category", "1", "--due", "8-1"], "社区“西街社区”下没有小区“梧桐”"),
+    (
+        ["-c", "西街社区", "--compound", "梧桐", "--category", "1", "--due", "8-1"],
+        "社区“西街社区”下没有小区“梧桐”",
+    ),
     (["-c", "西街社区", "--category", "5", "--due", "8-1"], "类别“5”无效"),
-    (["-c", "西街社区", "--category", "4", "--due", "8-1"], "类别 4（职能部门）的问题要指明责任部门，可选：环卫处。"),
+    (
+        ["-c", "西街社区", "--category", "4", "--due", "8-1"],
+        "类别 4（职能部门）的问题要指明责任部门，可选：环卫处。",
+    ),
     (["-c", "西街社区", "--category", "4", "--unit", "交通局", "--due", "8-1"], "应为职能部门"),
-    (["-c", "西街社区", "--category", "3", "--unit", "市财政局", "--due", "8-1"], "共建的单位（交通局、市人社局）"),
-    (["-c", "西街社区", "--category", "2", "--unit", "西城街道", "--due", "8-1"], "所属的“东城街道”"),
+    (
+        ["-c", "西街社区", "--category", "3", "--unit", "市财政局", "--due", "8-1"],
+        "共建的单位（交通局、市人社局）",
+    ),
+    (
+        ["-c", "西街社区", "--category", "2", "--unit", "西城街道", "--due", "8-1"],
+        "所属的“东城街道”",
+    ),
     (["-c", "西街社区", "--category", "1", "--unit", "东门社区", "--due", "8-1"], "本身或它的小区"),
     (["-c", "西街社区", "--category", "3", "--unit", "交通厅", "--due", "8-1"], "找不到"),
-    (["-c", "西街社区", "--category", "1", "--due", "7-1", "--found", "7-5"], "整改时限 2026-07-01 早于发现日期 2026-07-05"),
-    (["-c", "西街社区", "--category", "1", "--due", "8-10", "--found", "8-1"], "发现日期 2026-08-01 晚于今天"),
+    (
+        ["-c", "西街社区", "--category", "1", "--due", "7-1", "--found", "7-5"],
+        "整改时限 2026-07-01 早于发现日期 2026-07-05",
+    ),
+    (
+        ["-c", "西街社区", "--category", "1", "--due", "8-10", "--found", "8-1"],
+        "发现日期 2026-08-01 晚于今天",
+    ),
     (["-c", "西街社区", "--category", "1", "--due", "下周"], "无法识别日期“下周”"),
     (["-c", "西街社区", "--category", "1", "--due", "2-30"], "日期“2-30”不存在"),
-    (["-c", "西街社区", "--category", "1", "--due", "8-1", "--inspection", "99"], "找不到检查记录 99"),
+    (
+        ["-c", "西街社区", "--category", "1", "--due", "8-1", "--inspection", "99"],
+        "找不到检查记录 99",
+    ),
     (["-c", "西街社区", "--due", "8-1"], "缺少必需的参数 --category"),
     (["-c", "西街社区", "--category", "1"], "缺少必需的参数 --due"),
 ]
@@ -91,7 +208,9 @@ def test_add_refusals_write_nothing(city, args, message):
 
 
 def test_add_refuses_an_empty_description(city):
-    assert "问题描述不能为空" in refused("issue", "add", "  ", "-c", "西街社区", "--category", "1", "--due", "8-1")
+    assert "问题描述不能为空" in refused(
+        "issue", "add", "  ", "-c", "西街社区", "--category", "1", "--due", "8-1"
+    )
 
 
 def _inspection(path, community, on):
@@ -109,11 +228,36 @@ def _inspection(path, community, on):
 def test_inspection_link(city):
     iid = _inspection(city, "西街社区", "2026-07-20")
     other = _inspection(city, "东门社区", "2026-07-21")
-    add("检查发现乱堆乱放", "-c", "西街社区", "--category", "1", "--due", "7-27", "--inspection", str(iid))
+    add(
+        "检查发现乱堆乱放",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--due",
+        "7-27",
+        "--inspection",
+        str(iid),
+    )
     row = listed()[0]
-    assert (row["inspection_id"], row["found"]) == (iid, "2026-07-20")  # found on the inspection's day
+    assert (row["inspection_id"], row["found"]) == (
+        iid,
+        "2026-07-20",
+    )  # found on the inspection's day
     before = db_bytes(city)
-    message = refused("issue", "add", "x", "-c", "西街社区", "--category", "1", "--due", "7-27", "--inspection", str(other))
+    message = refused(
+        "issue",
+        "add",
+        "x",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--due",
+        "7-27",
+        "--inspection",
+        str(other),
+    )
     assert f"检查记录 {other} 是对社区“东门社区”的检查，不是“西街社区”" in message
     assert db_bytes(city) == before
     assert "来自检查记录" in ok("issue", "show", "1")
@@ -124,52 +268,125 @@ def test_inspection_link(city):
 
 def test_lifecycle_messages_and_history(city):
     add("垃圾堆", "-c", "西街社区", "--category", "3", "--due", "7-20", "--found", "7-1")
-    assert ok("issue", "notify", "1", "--date", "7-10") == "已向问题 1 的责任单位发出整改通知（第 1 次）。\n"
-    assert ok("issue", "extend", "1", "--due", "7-25", "--reason", "等待清运车", "--date", "7-12") == \
-        "问题 1 已延期至 2026-07-25（第 1 次延期）。\n"
-    assert ok("issue", "resolve", "1", "--date", "7-15", "--note", "已清运") == "问题 1 已报整改完成（2026-07-15），等待核查。\n"
-    assert ok("issue", "verify", "1", "--fail", "--date", "7-16") == "问题 1 核查未通过，退回整改（第 1 次返工）。\n"
-    assert ok("issue", "reassign", "1", "--unit", "市人社局", "--date", "7-17") == "问题 1 已改派给“市人社局”（类别 3）。\n"
+    assert (
+        ok("issue", "notify", "1", "--date", "7-10")
+        == "已向问题 1 的责任单位发出整改通知（第 1 次）。\n"
+    )
+    assert (
+        ok("issue", "extend", "1", "--due", "7-25", "--reason", "等待清运车", "--date", "7-12")
+        == "问题 1 已延期至 2026-07-25（第 1 次延期）。\n"
+    )
+    assert (
+        ok("issue", "resolve", "1", "--date", "7-15", "--note", "已清运")
+        == "问题 1 已报整改完成（2026-07-15），等待核查。\n"
+    )
+    assert (
+        ok("issue", "verify", "1", "--fail", "--date", "7-16")
+        == "问题 1 核查未通过，退回整改（第 1 次返工）。\n"
+    )
+    assert (
+        ok("issue", "reassign", "1", "--unit", "市人社局", "--date", "7-17")
+        == "问题 1 已改派给“市人社局”（类别 3）。\n"
+    )
     ok("issue", "resolve", "1", "--date", "7-24")
-    assert ok("issue", "verify", "1", "--pass", "--date", "7-26") == "问题 1 核查通过，已结案（按期）。\n"
+    assert (
+        ok("issue", "verify", "1", "--pass", "--date", "7-26")
+        == "问题 1 核查通过，已结案（按期）。\n"
+    )
     data = json.loads(ok("issue", "show", "1", "--format", "json"))
     issue = data["issue"]
-    assert {k: issue[k] for k in ("status", "due", "original_due", "unit", "notices", "reworks", "extensions",
-                                  "on_time", "resolved_on", "closed_on", "overdue")} == {
-        "status": "closed", "due": "2026-07-25", "original_due": "2026-07-20", "unit": "市人社局", "notices": 1,
-        "reworks": 1, "extensions": 1, "on_time": True, "resolved_on": "2026-07-24", "closed_on": "2026-07-26",
+    assert {
+        k: issue[k]
+        for k in (
+            "status",
+            "due",
+            "original_due",
+            "unit",
+            "notices",
+            "reworks",
+            "extensions",
+            "on_time",
+            "resolved_on",
+            "closed_on",
+            "overdue",
+        )
+    } == {
+        "status": "closed",
+        "due": "2026-07-25",
+        "original_due": "2026-07-20",
+        "unit": "市人社局",
+        "notices": 1,
+        "reworks": 1,
+        "extensions": 1,
+        "on_time": True,
+        "resolved_on": "2026-07-24",
+        "closed_on": "2026-07-26",
         "overdue": False,
     }
     assert [(e["event"], e["date"]) for e in data["events"]] == [
-        ("create", "2026-07-01"), ("notify", "2026-07-10"), ("extend", "2026-07-12"), ("resolve", "2026-07-15"),
-        ("verify_fail", "2026-07-16"), ("reassign", "2026-07-17"), ("resolve", "2026-07-24"),
+        ("create", "2026-07-01"),
+        ("notify", "2026-07-10"),
+        ("extend", "2026-07-12"),
+        ("resolve", "2026-07-15"),
+        ("verify_fail", "2026-07-16"),
+        ("reassign", "2026-07-17"),
+        ("resolve", "2026-07-24"),
         ("verify_pass", "2026-07-26"),
     ]
     assert data["events"][2]["detail"] == {"from_due": "2026-07-20", "due": "2026-07-25"}
     assert data["events"][2]["note"] == "等待清运车"
-    assert data["events"][5]["detail"] == {"from_unit_id": 8, "from_unit": "交通局", "from_category": 3,
-                                           "unit_id": 10, "unit": "市人社局", "category": 3}
+    assert data["events"][5]["detail"] == {
+        "from_unit_id": 8,
+        "from_unit": "交通局",
+        "from_category": 3,
+        "unit_id": 10,
+        "unit": "市人社局",
+        "category": 3,
+    }
     text = ok("issue", "show", "1")
-    for piece in ("问题 1：垃圾堆", "整改时限：2026-07-25（原定 2026-07-20）", "状态：已结案，按期",
-                  "整改通知 1 次，返工 1 次，延期 1 次", "2026-07-12  延期  2026-07-20 → 2026-07-25  等待清运车",
-                  "2026-07-17  改派  交通局（类别 3）→ 市人社局（类别 3）", "2026-07-16  核查未通过，返工"):
+    for piece in (
+        "问题 1：垃圾堆",
+        "整改时限：2026-07-25（原定 2026-07-20）",
+        "状态：已结案，按期",
+        "整改通知 1 次，返工 1 次，延期 1 次",
+        "2026-07-12  延期  2026-07-20 → 2026-07-25  等待清运车",
+        "2026-07-17  改派  交通局（类别 3）→ 市人社局（类别 3）",
+        "2026-07-16  核查未通过，返工",
+    ):
         assert piece in text
 
 
 def test_closed_late_is_not_on_time(city):
     add("占道", "-c", "西街社区", "--category", "2", "--due", "7-10", "--found", "7-1")
     ok("issue", "resolve", "1", "--date", "7-12")
-    assert ok("issue", "verify", "1", "--pass", "--date", "7-13") == "问题 1 核查通过，已结案（未按期）。\n"
+    assert (
+        ok("issue", "verify", "1", "--pass", "--date", "7-13")
+        == "问题 1 核查通过，已结案（未按期）。\n"
+    )
     row = listed()[0]
     assert (row["on_time"], row["overdue"], row["days_overdue"]) == (False, True, 2)
 
 
 def test_reassign_changes_category_with_the_fit_rule(city):
-    add("路灯不亮", "-c", "西街社区", "--category", "4", "--unit", "环卫处", "--due", "8-1", "--found", "7-1")
+    add(
+        "路灯不亮",
+        "-c",
+        "西街社区",
+        "--category",
+        "4",
+        "--unit",
+        "环卫处",
+        "--due",
+        "8-1",
+        "--found",
+        "7-1",
+    )
     ok("issue", "reassign", "1", "--unit", "梧桐苑", "--category", "1", "--note", "小区自管")
     row = listed()[0]
     assert (row["category"], row["unit"]) == (1, "梧桐苑")
-    assert "应为职能部门" in refused("issue", "reassign", "1", "--unit", "交通局", "--category", "4")
+    assert "应为职能部门" in refused(
+        "issue", "reassign", "1", "--unit", "交通局", "--category", "4"
+    )
     assert "责任单位已是“梧桐苑”（类别 1）" in refused("issue", "reassign", "1", "--unit", "梧桐苑")
 
 
@@ -179,7 +396,12 @@ def test_cancelled_is_kept_and_never_counted(city):
     assert listed()[0]["status"] == "cancelled" and listed()[0]["overdue"] is False
     assert listed("--status", "overdue") == []
     total = json.loads(ok("issue", "summary", "--format", "json"))[-1]
-    assert (total["total"], total["cancelled"], total["due"], total["closure_rate"]) == (0, 1, 0, None)
+    assert (total["total"], total["cancelled"], total["due"], total["closure_rate"]) == (
+        0,
+        1,
+        0,
+        None,
+    )
 
 
 @pytest.fixture
@@ -195,7 +417,10 @@ def states(city):
 
 
 TRANSITIONS = [
-    (["verify", "1", "--pass"], "问题 1 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve 1。"),
+    (
+        ["verify", "1", "--pass"],
+        "问题 1 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve 1。",
+    ),
     (["resolve", "2"], "问题 2 已报整改完成，正等待核查；核查未通过后才能再次报整改。"),
     (["notify", "2"], "问题 2 已报整改完成、正等待核查，不能发整改通知"),
     (["extend", "2", "--due", "8-30", "--reason", "x"], "不能延期"),
@@ -213,10 +438,19 @@ TRANSITIONS = [
     (["show", "99"], "找不到问题 99。"),
     (["resolve", "1", "--date", "8-1"], "整改完成日期 2026-08-01 晚于今天（2026-07-31）"),
     (["resolve", "1", "--date", "6-30"], "整改完成日期 2026-06-30 早于问题的发现日期 2026-07-01。"),
-    (["verify", "2", "--pass", "--date", "7-4"], "核查日期 2026-07-04 早于问题 2 上一条记录的日期 2026-07-05"),
+    (
+        ["verify", "2", "--pass", "--date", "7-4"],
+        "核查日期 2026-07-04 早于问题 2 上一条记录的日期 2026-07-05",
+    ),
     (["resolve", "1", "--date", "7月99日"], "不存在"),
-    (["extend", "1", "--due", "7-20", "--reason", "x"], "新的整改时限 2026-07-20 应晚于现在的时限 2026-07-20。"),
-    (["extend", "1", "--due", "7-25", "--reason", "x", "--date", "7-30"], "新的整改时限 2026-07-25 早于办理延期的日期 2026-07-30。"),
+    (
+        ["extend", "1", "--due", "7-20", "--reason", "x"],
+        "新的整改时限 2026-07-20 应晚于现在的时限 2026-07-20。",
+    ),
+    (
+        ["extend", "1", "--due", "7-25", "--reason", "x", "--date", "7-30"],
+        "新的整改时限 2026-07-25 早于办理延期的日期 2026-07-30。",
+    ),
     (["extend", "1", "--due", "8-25", "--reason", " "], "延期要写明理由"),
     (["extend", "1", "--due", "8-25"], "缺少必需的参数 --reason"),
     (["cancel", "1", "--reason", ""], "作废要写明理由"),
@@ -254,7 +488,9 @@ def test_list_filters(survey):
     assert [r["id"] for r in listed("--status", "overdue", "--as-of", "7-14")] == [2]
     assert [r["id"] for r in listed("--as-of", "6-30")] == []
     assert "找不到社区“北极社区”" in refused("issue", "list", "--community", "北极社区")
-    assert "状态“late”无效：应为 open、resolved、closed、cancelled 或 overdue。" in refused("issue", "list", "--status", "late")
+    assert "状态“late”无效：应为 open、resolved、closed、cancelled 或 overdue。" in refused(
+        "issue", "list", "--status", "late"
+    )
     assert [r["id"] for r in listed("--status", "超期")] == [2, 4, 9]
     assert "无法识别日期" in refused("issue", "list", "--as-of", "昨天")
 
@@ -262,11 +498,17 @@ def test_list_filters(survey):
 def test_list_csv_and_table(survey):
     out = ok("issue", "list", "--format", "csv", "--status", "resolved")
     lines = out.splitlines()
-    assert lines[0] == "\ufeffid,description,community,compound,location,category,unit,kind,found,due,status,overdue," \
-                       "on_time,notices,reworks,extensions,serious,street,original_due,resolved_on,closed_on," \
-                       "days_overdue,inspection_id"
-    assert lines[1] == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,False,,0,0,0,False," \
-                       "东城街道,2026-07-25,2026-07-24,,0,"
+    assert (
+        lines[0]
+        == "\ufeffid,description,community,compound,location,category,unit,kind,found,due,status,overdue,"
+        "on_time,notices,reworks,extensions,serious,street,original_due,resolved_on,closed_on,"
+        "days_overdue,inspection_id"
+    )
+    assert (
+        lines[1]
+        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,False,,0,0,0,False,"
+        "东城街道,2026-07-25,2026-07-24,,0,"
+    )
     table = ok("issue", "list", "--status", "overdue")
     assert "问题清单（截至 2026-07-31，共 3 条）" in table
     assert "待整改（超期）" in table and "已结案" in table and "…" not in table
@@ -279,8 +521,13 @@ def test_list_csv_and_table(survey):
 def test_summary_json_table_csv(survey):
     rows = json.loads(ok("issue", "summary", "--format", "json"))
     assert [r["name"] for r in rows] == ["西街社区", "东门社区", "合计"]
-    assert (rows[0]["closure_rate"], rows[0]["on_time_rate"], rows[0]["rework_rate"],
-            rows[0]["overdue_pending_rate"], rows[0]["extension_rate"]) == (0.6, 0.4, 0.25, 0.2, 0.1667)
+    assert (
+        rows[0]["closure_rate"],
+        rows[0]["on_time_rate"],
+        rows[0]["rework_rate"],
+        rows[0]["overdue_pending_rate"],
+        rows[0]["extension_rate"],
+    ) == (0.6, 0.4, 0.25, 0.2, 0.1667)
     table = ok("issue", "summary")
     assert "问题排查情况（截至 2026-07-31）" in table
     for header in ("结案率", "按期结案率", "返工率", "超期待处置率", "延期率", "曝光"):
@@ -291,11 +538,27 @@ def test_summary_json_table_csv(survey):
     assert csv_out[-1].startswith("total,,合计,,8,4,1,2,1,")
     assert "| 合计 |" in ok("issue", "summary", "--format", "markdown")
     by_unit = json.loads(ok("issue", "summary", "--by", "unit", "--format", "json"))
-    assert [r["name"] for r in by_unit] == ["东城街道", "西街社区", "东门社区", "交通局", "市财政局", "环卫处", "合计"]
+    assert [r["name"] for r in by_unit] == [
+        "东城街道",
+        "西街社区",
+        "东门社区",
+        "交通局",
+        "市财政局",
+        "环卫处",
+        "合计",
+    ]
     by_kind = json.loads(ok("issue", "summary", "--by", "kind", "--format", "json"))
     assert [(r["name"], r["total"], r["cancelled"]) for r in by_kind] == [
-        ("卫生死角", 1, 0), ("乱堆乱放", 1, 0), ("乱倒垃圾", 1, 0), ("占道", 1, 0), ("毁绿种菜", 1, 0),
-        ("市政设施", 0, 0), ("路面破损", 0, 0), ("绿化养护", 0, 0), ("历史遗留", 0, 0), ("（未分类）", 3, 1),
+        ("卫生死角", 1, 0),
+        ("乱堆乱放", 1, 0),
+        ("乱倒垃圾", 1, 0),
+        ("占道", 1, 0),
+        ("毁绿种菜", 1, 0),
+        ("市政设施", 0, 0),
+        ("路面破损", 0, 0),
+        ("绿化养护", 0, 0),
+        ("历史遗留", 0, 0),
+        ("（未分类）", 3, 1),
         ("合计", 8, 1),
     ]
     assert "问题类型" in ok("issue", "summary", "--by", "kind")
@@ -305,19 +568,32 @@ def test_summary_json_table_csv(survey):
 
 def test_exposure_board_with_the_rules_file(survey, tmp_path):
     rows = json.loads(ok("issue", "exposure", "--format", "json"))
-    assert [(r["id"], r["community"], r["unit"], r["days_overdue"], r["reasons"]) for r in rows] == [
-        (9, "东门社区", "东门社区", 11, ["serious"])
-    ]
+    assert [
+        (r["id"], r["community"], r["unit"], r["days_overdue"], r["reasons"]) for r in rows
+    ] == [(9, "东门社区", "东门社区", 11, ["serious"])]
     rules = tmp_path / "rules.toml"
     rules.write_text("[issues]\nexposure_notices = 1\n", encoding="utf-8")
     rows = json.loads(ok("issue", "exposure", "--rules", str(rules), "--format", "json"))
-    assert [(r["id"], r["notices"], r["reasons"]) for r in rows] == [(9, 0, ["serious"]), (4, 1, ["notices"])]
-    assert json.loads(ok("issue", "summary", "--rules", str(rules), "--format", "json"))[-1]["exposure"] == 2
+    assert [(r["id"], r["notices"], r["reasons"]) for r in rows] == [
+        (9, 0, ["serious"]),
+        (4, 1, ["notices"]),
+    ]
+    assert (
+        json.loads(ok("issue", "summary", "--rules", str(rules), "--format", "json"))[-1][
+            "exposure"
+        ]
+        == 2
+    )
     # As of 7-15 issue 4 had had no notice yet.
-    rows = json.loads(ok("issue", "exposure", "--rules", str(rules), "--as-of", "7-15", "--format", "json"))
+    rows = json.loads(
+        ok("issue", "exposure", "--rules", str(rules), "--as-of", "7-15", "--format", "json")
+    )
     assert [r["id"] for r in rows] == [9]
     table = ok("issue", "exposure")
-    assert "曝光台（截至 2026-07-31；严重问题或整改通知满 3 次仍未结案）" in table and "化粪池外溢" in table
+    assert (
+        "曝光台（截至 2026-07-31；严重问题或整改通知满 3 次仍未结案）" in table
+        and "化粪池外溢" in table
+    )
     assert ok("issue", "exposure", "--as-of", "6-30") == "曝光台上没有问题（截至 2026-06-30）。\n"
     bad = tmp_path / "bad.toml"
     bad.write_text("[issues]\nexposure_notices = 0\n", encoding="utf-8")
@@ -329,7 +605,9 @@ def test_notices_put_an_issue_on_the_board(city):
     for day in ("7-11", "7-15", "7-20"):
         ok("issue", "notify", "1", "--date", day)
     rows = json.loads(ok("issue", "exposure", "--format", "json"))
-    assert [(r["id"], r["notices"], r["unit"], r["days_overdue"]) for r in rows] == [(1, 3, "东城街道", 21)]
+    assert [(r["id"], r["notices"], r["unit"], r["days_overdue"]) for r in rows] == [
+        (1, 3, "东城街道", 21)
+    ]
     assert json.loads(ok("issue", "exposure", "--as-of", "7-19", "--format", "json")) == []
     ok("issue", "resolve", "1", "--date", "7-25")
     assert len(json.loads(ok("issue", "exposure", "--format", "json"))) == 1  # not closed yet
@@ -353,13 +631,18 @@ def test_import_every_encoding(city, tmp_path, encoding):
     sheet.write_bytes(SHEET_ZH.encode(encoding))
     assert ok("issue", "import", str(sheet)) == "已导入 3 个问题。\n"
     rows = listed()
-    assert [(r["description"], r["community"], r["compound"], r["unit"], r["due"], r["found"]) for r in rows] == [
+    assert [
+        (r["description"], r["community"], r["compound"], r["unit"], r["due"], r["found"])
+        for r in rows
+    ] == [
         ("楼道堆放杂物", "西街社区", "梧桐苑", "西街社区", "2026-07-20", "2026-07-02"),
         ("路面破损", "西街社区", None, "环卫处", "2026-08-15", "2026-07-03"),
         ("宿舍区乱倒垃圾", "东门社区", "向阳小区", "市财政局", "2026-07-25", "2026-07-04"),
     ]
     conn = connect(city)
-    assert conn.execute("SELECT count(*) FROM issue_events WHERE event = 'create'").fetchone()[0] == 3
+    assert (
+        conn.execute("SELECT count(*) FROM issue_events WHERE event = 'create'").fetchone()[0] == 3
+    )
     from sqjg import issues
 
     assert issues.history_problems(conn) == []
@@ -367,7 +650,9 @@ def test_import_every_encoding(city, tmp_path, encoding):
 
 def test_import_gb18030_beyond_gbk(city, tmp_path):
     sheet = tmp_path / "sheet.csv"
-    sheet.write_bytes("问题,社区,类别,整改时限,地点\n门牌“䶮𠀀”脱落,西街社区,1,8-1,䶮园\n".encode("gb18030"))
+    sheet.write_bytes(
+        "问题,社区,类别,整改时限,地点\n门牌“䶮𠀀”脱落,西街社区,1,8-1,䶮园\n".encode("gb18030")
+    )
     assert ok("issue", "import", str(sheet)) == "已导入 1 个问题。\n"
     assert (listed()[0]["description"], listed()[0]["location"]) == ("门牌“䶮𠀀”脱落", "䶮园")
 
@@ -375,7 +660,9 @@ def test_import_gb18030_beyond_gbk(city, tmp_path):
 def test_import_with_explicit_encoding_and_english_headers(city, tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_bytes(
-        "description,community,category,due,found,serious\n占道,西街社区,2,8-1,7-1,是\n".encode("gbk")
+        "description,community,category,due,found,serious\n占道,西街社区,2,8-1,7-1,是\n".encode(
+            "gbk"
+        )
     )
     assert ok("issue", "import", str(sheet), "--encoding", "gbk") == "已导入 1 个问题。\n"
     assert (listed()[0]["unit"], listed()[0]["serious"]) == ("东城街道", True)
@@ -436,20 +723,53 @@ def test_import_refuses_bad_files(city, tmp_path):
 
 def test_export_import_round_trip(survey, tmp_path):
     out = tmp_path / "export.csv"
-    assert ok("issue", "export", "-o", str(out)) == f"已导出 8 个问题到 {out}。\n"  # the cancelled one is left out
+    assert (
+        ok("issue", "export", "-o", str(out)) == f"已导出 8 个问题到 {out}。\n"
+    )  # the cancelled one is left out
     text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0] == "description,community,compound,location,category,unit,due,found,kind,serious"
-    assert text.splitlines()[1] == "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,否"
-    before = [{k: r[k] for k in ("description", "community", "compound", "category", "unit", "due", "found", "kind",
-                                 "serious")} for r in listed() if r["status"] != "cancelled"]
+    assert (
+        text.splitlines()[0]
+        == "description,community,compound,location,category,unit,due,found,kind,serious"
+    )
+    assert (
+        text.splitlines()[1]
+        == "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,否"
+    )
+    before = [
+        {
+            k: r[k]
+            for k in (
+                "description",
+                "community",
+                "compound",
+                "category",
+                "unit",
+                "due",
+                "found",
+                "kind",
+                "serious",
+            )
+        }
+        for r in listed()
+        if r["status"] != "cancelled"
+    ]
     assert ok("issue", "import", str(out)) == "已导入 8 个问题。\n"
     after = [{k: r[k] for k in before[0]} for r in listed() if r["id"] > 9]
     assert after == before
     gbk = tmp_path / "gbk.csv"
     ok("issue", "export", "-o", str(gbk), "--encoding", "gbk", "--community", "东门社区")
-    assert gbk.read_bytes().decode("gbk").splitlines()[2] == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,是"
-    assert ok("issue", "export", "--status", "cancelled").splitlines()[1].startswith("重复登记的卫生死角,")
-    assert "不认识的编码" in refused("issue", "export", "-o", str(tmp_path / "x.csv"), "--encoding", "klingon")
+    assert (
+        gbk.read_bytes().decode("gbk").splitlines()[2]
+        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,是"
+    )
+    assert (
+        ok("issue", "export", "--status", "cancelled")
+        .splitlines()[1]
+        .startswith("重复登记的卫生死角,")
+    )
+    assert "不认识的编码" in refused(
+        "issue", "export", "-o", str(tmp_path / "x.csv"), "--encoding", "klingon"
+    )
 
 
 def test_demo_city_has_a_july_survey(tmp_path):
@@ -463,7 +783,11 @@ def test_demo_city_has_a_july_survey(tmp_path):
     assert {r["category"] for r in rows} == {1, 2, 3, 4}
     assert {r["status"] for r in rows} == {"open", "resolved", "closed", "cancelled"}
     assert len({r["community"] for r in rows}) == 14
-    assert any(r["overdue"] for r in rows) and any(r["extensions"] for r in rows) and any(r["reworks"] for r in rows)
+    assert (
+        any(r["overdue"] for r in rows)
+        and any(r["extensions"] for r in rows)
+        and any(r["reworks"] for r in rows)
+    )
     board = issues.exposure_board(conn, "2026-07-31", notices=3)
     assert any(r["serious"] for r in board) and any(r["notices"] >= 3 for r in board)
     assert issues.history_problems(conn) == []

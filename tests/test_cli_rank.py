@@ -36,23 +36,88 @@ def rules_file(tmp_path):
 def four(city, rules_file):
     """The conftest city plus two communities, with July scores: 90.5, 85, 70, 15."""
     ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok("unit", "add", "北关社区", "--kind", "community", "--street", "西城街道", "--secretary", "刘芳",
-       "--director", "孙强", "--liaison", "吴敏")
+    ok(
+        "unit",
+        "add",
+        "北关社区",
+        "--kind",
+        "community",
+        "--street",
+        "西城街道",
+        "--secretary",
+        "刘芳",
+        "--director",
+        "孙强",
+        "--liaison",
+        "吴敏",
+    )
     ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in (("西街社区", 50.5, 40), ("东门社区", 55, 30), ("南门社区", 40, 30),
-                               ("北关社区", 10, 5)):
-        ok("score", "set", name, "--month", "7", "--item", "work", "--points", str(work), "--rules", rules_file)
-        ok("score", "set", name, "--month", "7", "--item", "people", "--points", str(people), "--rules", rules_file)
+    for name, work, people in (
+        ("西街社区", 50.5, 40),
+        ("东门社区", 55, 30),
+        ("南门社区", 40, 30),
+        ("北关社区", 10, 5),
+    ):
+        ok(
+            "score",
+            "set",
+            name,
+            "--month",
+            "7",
+            "--item",
+            "work",
+            "--points",
+            str(work),
+            "--rules",
+            rules_file,
+        )
+        ok(
+            "score",
+            "set",
+            name,
+            "--month",
+            "7",
+            "--item",
+            "people",
+            "--points",
+            str(people),
+            "--rules",
+            rules_file,
+        )
     return city
 
 
-def row(rank, community, street, score, work, people, award=None, reward=0, yellow=False, media=False, run_=0,
-        baseline=False, last=False):
+def row(
+    rank,
+    community,
+    street,
+    score,
+    work,
+    people,
+    award=None,
+    reward=0,
+    yellow=False,
+    media=False,
+    run_=0,
+    baseline=False,
+    last=False,
+):
     return {
-        "rank": rank, "community": community, "street": street, "score": score,
-        "items": {"work": work, "people": people}, "red_flag": award is not None, "award": award,
-        "reward_yuan": reward, "yellow_card": yellow, "media": media, "consecutive_last": run_, "escalation": None,
-        "baseline": baseline, "baseline_reward_yuan": 500 if baseline else 0, "last": last,
+        "rank": rank,
+        "community": community,
+        "street": street,
+        "score": score,
+        "items": {"work": work, "people": people},
+        "red_flag": award is not None,
+        "award": award,
+        "reward_yuan": reward,
+        "yellow_card": yellow,
+        "media": media,
+        "consecutive_last": run_,
+        "escalation": None,
+        "baseline": baseline,
+        "baseline_reward_yuan": 500 if baseline else 0,
+        "last": last,
     }
 
 
@@ -65,17 +130,36 @@ EXPECTED_ROWS = [
 
 
 def test_rank_json_contract(four, rules_file):
-    data = json.loads(ok("rank", "--month", "7", "--year", "2026", "--rules", rules_file, "--format", "json"))
+    data = json.loads(
+        ok("rank", "--month", "7", "--year", "2026", "--rules", rules_file, "--format", "json")
+    )
     for r in data["rows"]:
         assert len(r.pop("community_uid")) == 32
     assert data == {
-        "year": 2026, "month": 7, "published": False, "published_on": None, "as_of": "2026-07-31",
-        "rules_hash": hashlib.sha256(RULES.encode()).hexdigest(), "baseline_score": 80.0,
-        "items": [{"key": "work", "name": "工作实绩", "source": "manual", "max": 60.0, "min": 0},
-                  {"key": "people", "name": "群众满意度", "source": "manual", "max": 40.0, "min": 0}],
+        "year": 2026,
+        "month": 7,
+        "published": False,
+        "published_on": None,
+        "as_of": "2026-07-31",
+        "rules_hash": hashlib.sha256(RULES.encode()).hexdigest(),
+        "baseline_score": 80.0,
+        "items": [
+            {"key": "work", "name": "工作实绩", "source": "manual", "max": 60.0, "min": 0},
+            {"key": "people", "name": "群众满意度", "source": "manual", "max": 40.0, "min": 0},
+        ],
         "rows": EXPECTED_ROWS,
-        "media": [{"community": "北关社区", "street": "西城街道", "secretary": "刘芳", "director": "孙强",
-                   "liaison": "吴敏", "lead_unit": "市统计局", "consecutive_last": 1, "escalation": None}],
+        "media": [
+            {
+                "community": "北关社区",
+                "street": "西城街道",
+                "secretary": "刘芳",
+                "director": "孙强",
+                "liaison": "吴敏",
+                "lead_unit": "市统计局",
+                "consecutive_last": 1,
+                "escalation": None,
+            }
+        ],
         "rules_changed": False,
     }
 
@@ -102,7 +186,10 @@ def test_rank_table_and_media_list(four, rules_file):
     last = next(line for line in lines if line.lstrip().startswith("4"))
     assert last.rstrip().endswith("黄牌警告 / 媒体公布")
     assert "媒体公布（最后一名）：" in out
-    assert "北关社区（西城街道）：书记 刘芳，主任 孙强，街道联系领导 吴敏，共建牵头单位 市统计局" in out
+    assert (
+        "北关社区（西城街道）：书记 刘芳，主任 孙强，街道联系领导 吴敏，共建牵头单位 市统计局"
+        in out
+    )
     for header in ("名次", "社区", "街道", "工作实绩", "群众满意度", "总分", "结果"):
         assert header in out
 
@@ -119,13 +206,41 @@ def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
-    ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60", "--rules", rules_file)
-    assert "公布结果不变" in run("score", "set", "北关社区", "--month", "7", "--item", "people", "--points", "40",
-                                "--rules", rules_file).stdout
+    ok(
+        "score",
+        "set",
+        "北关社区",
+        "--month",
+        "7",
+        "--item",
+        "work",
+        "--points",
+        "60",
+        "--rules",
+        rules_file,
+    )
+    assert (
+        "公布结果不变"
+        in run(
+            "score",
+            "set",
+            "北关社区",
+            "--month",
+            "7",
+            "--item",
+            "people",
+            "--points",
+            "40",
+            "--rules",
+            rules_file,
+        ).stdout
+    )
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     assert data["published"] is True and data["published_on"] == "2026-07-31"
     assert list(data) == list(provisional) and list(data["rows"][0]) == list(provisional["rows"][0])
-    assert [{k: v for k, v in r.items() if k != "community_uid"} for r in data["rows"]] == EXPECTED_ROWS
+    assert [
+        {k: v for k, v in r.items() if k != "community_uid"} for r in data["rows"]
+    ] == EXPECTED_ROWS
     # Changed rules: still the published result, with a note.
     other = rules_file.with_name("v2.toml")
     other.write_text(RULES.replace("reward = 500", "reward = 800"), encoding="utf-8")
@@ -134,7 +249,19 @@ def test_publish_freezes_the_month(four, rules_file):
     assert "当前规则文件与公布时不同" in table
     # Publishing again needs --force; with it the new data count.
     assert "--force" in refused("rank", "--month", "7", "--rules", rules_file, "--publish")
-    again = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--force", "--format", "json"))
+    again = json.loads(
+        ok(
+            "rank",
+            "--month",
+            "7",
+            "--rules",
+            rules_file,
+            "--publish",
+            "--force",
+            "--format",
+            "json",
+        )
+    )
     assert again["rows"][0]["community"] == "北关社区" and again["rows"][0]["score"] == 100.0
 
 
@@ -167,7 +294,9 @@ def test_rank_refusals(four, db_path, args, words):
 
 def test_rank_with_a_bad_rules_file(four, tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text('[[items]]\nkey = "a"\nname = "甲"\nsource = "magic"\nmax = 1\n', encoding="utf-8")
+    bad.write_text(
+        '[[items]]\nkey = "a"\nname = "甲"\nsource = "magic"\nmax = 1\n', encoding="utf-8"
+    )
     err = refused("rank", "--month", "7", "--rules", bad)
     assert "第 4 行" in err and "magic" in err and len(err.strip().splitlines()) == 1
 
@@ -193,24 +322,60 @@ def test_score_set_refusals(city, rules_file, db_path, args, words):
 
 def test_score_set_refuses_computed_items_and_future_months(city, db_path):
     before = db_bytes(db_path)
-    assert "由数据计算" in refused("score", "set", "西街社区", "--month", "7", "--item", "inspection", "--points", "5")
-    assert "还没有到" in refused("score", "set", "西街社区", "--month", "9", "--item", "daily", "--points", "5")
+    assert "由数据计算" in refused(
+        "score", "set", "西街社区", "--month", "7", "--item", "inspection", "--points", "5"
+    )
+    assert "还没有到" in refused(
+        "score", "set", "西街社区", "--month", "9", "--item", "daily", "--points", "5"
+    )
     assert db_bytes(db_path) == before
 
 
 def test_score_set_and_list(city, rules_file):
-    out = ok("score", "set", "西街社区", "--month", "7", "--item", "work", "--points", "50", "--note", "初评",
-             "--rules", rules_file)
+    out = ok(
+        "score",
+        "set",
+        "西街社区",
+        "--month",
+        "7",
+        "--item",
+        "work",
+        "--points",
+        "50",
+        "--note",
+        "初评",
+        "--rules",
+        rules_file,
+    )
     assert out.strip() == "已录入：西街社区 2026 年 7 月 工作实绩（work）50 分。"
-    out = ok("score", "set", "西街社区", "--month", "7", "--item", "work", "--points", "55.5", "--rules", rules_file)
+    out = ok(
+        "score",
+        "set",
+        "西街社区",
+        "--month",
+        "7",
+        "--item",
+        "work",
+        "--points",
+        "55.5",
+        "--rules",
+        rules_file,
+    )
     assert "（原为 50 分，已保留历史）" in out
     ok("score", "set", "西街社区/梧桐苑", "--month", "7", "--item", "sanitation", "--points", "35")
     data = json.loads(ok("score", "list", "--month", "7", "--format", "json"))
     assert [(s["unit"], s["kind"], s["item"], s["points"]) for s in data] == [
-        ("西街社区", "community", "work", 55.5), ("西街社区/梧桐苑", "compound", "sanitation", 35.0)]
-    history = json.loads(ok("score", "list", "--history", "--community", "西街社区", "--format", "json"))
+        ("西街社区", "community", "work", 55.5),
+        ("西街社区/梧桐苑", "compound", "sanitation", 35.0),
+    ]
+    history = json.loads(
+        ok("score", "list", "--history", "--community", "西街社区", "--format", "json")
+    )
     assert [(s["points"], s["note"], s["superseded_at"] is not None) for s in history] == [
-        (50.0, "初评", True), (55.5, None, False), (35.0, None, False)]
+        (50.0, "初评", True),
+        (55.5, None, False),
+        (35.0, None, False),
+    ]
     table = ok("score", "list", "--rules", rules_file)
     assert "工作实绩" in table and "55.5" in table
     assert ok("score", "list", "--community", "东门社区").strip() == "没有手工评分记录。"
@@ -221,23 +386,45 @@ def test_score_set_and_list(city, rules_file):
 
 def test_compound_contest(city):
     for compound, points in (("梧桐苑", 30), ("向阳小区", 38)):
-        ok("score", "set", f"西街社区/{compound}", "--month", "7", "--item", "sanitation", "--points", str(points))
+        ok(
+            "score",
+            "set",
+            f"西街社区/{compound}",
+            "--month",
+            "7",
+            "--item",
+            "sanitation",
+            "--points",
+            str(points),
+        )
     data = json.loads(ok("rank", "--month", "7", "--community", "西街社区", "--format", "json"))
     assert [(r["rank"], r["compound"], r["score"], r["award"]) for r in data["rows"]] == [
-        (1, "向阳小区", 78.0, "小区流动红旗"), (2, "梧桐苑", 70.0, None)]
+        (1, "向阳小区", 78.0, "小区流动红旗"),
+        (2, "梧桐苑", 70.0, None),
+    ]
     table = ok("rank", "--month", "7", "--community", "西街社区")
     assert "西街社区 2026 年 7 月小区流动红旗竞赛" in table and "小区流动红旗" in table
     csv = ok("rank", "--month", "7", "--community", "西街社区", "--format", "csv")
-    assert csv.splitlines()[0] == "\ufeffrank,compound,community,sanitation,volunteers,rectification,overdue,score,award,reward_yuan"
+    assert (
+        csv.splitlines()[0]
+        == "\ufeffrank,compound,community,sanitation,volunteers,rectification,overdue,score,award,reward_yuan"
+    )
 
 
 def test_year_end_units(four, rules_file):
-    data = json.loads(ok("rank", "--units", "--year", "2026", "--rules", rules_file, "--format", "json"))
+    data = json.loads(
+        ok("rank", "--units", "--year", "2026", "--rules", rules_file, "--format", "json")
+    )
     assert data["months"] == [7]
     # 0.6 × the community's July total + 0.4 × 100 (no category-3 issues due: full rate)
-    assert [(r["rank"], r["unit"], r["score"], r["prize"], r["reward_yuan"]) for r in data["rows"]] == [
-        (1, "交通局", 94.3, "一等奖", 100000), (1, "市人社局", 94.3, "一等奖", 100000),
-        (3, "市财政局", 91.0, "二等奖", 80000), (4, "市统计局", 49.0, "三等奖", 60000)]
+    assert [
+        (r["rank"], r["unit"], r["score"], r["prize"], r["reward_yuan"]) for r in data["rows"]
+    ] == [
+        (1, "交通局", 94.3, "一等奖", 100000),
+        (1, "市人社局", 94.3, "一等奖", 100000),
+        (3, "市财政局", 91.0, "二等奖", 80000),
+        (4, "市统计局", 49.0, "三等奖", 60000),
+    ]
     table = ok("rank", "--units", "--year", "2026", "--rules", rules_file)
     assert "2026 年共建单位年终考核" in table and "一等奖 · 奖励 100,000 元" in table
 
@@ -255,7 +442,8 @@ def test_rules_show_and_check(rules_file):
     assert [i["key"] for i in data["items"]] == ["work", "people"] and data["max_total"] == 100
     assert data["ranking"]["baseline"] == {"score": 80.0, "reward_yuan": 500}
     assert ok("rules", "check", str(rules_file)).strip() == (
-        f"规则文件 {rules_file} 有效：2 个考评项目，满分合计 100 分，0 个小区竞赛项目。")
+        f"规则文件 {rules_file} 有效：2 个考评项目，满分合计 100 分，0 个小区竞赛项目。"
+    )
 
 
 def test_rules_check_refusals(tmp_path):
@@ -274,17 +462,30 @@ def test_rules_check_refusals(tmp_path):
 
 def test_civilized_and_target(four):
     out = ok("target", "--year", "2026")
-    assert out.strip() == "2026 年文明社区建成率：已认定 0 个 / 共 4 个社区（0.0%），目标 70%（至少 3 个），还需 3 个。"
+    assert (
+        out.strip()
+        == "2026 年文明社区建成率：已认定 0 个 / 共 4 个社区（0.0%），目标 70%（至少 3 个），还需 3 个。"
+    )
     assert ok("unit", "civilized", "西街社区", "--year", "2026", "--date", "7月20日").strip() == (
-        "已登记“西街社区”为 2026 年文明社区。")
+        "已登记“西街社区”为 2026 年文明社区。"
+    )
     data = json.loads(ok("target", "--format", "json"))
-    assert data == {"year": 2026, "communities": 4, "designated": 1, "rate": 0.25, "target": 0.7, "needed": 2,
-                    "met": False, "names": ["西街社区"]}
+    assert data == {
+        "year": 2026,
+        "communities": 4,
+        "designated": 1,
+        "rate": 0.25,
+        "target": 0.7,
+        "needed": 2,
+        "met": False,
+        "names": ["西街社区"],
+    }
     for name in ("东门社区", "南门社区"):
         ok("unit", "civilized", name)
     assert ok("target").strip() == (
         "2026 年文明社区建成率：已认定 3 个 / 共 4 个社区（75.0%），目标 70%（至少 3 个），已达标。\n"
-        "已认定：西街社区、东门社区、南门社区")
+        "已认定：西街社区、东门社区、南门社区"
+    )
     assert "规则文件没有 2031 年的目标" in ok("target", "--year", "2031")
 
 
@@ -304,7 +505,7 @@ def test_civilized_refusals(city, db_path):
 def test_demo_ends_with_the_july_ranking(tmp_path):
     out = ok("demo", "--db", str(tmp_path / "demo.db"))
     assert out.index("共建社区（14 个）") < out.index("2026 年 7 月社区共建考评排名")
-    tail = out[out.index("2026 年 7 月社区共建考评排名"):]
+    tail = out[out.index("2026 年 7 月社区共建考评排名") :]
     assert "流动红旗 · 奖励 20,000 元" in tail and "黄牌警告" in tail
     assert "共建牵头单位" in out.rstrip().splitlines()[-1]  # it ends with the media list
     assert "媒体公布（最后一名）：" in tail

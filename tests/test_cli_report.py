@@ -39,7 +39,18 @@ def demo_db(tmp_path_factory):
 
 
 def test_demo_monthly_text_shows_all_seven_sections(demo_db):
-    result = run("report", "monthly", "--month", "7", "--year", "2026", "--db", str(demo_db), "--format", "text")
+    result = run(
+        "report",
+        "monthly",
+        "--month",
+        "7",
+        "--year",
+        "2026",
+        "--db",
+        str(demo_db),
+        "--format",
+        "text",
+    )
     assert result.exit_code == 0, (result.stdout, result.stderr)
     out = result.stdout
     assert "\x1b" not in out
@@ -50,7 +61,11 @@ def test_demo_monthly_text_shows_all_seven_sections(demo_db):
     lines = out.splitlines()
     assert all(line == line.rstrip() for line in lines)
     # the ranking table: 14 rows, every row as wide as its neighbours up to the outcome column
-    ranking = lines[lines.index("一、排名与奖惩"):lines.index(next(x for x in lines if x.startswith("  • 流动红旗")))]
+    ranking = lines[
+        lines.index("一、排名与奖惩") : lines.index(
+            next(x for x in lines if x.startswith("  • 流动红旗"))
+        )
+    ]
     rows = [x for x in ranking if re.match(r"^\s+\d+\s", x)]
     assert len(rows) == 14
     assert "媒体公布（最后一名）：凤凰社区" in out
@@ -97,18 +112,28 @@ def test_monthly_formats_agree_with_the_renderers(town):
     conn = connect(town)
     rep = report.monthly_report(conn, load_rules(None), 2026, 7)
     conn.close()
-    assert ok("report", "monthly", "--month", "7") == reportfmt.text(reportfmt.monthly_document(rep))
-    assert ok("report", "monthly", "-m", "7", "-f", "markdown") == reportfmt.markdown(reportfmt.monthly_document(rep))
-    assert ok("report", "monthly", "-m", "7", "-f", "csv", "-s", "ranking") == reportfmt.monthly_csv(rep, "ranking")
-    assert json.loads(ok("report", "monthly", "-m", "7", "-f", "json")) == json.loads(reportfmt.monthly_json(rep))
+    assert ok("report", "monthly", "--month", "7") == reportfmt.text(
+        reportfmt.monthly_document(rep)
+    )
+    assert ok("report", "monthly", "-m", "7", "-f", "markdown") == reportfmt.markdown(
+        reportfmt.monthly_document(rep)
+    )
+    assert ok(
+        "report", "monthly", "-m", "7", "-f", "csv", "-s", "ranking"
+    ) == reportfmt.monthly_csv(rep, "ranking")
+    assert json.loads(ok("report", "monthly", "-m", "7", "-f", "json")) == json.loads(
+        reportfmt.monthly_json(rep)
+    )
 
 
 def test_daily_at_the_command_line(town):
     out = ok("report", "daily")  # today: 2026-07-31
     assert out.startswith("社区共建每日简报（2026-07-31）\n")
-    assert "主干道路面破损" in out[out.index("二、今天起超期的问题"):out.index("三、曝光台")]
+    assert "主干道路面破损" in out[out.index("二、今天起超期的问题") : out.index("三、曝光台")]
     data = json.loads(ok("report", "daily", "--as-of", "7月21日", "--format", "json"))
-    assert data["as_of"] == "2026-07-21" and [g["deadline"] for g in data["upcoming"]] == ["cleanup"]
+    assert data["as_of"] == "2026-07-21" and [g["deadline"] for g in data["upcoming"]] == [
+        "cleanup"
+    ]
     csv = ok("report", "daily", "--as-of", "2026-07-21", "-f", "csv", "-s", "past_due")
     assert csv == "\ufeffdeadline,date,days_late,done,missing\nsurvey,2026-07-10,11,3,南门社区\n"
     page = ok("report", "daily", "-f", "html")
@@ -121,7 +146,9 @@ def test_output_file_is_written_whole(town, tmp_path):
     target.write_text("上个月的旧报表\n", encoding="utf-8")
     out = ok("report", "monthly", "--month", "7", "--format", "html", "--output", str(target))
     assert out == f"已写入报表：{target}\n"
-    assert target.read_text(encoding="utf-8") == ok("report", "monthly", "--month", "7", "--format", "html")
+    assert target.read_text(encoding="utf-8") == ok(
+        "report", "monthly", "--month", "7", "--format", "html"
+    )
     assert os.listdir(target.parent) == ["2026-07.html"]
     text_file = tmp_path / "out" / "report.txt"
     ok("report", "monthly", "--month", "7", "-o", str(text_file))
@@ -141,21 +168,35 @@ def test_output_failing_midway_keeps_the_old_report(town, tmp_path, monkeypatch)
     err = refused("report", "daily", "--output", str(target))
     assert err.startswith(f"无法写入文件 {target}：")
     assert target.read_text(encoding="utf-8") == "昨天的简报\n"
-    assert not [p for p in os.listdir(tmp_path) if p.startswith(".daily.txt")]  # no temporary file left
+    assert not [
+        p for p in os.listdir(tmp_path) if p.startswith(".daily.txt")
+    ]  # no temporary file left
 
 
-@pytest.mark.parametrize("args,words", [
-    (["monthly", "--month", "7", "--format", "csv"], "请用 --section 指定"),
-    (["monthly", "--month", "7", "--section", "funds"], "--section 只用于 --format csv"),
-    (["monthly", "--month", "7", "-f", "csv", "-s", "money"], "--section 只能是以下之一：ranking、items"),
-    (["monthly", "--month", "13"], "月份"),
-    (["monthly", "--month", "8"], "2026 年 8 月还没有到"),
-    (["monthly", "--month", "6"], "考评从 2026 年 7 月开始"),
-    (["monthly", "--month", "7", "-f", "pdf"], "只能是以下之一：text、markdown、csv、json、html"),
-    (["monthly"], "缺少必需的参数 --month"),
-    (["daily", "-f", "csv", "-s", "ranking"], "--section 只能是以下之一：upcoming、past_due、overdue、exposure"),
-    (["daily", "--as-of", "7月32日"], "7月32日"),
-])
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["monthly", "--month", "7", "--format", "csv"], "请用 --section 指定"),
+        (["monthly", "--month", "7", "--section", "funds"], "--section 只用于 --format csv"),
+        (
+            ["monthly", "--month", "7", "-f", "csv", "-s", "money"],
+            "--section 只能是以下之一：ranking、items",
+        ),
+        (["monthly", "--month", "13"], "月份"),
+        (["monthly", "--month", "8"], "2026 年 8 月还没有到"),
+        (["monthly", "--month", "6"], "考评从 2026 年 7 月开始"),
+        (
+            ["monthly", "--month", "7", "-f", "pdf"],
+            "只能是以下之一：text、markdown、csv、json、html",
+        ),
+        (["monthly"], "缺少必需的参数 --month"),
+        (
+            ["daily", "-f", "csv", "-s", "ranking"],
+            "--section 只能是以下之一：upcoming、past_due、overdue、exposure",
+        ),
+        (["daily", "--as-of", "7月32日"], "7月32日"),
+    ],
+)
 def test_refusals(town, db_path, args, words):
     before = db_bytes(db_path)
     err = refused("report", *args)

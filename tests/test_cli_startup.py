@@ -8,7 +8,19 @@ from typer.testing import CliRunner
 from sqjg.cli import app, app_for
 
 ARGVS = [
-    ["issue", "add", "楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1", "--due", "8-10"],
+    [
+        "issue",
+        "add",
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--compound",
+        "梧桐苑",
+        "--category",
+        "1",
+        "--due",
+        "8-10",
+    ],
     ["issue", "add", "占道", "-c", "西街社区", "--category", "9", "--due", "8-10"],
     ["issue", "add", "占道", "-c", "没有这个社区", "--category", "2", "--due", "8-10"],
     ["issue", "add", "占道", "-c", "西街社区", "--category", "2"],
@@ -36,7 +48,8 @@ def test_the_lean_app_behaves_like_the_whole_app(city, tmp_path):
         lean_args = [*argv, "--db", str(lean_db)]
         lean = runner.invoke(app_for(lean_args), lean_args)
         assert (lean.exit_code, lean.stdout, lean.stderr) == (
-            whole.exit_code, whole.stdout.replace(str(whole_db), str(lean_db)),
+            whole.exit_code,
+            whole.stdout.replace(str(whole_db), str(lean_db)),
             whole.stderr.replace(str(whole_db), str(lean_db)),
         ), argv
 

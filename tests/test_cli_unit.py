@@ -27,9 +27,15 @@ def test_compounds_carry_community_and_street(city):
 
 
 def test_list_filters_by_community_and_street(city):
-    names = [r["name"] for r in json.loads(ok("unit", "list", "--community", "西街社区", "--format", "json"))]
+    names = [
+        r["name"]
+        for r in json.loads(ok("unit", "list", "--community", "西街社区", "--format", "json"))
+    ]
     assert names == ["西街社区", "梧桐苑", "向阳小区", "交通局", "市人社局"]
-    names = [r["name"] for r in json.loads(ok("unit", "list", "--street", "西城街道", "--format", "json"))]
+    names = [
+        r["name"]
+        for r in json.loads(ok("unit", "list", "--street", "西城街道", "--format", "json"))
+    ]
     assert names == ["西城街道", "东门社区", "向阳小区", "市财政局"]
 
 
@@ -91,15 +97,24 @@ REFUSALS = [
     (["unit", "add", "X社区", "--kind", "community", "--street", "不存在街道"], "找不到"),
     (["unit", "add", "X社区", "--kind", "community"], "--street"),
     (["unit", "add", "X小区", "--kind", "compound"], "--community"),
-    (["unit", "add", "X小区", "--kind", "compound", "--community", "西街"], "西街社区"),  # suggestion
+    (
+        ["unit", "add", "X小区", "--kind", "compound", "--community", "西街"],
+        "西街社区",
+    ),  # suggestion
     (["unit", "add", "X", "--kind", "village"], "类型"),
     (["unit", "add", "西街社区", "--kind", "community", "--street", "东城街道"], "已被"),
     (["unit", "add", "交通局", "--kind", "department"], "已被"),
     (["unit", "add", "梧桐苑", "--kind", "compound", "--community", "西街社区"], "已有小区"),
     (["unit", "add", "新单位", "--kind", "unit", "--community", "西街社区", "--lead"], "牵头单位"),
     (["unit", "add", "新单位", "--kind", "unit", "--lead"], "--community"),
-    (["unit", "add", "新部门", "--kind", "department", "--lead", "--community", "东门社区"], "不与社区关联"),
-    (["unit", "add", "新企业", "--kind", "enterprise", "--lead", "--community", "东门社区"], "牵头"),
+    (
+        ["unit", "add", "新部门", "--kind", "department", "--lead", "--community", "东门社区"],
+        "不与社区关联",
+    ),
+    (
+        ["unit", "add", "新企业", "--kind", "enterprise", "--lead", "--community", "东门社区"],
+        "牵头",
+    ),
     (["unit", "add", "新部门", "--kind", "department", "--secretary", "张三"], "只有社区"),
     (["unit", "add", "  ", "--kind", "street"], "名称"),
     (["unit", "link", "市人社局", "--community", "西街社区"], "已与"),
@@ -132,7 +147,9 @@ def test_unknown_name_suggests_closest(city):
 
 def test_nothing_written_when_refused_even_after_partial_work(city):
     # A unit linked to two communities, the second of which has a lead already: refused whole.
-    refused("unit", "add", "双社区单位", "--kind", "unit", "--community", "西街社区,东门社区", "--lead")
+    refused(
+        "unit", "add", "双社区单位", "--kind", "unit", "--community", "西街社区,东门社区", "--lead"
+    )
     conn = connect(city)
     assert conn.execute("SELECT count(*) FROM units WHERE name = '双社区单位'").fetchone()[0] == 0
 
@@ -157,7 +174,9 @@ def test_import_with_chinese_headers_in_any_order(tmp_path):
 
 def test_import_english_headers_utf8_bom(tmp_path):
     f = tmp_path / "units.csv"
-    f.write_text("name,kind,street\n东城街道,street,\n西街社区,community,东城街道\n", encoding="utf-8-sig")
+    f.write_text(
+        "name,kind,street\n东城街道,street,\n西街社区,community,东城街道\n", encoding="utf-8-sig"
+    )
     ok("unit", "import", str(f))
     assert len(json.loads(ok("unit", "list", "--format", "json"))) == 2
 
@@ -194,19 +213,29 @@ def test_import_missing_file():
 def test_demo_has_fourteen_communities_each_with_street(tmp_path):
     demo_db = tmp_path / "demo.db"
     ok("demo", "--db", str(demo_db))
-    data = json.loads(ok("unit", "list", "--kind", "community", "--format", "json", "--db", str(demo_db)))
+    data = json.loads(
+        ok("unit", "list", "--kind", "community", "--format", "json", "--db", str(demo_db))
+    )
     assert len(data) == 14
     assert all(r["street"] for r in data)
     assert all(r["lead_unit"] for r in data)
-    streets = json.loads(ok("--db", str(demo_db), "unit", "list", "--kind", "street", "--format", "json"))
+    streets = json.loads(
+        ok("--db", str(demo_db), "unit", "list", "--kind", "street", "--format", "json")
+    )
     assert len(streets) == 3
-    compounds = json.loads(ok("--db", str(demo_db), "unit", "list", "--kind", "compound", "--format", "json"))
+    compounds = json.loads(
+        ok("--db", str(demo_db), "unit", "list", "--kind", "compound", "--format", "json")
+    )
     per_community = {}
     for r in compounds:
         per_community[r["community"]] = per_community.get(r["community"], 0) + 1
     assert len(per_community) == 14 and all(2 <= n <= 4 for n in per_community.values())
-    departments = json.loads(ok("--db", str(demo_db), "unit", "list", "--kind", "department", "--format", "json"))
-    enterprises = json.loads(ok("--db", str(demo_db), "unit", "list", "--kind", "enterprise", "--format", "json"))
+    departments = json.loads(
+        ok("--db", str(demo_db), "unit", "list", "--kind", "department", "--format", "json")
+    )
+    enterprises = json.loads(
+        ok("--db", str(demo_db), "unit", "list", "--kind", "enterprise", "--format", "json")
+    )
     assert len(departments) == 4 and len(enterprises) == 3
 
 

@@ -65,12 +65,22 @@ def test_concurrent_writers_and_reader_lose_nothing(city, tmp_path):
     env = {**os.environ, "SQJG_DB": str(city)}
     per_worker, workers = 200, 3
     procs = [
-        subprocess.Popen([sys.executable, str(worker), str(w), str(per_worker)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(worker), str(w), str(per_worker)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for w in range(workers)
     ]
-    read = subprocess.Popen([sys.executable, str(reader), "4"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    read = subprocess.Popen(
+        [sys.executable, str(reader), "4"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     outs = [p.communicate(timeout=300) for p in procs]
     read_out, read_err = read.communicate(timeout=300)
     for out, err in outs:
@@ -81,13 +91,17 @@ def test_concurrent_writers_and_reader_lose_nothing(city, tmp_path):
     assert int(runs) > 0
     conn = sqlite3.connect(city)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    issues = conn.execute("SELECT count(*) FROM issues WHERE description LIKE '并发问题%'").fetchone()[0]
+    issues = conn.execute(
+        "SELECT count(*) FROM issues WHERE description LIKE '并发问题%'"
+    ).fetchone()[0]
     funds = conn.execute("SELECT count(*) FROM fund_entries WHERE note LIKE 'w%'").fetchone()[0]
     assert issues == workers * per_worker // 2
     assert funds == workers * per_worker // 2
     # every write carries its audit rows and its command
-    runs_recorded = conn.execute("SELECT count(*) FROM command_runs WHERE argv LIKE 'sqjg issue add%'"
-                                 " OR argv LIKE 'sqjg fund add%'").fetchone()[0]
+    runs_recorded = conn.execute(
+        "SELECT count(*) FROM command_runs WHERE argv LIKE 'sqjg issue add%'"
+        " OR argv LIKE 'sqjg fund add%'"
+    ).fetchone()[0]
     assert runs_recorded == workers * per_worker
 
 
@@ -106,8 +120,12 @@ def test_killed_import_leaves_all_or_nothing(city, tmp_path):
     before = conn.execute("SELECT count(*) FROM issues").fetchone()[0]
     conn.close()
     env = {**os.environ, "SQJG_DB": str(city)}
-    proc = subprocess.Popen([sys.executable, "-m", "sqjg.cli", "issue", "import", str(sheet)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sqjg.cli", "issue", "import", str(sheet)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     wal = Path(f"{city}-wal")
     deadline = time.time() + 60
     # Kill it once the import has started writing pages into the WAL, i.e. midway.

@@ -14,9 +14,25 @@ TODAY = date(2026, 7, 31)  # conftest sets SQJG_TODAY=2026-07-31
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-07-10", "2026-7-10", "2026/7/10", "2026/07/10", "2026.7.10", "7-10", "07-10", "7/10", "7.10",
-     "7月10日", "7月10号", "7月10", "2026年7月10日", " 2026-07-10 ", "２０２６－０７－１０", "７月１０日",
-     "2026 年 7 月 10 日"],
+    [
+        "2026-07-10",
+        "2026-7-10",
+        "2026/7/10",
+        "2026/07/10",
+        "2026.7.10",
+        "7-10",
+        "07-10",
+        "7/10",
+        "7.10",
+        "7月10日",
+        "7月10号",
+        "7月10",
+        "2026年7月10日",
+        " 2026-07-10 ",
+        "２０２６－０７－１０",
+        "７月１０日",
+        "2026 年 7 月 10 日",
+    ],
 )
 def test_accepted_forms(text):
     assert parse_date(text) == date(2026, 7, 10)
@@ -116,7 +132,10 @@ def test_any_date_in_any_full_form_parses_back(d, form):
     assert parse_date(form(d)) == d
 
 
-@given(d=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)), form=st.sampled_from(SHORT_FORMS))
+@given(
+    d=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)),
+    form=st.sampled_from(SHORT_FORMS),
+)
 def test_any_date_of_this_year_in_any_short_form_parses_back(d, form):
     assert parse_date(form(d)) == d
 

@@ -22,10 +22,26 @@ def test_blank_database_migrates_to_expected_tables(tmp_path):
     conn = sqjg_db.open_db(tmp_path / "x.db")
     conn.close()
     d = sqlite_utils.Database(tmp_path / "x.db")
-    assert {"units", "unit_links", "issues", "issue_events", "fund_entries", "meetings", "cleanups",
-            "inspections", "submissions", "mechanisms", "scores", "publications", "audit_log",
-            "command_runs", "migrations"} <= set(d.table_names())
-    assert {"id", "uid", "name", "kind", "parent_id", "created_at", "updated_at"} <= set(d["units"].columns_dict)
+    assert {
+        "units",
+        "unit_links",
+        "issues",
+        "issue_events",
+        "fund_entries",
+        "meetings",
+        "cleanups",
+        "inspections",
+        "submissions",
+        "mechanisms",
+        "scores",
+        "publications",
+        "audit_log",
+        "command_runs",
+        "migrations",
+    } <= set(d.table_names())
+    assert {"id", "uid", "name", "kind", "parent_id", "created_at", "updated_at"} <= set(
+        d["units"].columns_dict
+    )
     fks = {(fk.column, fk.other_table) for fk in d["issues"].foreign_keys}
     assert ("community_id", "units") in fks and ("unit_id", "units") in fks
     assert d.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST
@@ -55,7 +71,10 @@ def test_failing_migration_rolls_back(tmp_path, monkeypatch):
         sqjg_db.open_db(tmp_path / "x.db")
     raw = sqlite3.connect(tmp_path / "x.db")
     assert raw.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST - 1
-    assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert (
+        raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0]
+        == 0
+    )
 
 
 def test_newer_database_is_refused_and_unchanged(tmp_path):
@@ -75,7 +94,9 @@ def test_not_a_database_is_refused_and_unchanged(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("这不是数据库" * 100, encoding="utf-8")
     before = sha(path)
-    assert "不是 SQLite 数据库" in refused("--db", str(path), "unit", "add", "东城街道", "--kind", "street")
+    assert "不是 SQLite 数据库" in refused(
+        "--db", str(path), "unit", "add", "东城街道", "--kind", "street"
+    )
     assert "不是 SQLite 数据库" in refused("--db", str(path), "info")
     assert sha(path) == before
 

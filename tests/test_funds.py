@@ -24,7 +24,9 @@ def conn(city):
 
 
 def community_id(conn, name):
-    return conn.execute("SELECT id FROM units WHERE name = ? AND kind = 'community'", (name,)).fetchone()[0]
+    return conn.execute(
+        "SELECT id FROM units WHERE name = ? AND kind = 'community'", (name,)
+    ).fetchone()[0]
 
 
 def contribute(conn, amount, day, community="西街社区", source="unit", payer="交通局"):
@@ -32,7 +34,9 @@ def contribute(conn, amount, day, community="西街社区", source="unit", payer
 
 
 def spend(conn, amount, day, community="西街社区", purpose="购买扫帚", category="cleaning"):
-    return funds.add_expenditure(conn, community, amount, purpose, category, on=day, banned_words=["奖金"])["id"]
+    return funds.add_expenditure(
+        conn, community, amount, purpose, category, on=day, banned_words=["奖金"]
+    )["id"]
 
 
 def balance(conn, name="西街社区", as_of=None):
@@ -49,7 +53,9 @@ def test_contribution_from_each_source(conn):
     contribute(conn, "100", "7-6", source="community", payer="西街社区")
     contribute(conn, "200", "7-6", source="community", payer="梧桐苑")
     contribute(conn, "300", "7-6", source="community", payer="西街社区/向阳小区")
-    contribute(conn, "400", "7-6", source="community", payer="向阳小区")  # 西街社区's own, not 东门社区's
+    contribute(
+        conn, "400", "7-6", source="community", payer="向阳小区"
+    )  # 西街社区's own, not 东门社区's
     rows = funds.list_entries(conn, community="西街社区")
     assert [(r["payer"], r["source"], r["amount_fen"]) for r in rows] == [
         ("交通局", "unit", 2_000_000),
@@ -60,8 +66,12 @@ def test_contribution_from_each_source(conn):
         ("向阳小区", "community", 30_000),
         ("向阳小区", "community", 40_000),
     ]
-    compound_ids = {r[0] for r in conn.execute(
-        "SELECT p.parent_id FROM fund_entries e JOIN units p ON p.id = e.payer_id WHERE p.kind = 'compound'")}
+    compound_ids = {
+        r[0]
+        for r in conn.execute(
+            "SELECT p.parent_id FROM fund_entries e JOIN units p ON p.id = e.payer_id WHERE p.kind = 'compound'"
+        )
+    }
     assert compound_ids == {community_id(conn, "西街社区")}
     assert balance(conn) == 2_000_000 + 50_000 + 500_000 + 100_000
 
@@ -69,14 +79,46 @@ def test_contribution_from_each_source(conn):
 @pytest.mark.parametrize(
     "source,payer,message",
     [
-        ("enterprise", "交通局", "缴款方“交通局”是共建单位，与经费来源不符：来源为 enterprise（企业捐助）时，缴款方须是已登记的企业。"),
-        ("unit", "华丰食品有限公司", "缴款方“华丰食品有限公司”是企业，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。"),
-        ("unit", "梧桐苑", "缴款方“梧桐苑”是西街社区的小区，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。"),
-        ("community", "东门社区", "缴款方“东门社区”是另一个社区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
-        ("community", "东门社区/向阳小区", "缴款方“向阳小区”是东门社区的小区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
-        ("community", "交通局", "缴款方“交通局”是共建单位，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
-        ("unit", "西街社区", "缴款方“西街社区”是社区本身，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。"),
-        ("community", "东城街道", "缴款方“东城街道”是街道办事处，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。"),
+        (
+            "enterprise",
+            "交通局",
+            "缴款方“交通局”是共建单位，与经费来源不符：来源为 enterprise（企业捐助）时，缴款方须是已登记的企业。",
+        ),
+        (
+            "unit",
+            "华丰食品有限公司",
+            "缴款方“华丰食品有限公司”是企业，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。",
+        ),
+        (
+            "unit",
+            "梧桐苑",
+            "缴款方“梧桐苑”是西街社区的小区，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。",
+        ),
+        (
+            "community",
+            "东门社区",
+            "缴款方“东门社区”是另一个社区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。",
+        ),
+        (
+            "community",
+            "东门社区/向阳小区",
+            "缴款方“向阳小区”是东门社区的小区，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。",
+        ),
+        (
+            "community",
+            "交通局",
+            "缴款方“交通局”是共建单位，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。",
+        ),
+        (
+            "unit",
+            "西街社区",
+            "缴款方“西街社区”是社区本身，与经费来源不符：来源为 unit（共建单位凑集）时，缴款方须是已登记的共建单位或职能部门。",
+        ),
+        (
+            "community",
+            "东城街道",
+            "缴款方“东城街道”是街道办事处，与经费来源不符：来源为 community（社区小区自筹）时，缴款方须是社区“西街社区”本身或它的小区。",
+        ),
     ],
 )
 def test_payer_must_match_source(conn, source, payer, message):
@@ -91,7 +133,9 @@ def test_unknown_payer_and_community(conn):
         contribute(conn, "100", "7-3", payer="交通厅")
     with pytest.raises(NotFound, match="找不到企业“华丰公司”，您是不是要找：华丰食品有限公司"):
         contribute(conn, "100", "7-3", source="enterprise", payer="华丰公司")
-    with pytest.raises(NotFound, match="社区“西街社区”下没有小区“梧桐园”，该社区的小区有：梧桐苑、向阳小区"):
+    with pytest.raises(
+        NotFound, match="社区“西街社区”下没有小区“梧桐园”，该社区的小区有：梧桐苑、向阳小区"
+    ):
         contribute(conn, "100", "7-3", source="community", payer="梧桐园")
     with pytest.raises(NotFound, match="找不到社区“西街”"):
         contribute(conn, "100", "7-3", community="西街")
@@ -116,11 +160,17 @@ def test_bad_source_and_category(conn):
     # Chinese names of categories and sources are understood.
     spend(conn, "10", "7-4", category="绿化")
     contribute(conn, "10", "7-4", source="企业", payer="华丰食品有限公司")
-    assert [r["category"] or r["source"] for r in funds.list_entries(conn)] == ["unit", "greening", "enterprise"]
+    assert [r["category"] or r["source"] for r in funds.list_entries(conn)] == [
+        "unit",
+        "greening",
+        "enterprise",
+    ]
 
 
 def test_future_dates_refused(conn):
-    with pytest.raises(Invalid, match="经费收入日期 2026-08-01 晚于今天（2026-07-31），不能登记未发生的事。"):
+    with pytest.raises(
+        Invalid, match="经费收入日期 2026-08-01 晚于今天（2026-07-31），不能登记未发生的事。"
+    ):
         contribute(conn, "100", "8-1")
     entry = contribute(conn, "100", "7-31")
     with pytest.raises(Invalid, match="经费支出日期 2026-08-01 晚于今天"):
@@ -147,15 +197,24 @@ def test_banned_purposes(conn, purpose, word):
 
     contribute(conn, "1万", "7-3")
     with pytest.raises(Invalid) as e:
-        funds.add_expenditure(conn, "西街社区", "100", purpose, "other", on="7-4", banned_words=DEFAULT_BANNED)
+        funds.add_expenditure(
+            conn, "西街社区", "100", purpose, "other", on="7-4", banned_words=DEFAULT_BANNED
+        )
     assert f"含有“{word}”" in str(e.value)
     assert "不得用于奖金和福利的发放" in str(e.value)
-    assert conn.execute("SELECT count(*) FROM fund_entries WHERE entry_type = 'expenditure'").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM fund_entries WHERE entry_type = 'expenditure'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_banned_word_in():
     assert funds.banned_word_in("Year-end Bonuses", ["bonus"]) == "bonus"
-    assert funds.banned_word_in("购买福利彩票宣传品", ["福利"]) == "福利"  # substring, as the rules say
+    assert (
+        funds.banned_word_in("购买福利彩票宣传品", ["福利"]) == "福利"
+    )  # substring, as the rules say
     assert funds.banned_word_in("绿化养护", ["奖金", "福利"]) is None
     assert funds.banned_word_in("ＢＯＮＵＳ", ["Bonus"]) == "Bonus"
 
@@ -164,7 +223,10 @@ def test_no_overdraft_on_its_date(conn):
     contribute(conn, "1000", "7-3")
     with pytest.raises(Conflict) as e:
         spend(conn, "1000.01", "7-3")
-    assert str(e.value) == "社区“西街社区”在 2026-07-03 的经费余额为 1,000.00 元，不够支出 1,000.01 元：经费不能透支。"
+    assert (
+        str(e.value)
+        == "社区“西街社区”在 2026-07-03 的经费余额为 1,000.00 元，不够支出 1,000.01 元：经费不能透支。"
+    )
     with pytest.raises(Conflict, match="在 2026-07-02 的经费余额为 0.00 元"):
         spend(conn, "1", "7-2")  # before the money came in
     spend(conn, "1000", "7-3")  # exactly the balance is allowed
@@ -183,7 +245,11 @@ def test_no_retroactive_overdraft(conn):
         "（其后已登记有支出或作废），经费不能透支。"
     )
     spend(conn, "300", "7-5")  # the most that is left over every later date
-    assert [balance(conn, as_of=D(d)) for d in ("2026-07-05", "2026-07-10", "2026-07-20")] == [70_000, 120_000, 0]
+    assert [balance(conn, as_of=D(d)) for d in ("2026-07-05", "2026-07-10", "2026-07-20")] == [
+        70_000,
+        120_000,
+        0,
+    ]
     with pytest.raises(Conflict):
         spend(conn, "0.01", "7-25")
 
@@ -207,7 +273,12 @@ def test_void_contribution_and_expenditure(conn):
         (v1["id"], "void", None, e1),
         (v2["id"], "void", None, c1),
     ]
-    assert conn.execute("SELECT count(*) FROM audit_log WHERE entity = 'fund_entries' AND op <> 'insert'").fetchone()[0] == 0
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM audit_log WHERE entity = 'fund_entries' AND op <> 'insert'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_void_refusals(conn):
@@ -221,7 +292,9 @@ def test_void_refusals(conn):
     v = funds.void_entry(conn, e1, "未实际支付", on="7-21")["id"]
     with pytest.raises(Invalid, match=f"第 {v} 号本身是作废记录，不能再作废。"):
         funds.void_entry(conn, v, "撤销作废")
-    with pytest.raises(Conflict, match=f"第 {e1} 号已于 2026-07-21 由第 {v} 号记录作废，不能重复作废。"):
+    with pytest.raises(
+        Conflict, match=f"第 {e1} 号已于 2026-07-21 由第 {v} 号记录作废，不能重复作废。"
+    ):
         funds.void_entry(conn, e1, "again")
     with pytest.raises(NotFound, match="找不到第 99 号经费记录。"):
         funds.void_entry(conn, 99, "x")
@@ -271,8 +344,16 @@ def ledger(conn):
     contribute(conn, "5,000", "7-5", source="enterprise", payer="华丰食品有限公司")  # 2
     contribute(conn, "1500.50", "7-6", source="community", payer="梧桐苑")  # 3
     contribute(conn, "3000", "7-4", community="东门社区", payer="市财政局")  # 4
-    funds.add_expenditure(conn, "西街社区", "800", "购买扫帚", "cleaning", on="7-10", approved_by="王丽",
-                          banned_words=[])  # 5
+    funds.add_expenditure(
+        conn,
+        "西街社区",
+        "800",
+        "购买扫帚",
+        "cleaning",
+        on="7-10",
+        approved_by="王丽",
+        banned_words=[],
+    )  # 5
     spend(conn, "1200.25", "7-20", purpose="补植绿篱", category="greening")  # 6
     funds.void_entry(conn, 2, "企业撤回捐助", on="7-25")  # 7
     return conn
@@ -299,10 +380,15 @@ def test_balances_json_shape(ledger):
 
 def test_balances_as_of_and_filters(ledger):
     before_void = funds.balances(ledger, as_of=D("2026-07-24"), community="西街社区")
-    assert [(r["raised_yuan"], r["spent_yuan"], r["balance_yuan"]) for r in before_void] == [(26500.5, 2000.25, 24500.25)]
+    assert [(r["raised_yuan"], r["spent_yuan"], r["balance_yuan"]) for r in before_void] == [
+        (26500.5, 2000.25, 24500.25)
+    ]
     assert before_void[0]["raised_by_source"]["enterprise"] == 5000
     early = funds.balances(ledger, as_of=D("2026-07-04"))
-    assert [(r["community"], r["balance_yuan"]) for r in early] == [("西街社区", 20000), ("东门社区", 3000)]
+    assert [(r["community"], r["balance_yuan"]) for r in early] == [
+        ("西街社区", 20000),
+        ("东门社区", 3000),
+    ]
     assert [r["community"] for r in funds.balances(ledger, street="西城街道")] == ["东门社区"]
     assert funds.balances(ledger, as_of=D("2026-06-30"), street="东城街道")[0]["balance_yuan"] == 0
     with pytest.raises(NotFound, match="找不到街道办事处“北城街道”"):
@@ -316,8 +402,20 @@ def test_balances_fen_and_street_totals(ledger):
         ("东门社区", 300_000, 0, 300_000),
     ]
     assert funds.street_totals(rows) == [
-        {"street": "东城街道", "communities": 1, "raised_fen": 2_150_050, "spent_fen": 200_025, "balance_fen": 1_950_025},
-        {"street": "西城街道", "communities": 1, "raised_fen": 300_000, "spent_fen": 0, "balance_fen": 300_000},
+        {
+            "street": "东城街道",
+            "communities": 1,
+            "raised_fen": 2_150_050,
+            "spent_fen": 200_025,
+            "balance_fen": 1_950_025,
+        },
+        {
+            "street": "西城街道",
+            "communities": 1,
+            "raised_fen": 300_000,
+            "spent_fen": 0,
+            "balance_fen": 300_000,
+        },
     ]
 
 
@@ -332,6 +430,7 @@ def test_raised_by(ledger):
 def test_list_entries_filters(ledger):
     def ids(**kw):
         return [r["id"] for r in funds.list_entries(ledger, **kw)]
+
     assert ids() == [1, 4, 2, 3, 5, 6, 7]  # date order
     assert ids(community="东门社区") == [4]
     assert ids(street="东城街道") == [1, 2, 3, 5, 6, 7]
@@ -354,18 +453,34 @@ def test_list_entries_filters(ledger):
 
 def test_statement_adds_up(ledger):
     st_ = funds.statement(ledger, "西街社区", D("2026-07-01"), D("2026-07-31"))
-    assert (st_["opening_fen"], st_["raised_fen"], st_["spent_fen"], st_["corrections_fen"], st_["closing_fen"]) == (
-        0, 2_650_050, 200_025, -500_000, 1_950_025)
+    assert (
+        st_["opening_fen"],
+        st_["raised_fen"],
+        st_["spent_fen"],
+        st_["corrections_fen"],
+        st_["closing_fen"],
+    ) == (0, 2_650_050, 200_025, -500_000, 1_950_025)
     later = funds.statement(ledger, "西街社区", D("2026-07-06"), D("2026-07-20"))
     assert later["opening_fen"] == 2_500_000
-    assert later["opening_fen"] + later["raised_fen"] - later["spent_fen"] + later["corrections_fen"] == later["closing_fen"]
+    assert (
+        later["opening_fen"] + later["raised_fen"] - later["spent_fen"] + later["corrections_fen"]
+        == later["closing_fen"]
+    )
     assert [e["id"] for e in later["contributions"]] == [3]
 
 
 def test_raised_report(ledger):
     rep = funds.raised_report(ledger, 2026, 7)
-    assert [(r["community"], r["raised_fen"], r["raised_by_source"], r["total_raised_fen"]) for r in rep["communities"]] == [
-        ("西街社区", 2_150_050, {"unit": 2_000_000, "enterprise": 0, "community": 150_050}, 2_150_050),
+    assert [
+        (r["community"], r["raised_fen"], r["raised_by_source"], r["total_raised_fen"])
+        for r in rep["communities"]
+    ] == [
+        (
+            "西街社区",
+            2_150_050,
+            {"unit": 2_000_000, "enterprise": 0, "community": 150_050},
+            2_150_050,
+        ),
         ("东门社区", 300_000, {"unit": 300_000, "enterprise": 0, "community": 0}, 300_000),
     ]
     assert (rep["raised_fen"], rep["total_raised_fen"]) == (2_450_050, 2_450_050)
@@ -400,7 +515,9 @@ def test_check_finds_every_kind_of_failure(ledger):
     """Someone edits the file with another tool: fund check must say what is wrong."""
     drop_guards(ledger)
     xijie = community_id(ledger, "西街社区")
-    ledger.execute("UPDATE fund_entries SET amount_fen = 2100000 WHERE id = 1")  # 200 yuan more, no trace
+    ledger.execute(
+        "UPDATE fund_entries SET amount_fen = 2100000 WHERE id = 1"
+    )  # 200 yuan more, no trace
     ledger.execute(
         "INSERT INTO fund_entries(id, community_id, entry_date, entry_type, amount_fen, purpose, category,"
         " running_balance_fen) VALUES (8, ?, '2026-07-26', 'expenditure', 5000000, '发放奖金', 'other', -2949975)",
@@ -424,13 +541,23 @@ def test_check_finds_every_kind_of_failure(ledger):
         ("negative_balance", None), ("negative_balance", None), ("negative_balance", None),
         ("banned_purpose", 8), ("void", 9), ("future_date", 10),
     ]  # fmt: skip
-    assert problems[0]["problem"] == "第 1 号记录的累计余额记为 20,000.00 元，逐笔重算为 21,000.00 元。"
-    assert problems[6]["problem"] == "社区“西街社区”在 2026-07-26 的余额为 -29,499.75 元，出现透支。"
-    assert [p["problem"] for p in problems[7:9]] == ["社区“西街社区”在 2026-07-27 的余额为 -29,499.75 元，出现透支。",
-                                                      "社区“西街社区”在 2026-08-15 的余额为 -29,498.75 元，出现透支。"]
+    assert (
+        problems[0]["problem"]
+        == "第 1 号记录的累计余额记为 20,000.00 元，逐笔重算为 21,000.00 元。"
+    )
+    assert (
+        problems[6]["problem"] == "社区“西街社区”在 2026-07-26 的余额为 -29,499.75 元，出现透支。"
+    )
+    assert [p["problem"] for p in problems[7:9]] == [
+        "社区“西街社区”在 2026-07-27 的余额为 -29,499.75 元，出现透支。",
+        "社区“西街社区”在 2026-08-15 的余额为 -29,498.75 元，出现透支。",
+    ]
     assert problems[9]["problem"] == (
-        "第 8 号支出用途“发放奖金”含有“奖金”：这笔社区共建经费必须专款专用，接受群众的监督，不得用于奖金和福利的发放。")
-    assert problems[10]["problem"] == "第 9 号作废的是另一条作废记录（第 7 号），作废记录不能再作废。"
+        "第 8 号支出用途“发放奖金”含有“奖金”：这笔社区共建经费必须专款专用，接受群众的监督，不得用于奖金和福利的发放。"
+    )
+    assert (
+        problems[10]["problem"] == "第 9 号作废的是另一条作废记录（第 7 号），作废记录不能再作废。"
+    )
     assert problems[11]["problem"] == "第 10 号记录的日期 2026-08-15 晚于今天。"
 
 
@@ -451,8 +578,12 @@ COMMUNITIES = ["西街社区", "东门社区"]
 PAYERS = {"西街社区": "交通局", "东门社区": "市财政局"}
 
 op = st.one_of(
-    st.tuples(st.just("add"), st.sampled_from(COMMUNITIES), st.integers(0, 30), st.integers(1, 50_000)),
-    st.tuples(st.just("spend"), st.sampled_from(COMMUNITIES), st.integers(0, 30), st.integers(1, 50_000)),
+    st.tuples(
+        st.just("add"), st.sampled_from(COMMUNITIES), st.integers(0, 30), st.integers(1, 50_000)
+    ),
+    st.tuples(
+        st.just("spend"), st.sampled_from(COMMUNITIES), st.integers(0, 30), st.integers(1, 50_000)
+    ),
     st.tuples(st.just("void"), st.integers(0, 40), st.integers(0, 30)),
 )
 
@@ -468,7 +599,9 @@ def model_balance(entries, community, day):
             total -= e["amount"]
         else:
             original = next(o for o in entries if o["id"] == e["voids"])
-            total += -original["amount"] if original["type"] == "contribution" else original["amount"]
+            total += (
+                -original["amount"] if original["type"] == "contribution" else original["amount"]
+            )
     return total
 
 
@@ -497,22 +630,40 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                 if o[0] == "add":
                     _kind, community, offset, fen = o
                     day = JULY_1 + timedelta(days=offset)
-                    r = funds.add_contribution(conn, community, "unit", PAYERS[community], fen, on=day)
-                    entries.append({"id": r["id"], "community": community, "date": day, "type": "contribution",
-                                    "amount": fen})
+                    r = funds.add_contribution(
+                        conn, community, "unit", PAYERS[community], fen, on=day
+                    )
+                    entries.append(
+                        {
+                            "id": r["id"],
+                            "community": community,
+                            "date": day,
+                            "type": "contribution",
+                            "amount": fen,
+                        }
+                    )
                 elif o[0] == "spend":
                     _kind, community, offset, fen = o
                     day = JULY_1 + timedelta(days=offset)
                     allowed = model_lowest_from(entries, community, day) >= fen
                     try:
-                        r = funds.add_expenditure(conn, community, fen, "保洁", "cleaning", on=day, banned_words=[])
+                        r = funds.add_expenditure(
+                            conn, community, fen, "保洁", "cleaning", on=day, banned_words=[]
+                        )
                     except Conflict:
                         assert not allowed
                         event("expenditure refused")
                     else:
                         assert allowed
-                        entries.append({"id": r["id"], "community": community, "date": day, "type": "expenditure",
-                                        "amount": fen})
+                        entries.append(
+                            {
+                                "id": r["id"],
+                                "community": community,
+                                "date": day,
+                                "type": "expenditure",
+                                "amount": fen,
+                            }
+                        )
                 else:
                     _kind, index, offset = o
                     if not entries:
@@ -523,8 +674,11 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                         target["type"] != "void"
                         and not any(e.get("voids") == target["id"] for e in entries)
                         and day >= target["date"]
-                        and (target["type"] == "expenditure"
-                             or model_lowest_from(entries, target["community"], day) >= target["amount"])
+                        and (
+                            target["type"] == "expenditure"
+                            or model_lowest_from(entries, target["community"], day)
+                            >= target["amount"]
+                        )
                     )
                     try:
                         r = funds.void_entry(conn, target["id"], "更正", on=day)
@@ -533,8 +687,16 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                         event("void refused")
                     else:
                         assert allowed
-                        entries.append({"id": r["id"], "community": target["community"], "date": day,
-                                        "type": "void", "amount": target["amount"], "voids": target["id"]})
+                        entries.append(
+                            {
+                                "id": r["id"],
+                                "community": target["community"],
+                                "date": day,
+                                "type": "void",
+                                "amount": target["amount"],
+                                "voids": target["id"],
+                            }
+                        )
             assert conn.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == len(entries)
             for offset in range(-1, 31, 3):
                 day = JULY_1 + timedelta(days=offset)
@@ -545,7 +707,10 @@ def test_ledger_matches_a_model_recomputed_from_scratch(tmp_path: Path):
                     assert expected >= 0
                     assert ledger_rows[community]["balance_fen"] == expected
                     assert funds.balance_of(conn, community_id(conn, community), day) == expected
-                    assert raised[community_id(conn, community)] == ledger_rows[community]["raised_fen"]
+                    assert (
+                        raised[community_id(conn, community)]
+                        == ledger_rows[community]["raised_fen"]
+                    )
             assert funds.check_ledger(conn, banned_words=[]) == []
         finally:
             conn.execute("ROLLBACK")
@@ -573,7 +738,12 @@ def test_demo_ledger(tmp_path):
     assert all(sum(r["raised_by_source"][s] for r in rows) > 0 for s in funds.SOURCES)
     assert sum(1 for r in rows if r["spent_yuan"] > 0) >= 5
     assert {k for r in rows for k, v in r["spent_by_category"].items() if v} >= {
-        "cleaning", "greening", "publicity", "activity", "repair"}
+        "cleaning",
+        "greening",
+        "publicity",
+        "activity",
+        "repair",
+    }
     assert len(funds.list_entries(conn, entry_type="void")) == 1
     assert funds.check_ledger(conn) == []
     conn.close()
@@ -587,6 +757,8 @@ def test_import_is_all_or_nothing(conn, tmp_path):
         ",2026-07-02,expenditure,西街社区,,,5000,修路,repair\n",
         encoding="utf-8",
     )
-    with pytest.raises(Conflict, match="第 3 行：社区“西街社区”在 2026-07-02 的经费余额为 1,000.00 元"):
+    with pytest.raises(
+        Conflict, match="第 3 行：社区“西街社区”在 2026-07-02 的经费余额为 1,000.00 元"
+    ):
         funds.import_entries(conn, str(csv))
     assert conn.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == 0

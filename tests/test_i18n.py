@@ -39,7 +39,8 @@ def test_every_message_has_an_english_translation():
     missing = [f"{where[m][0]}: {m}" for m in where if not po.get(m, "").strip()]
     assert not missing, (
         "Chinese messages without English; run `python tools/i18n.py extract`, translate them in "
-        "sqjg/locale/en/LC_MESSAGES/sqjg.po, then `python tools/i18n.py compile`:\n" + "\n".join(missing)
+        "sqjg/locale/en/LC_MESSAGES/sqjg.po, then `python tools/i18n.py compile`:\n"
+        + "\n".join(missing)
     )
 
 
@@ -55,7 +56,9 @@ def test_check_fails_when_a_message_lacks_english(monkeypatch, capsys):
     """`tools/i18n.py check` (and the test above) catch a Chinese message the .po does not translate."""
     assert tool.main(["i18n.py", "check"]) == 0
     full = tool.read_po()
-    monkeypatch.setattr(tool, "read_po", lambda path=tool.PO: {m: t for m, t in full.items() if m != "所属街道"})
+    monkeypatch.setattr(
+        tool, "read_po", lambda path=tool.PO: {m: t for m, t in full.items() if m != "所属街道"}
+    )
     capsys.readouterr()
     assert tool.main(["i18n.py", "check"]) == 1
     lines = capsys.readouterr().out.splitlines()
@@ -95,15 +98,23 @@ def _module_level_calls(tree: ast.AST) -> list[int]:
     def walk(node: ast.AST, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for default in [*child.args.defaults, *child.args.kw_defaults, *child.decorator_list]:
+                for default in [
+                    *child.args.defaults,
+                    *child.args.kw_defaults,
+                    *child.decorator_list,
+                ]:
                     if default is not None:
                         walk(ast.Expression(default), in_function)
                 for stmt in child.body:
                     walk(ast.Module([stmt], []), True)
                 continue
             inner = in_function or isinstance(child, ast.Lambda)
-            if (not inner and isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
-                    and child.func.id == "_"):
+            if (
+                not inner
+                and isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "_"
+            ):
                 lines.append(child.lineno)
             walk(child, inner)
 
@@ -118,13 +129,24 @@ def test_no_message_is_translated_at_import_time():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         found += [f"{path.relative_to(ROOT)}:{n}" for n in _module_level_calls(tree)]
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_"
-                    and not (node.args and isinstance(node.args[0], ast.Constant))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "N_"
+                and not (node.args and isinstance(node.args[0], ast.Constant))
+            ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: N_() of a non-literal")
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
-                    and node.args and isinstance(node.args[0], ast.JoinedStr)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.JoinedStr)
+            ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: f-string inside _()")
-    assert not found, "move these into functions / use N_() and a plain literal:\n" + "\n".join(found)
+    assert not found, "move these into functions / use N_() and a plain literal:\n" + "\n".join(
+        found
+    )
 
 
 def test_the_catalog_is_package_data():
@@ -141,14 +163,51 @@ def test_the_catalog_is_package_data():
 @pytest.fixture
 def town(city):
     """The small city with a little of everything: money in and out, a submission, a meeting."""
-    ok("fund", "add", "--community", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万",
-       "--date", "7-3")
-    ok("fund", "spend", "--community", "西街社区", "--amount", "3000", "--purpose", "购买保洁工具",
-       "--category", "cleaning", "--date", "7-5")
+    ok(
+        "fund",
+        "add",
+        "--community",
+        "西街社区",
+        "--source",
+        "unit",
+        "--from",
+        "交通局",
+        "--amount",
+        "2万",
+        "--date",
+        "7-3",
+    )
+    ok(
+        "fund",
+        "spend",
+        "--community",
+        "西街社区",
+        "--amount",
+        "3000",
+        "--purpose",
+        "购买保洁工具",
+        "--category",
+        "cleaning",
+        "--date",
+        "7-5",
+    )
     ok("submit", "--community", "西街社区", "--report", "survey", "--date", "7-9")
     ok("meeting", "add", "--community", "西街社区", "--date", "7-3", "--attendees", "18")
-    ok("issue", "add", "楼道堆放杂物", "-c", "西街社区", "--compound", "梧桐苑", "--category", "1", "--due", "7-20",
-       "--found", "7-2")
+    ok(
+        "issue",
+        "add",
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--compound",
+        "梧桐苑",
+        "--category",
+        "1",
+        "--due",
+        "7-20",
+        "--found",
+        "7-2",
+    )
     return city
 
 
@@ -196,8 +255,22 @@ def test_refusal_is_english_on_stderr(city, english):
 def test_confirmation_is_english(city, english):
     out = ok(*english("unit", "add", "北关社区", "--kind", "community", "--street", "东城街道"))
     assert out == "Registered: 北关社区 (Community)\n"
-    out = ok(*english("fund", "add", "--community", "西街社区", "--source", "enterprise", "--from",
-                      "华丰食品有限公司", "--amount", "1.5万", "--date", "7-4"))
+    out = ok(
+        *english(
+            "fund",
+            "add",
+            "--community",
+            "西街社区",
+            "--source",
+            "enterprise",
+            "--from",
+            "华丰食品有限公司",
+            "--amount",
+            "1.5万",
+            "--date",
+            "7-4",
+        )
+    )
     assert out == (
         "Recorded contribution no. 1: 2026-07-04 西街社区 received 15,000.00 yuan from 华丰食品有限公司 "
         "(Enterprise donations); balance now 15,000.00 yuan.\n"
@@ -207,33 +280,46 @@ def test_confirmation_is_english(city, english):
 def test_unit_list_headers_are_english(city, english):
     out = ok(*english("unit", "list", "--kind", "community"))
     header = out.splitlines()[1]
-    assert header.split() == ["Name", "Type", "Street", "office", "Lead", "unit", "Secretary", "Director",
-                              "Liaison", "leader"]
+    assert header.split() == [
+        "Name",
+        "Type",
+        "Street",
+        "office",
+        "Lead",
+        "unit",
+        "Secretary",
+        "Director",
+        "Liaison",
+        "leader",
+    ]
     assert "名称" not in out and "所属街道" not in out
     assert_english(out)
 
 
-@pytest.mark.parametrize("args", [
-    ("rank", "--month", "7"),
-    ("rank", "--month", "7", "--format", "markdown"),
-    ("due",),
-    ("fund", "balance"),
-    ("fund", "list"),
-    ("fund", "report", "--month", "7"),
-    ("activity", "list", "--month", "7"),
-    ("mechanism", "list"),
-    ("target",),
-    ("rules", "show"),
-    ("unit", "show", "西街社区"),
-    ("issue", "list"),
-    ("issue", "summary"),
-    ("issue", "exposure", "--as-of", "2026-07-08"),
-    ("issue", "show", "1"),
-    ("report", "monthly", "--month", "7"),
-    ("report", "monthly", "--month", "7", "--format", "markdown"),
-    ("report", "monthly", "--month", "7", "--format", "html"),
-    ("report", "daily", "--as-of", "2026-07-08"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rank", "--month", "7"),
+        ("rank", "--month", "7", "--format", "markdown"),
+        ("due",),
+        ("fund", "balance"),
+        ("fund", "list"),
+        ("fund", "report", "--month", "7"),
+        ("activity", "list", "--month", "7"),
+        ("mechanism", "list"),
+        ("target",),
+        ("rules", "show"),
+        ("unit", "show", "西街社区"),
+        ("issue", "list"),
+        ("issue", "summary"),
+        ("issue", "exposure", "--as-of", "2026-07-08"),
+        ("issue", "show", "1"),
+        ("report", "monthly", "--month", "7"),
+        ("report", "monthly", "--month", "7", "--format", "markdown"),
+        ("report", "monthly", "--month", "7", "--format", "html"),
+        ("report", "daily", "--as-of", "2026-07-08"),
+    ],
+)
 def test_tables_carry_no_chinese_but_data(town, english, args):
     out = ok(*english(*args))
     assert out.strip()
@@ -242,10 +328,18 @@ def test_tables_carry_no_chinese_but_data(town, english, args):
 
 def test_rank_in_english_names_items_and_outcomes(town, english):
     out = ok(*english("rank", "--month", "7"))
-    assert out.startswith("Community co-construction ranking, 2026-7 (not published: provisional result")
+    assert out.startswith(
+        "Community co-construction ranking, 2026-7 (not published: provisional result"
+    )
     header = out.splitlines()[2]
-    for word in ("Rank", "Community", "Co-construction committee meeting", "On-time rectification", "Total",
-                 "Outcome"):
+    for word in (
+        "Rank",
+        "Community",
+        "Co-construction committee meeting",
+        "On-time rectification",
+        "Total",
+        "Outcome",
+    ):
         assert word in header
     assert "Rotating red flag · reward 20,000 yuan" in out
 
@@ -259,8 +353,11 @@ def test_money_and_separators_follow_the_language(town):
 
 def test_json_and_csv_stay_the_same_in_english(town):
     """Scripts read JSON/CSV: English keys and raw values whatever the language."""
-    for args in (("fund", "balance", "--format", "json"), ("unit", "list", "--format", "csv"),
-                 ("rank", "--month", "7", "--format", "json")):
+    for args in (
+        ("fund", "balance", "--format", "json"),
+        ("unit", "list", "--format", "csv"),
+        ("rank", "--month", "7", "--format", "json"),
+    ):
         assert ok(*args) == ok("--lang", "en", *args)
 
 
@@ -268,12 +365,20 @@ def test_json_and_csv_stay_the_same_in_english(town):
 
 
 def test_chinese_by_default_even_under_lang_c(city, monkeypatch):
-    for var, value in (("LANG", "C"), ("LC_ALL", "C"), ("LANGUAGE", "en"), ("LC_MESSAGES", "en_US.UTF-8")):
+    for var, value in (
+        ("LANG", "C"),
+        ("LC_ALL", "C"),
+        ("LANGUAGE", "en"),
+        ("LC_MESSAGES", "en_US.UTF-8"),
+    ):
         monkeypatch.setenv(var, value)
     stderr = refused("unit", "add", "某单位", "--kind", "bogus")
     assert stderr.startswith("类型“bogus”无效")
     assert "名称" in ok("unit", "list") and "所属街道" in ok("unit", "list")
-    assert ok("unit", "add", "北关社区", "--kind", "community", "--street", "东城街道") == "已登记社区：北关社区\n"
+    assert (
+        ok("unit", "add", "北关社区", "--kind", "community", "--street", "东城街道")
+        == "已登记社区：北关社区\n"
+    )
 
 
 def test_zh_option_overrides_the_environment(city, monkeypatch):
@@ -291,7 +396,15 @@ def test_cron_environment_gets_chinese(city, db_path):
     """A real process the way cron starts it: LANG=C, no SQJG_LANG."""
     env = {k: v for k, v in os.environ.items() if k not in ("SQJG_LANG", "LC_ALL", "LANGUAGE")}
     env.update(LANG="C", LC_ALL="C", PYTHONIOENCODING="utf-8")
-    command = [sys.executable, "-c", "from sqjg.cli import main; main()", "unit", "list", "--db", str(db_path)]
+    command = [
+        sys.executable,
+        "-c",
+        "from sqjg.cli import main; main()",
+        "unit",
+        "list",
+        "--db",
+        str(db_path),
+    ]
     done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     out = done.stdout.decode("utf-8")

@@ -32,13 +32,36 @@ def build_survey():
       8 cat 3 (市财政局), due 7-31                               → open, due today, not overdue
       9 cat 1, due 7-20, serious                                 → open, overdue, on the board
     """
+
     def add(*args):
         return json.loads(ok("issue", "add", *args, "--found", "7-1", "--format", "json"))["id"]
 
     ids = [
-        add("楼道堆物", "-c", "西街社区", "--category", "1", "--due", "7-10", "--compound", "梧桐苑", "--kind", "乱堆乱放"),
+        add(
+            "楼道堆物",
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            "7-10",
+            "--compound",
+            "梧桐苑",
+            "--kind",
+            "乱堆乱放",
+        ),
         add("乱倒垃圾", "-c", "西街社区", "--category", "3", "--due", "7-10", "--kind", "乱倒垃圾"),
-        add("道路清扫不及时", "-c", "西街社区", "--category", "4", "--unit", "环卫处", "--due", "7-20"),
+        add(
+            "道路清扫不及时",
+            "-c",
+            "西街社区",
+            "--category",
+            "4",
+            "--unit",
+            "环卫处",
+            "--due",
+            "7-20",
+        ),
         add("占道经营", "-c", "西街社区", "--category", "2", "--due", "7-15", "--kind", "占道"),
         add("毁绿种菜", "-c", "西街社区", "--category", "1", "--due", "7-20", "--kind", "毁绿种菜"),
         add("卫生死角", "-c", "西街社区", "--category", "1", "--due", "7-25", "--kind", "卫生死角"),
@@ -48,10 +71,14 @@ def build_survey():
     ]
     assert ids == list(range(1, 10))
     for args in (
-        ("resolve", "1", "--date", "7-8"), ("verify", "1", "--pass", "--date", "7-9"),
-        ("resolve", "2", "--date", "7-12"), ("verify", "2", "--pass", "--date", "7-13"),
-        ("resolve", "3", "--date", "7-15"), ("verify", "3", "--fail", "--date", "7-16"),
-        ("resolve", "3", "--date", "7-18"), ("verify", "3", "--pass", "--date", "7-19"),
+        ("resolve", "1", "--date", "7-8"),
+        ("verify", "1", "--pass", "--date", "7-9"),
+        ("resolve", "2", "--date", "7-12"),
+        ("verify", "2", "--pass", "--date", "7-13"),
+        ("resolve", "3", "--date", "7-15"),
+        ("verify", "3", "--fail", "--date", "7-16"),
+        ("resolve", "3", "--date", "7-18"),
+        ("verify", "3", "--pass", "--date", "7-19"),
         ("notify", "4", "--date", "7-16"),
         ("extend", "5", "--due", "8-15", "--reason", "苗木采购", "--date", "7-18"),
         ("resolve", "6", "--date", "7-24"),
@@ -68,8 +95,12 @@ def survey(city):
 
 
 def ids_of(conn, *names):
-    return [conn.execute("SELECT id FROM units WHERE name = ? AND kind <> 'compound'", (n,)).fetchone()[0]
-            for n in names]
+    return [
+        conn.execute("SELECT id FROM units WHERE name = ? AND kind <> 'compound'", (n,)).fetchone()[
+            0
+        ]
+        for n in names
+    ]
 
 
 # --- the indicators on the hand-computed example -----------------------------------------------
@@ -80,31 +111,75 @@ def test_summary_by_community_hand_computed(survey):
     west, east, total = issues.summary(conn, "2026-07-31")
     assert (west["name"], west["street"], west["level"]) == ("西街社区", "东城街道", "community")
     assert {k: west[k] for k in issues.SUMMARY_COUNTS} == {
-        "total": 6, "category_1": 3, "category_2": 1, "category_3": 1, "category_4": 1,
-        "open": 2, "resolved": 1, "closed": 3, "cancelled": 1,
-        "overdue": 2, "overdue_pending": 1, "due": 5, "closed_due": 3, "on_time_due": 2,
-        "reworked": 1, "resolved_ever": 4, "extended": 1, "exposure": 0,
+        "total": 6,
+        "category_1": 3,
+        "category_2": 1,
+        "category_3": 1,
+        "category_4": 1,
+        "open": 2,
+        "resolved": 1,
+        "closed": 3,
+        "cancelled": 1,
+        "overdue": 2,
+        "overdue_pending": 1,
+        "due": 5,
+        "closed_due": 3,
+        "on_time_due": 2,
+        "reworked": 1,
+        "resolved_ever": 4,
+        "extended": 1,
+        "exposure": 0,
     }
     assert {k: west[k] for k in issues.SUMMARY_RATES} == {
-        "closure_rate": 0.6, "on_time_rate": 0.4, "rework_rate": 0.25, "overdue_pending_rate": 0.2,
+        "closure_rate": 0.6,
+        "on_time_rate": 0.4,
+        "rework_rate": 0.25,
+        "overdue_pending_rate": 0.2,
         "extension_rate": 0.1667,
     }
     assert {k: east[k] for k in issues.SUMMARY_COUNTS} == {
-        "total": 2, "category_1": 1, "category_2": 0, "category_3": 1, "category_4": 0,
-        "open": 2, "resolved": 0, "closed": 0, "cancelled": 0,
-        "overdue": 1, "overdue_pending": 1, "due": 2, "closed_due": 0, "on_time_due": 0,
-        "reworked": 0, "resolved_ever": 0, "extended": 0, "exposure": 1,
+        "total": 2,
+        "category_1": 1,
+        "category_2": 0,
+        "category_3": 1,
+        "category_4": 0,
+        "open": 2,
+        "resolved": 0,
+        "closed": 0,
+        "cancelled": 0,
+        "overdue": 1,
+        "overdue_pending": 1,
+        "due": 2,
+        "closed_due": 0,
+        "on_time_due": 0,
+        "reworked": 0,
+        "resolved_ever": 0,
+        "extended": 0,
+        "exposure": 1,
     }
     assert {k: east[k] for k in issues.SUMMARY_RATES} == {
-        "closure_rate": 0.0, "on_time_rate": 0.0, "rework_rate": None, "overdue_pending_rate": 0.5,
+        "closure_rate": 0.0,
+        "on_time_rate": 0.0,
+        "rework_rate": None,
+        "overdue_pending_rate": 0.5,
         "extension_rate": 0.0,
     }
     assert (total["level"], total["name"], total["id"]) == ("total", "合计", None)
-    assert {k: total[k] for k in ("total", "due", "closed_due", "on_time_due", "overdue", "cancelled")} == {
-        "total": 8, "due": 7, "closed_due": 3, "on_time_due": 2, "overdue": 3, "cancelled": 1,
+    assert {
+        k: total[k] for k in ("total", "due", "closed_due", "on_time_due", "overdue", "cancelled")
+    } == {
+        "total": 8,
+        "due": 7,
+        "closed_due": 3,
+        "on_time_due": 2,
+        "overdue": 3,
+        "cancelled": 1,
     }
     assert {k: total[k] for k in issues.SUMMARY_RATES} == {
-        "closure_rate": 0.4286, "on_time_rate": 0.2857, "rework_rate": 0.25, "overdue_pending_rate": 0.2857,
+        "closure_rate": 0.4286,
+        "on_time_rate": 0.2857,
+        "rework_rate": 0.25,
+        "overdue_pending_rate": 0.2857,
         "extension_rate": 0.125,
     }
 
@@ -113,10 +188,35 @@ def test_summary_as_of_an_earlier_day_reads_the_history(survey):
     conn = connect(survey)
     west = issues.summary(conn, "2026-07-14")[0]
     # On 7-14: 1 and 2 closed; 3, 4, 5, 6 open (3's events, 4's notice, 5's extension came later).
-    assert {k: west[k] for k in ("total", "open", "resolved", "closed", "cancelled", "due", "closed_due",
-                                 "on_time_due", "overdue", "overdue_pending", "reworked", "extended")} == {
-        "total": 6, "open": 4, "resolved": 0, "closed": 2, "cancelled": 1, "due": 2, "closed_due": 2,
-        "on_time_due": 1, "overdue": 1, "overdue_pending": 0, "reworked": 0, "extended": 0,
+    assert {
+        k: west[k]
+        for k in (
+            "total",
+            "open",
+            "resolved",
+            "closed",
+            "cancelled",
+            "due",
+            "closed_due",
+            "on_time_due",
+            "overdue",
+            "overdue_pending",
+            "reworked",
+            "extended",
+        )
+    } == {
+        "total": 6,
+        "open": 4,
+        "resolved": 0,
+        "closed": 2,
+        "cancelled": 1,
+        "due": 2,
+        "closed_due": 2,
+        "on_time_due": 1,
+        "overdue": 1,
+        "overdue_pending": 0,
+        "reworked": 0,
+        "extended": 0,
     }
     assert west["closure_rate"] == 1.0 and west["on_time_rate"] == 0.5
     # Before anything was found there is nothing, and every rate is undefined.
@@ -138,7 +238,11 @@ def test_summary_by_unit_and_street(survey):
     ]
     assert rows[1]["unit_kind"] == "community" and rows[1]["cancelled"] == 1
     streets = issues.summary(conn, "2026-07-31", by="street")
-    assert [(r["name"], r["total"]) for r in streets] == [("东城街道", 6), ("西城街道", 2), ("合计", 8)]
+    assert [(r["name"], r["total"]) for r in streets] == [
+        ("东城街道", 6),
+        ("西城街道", 2),
+        ("合计", 8),
+    ]
     with pytest.raises(Invalid, match="--by"):
         issues.summary(conn, "2026-07-31", by="planet")
 
@@ -148,26 +252,57 @@ def test_month_facts_and_unit_facts(survey):
     west, east = ids_of(conn, "西街社区", "东门社区")
     july = (date(2026, 7, 1), date(2026, 7, 31))
     assert issues.month_facts(conn, *july, exposure_notices=3) == {
-        west: {"due": 5, "due_closed_on_time": 2, "overdue": 2, "overdue_pending": 1, "exposure": 0},
-        east: {"due": 2, "due_closed_on_time": 0, "overdue": 1, "overdue_pending": 1, "exposure": 1},
+        west: {
+            "due": 5,
+            "due_closed_on_time": 2,
+            "overdue": 2,
+            "overdue_pending": 1,
+            "exposure": 0,
+        },
+        east: {
+            "due": 2,
+            "due_closed_on_time": 0,
+            "overdue": 1,
+            "overdue_pending": 1,
+            "exposure": 1,
+        },
     }
     # A notice is enough for the board when N is 1 (issue 4 got one).
     assert issues.month_facts(conn, *july, exposure_notices=1)[west]["exposure"] == 1
     # The first half of July, as it stood on the 15th.
     half = issues.month_facts(conn, date(2026, 7, 1), date(2026, 7, 15), exposure_notices=3)
-    assert half[west] == {"due": 3, "due_closed_on_time": 1, "overdue": 1, "overdue_pending": 0, "exposure": 0}
+    assert half[west] == {
+        "due": 3,
+        "due_closed_on_time": 1,
+        "overdue": 1,
+        "overdue_pending": 0,
+        "exposure": 0,
+    }
     # Compounds: only issue 1 has one.
     wutong = conn.execute("SELECT id FROM units WHERE name = '梧桐苑'").fetchone()[0]
     assert issues.month_facts(conn, *july, exposure_notices=3, by="compound") == {
-        wutong: {"due": 1, "due_closed_on_time": 1, "overdue": 0, "overdue_pending": 0, "exposure": 0}
+        wutong: {
+            "due": 1,
+            "due_closed_on_time": 1,
+            "overdue": 0,
+            "overdue_pending": 0,
+            "exposure": 0,
+        }
     }
-    jt, cz, hw, street, east_c = ids_of(conn, "交通局", "市财政局", "环卫处", "东城街道", "东门社区")
-    assert issues.unit_facts(conn, *july) == {jt: {"due": 1, "due_closed_on_time": 0},
-                                              cz: {"due": 1, "due_closed_on_time": 0}}
+    jt, cz, hw, street, east_c = ids_of(
+        conn, "交通局", "市财政局", "环卫处", "东城街道", "东门社区"
+    )
+    assert issues.unit_facts(conn, *july) == {
+        jt: {"due": 1, "due_closed_on_time": 0},
+        cz: {"due": 1, "due_closed_on_time": 0},
+    }
     every = issues.unit_facts(conn, *july, category=None)
     assert every[west] == {"due": 2, "due_closed_on_time": 1}
     assert every[hw] == {"due": 1, "due_closed_on_time": 1}
-    assert every[street] == {"due": 1, "due_closed_on_time": 0} and every[east_c] == {"due": 1, "due_closed_on_time": 0}
+    assert every[street] == {"due": 1, "due_closed_on_time": 0} and every[east_c] == {
+        "due": 1,
+        "due_closed_on_time": 0,
+    }
     # August: only issue 5 (extended to 8-15) falls due, and it is not closed.
     aug = issues.month_facts(conn, date(2026, 8, 1), date(2026, 8, 31), exposure_notices=3)
     assert aug[west]["due"] == 1 and aug[west]["due_closed_on_time"] == 0
@@ -181,11 +316,21 @@ def test_fixed_in_august_is_still_overdue_as_of_july_31(survey, monkeypatch):
     ok("issue", "notify", "8", "--date", "8-2")
     conn = connect(survey)
     july = {r["id"]: r for r in issues.list_issues(conn, as_of="2026-07-31")}
-    assert (july[4]["status"], july[4]["overdue"], july[4]["days_overdue"], july[4]["on_time"]) == ("open", True, 16, None)
+    assert (july[4]["status"], july[4]["overdue"], july[4]["days_overdue"], july[4]["on_time"]) == (
+        "open",
+        True,
+        16,
+        None,
+    )
     assert (july[9]["status"], july[9]["overdue"], july[9]["days_overdue"]) == ("open", True, 11)
     assert july[8]["notices"] == 0
     now = {r["id"]: r for r in issues.list_issues(conn)}
-    assert (now[4]["status"], now[4]["overdue"], now[4]["days_overdue"], now[4]["on_time"]) == ("closed", True, 21, False)
+    assert (now[4]["status"], now[4]["overdue"], now[4]["days_overdue"], now[4]["on_time"]) == (
+        "closed",
+        True,
+        21,
+        False,
+    )
     # Ranking July in August does not see August's fixes.
     west, east = ids_of(conn, "西街社区", "东门社区")
     facts = issues.month_facts(conn, date(2026, 7, 1), date(2026, 7, 31), exposure_notices=3)
@@ -199,7 +344,11 @@ def test_due_in_force_before_an_extension(survey):
     conn = connect(survey)
     before = issues.list_issues(conn, as_of="2026-07-17", issue_id=5)[0]
     after = issues.list_issues(conn, as_of="2026-07-18", issue_id=5)[0]
-    assert (before["due"], before["extensions"], before["original_due"]) == ("2026-07-20", 0, "2026-07-20")
+    assert (before["due"], before["extensions"], before["original_due"]) == (
+        "2026-07-20",
+        0,
+        "2026-07-20",
+    )
     assert (after["due"], after["extensions"]) == ("2026-08-15", 1)
     late = issues.list_issues(conn, as_of="2026-07-21", issue_id=5)[0]
     assert late["overdue"] is False
@@ -211,9 +360,14 @@ def test_due_in_force_before_an_extension(survey):
 
 def test_history_shows_rework_and_reopen(survey):
     conn = connect(survey)
-    states = [issues.list_issues(conn, as_of=f"2026-07-{d}", issue_id=3)[0] for d in (14, 15, 16, 18, 19)]
+    states = [
+        issues.list_issues(conn, as_of=f"2026-07-{d}", issue_id=3)[0] for d in (14, 15, 16, 18, 19)
+    ]
     assert [(s["status"], s["reworks"], s["resolved_on"]) for s in states] == [
-        ("open", 0, None), ("resolved", 0, "2026-07-15"), ("open", 1, None), ("resolved", 1, "2026-07-18"),
+        ("open", 0, None),
+        ("resolved", 0, "2026-07-15"),
+        ("open", 1, None),
+        ("resolved", 1, "2026-07-18"),
         ("closed", 1, "2026-07-18"),
     ]
     assert states[-1]["on_time"] is True and states[-1]["closed_on"] == "2026-07-19"
@@ -223,8 +377,19 @@ def test_history_shows_rework_and_reopen(survey):
 
 
 def test_parse_category():
-    for text, n in [("1", 1), ("第2类", 2), ("三类", 3), ("四", 4), (4, 4), ("４", 4), ("社区", 1), ("小区", 1),
-                    ("街道", 2), ("共建单位", 3), ("职能部门", 4)]:
+    for text, n in [
+        ("1", 1),
+        ("第2类", 2),
+        ("三类", 3),
+        ("四", 4),
+        (4, 4),
+        ("４", 4),
+        ("社区", 1),
+        ("小区", 1),
+        ("街道", 2),
+        ("共建单位", 3),
+        ("职能部门", 4),
+    ]:
         assert issues.parse_category(text) == n
     for bad in ("0", "5", "", "x", "第五类"):
         with pytest.raises(Invalid, match="类别"):
@@ -234,9 +399,14 @@ def test_parse_category():
 @pytest.mark.parametrize(
     "category,unit,expected",
     [
-        (1, None, "西街社区"), (1, "西街社区", "西街社区"), (1, "梧桐苑", "梧桐苑"), (1, "西街社区/向阳小区", "向阳小区"),
-        (2, None, "东城街道"), (2, "东城街道", "东城街道"),
-        (3, None, "交通局"), (3, "市人社局", "市人社局"),
+        (1, None, "西街社区"),
+        (1, "西街社区", "西街社区"),
+        (1, "梧桐苑", "梧桐苑"),
+        (1, "西街社区/向阳小区", "向阳小区"),
+        (2, None, "东城街道"),
+        (2, "东城街道", "东城街道"),
+        (3, None, "交通局"),
+        (3, "市人社局", "市人社局"),
         (4, "环卫处", "环卫处"),
     ],
 )
@@ -250,10 +420,22 @@ def test_fit_rule_both_lookups_agree(city, category, unit, expected):
 @pytest.mark.parametrize(
     "category,unit,message",
     [
-        (1, "东门社区", "类别 1（社区/小区）的责任方应为社区“西街社区”本身或它的小区，“东门社区”不是。"),
+        (
+            1,
+            "东门社区",
+            "类别 1（社区/小区）的责任方应为社区“西街社区”本身或它的小区，“东门社区”不是。",
+        ),
         (1, "东门社区/向阳小区", "本身或它的小区"),
-        (2, "西城街道", "类别 2（街道）的责任方应为社区“西街社区”所属的“东城街道”，“西城街道”不是。"),
-        (3, "市财政局", "类别 3（共建单位）的责任单位应为与社区“西街社区”共建的单位（交通局、市人社局），“市财政局”不是。"),
+        (
+            2,
+            "西城街道",
+            "类别 2（街道）的责任方应为社区“西街社区”所属的“东城街道”，“西城街道”不是。",
+        ),
+        (
+            3,
+            "市财政局",
+            "类别 3（共建单位）的责任单位应为与社区“西街社区”共建的单位（交通局、市人社局），“市财政局”不是。",
+        ),
         (3, "环卫处", "共建的单位"),
         (3, "华丰食品有限公司", "共建的单位"),
         (4, None, "类别 4（职能部门）的问题要指明责任部门，可选：环卫处。"),
@@ -273,7 +455,9 @@ def test_category_3_without_a_lead_unit(city):
     ok("unit", "add", "北关社区", "--kind", "community", "--street", "东城街道")
     conn = connect(city)
     community = units.find_community(conn, "北关社区")
-    with pytest.raises(Invalid, match="社区“北关社区”没有牵头单位，类别 3 的问题要指明责任单位，可选：（无）。"):
+    with pytest.raises(
+        Invalid, match="社区“北关社区”没有牵头单位，类别 3 的问题要指明责任单位，可选：（无）。"
+    ):
         issues.responsible_party(issues._SqlLookup(conn), community, 3, None)
 
 
@@ -294,9 +478,13 @@ def test_history_problems_finds_tampering(survey):
     rw = open_db(survey)
     with write_transaction(rw):
         rw.execute("UPDATE issues SET notices = 5, on_time = 0 WHERE id = 1")
-        rw.execute("UPDATE issue_events SET happened_on = '2026-07-30' WHERE issue_id = 2 AND event = 'resolve'")
+        rw.execute(
+            "UPDATE issue_events SET happened_on = '2026-07-30' WHERE issue_id = 2 AND event = 'resolve'"
+        )
         rw.execute("DELETE FROM issue_events WHERE issue_id = 8")
-        rw.execute("INSERT INTO issue_events(issue_id, event, happened_on, due) VALUES (5, 'extend', '2026-07-19', '2026-08-01')")
+        rw.execute(
+            "INSERT INTO issue_events(issue_id, event, happened_on, due) VALUES (5, 'extend', '2026-07-19', '2026-08-01')"
+        )
     rw.close()
     problems = issues.history_problems(connect(survey))
     assert "问题 1 的 on_time、notices 与处置记录不符。" in problems
@@ -342,7 +530,9 @@ def replay(found, original_due, serious, events, d):
     return {
         "status": status,
         "due": due.isoformat(),
-        "resolved_on": resolved.isoformat() if resolved and status in ("resolved", "closed") else None,
+        "resolved_on": resolved.isoformat()
+        if resolved and status in ("resolved", "closed")
+        else None,
         "closed_on": closed.isoformat() if status == "closed" else None,
         "notices": notices,
         "reworks": reworks,
@@ -354,8 +544,12 @@ def replay(found, original_due, serious, events, d):
 
 
 ACTIONS = st.lists(
-    st.tuples(st.integers(0, 3), st.sampled_from(["resolve", "pass", "fail", "notify", "extend", "cancel", "reassign"]),
-              st.integers(0, 6), st.integers(1, 20)),
+    st.tuples(
+        st.integers(0, 3),
+        st.sampled_from(["resolve", "pass", "fail", "notify", "extend", "cancel", "reassign"]),
+        st.integers(0, 6),
+        st.integers(1, 20),
+    ),
     max_size=25,
 )
 
@@ -374,10 +568,19 @@ def _fresh_db():
     return conn
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(dues=st.lists(st.integers(0, 30), min_size=4, max_size=4), serious=st.lists(st.booleans(), min_size=4, max_size=4),
-       actions=ACTIONS, probes=st.lists(st.integers(-2, 95), min_size=1, max_size=8), notices_n=st.integers(1, 3))
-def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actions, probes, notices_n):
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    dues=st.lists(st.integers(0, 30), min_size=4, max_size=4),
+    serious=st.lists(st.booleans(), min_size=4, max_size=4),
+    actions=ACTIONS,
+    probes=st.lists(st.integers(-2, 95), min_size=1, max_size=8),
+    notices_n=st.integers(1, 3),
+)
+def test_as_of_matches_a_replay_of_the_history(
+    monkeypatch, dues, serious, actions, probes, notices_n
+):
     monkeypatch.setenv("SQJG_TODAY", TODAY.isoformat())
     conn = _fresh_db()
     try:
@@ -385,9 +588,19 @@ def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actio
         for n in range(4):
             found = FOUND + timedelta(days=n)
             due = found + timedelta(days=dues[n])
-            issues.add_issue(conn, f"问题{n}", community="西街社区" if n % 2 else "东门社区", category=4,
-                             unit="环卫处", due=due, found=found, serious=serious[n])
-            model.append({"found": found, "due": due, "serious": serious[n], "events": [], "last": found})
+            issues.add_issue(
+                conn,
+                f"问题{n}",
+                community="西街社区" if n % 2 else "东门社区",
+                category=4,
+                unit="环卫处",
+                due=due,
+                found=found,
+                serious=serious[n],
+            )
+            model.append(
+                {"found": found, "due": due, "serious": serious[n], "events": [], "last": found}
+            )
         for which, action, step, extra in actions:
             m = model[which]
             on = m["last"] + timedelta(days=step)
@@ -398,7 +611,9 @@ def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actio
                     m["events"].append(("resolve", on, None))
                 elif action in ("pass", "fail"):
                     issues.verify_issue(conn, issue_id, passed=action == "pass", on=on)
-                    m["events"].append(("verify_pass" if action == "pass" else "verify_fail", on, None))
+                    m["events"].append(
+                        ("verify_pass" if action == "pass" else "verify_fail", on, None)
+                    )
                 elif action == "notify":
                     issues.notify_issue(conn, issue_id, on=on)
                     m["events"].append(("notify", on, None))
@@ -411,7 +626,9 @@ def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actio
                     issues.cancel_issue(conn, issue_id, reason="重复", on=on)
                     m["events"].append(("cancel", on, None))
                 else:
-                    issues.reassign_issue(conn, issue_id, unit="市政处" if extra % 2 else "环卫处", on=on)
+                    issues.reassign_issue(
+                        conn, issue_id, unit="市政处" if extra % 2 else "环卫处", on=on
+                    )
                     m["events"].append(("reassign", on, None))
                 m["last"] = on
             except Invalid:
@@ -428,7 +645,9 @@ def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actio
                     continue
                 row = got[n + 1]
                 assert {k: row[k] for k in want} == want, (d, m["events"])
-                on_board = want["status"] in ("open", "resolved") and (m["serious"] or want["notices"] >= notices_n)
+                on_board = want["status"] in ("open", "resolved") and (
+                    m["serious"] or want["notices"] >= notices_n
+                )
                 assert (n + 1 in board) == on_board
             # The facts for the ranking agree with the same replay.
             first = d - timedelta(days=10)
@@ -438,16 +657,24 @@ def test_as_of_matches_a_replay_of_the_history(monkeypatch, dues, serious, actio
                 want = replay(m["found"], m["due"], m["serious"], m["events"], d)
                 if want is None:
                     continue
-                community = conn.execute("SELECT community_id FROM issues WHERE id = ?", (n + 1,)).fetchone()[0]
-                f = expected.setdefault(community, dict.fromkeys(
-                    ("due", "due_closed_on_time", "overdue", "overdue_pending", "exposure"), 0))
+                community = conn.execute(
+                    "SELECT community_id FROM issues WHERE id = ?", (n + 1,)
+                ).fetchone()[0]
+                f = expected.setdefault(
+                    community,
+                    dict.fromkeys(
+                        ("due", "due_closed_on_time", "overdue", "overdue_pending", "exposure"), 0
+                    ),
+                )
                 counted = want["status"] != "cancelled"
                 in_period = counted and first.isoformat() <= want["due"] <= d.isoformat()
                 f["due"] += in_period
                 f["due_closed_on_time"] += in_period and want["on_time"] is True
                 f["overdue"] += want["overdue"]
                 f["overdue_pending"] += want["status"] == "open" and want["overdue"]
-                f["exposure"] += want["status"] in ("open", "resolved") and (m["serious"] or want["notices"] >= notices_n)
+                f["exposure"] += want["status"] in ("open", "resolved") and (
+                    m["serious"] or want["notices"] >= notices_n
+                )
             assert facts == expected
     finally:
         conn.execute("ROLLBACK")

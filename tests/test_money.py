@@ -95,8 +95,15 @@ FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．
 def spellings(fen: int) -> list[str]:
     whole, cents = divmod(fen, 100)
     plain = f"{whole}.{cents:02d}"
-    out = [plain, f"{whole:,}.{cents:02d}", f"¥{plain}", f"￥{whole:,}.{cents:02d}元", format_yuan(fen),
-           plain.translate(FULL_WIDTH), f"{whole:,}.{cents:02d}".translate(FULL_WIDTH) + "元"]
+    out = [
+        plain,
+        f"{whole:,}.{cents:02d}",
+        f"¥{plain}",
+        f"￥{whole:,}.{cents:02d}元",
+        format_yuan(fen),
+        plain.translate(FULL_WIDTH),
+        f"{whole:,}.{cents:02d}".translate(FULL_WIDTH) + "元",
+    ]
     if cents == 0:
         out += [str(whole), f"{whole:,}", f"{whole}元"]
     elif cents % 10 == 0:
@@ -122,7 +129,9 @@ def test_round_trips_through_format_yuan(fen):
 
 
 @settings(max_examples=400)
-@given(st.one_of(st.text(), st.text(alphabet="0123456789.,万元¥-+ eE０１２３４５６７８９，．￥\u3000")))
+@given(
+    st.one_of(st.text(), st.text(alphabet="0123456789.,万元¥-+ eE０１２３４５６７８９，．￥\u3000"))
+)
 def test_garbage_raises_only_invalid(text):
     try:
         fen = parse_amount(text)

@@ -13,10 +13,14 @@ from sqjg import render
 # Mostly what the tool prints (Chinese, ASCII, full-width punctuation, [brackets]), now and then
 # the characters the fast path must leave to rich: line breaks, combining marks, emoji, tabs.
 TEXT = st.text(
-    alphabet=st.sampled_from(list("aB1 .-%|]~\\西街社区—·①éß、（）ｱ한\u3000") + ["[", "\n", "\u0301", "😀", "\t"]),
+    alphabet=st.sampled_from(
+        list("aB1 .-%|]~\\西街社区—·①éß、（）ｱ한\u3000") + ["[", "\n", "\u0301", "😀", "\t"]
+    ),
     max_size=12,
 )
-VALUE = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(0, 1000, allow_nan=False), TEXT)
+VALUE = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(0, 1000, allow_nan=False), TEXT
+)
 
 
 def through_rich(rows, columns, title, numeric) -> str:
@@ -51,13 +55,21 @@ def test_plain_table_prints_what_rich_prints(headers, data, title, width):
 
 
 def test_a_ranking_table_takes_the_fast_path():
-    rows = [{"rank": i, "community": f"第{i}社区", "street": "东城街道", "score": 80.0 + i % 7} for i in range(300)]
+    rows = [
+        {"rank": i, "community": f"第{i}社区", "street": "东城街道", "score": 80.0 + i % 7}
+        for i in range(300)
+    ]
     columns = [("rank", "名次"), ("community", "社区"), ("street", "街道"), ("score", "总分")]
     title = "2026 年 7 月社区共建考评排名"
     fast = render.plain_table(rows, columns, title, ["rank", "score"])
     assert fast is not None
     assert fast == through_rich(rows, columns, title, ["rank", "score"])
-    assert fast.split("\n")[:4] == [title, "", "  名次   社区        街道       总分", " " + "─" * 36]
+    assert fast.split("\n")[:4] == [
+        title,
+        "",
+        "  名次   社区        街道       总分",
+        " " + "─" * 36,
+    ]
 
 
 def test_brackets_print_as_written_line_breaks_go_through_rich():

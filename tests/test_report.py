@@ -71,22 +71,138 @@ def rules_file(tmp_path):
 def town(city, rules_file, monkeypatch):
     monkeypatch.setenv("SQJG_RULES", str(rules_file))
     ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok("unit", "add", "北关社区", "--kind", "community", "--street", "西城街道", "--secretary", "刘芳",
-       "--director", "孙强", "--liaison", "吴敏")
+    ok(
+        "unit",
+        "add",
+        "北关社区",
+        "--kind",
+        "community",
+        "--street",
+        "西城街道",
+        "--secretary",
+        "刘芳",
+        "--director",
+        "孙强",
+        "--liaison",
+        "吴敏",
+    )
     ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
     for name, work, people in SCORES:
         ok("score", "set", name, "--month", "7", "--item", "work", "--points", str(work))
         ok("score", "set", name, "--month", "7", "--item", "people", "--points", str(people))
-    ok("fund", "add", "-c", "西街社区", "-s", "unit", "--from", "交通局", "-a", "10000", "-d", "7-05")
-    ok("fund", "add", "-c", "西街社区", "-s", "enterprise", "--from", "华丰食品有限公司", "-a", "5000", "-d", "7-06")
-    ok("fund", "spend", "-c", "西街社区", "-a", "3000", "-p", "购买保洁工具", "-k", "cleaning", "-d", "7-20")
-    ok("fund", "add", "-c", "东门社区", "-s", "community", "--from", "东门社区", "-a", "2000", "-d", "7-08")
-    ok("issue", "add", "楼道堆放杂物", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-01")
-    ok("issue", "add", "单位门前乱倒垃圾", "-c", "西街社区", "--category", "3", "-u", "交通局", "--due", "7-25",
-       "--found", "7-02")
-    ok("issue", "add", "主干道路面破损", "-c", "东门社区", "--category", "4", "-u", "环卫处", "--due", "7-30",
-       "--found", "7-03", "--serious")
-    ok("issue", "add", "绿地被毁种菜", "-c", "东门社区", "--category", "1", "--due", "8-10", "--found", "7-04")
+    ok(
+        "fund",
+        "add",
+        "-c",
+        "西街社区",
+        "-s",
+        "unit",
+        "--from",
+        "交通局",
+        "-a",
+        "10000",
+        "-d",
+        "7-05",
+    )
+    ok(
+        "fund",
+        "add",
+        "-c",
+        "西街社区",
+        "-s",
+        "enterprise",
+        "--from",
+        "华丰食品有限公司",
+        "-a",
+        "5000",
+        "-d",
+        "7-06",
+    )
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "-a",
+        "3000",
+        "-p",
+        "购买保洁工具",
+        "-k",
+        "cleaning",
+        "-d",
+        "7-20",
+    )
+    ok(
+        "fund",
+        "add",
+        "-c",
+        "东门社区",
+        "-s",
+        "community",
+        "--from",
+        "东门社区",
+        "-a",
+        "2000",
+        "-d",
+        "7-08",
+    )
+    ok(
+        "issue",
+        "add",
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--due",
+        "7-20",
+        "--found",
+        "7-01",
+    )
+    ok(
+        "issue",
+        "add",
+        "单位门前乱倒垃圾",
+        "-c",
+        "西街社区",
+        "--category",
+        "3",
+        "-u",
+        "交通局",
+        "--due",
+        "7-25",
+        "--found",
+        "7-02",
+    )
+    ok(
+        "issue",
+        "add",
+        "主干道路面破损",
+        "-c",
+        "东门社区",
+        "--category",
+        "4",
+        "-u",
+        "环卫处",
+        "--due",
+        "7-30",
+        "--found",
+        "7-03",
+        "--serious",
+    )
+    ok(
+        "issue",
+        "add",
+        "绿地被毁种菜",
+        "-c",
+        "东门社区",
+        "--category",
+        "1",
+        "--due",
+        "8-10",
+        "--found",
+        "7-04",
+    )
     ok("issue", "resolve", "1", "--date", "7-18")
     ok("issue", "verify", "1", "--pass", "--date", "7-19")
     ok("issue", "notify", "2", "--date", "7-26")
@@ -120,12 +236,47 @@ def daily(db_path, as_of):
 
 def test_monthly_report_sections(town, db_path):
     rep = monthly(db_path)
-    assert list(rep) == ["year", "month", "published", "published_on", "as_of", "ranking_as_of", "rules_hash",
-                         "rules_changed", "baseline_score", "ranking", "media", "items", "issues",
-                         "exposure_notices", "exposure", "funds", "due", "target", "history"]
-    assert (rep["year"], rep["month"], rep["published"], rep["as_of"]) == (2026, 7, False, "2026-07-31")
-    ranking = [(r["rank"], r["community"], r["score"], r["red_flag"], r["reward_yuan"], r["yellow_card"], r["media"],
-                r["baseline"], r["baseline_reward_yuan"]) for r in rep["ranking"]]
+    assert list(rep) == [
+        "year",
+        "month",
+        "published",
+        "published_on",
+        "as_of",
+        "ranking_as_of",
+        "rules_hash",
+        "rules_changed",
+        "baseline_score",
+        "ranking",
+        "media",
+        "items",
+        "issues",
+        "exposure_notices",
+        "exposure",
+        "funds",
+        "due",
+        "target",
+        "history",
+    ]
+    assert (rep["year"], rep["month"], rep["published"], rep["as_of"]) == (
+        2026,
+        7,
+        False,
+        "2026-07-31",
+    )
+    ranking = [
+        (
+            r["rank"],
+            r["community"],
+            r["score"],
+            r["red_flag"],
+            r["reward_yuan"],
+            r["yellow_card"],
+            r["media"],
+            r["baseline"],
+            r["baseline_reward_yuan"],
+        )
+        for r in rep["ranking"]
+    ]
     assert ranking == [
         (1, "西街社区", 90.0, True, 20000, False, False, True, 500),
         (2, "南门社区", 70.0, False, 0, False, False, False, 0),
@@ -135,27 +286,72 @@ def test_monthly_report_sections(town, db_path):
     assert [m["community"] for m in rep["media"]] == ["北关社区"]
     assert rep["media"][0]["secretary"] == "刘芳" and rep["media"][0]["lead_unit"] == "市统计局"
     assert [(r["community"], r["items"]) for r in rep["items"]["rows"]] == [
-        ("西街社区", {"work": 50.0, "people": 40.0}), ("南门社区", {"work": 40.0, "people": 30.0}),
-        ("东门社区", {"work": 30.0, "people": 20.0}), ("北关社区", {"work": 10.0, "people": 5.0})]
+        ("西街社区", {"work": 50.0, "people": 40.0}),
+        ("南门社区", {"work": 40.0, "people": 30.0}),
+        ("东门社区", {"work": 30.0, "people": 20.0}),
+        ("北关社区", {"work": 10.0, "people": 5.0}),
+    ]
     assert rep["history"] == {"months": [], "rows": []}  # July is the first assessed month
 
 
 def test_monthly_report_survey_and_board(town, db_path):
     rep = monthly(db_path)
     rows = {r["name"]: r for r in rep["issues"]["communities"]}
-    keys = ("total", "category_1", "category_3", "category_4", "open", "closed", "overdue", "due", "closed_due",
-            "exposure", "closure_rate", "on_time_rate")
+    keys = (
+        "total",
+        "category_1",
+        "category_3",
+        "category_4",
+        "open",
+        "closed",
+        "overdue",
+        "due",
+        "closed_due",
+        "exposure",
+        "closure_rate",
+        "on_time_rate",
+    )
     assert {k: rows["西街社区"][k] for k in keys} == {
-        "total": 2, "category_1": 1, "category_3": 1, "category_4": 0, "open": 1, "closed": 1, "overdue": 1,
-        "due": 2, "closed_due": 1, "exposure": 1, "closure_rate": 0.5, "on_time_rate": 0.5}
+        "total": 2,
+        "category_1": 1,
+        "category_3": 1,
+        "category_4": 0,
+        "open": 1,
+        "closed": 1,
+        "overdue": 1,
+        "due": 2,
+        "closed_due": 1,
+        "exposure": 1,
+        "closure_rate": 0.5,
+        "on_time_rate": 0.5,
+    }
     assert {k: rows["东门社区"][k] for k in keys} == {
-        "total": 2, "category_1": 1, "category_3": 0, "category_4": 1, "open": 2, "closed": 0, "overdue": 1,
-        "due": 1, "closed_due": 0, "exposure": 1, "closure_rate": 0.0, "on_time_rate": 0.0}
+        "total": 2,
+        "category_1": 1,
+        "category_3": 0,
+        "category_4": 1,
+        "open": 2,
+        "closed": 0,
+        "overdue": 1,
+        "due": 1,
+        "closed_due": 0,
+        "exposure": 1,
+        "closure_rate": 0.0,
+        "on_time_rate": 0.0,
+    }
     assert rows["南门社区"]["total"] == 0 and rows["南门社区"]["closure_rate"] is None
-    assert rows["合计"]["level"] == "total" and (rows["合计"]["total"], rows["合计"]["overdue"]) == (4, 2)
-    assert [(r["name"], r["overdue"]) for r in rep["issues"]["overdue_units"]] == [("交通局", 1), ("环卫处", 1)]
+    assert rows["合计"]["level"] == "total" and (
+        rows["合计"]["total"],
+        rows["合计"]["overdue"],
+    ) == (4, 2)
+    assert [(r["name"], r["overdue"]) for r in rep["issues"]["overdue_units"]] == [
+        ("交通局", 1),
+        ("环卫处", 1),
+    ]
     assert [(r["id"], r["reasons"], r["days_overdue"]) for r in rep["exposure"]] == [
-        (3, ["serious"], 1), (2, ["notices"], 6)]
+        (3, ["serious"], 1),
+        (2, ["notices"], 6),
+    ]
     assert rep["exposure_notices"] == 2
 
 
@@ -163,22 +359,64 @@ def test_monthly_report_funds_calendar_target(town, db_path):
     rep = monthly(db_path)
     f = rep["funds"]
     assert f["total"] == {
-        "communities": 4, "raised_month_yuan": 17000, "raised_yuan": 17000, "spent_yuan": 3000,
-        "balance_yuan": 14000, "raised_by_source": {"unit": 10000, "enterprise": 5000, "community": 2000},
-        "spent_by_category": {"cleaning": 3000, "greening": 0, "publicity": 0, "activity": 0, "repair": 0,
-                              "other": 0}}
+        "communities": 4,
+        "raised_month_yuan": 17000,
+        "raised_yuan": 17000,
+        "spent_yuan": 3000,
+        "balance_yuan": 14000,
+        "raised_by_source": {"unit": 10000, "enterprise": 5000, "community": 2000},
+        "spent_by_category": {
+            "cleaning": 3000,
+            "greening": 0,
+            "publicity": 0,
+            "activity": 0,
+            "repair": 0,
+            "other": 0,
+        },
+    }
     assert f["streets"] == [
-        {"street": "东城街道", "communities": 2, "raised_yuan": 15000, "spent_yuan": 3000, "balance_yuan": 12000},
-        {"street": "西城街道", "communities": 2, "raised_yuan": 2000, "spent_yuan": 0, "balance_yuan": 2000}]
+        {
+            "street": "东城街道",
+            "communities": 2,
+            "raised_yuan": 15000,
+            "spent_yuan": 3000,
+            "balance_yuan": 12000,
+        },
+        {
+            "street": "西城街道",
+            "communities": 2,
+            "raised_yuan": 2000,
+            "spent_yuan": 0,
+            "balance_yuan": 2000,
+        },
+    ]
     west = f["communities"][0]
     assert (west["community"], west["raised_yuan"], west["spent_yuan"], west["balance_yuan"]) == (
-        "西街社区", 15000, 3000, 12000)
-    survey = [(r["community"], r["status"], r["days"]) for r in rep["due"] if r["deadline"] == "survey"]
-    assert survey == [("南门社区", "missing", 21), ("东门社区", "late", 2), ("西街社区", "on_time", 0),
-                      ("北关社区", "on_time", 0)]
+        "西街社区",
+        15000,
+        3000,
+        12000,
+    )
+    survey = [
+        (r["community"], r["status"], r["days"]) for r in rep["due"] if r["deadline"] == "survey"
+    ]
+    assert survey == [
+        ("南门社区", "missing", 21),
+        ("东门社区", "late", 2),
+        ("西街社区", "on_time", 0),
+        ("北关社区", "on_time", 0),
+    ]
     assert {r["deadline"] for r in rep["due"]} == {"survey", "cleanup", "selfcheck"}
-    assert rep["target"] == {"year": 2026, "communities": 4, "designated": 1, "rate": 0.25, "target": 0.5,
-                             "needed": 1, "met": False, "names": ["西街社区"]}
+    assert rep["target"] == {
+        "year": 2026,
+        "communities": 4,
+        "designated": 1,
+        "rate": 0.25,
+        "target": 0.5,
+        "needed": 1,
+        "met": False,
+        "names": ["西街社区"],
+    }
 
 
 def test_monthly_report_of_a_published_month_keeps_the_published_ranking(town, db_path):
@@ -186,7 +424,12 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(town, d
     ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60")
     rep = monthly(db_path)
     assert rep["published"] is True and rep["published_on"] == "2026-07-31"
-    assert [r["community"] for r in rep["ranking"]] == ["西街社区", "南门社区", "东门社区", "北关社区"]
+    assert [r["community"] for r in rep["ranking"]] == [
+        "西街社区",
+        "南门社区",
+        "东门社区",
+        "北关社区",
+    ]
     assert rep["ranking"][-1]["score"] == 15.0
     doc = reportfmt.text(reportfmt.monthly_document(rep))
     assert "排名已于 2026-07-31 公布" in doc
@@ -197,24 +440,47 @@ def test_rank_history_over_the_months(town, db_path, monkeypatch):
     for name, work in (("北关社区", 60), ("东门社区", 50), ("南门社区", 40), ("西街社区", 30)):
         ok("score", "set", name, "--month", "8", "--item", "work", "--points", str(work))
     rep = monthly(db_path, month=8)
-    assert rep["history"] == {"months": [7, 8], "rows": [
-        {"community": "北关社区", "ranks": [4, 1]}, {"community": "东门社区", "ranks": [3, 2]},
-        {"community": "南门社区", "ranks": [2, 3]}, {"community": "西街社区", "ranks": [1, 4]}]}
+    assert rep["history"] == {
+        "months": [7, 8],
+        "rows": [
+            {"community": "北关社区", "ranks": [4, 1]},
+            {"community": "东门社区", "ranks": [3, 2]},
+            {"community": "南门社区", "ranks": [2, 3]},
+            {"community": "西街社区", "ranks": [1, 4]},
+        ],
+    }
     assert monthly(db_path, month=8, history=False)["history"] == {"months": [], "rows": []}
 
 
 def test_daily_report(town, db_path):
     rep = daily(db_path, "2026-07-21")
-    assert rep["upcoming"] == [{"deadline": "cleanup", "date": "2026-07-25", "done": 1,
-                                "missing": ["东门社区", "南门社区", "北关社区"], "days_left": 4}]
-    assert rep["past_due"] == [{"deadline": "survey", "date": "2026-07-10", "done": 3, "missing": ["南门社区"],
-                                "days_late": 11}]
+    assert rep["upcoming"] == [
+        {
+            "deadline": "cleanup",
+            "date": "2026-07-25",
+            "done": 1,
+            "missing": ["东门社区", "南门社区", "北关社区"],
+            "days_left": 4,
+        }
+    ]
+    assert rep["past_due"] == [
+        {
+            "deadline": "survey",
+            "date": "2026-07-10",
+            "done": 3,
+            "missing": ["南门社区"],
+            "days_late": 11,
+        }
+    ]
     # #1 was due 7-20 but resolved on 7-18: not overdue.
     assert rep["overdue_today"] == []
     assert [r["id"] for r in rep["exposure"]] == [3]
     rep = daily(db_path, "2026-07-31")
     assert [r["id"] for r in rep["overdue_today"]] == [3]  # due 7-30; #2 fell overdue on 7-26
-    assert rep["upcoming"] == [] and [g["deadline"] for g in rep["past_due"]] == ["survey", "cleanup"]
+    assert rep["upcoming"] == [] and [g["deadline"] for g in rep["past_due"]] == [
+        "survey",
+        "cleanup",
+    ]
     assert [r["id"] for r in rep["exposure"]] == [3, 2]
     rep = daily(db_path, "2026-07-26")
     assert [r["id"] for r in rep["overdue_today"]] == [2]
@@ -222,8 +488,15 @@ def test_daily_report(town, db_path):
 
 # --- renderers ------------------------------------------------------------------------------
 
-HEADINGS = ["一、排名与奖惩", "二、各社区分项得分", "三、问题排查情况", "四、曝光台", "五、共建经费", "六、工作时限",
-            "七、文明社区建成率"]
+HEADINGS = [
+    "一、排名与奖惩",
+    "二、各社区分项得分",
+    "三、问题排查情况",
+    "四、曝光台",
+    "五、共建经费",
+    "六、工作时限",
+    "七、文明社区建成率",
+]
 
 
 def test_text_report(town, db_path):
@@ -235,12 +508,17 @@ def test_text_report(town, db_path):
     assert "排名尚未公布：以下为截至 2026-07-31 的暂定结果。" in out
     assert "  • 流动红旗：西街社区（奖励 20,000 元）\n" in out
     assert "  • 黄牌警告：北关社区\n" in out
-    assert ("  • 媒体公布（最后一名）：北关社区（西城街道）；书记 刘芳，主任 孙强，街道联系领导 吴敏，"
-            "共建牵头单位 市统计局\n") in out
+    assert (
+        "  • 媒体公布（最后一名）：北关社区（西城街道）；书记 刘芳，主任 孙强，街道联系领导 吴敏，"
+        "共建牵头单位 市统计局\n"
+    ) in out
     assert "  • 达标奖（总分不低于 80 分）：西街社区\n" in out
-    assert "2026 年文明社区建成率：已认定 1 个 / 共 4 个社区（25.0%），目标 50%（至少 2 个），还需 1 个。" in out
+    assert (
+        "2026 年文明社区建成率：已认定 1 个 / 共 4 个社区（25.0%），目标 50%（至少 2 个），还需 1 个。"
+        in out
+    )
     assert all(line == line.rstrip() for line in out.splitlines())
-    ranking = out[out.index("一、排名与奖惩"):out.index("  • 流动红旗")]
+    ranking = out[out.index("一、排名与奖惩") : out.index("  • 流动红旗")]
     assert ranking.splitlines()[4:10] == [
         "  名次   社区       街道       总分   结果",
         " " + "─" * 84,  # (4 + 8 + 8 + 4 + 43 cells) + 2 padding each + 4 separators
@@ -258,10 +536,14 @@ def test_plain_table_is_what_rich_draws(note):
 
     from sqjg.render import console
 
-    t = reportfmt.Table([("rank", "名次"), ("name", "社区"), ("note", "备注 note"), ("v", "金额")],
-                        [{"rank": "1", "name": "西街社区", "note": note, "v": "1,000.00", "_class": "total"},
-                         {"rank": "12", "name": "人民路社区", "note": "", "v": "3.50"}],
-                        numeric=("rank", "v"))
+    t = reportfmt.Table(
+        [("rank", "名次"), ("name", "社区"), ("note", "备注 note"), ("v", "金额")],
+        [
+            {"rank": "1", "name": "西街社区", "note": note, "v": "1,000.00", "_class": "total"},
+            {"rank": "12", "name": "人民路社区", "note": "", "v": "3.50"},
+        ],
+        numeric=("rank", "v"),
+    )
     buf = io.StringIO()
     console(buf).print(reportfmt._rich_table(t))
     drawn = [line.rstrip() for line in buf.getvalue().splitlines() if line.strip()]
@@ -274,7 +556,10 @@ def test_markdown_report(town, db_path):
     assert out.startswith("# 2026 年 7 月社区共建月度报告\n")
     for h in HEADINGS:
         assert f"\n## {h}\n" in out
-    assert "| 名次 | 社区 | 街道 | 总分 | 结果 |\n|---|---|---|---|---|\n| 1 | 西街社区 | 东城街道 | 90.0 |" in out
+    assert (
+        "| 名次 | 社区 | 街道 | 总分 | 结果 |\n|---|---|---|---|---|\n| 1 | 西街社区 | 东城街道 | 90.0 |"
+        in out
+    )
     assert "- 黄牌警告：北关社区\n" in out
     assert "### （三）超期问题（按责任单位）" in out
 
@@ -316,14 +601,19 @@ def test_html_page(town, db_path):
     assert "@page { size: A4" in page and "Noto Sans CJK SC" in page
     assert [b["data-community"] for b in p.bars] == ["西街社区", "南门社区", "东门社区", "北关社区"]
     assert [(b["data-outcome"], b["fill"]) for b in p.bars] == [
-        ("red-flag", reportfmt.RED), ("none", reportfmt.GREY), ("none", reportfmt.GREY),
-        ("yellow-card", reportfmt.AMBER)]
+        ("red-flag", reportfmt.RED),
+        ("none", reportfmt.GREY),
+        ("none", reportfmt.GREY),
+        ("yellow-card", reportfmt.AMBER),
+    ]
     # widths follow the totals: 90 : 70 : 50 : 15
     widths = [float(b["width"]) for b in p.bars]
     assert widths[0] / widths[3] == pytest.approx(90 / 15, rel=0.01)
     assert p.lines == []  # no earlier month: no rank chart
     rate = next(a for t, a in p.rects if a.get("class") == "rate")
-    assert float(rate["width"]) == pytest.approx(0.25 * 740)  # 1 of 4 designated, on a 740-wide gauge
+    assert float(rate["width"]) == pytest.approx(
+        0.25 * 740
+    )  # 1 of 4 designated, on a 740-wide gauge
     for h in HEADINGS:
         assert f"<h2>{h}</h2>" in page
     assert 'class="badge provisional"' in page
@@ -334,22 +624,42 @@ def test_html_rank_chart_when_earlier_months_exist(town, db_path, monkeypatch):
     page = reportfmt.page(reportfmt.monthly_document(monthly(db_path, month=9), charts=True))
     p = parse(page)
     assert len(p.bars) == 4
-    assert sorted(x["data-community"] for x in p.lines) == ["东门社区", "北关社区", "南门社区", "西街社区"]
+    assert sorted(x["data-community"] for x in p.lines) == [
+        "东门社区",
+        "北关社区",
+        "南门社区",
+        "西街社区",
+    ]
     # three months: each line has three points
     assert all(x["d"].count("L") == 2 and x["d"].startswith("M") for x in p.lines)
     assert "各社区历月名次" in page
 
 
 def test_html_escapes_what_people_typed(town, db_path):
-    ok("issue", "add", "<script>alert(1)</script> & 杂物", "-c", "西街社区", "--category", "1", "--due", "7-29",
-       "--found", "7-05", "--serious")
+    ok(
+        "issue",
+        "add",
+        "<script>alert(1)</script> & 杂物",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--due",
+        "7-29",
+        "--found",
+        "7-05",
+        "--serious",
+    )
     page = reportfmt.page(reportfmt.monthly_document(monthly(db_path), charts=True))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 杂物" in page
     assert "script" not in parse(page).tags
 
 
 def test_bar_chart_handles_many_communities_and_negative_totals():
-    bars = [{"label": f"第{i}社区", "rank": i, "value": 50.0 - 4 * i, "outcome": ""} for i in range(1, 21)]
+    bars = [
+        {"label": f"第{i}社区", "rank": i, "value": 50.0 - 4 * i, "outcome": ""}
+        for i in range(1, 21)
+    ]
     svg = reportfmt.bar_chart_svg(reportfmt.BarChart(bars, 100.0, 80.0, "t"))
     p = parse(svg)
     assert len(p.bars) == 20
@@ -367,11 +677,13 @@ def test_csv_sections(town, db_path):
         "1,西街社区,东城街道,90.0,true,流动红旗,20000,false,false,0,,true,500,false\n"
         "2,南门社区,东城街道,70.0,false,,0,false,false,0,,false,0,false\n"
         "3,东门社区,西城街道,50.0,false,,0,false,false,0,,false,0,false\n"
-        "4,北关社区,西城街道,15.0,false,,0,true,true,1,,false,0,false\n")
+        "4,北关社区,西城街道,15.0,false,,0,true,true,1,,false,0,false\n"
+    )
     assert reportfmt.monthly_csv(rep, "items") == (
         "\ufeffrank,community,street,work,people,score\n"
         "1,西街社区,东城街道,50.0,40.0,90.0\n2,南门社区,东城街道,40.0,30.0,70.0\n"
-        "3,东门社区,西城街道,30.0,20.0,50.0\n4,北关社区,西城街道,10.0,5.0,15.0\n")
+        "3,东门社区,西城街道,30.0,20.0,50.0\n4,北关社区,西城街道,10.0,5.0,15.0\n"
+    )
     assert reportfmt.monthly_csv(rep, "funds") == (
         "\ufeffcommunity,street,raised_unit_yuan,raised_enterprise_yuan,raised_community_yuan,raised_yuan,"
         "raised_month_yuan,spent_cleaning_yuan,spent_greening_yuan,spent_publicity_yuan,spent_activity_yuan,"
@@ -379,12 +691,16 @@ def test_csv_sections(town, db_path):
         "西街社区,东城街道,10000,5000,0,15000,15000,3000,0,0,0,0,0,3000,12000\n"
         "南门社区,东城街道,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
         "东门社区,西城街道,0,0,2000,2000,2000,0,0,0,0,0,0,0,2000\n"
-        "北关社区,西城街道,0,0,0,0,0,0,0,0,0,0,0,0,0\n")
+        "北关社区,西城街道,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
+    )
     due = reportfmt.monthly_csv(rep, "due").splitlines()
     assert due[0] == "\ufeffdeadline,date,community,status,done,days"
-    assert due[1:5] == ["survey,2026-07-10,南门社区,missing,,21", "survey,2026-07-10,东门社区,late,2026-07-12,2",
-                        "survey,2026-07-10,西街社区,on_time,2026-07-08,0",
-                        "survey,2026-07-10,北关社区,on_time,2026-07-10,0"]
+    assert due[1:5] == [
+        "survey,2026-07-10,南门社区,missing,,21",
+        "survey,2026-07-10,东门社区,late,2026-07-12,2",
+        "survey,2026-07-10,西街社区,on_time,2026-07-08,0",
+        "survey,2026-07-10,北关社区,on_time,2026-07-10,0",
+    ]
     issues_csv = reportfmt.monthly_csv(rep, "issues").splitlines()
     assert issues_csv[0].startswith("\ufefflevel,name,street,total,category_1,")
     assert issues_csv[-1].startswith("total,合计,,4,2,0,1,1,")
@@ -396,8 +712,19 @@ def test_csv_sections(town, db_path):
 
 def test_json_report(town, db_path):
     data = json.loads(reportfmt.monthly_json(monthly(db_path)))
-    assert {"year", "month", "published", "as_of", "ranking", "items", "issues", "exposure", "funds", "due",
-            "target"} <= set(data)
+    assert {
+        "year",
+        "month",
+        "published",
+        "as_of",
+        "ranking",
+        "items",
+        "issues",
+        "exposure",
+        "funds",
+        "due",
+        "target",
+    } <= set(data)
     first = data["ranking"][0]
     assert first["outcome"] == "流动红旗 · 奖励 20,000 元 / 达标 · 奖励 500 元"
     assert isinstance(first["score"], float) and isinstance(first["reward_yuan"], int)
@@ -410,9 +737,12 @@ def test_daily_document(town, db_path):
     assert "卫生大清扫   2026-07-25   还剩 4 天        1   东门社区、南门社区、北关社区" in out
     assert "问题排查情况上报   2026-07-10   已逾期 11 天        3   南门社区" in out
     assert "  今天没有新超期的问题。" in out
-    assert "主干道路面破损" in out[out.index("三、曝光台"):]
-    assert reportfmt.daily_csv(daily(db_path, "2026-07-31"), "overdue").splitlines()[1].startswith(
-        "3,主干道路面破损,东门社区,,,4,环卫处,")
+    assert "主干道路面破损" in out[out.index("三、曝光台") :]
+    assert (
+        reportfmt.daily_csv(daily(db_path, "2026-07-31"), "overdue")
+        .splitlines()[1]
+        .startswith("3,主干道路面破损,东门社区,,,4,环卫处,")
+    )
 
 
 # --- writing a file -------------------------------------------------------------------------

@@ -34,15 +34,23 @@ def test_default_rules_carry_the_speech():
     assert sum(i.max for i in r.items) == 100
     assert len({i.key for i in r.items}) == len(r.items)
     assert [(a.rank, a.title, a.reward_fen) for a in r.ranking.awards] == [
-        (1, "流动红旗", 2_000_000), (2, "流动红旗", 1_500_000), (3, "流动红旗", 1_000_000)]
+        (1, "流动红旗", 2_000_000),
+        (2, "流动红旗", 1_500_000),
+        (3, "流动红旗", 1_000_000),
+    ]
     assert r.ranking.yellow_card_bottom == 3
     assert r.ranking.publish_last is True
     assert [(e.months, e.action) for e in r.ranking.escalation] == [
-        (2, "书记在新闻媒体上说明工作"), (3, "书记当年工作考核为不称职")]
+        (2, "书记在新闻媒体上说明工作"),
+        (3, "书记当年工作考核为不称职"),
+    ]
     assert r.ranking.baseline == Baseline(80.0, 0)
     assert r.ranking.first_month == (2026, 7)
     assert [(p.title, p.count, p.reward_fen) for p in r.year_end.unit_prizes] == [
-        ("一等奖", 1, 10_000_000), ("二等奖", 2, 8_000_000), ("三等奖", 3, 6_000_000)]
+        ("一等奖", 1, 10_000_000),
+        ("二等奖", 2, 8_000_000),
+        ("三等奖", 3, 6_000_000),
+    ]
     assert r.targets == {2026: 0.70, 2027: 0.75, 2028: 0.80}
     assert sum(i.max for i in r.compound.items) == 100
     assert r.compound.awards[0].rank == 1
@@ -136,20 +144,48 @@ def points(rules, **facts):
 def test_nothing_done_in_july(every_source):
     # No inspection → 0; nothing due → rectification full; self-check not due until August → full.
     assert points(every_source) == {
-        "manual": 0.0, "inspection": 0.0, "meeting": 0.0, "cleanup": 0.0, "survey": 0.0, "selfcheck": 5.0,
-        "rectification": 20.0, "overdue": 0.0, "exposure": 0.0, "mechanisms": 0.0, "funds": 0.0,
+        "manual": 0.0,
+        "inspection": 0.0,
+        "meeting": 0.0,
+        "cleanup": 0.0,
+        "survey": 0.0,
+        "selfcheck": 5.0,
+        "rectification": 20.0,
+        "overdue": 0.0,
+        "exposure": 0.0,
+        "mechanisms": 0.0,
+        "funds": 0.0,
     }
 
 
 def test_each_source_on_hand_computed_facts(every_source):
     p = points(
-        every_source, manual={"manual": 3.5}, inspections=2, inspection_mean=85.0, meetings=1, cleanups=2,
-        first_cleanup=date(2026, 7, 25), submitted={"survey": date(2026, 7, 10)}, due=4, due_closed_on_time=3,
-        overdue=3, exposure=2, mechanisms=4, raised_fen=2_500_000,
+        every_source,
+        manual={"manual": 3.5},
+        inspections=2,
+        inspection_mean=85.0,
+        meetings=1,
+        cleanups=2,
+        first_cleanup=date(2026, 7, 25),
+        submitted={"survey": date(2026, 7, 10)},
+        due=4,
+        due_closed_on_time=3,
+        overdue=3,
+        exposure=2,
+        mechanisms=4,
+        raised_fen=2_500_000,
     )
     assert p == {
-        "manual": 3.5, "inspection": 17.0, "meeting": 10.0, "cleanup": 10.0, "survey": 5.0, "selfcheck": 5.0,
-        "rectification": 15.0, "overdue": -3.0, "exposure": -4.0, "mechanisms": pytest.approx(40 / 6),
+        "manual": 3.5,
+        "inspection": 17.0,
+        "meeting": 10.0,
+        "cleanup": 10.0,
+        "survey": 5.0,
+        "selfcheck": 5.0,
+        "rectification": 15.0,
+        "overdue": -3.0,
+        "exposure": -4.0,
+        "mechanisms": pytest.approx(40 / 6),
         "funds": 5.0,
     }
 
@@ -167,12 +203,17 @@ def test_cleanup_by_the_deadline_in_its_month(every_source):
     assert points(every_source, cleanups=1, first_cleanup=date(2026, 7, 25))["cleanup"] == 10.0
     assert points(every_source, cleanups=1, first_cleanup=date(2026, 7, 26))["cleanup"] == 0.0
     # August has no clean-up deadline: any clean-up in the month counts.
-    assert points(every_source, month=8, cleanups=1, first_cleanup=date(2026, 8, 30))["cleanup"] == 10.0
+    assert (
+        points(every_source, month=8, cleanups=1, first_cleanup=date(2026, 8, 30))["cleanup"]
+        == 10.0
+    )
     assert points(every_source, month=8)["cleanup"] == 0.0
 
 
 def test_submission_on_time(every_source):
-    assert points(every_source, submitted={"survey": date(2026, 7, 10)})["survey"] == 5.0  # on the day
+    assert (
+        points(every_source, submitted={"survey": date(2026, 7, 10)})["survey"] == 5.0
+    )  # on the day
     assert points(every_source, submitted={"survey": date(2026, 7, 11)})["survey"] == 0.0  # late
     # Later months keep crediting a report handed up on time that year; a late one never counts.
     assert points(every_source, month=9, submitted={"survey": date(2026, 7, 9)})["survey"] == 5.0
@@ -180,7 +221,10 @@ def test_submission_on_time(every_source):
     # Before the deadline's month nothing is due yet: full points, nobody loses anything.
     assert points(every_source, month=6)["survey"] == 5.0
     assert points(every_source, month=8)["selfcheck"] == 0.0
-    assert points(every_source, month=8, submitted={"selfcheck": date(2026, 8, 31)})["selfcheck"] == 5.0
+    assert (
+        points(every_source, month=8, submitted={"selfcheck": date(2026, 8, 31)})["selfcheck"]
+        == 5.0
+    )
 
 
 def test_total_never_below_zero(every_source):
@@ -218,19 +262,30 @@ def by_name(ranked):
 
 def test_order_ties_share_a_rank_and_skip():
     ranked = rank_rows(SPEECH, scored(70, 90, 80, 80, 60))
-    assert [(r.scored.name, r.rank) for r in ranked] == [("B", 1), ("C", 2), ("D", 2), ("A", 4), ("E", 5)]
+    assert [(r.scored.name, r.rank) for r in ranked] == [
+        ("B", 1),
+        ("C", 2),
+        ("D", 2),
+        ("A", 4),
+        ("E", 5),
+    ]
 
 
 def test_tie_break_items_then_shared_rank():
     ranking = Ranking(tie_break=("rect", "insp"))
-    ranked = rank_rows(ranking, scored(80, 80, 80, 80, rect=[10, 15, 15, 15], insp=[20, 12, 18, 18]))
+    ranked = rank_rows(
+        ranking, scored(80, 80, 80, 80, rect=[10, 15, 15, 15], insp=[20, 12, 18, 18])
+    )
     assert [(r.scored.name, r.rank) for r in ranked] == [("C", 1), ("D", 1), ("B", 3), ("A", 4)]
 
 
 def test_tie_at_an_award_line():
     r = by_name(rank_rows(SPEECH, scored(95, 90, 90, 70, 60)))
     assert (r["A"].award.reward_fen, r["B"].award.reward_fen, r["C"].award.reward_fen) == (
-        2_000_000, 1_500_000, 1_500_000)
+        2_000_000,
+        1_500_000,
+        1_500_000,
+    )
     assert r["B"].rank == r["C"].rank == 2
     assert r["D"].rank == 4 and r["D"].award is None  # no 3rd award after a tie for 2nd
     assert sum(x.award is not None for x in r.values()) == 3
@@ -255,7 +310,9 @@ def test_yellow_cards_and_last_with_a_tie_at_the_bottom():
 
 def test_award_winner_never_carded_in_a_small_city():
     r = by_name(rank_rows(SPEECH, scored(90, 80, 70, 60)))
-    assert [n for n in "ABCD" if r[n].yellow_card] == ["D"]  # B and C stand in the bottom 3 but won awards
+    assert [n for n in "ABCD" if r[n].yellow_card] == [
+        "D"
+    ]  # B and C stand in the bottom 3 but won awards
 
 
 def test_min_award_score():
@@ -273,7 +330,9 @@ def test_all_communities_equal():
     assert {x.rank for x in r} == {1}
     assert all(x.award is not None and x.award.rank == 1 for x in r)
     assert not any(x.yellow_card or x.last or x.media for x in r)
-    assert all(x.consecutive_last == 0 and x.escalation is None for x in r)  # a run of last places ends
+    assert all(
+        x.consecutive_last == 0 and x.escalation is None for x in r
+    )  # a run of last places ends
     assert not any(x.baseline for x in r)
     # and when nobody reaches the award line either, still nobody is carded
     r = rank_rows(Ranking(min_award_score=80), scored(0, 0, 0))
@@ -287,8 +346,12 @@ def test_single_community_is_not_last():
 
 @pytest.mark.parametrize(
     "previous,expected_run,expected_action",
-    [(0, 1, None), (1, 2, "书记在新闻媒体上说明工作"), (2, 3, "书记当年工作考核为不称职"),
-     (6, 7, "书记当年工作考核为不称职")],
+    [
+        (0, 1, None),
+        (1, 2, "书记在新闻媒体上说明工作"),
+        (2, 3, "书记当年工作考核为不称职"),
+        (6, 7, "书记当年工作考核为不称职"),
+    ],
 )
 def test_consecutive_last_and_escalations(previous, expected_run, expected_action):
     r = by_name(rank_rows(SPEECH, scored(90, 80, 50, previous={"C": previous, "B": 4})))
@@ -329,7 +392,15 @@ YEAR_END = YearEnd()
 def test_year_end_prizes_in_order():
     r = prize_rows(YEAR_END, scored(99, 98, 97, 96, 95, 94, 93, 92))
     assert [x.prize.title if x.prize else None for x in r] == [
-        "一等奖", "二等奖", "二等奖", "三等奖", "三等奖", "三等奖", None, None]
+        "一等奖",
+        "二等奖",
+        "二等奖",
+        "三等奖",
+        "三等奖",
+        "三等奖",
+        None,
+        None,
+    ]
     assert r[0].prize.reward_fen == 10_000_000
 
 
@@ -337,8 +408,15 @@ def test_year_end_prizes_with_ties():
     # Two tied first both get the first prize; the next rank is 3, which holds a second prize.
     r = prize_rows(YEAR_END, scored(99, 99, 97, 96, 95, 94, 94, 90))
     assert [(x.rank, x.prize.title if x.prize else None) for x in r] == [
-        (1, "一等奖"), (1, "一等奖"), (3, "二等奖"), (4, "三等奖"), (5, "三等奖"), (6, "三等奖"), (6, "三等奖"),
-        (8, None)]
+        (1, "一等奖"),
+        (1, "一等奖"),
+        (3, "二等奖"),
+        (4, "三等奖"),
+        (5, "三等奖"),
+        (6, "三等奖"),
+        (6, "三等奖"),
+        (8, None),
+    ]
 
 
 def test_year_end_min_score():
@@ -355,8 +433,11 @@ def test_needed_for_target_is_exact():
 
 # --- properties -----------------------------------------------------------------------------
 
-totals = st.lists(st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1)),
-                  min_size=1, max_size=30)
+totals = st.lists(
+    st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1)),
+    min_size=1,
+    max_size=30,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -376,7 +457,9 @@ def test_a_higher_total_never_ranks_worse(values):
 @given(totals, st.lists(st.integers(min_value=1, max_value=8), min_size=0, max_size=5, unique=True))
 def test_awards_never_exceed_the_rules_except_for_ties(values, award_ranks):
     awards = tuple(Award(r, "流动红旗", 100) for r in sorted(award_ranks))
-    ranked = rank_rows(Ranking(awards=awards), scored(*values, names=[f"c{i:02d}" for i in range(len(values))]))
+    ranked = rank_rows(
+        Ranking(awards=awards), scored(*values, names=[f"c{i:02d}" for i in range(len(values))])
+    )
     winners = [r for r in ranked if r.award]
     per_rank: dict[int, int] = {}
     for r in winners:
@@ -416,7 +499,10 @@ max = 40
 
 def test_rules_with_only_manual_items():
     r = rules_from_text(MANUAL_ONLY)
-    assert [(i.key, i.source, i.max) for i in r.items] == [("work", "manual", 60.0), ("people", "manual", 40.0)]
+    assert [(i.key, i.source, i.max) for i in r.items] == [
+        ("work", "manual", 60.0),
+        ("people", "manual", 40.0),
+    ]
     assert r.ranking == Ranking()  # the speech's awards and sanctions by default
     p = score_items(r, CommunityFacts(2026, 7, manual={"work": 55, "people": 38.5}, overdue=9))
     assert p == {"work": 55.0, "people": 38.5}
@@ -444,22 +530,49 @@ ITEM = '[[items]]\nkey = "a"\nname = "甲"\nsource = "manual"\nmax = 10\n'
     "text,line,words",
     [
         # unknown source: the line of `source =`
-        (ITEM + '\n[[items]]\nkey = "b"\nname = "乙"\nsource = "bogus"\nmax = 5\n', 10, ["[[items]] b", "bogus"]),
+        (
+            ITEM + '\n[[items]]\nkey = "b"\nname = "乙"\nsource = "bogus"\nmax = 5\n',
+            10,
+            ["[[items]] b", "bogus"],
+        ),
         # missing max: the line of the item's key
-        (ITEM + '\n[[items]]\nkey = "b"\nname = "乙"\nsource = "meeting"\n', 8, ["[[items]] b", "max"]),
+        (
+            ITEM + '\n[[items]]\nkey = "b"\nname = "乙"\nsource = "meeting"\n',
+            8,
+            ["[[items]] b", "max"],
+        ),
         # awards out of order
-        (ITEM + '\n[ranking]\nawards = [ { rank = 2, title = "红旗", reward = 1 },\n'
-                '           { rank = 1, title = "红旗", reward = 2 } ]\n', 8, ["awards", "rank 1"]),
+        (
+            ITEM + '\n[ranking]\nawards = [ { rank = 2, title = "红旗", reward = 1 },\n'
+            '           { rank = 1, title = "红旗", reward = 2 } ]\n',
+            8,
+            ["awards", "rank 1"],
+        ),
         # TOML syntax error
         (ITEM + "\n[ranking]\nyellow_card_bottom = = 3\n", 8, ["语法错误"]),
-        (ITEM + 'max = 12\n', 6, ["语法错误"]),  # a key written twice
+        (ITEM + "max = 12\n", 6, ["语法错误"]),  # a key written twice
         # penalty items
-        (ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = -1\n', 7, ["[[items]] o", "min"]),
-        (ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = 1\nmin = -5\n', 10,
-         ["[[items]] o", "per", "负数"]),
-        (ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nmax = 5\n', 10, ["扣分项", "max"]),
+        (
+            ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = -1\n',
+            7,
+            ["[[items]] o", "min"],
+        ),
+        (
+            ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = 1\nmin = -5\n',
+            10,
+            ["[[items]] o", "per", "负数"],
+        ),
+        (
+            ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nmax = 5\n',
+            10,
+            ["扣分项", "max"],
+        ),
         # funds without target
-        (ITEM + '[[items]]\nkey = "f"\nname = "经费"\nsource = "funds"\nmax = 10\n', 7, ["[[items]] f", "target"]),
+        (
+            ITEM + '[[items]]\nkey = "f"\nname = "经费"\nsource = "funds"\nmax = 10\n',
+            7,
+            ["[[items]] f", "target"],
+        ),
         # bad max, bad key, duplicate key, reserved key, unknown key, missing name
         (ITEM.replace("max = 10", "max = -1"), 5, ["[[items]] a", "max", "正数"]),
         (ITEM.replace('key = "a"', 'key = "社区"'), 2, ["key", "社区"]),
@@ -470,29 +583,48 @@ ITEM = '[[items]]\nkey = "a"\nname = "甲"\nsource = "manual"\nmax = 10\n'
         (ITEM.replace('source = "manual"\n', ""), 2, ["[[items]] a", "source"]),
         # ranking
         (ITEM + '\n[ranking]\ntie_break = ["a", "zzz"]\n', 8, ["tie_break", "zzz"]),
-        (ITEM + '\n[ranking]\nyellow_card_bottom = -1\n', 8, ["yellow_card_bottom"]),
+        (ITEM + "\n[ranking]\nyellow_card_bottom = -1\n", 8, ["yellow_card_bottom"]),
         (ITEM + '\n[ranking]\npublish_last = "yes"\n', 8, ["publish_last"]),
-        (ITEM + '\n[ranking]\nescalation = [ { months = 3, action = "甲" }, { months = 2, action = "乙" } ]\n', 8,
-         ["escalation", "months"]),
-        (ITEM + '\n[ranking]\nbaseline = { reward = 10 }\n', 8, ["baseline"]),
+        (
+            ITEM
+            + '\n[ranking]\nescalation = [ { months = 3, action = "甲" }, { months = 2, action = "乙" } ]\n',
+            8,
+            ["escalation", "months"],
+        ),
+        (ITEM + "\n[ranking]\nbaseline = { reward = 10 }\n", 8, ["baseline"]),
         (ITEM + '\n[ranking]\nfirst_month = "七月"\n', 8, ["first_month"]),
-        (ITEM + '\n[ranking]\nawards = [ { rank = 1, title = "红旗", reward = -5 } ]\n', 8, ["awards", "reward"]),
-        (ITEM + '\n[ranking]\nyelow_card_bottom = 3\n', 8, ["yelow_card_bottom"]),
+        (
+            ITEM + '\n[ranking]\nawards = [ { rank = 1, title = "红旗", reward = -5 } ]\n',
+            8,
+            ["awards", "reward"],
+        ),
+        (ITEM + "\n[ranking]\nyelow_card_bottom = 3\n", 8, ["yelow_card_bottom"]),
         # year end and targets
-        (ITEM + '\n[year_end]\nunit_prizes = [ { title = "一等奖", count = 0, reward = 1 } ]\n', 8,
-         ["unit_prizes", "count"]),
-        (ITEM + '\n[year_end]\nweights = { communities = 0, rectification = 0 }\n', 8, ["weights"]),
-        (ITEM + '\n[targets]\ncivilized_rate = { 2026 = 1.5 }\n', 8, ["civilized_rate", "2026"]),
+        (
+            ITEM + '\n[year_end]\nunit_prizes = [ { title = "一等奖", count = 0, reward = 1 } ]\n',
+            8,
+            ["unit_prizes", "count"],
+        ),
+        (ITEM + "\n[year_end]\nweights = { communities = 0, rectification = 0 }\n", 8, ["weights"]),
+        (ITEM + "\n[targets]\ncivilized_rate = { 2026 = 1.5 }\n", 8, ["civilized_rate", "2026"]),
         # the compound contest takes manual points and the compound's issues only
-        (ITEM + '\n[[compound.items]]\nkey = "i"\nname = "检查"\nsource = "inspection"\nmax = 5\n', 10,
-         ["[[compound.items]] i", "inspection"]),
+        (
+            ITEM
+            + '\n[[compound.items]]\nkey = "i"\nname = "检查"\nsource = "inspection"\nmax = 5\n',
+            10,
+            ["[[compound.items]] i", "inspection"],
+        ),
         (ITEM + '\n[compound]\ntie_break = ["a"]\n', 8, ["[compound] tie_break", "a"]),
         # an unknown section, and the sections of other concerns
-        (ITEM + '\n[rankng]\nawards = []\n', 7, ["rankng"]),
+        (ITEM + "\n[rankng]\nawards = []\n", 7, ["rankng"]),
         (ITEM + '\n[deadlines]\nsurvey = "7月10日"\n', 8, ["[deadlines] survey", "MM-DD"]),
-        (ITEM + '\n[issues]\nexposure_notices = 0\n', 8, ["exposure_notices"]),
-        (ITEM.replace('source = "manual"', 'source = "submission:survey"') + '\n[deadlines]\nfunds = "07-10"\n', 4,
-         ["submission:survey", "[deadlines]"]),
+        (ITEM + "\n[issues]\nexposure_notices = 0\n", 8, ["exposure_notices"]),
+        (
+            ITEM.replace('source = "manual"', 'source = "submission:survey"')
+            + '\n[deadlines]\nfunds = "07-10"\n',
+            4,
+            ["submission:survey", "[deadlines]"],
+        ),
     ],
 )
 def test_bad_rules_file_is_one_sentence_with_key_and_line(tmp_path, text, line, words):
@@ -520,7 +652,9 @@ def test_missing_and_unreadable_rules_files(tmp_path):
 
 
 def test_escalation_and_award_types_are_kept():
-    r = rules_from_text(ITEM + '\n[ranking]\nawards = [ { rank = 1, title = "红旗", reward = 1.5 } ]\n'
-                        'escalation = [ { months = 2, action = "说明" } ]\n')
+    r = rules_from_text(
+        ITEM + '\n[ranking]\nawards = [ { rank = 1, title = "红旗", reward = 1.5 } ]\n'
+        'escalation = [ { months = 2, action = "说明" } ]\n'
+    )
     assert r.ranking.awards == (Award(1, "红旗", 150),)
     assert r.ranking.escalation == (Escalation(2, "说明"),)

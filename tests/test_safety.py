@@ -24,7 +24,9 @@ def test_audit_rows_are_written_in_the_same_transaction(city):
     conn = connect(city)
     before = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     conn.close()
-    refused("unit", "add", "双社区单位", "--kind", "unit", "--community", "西街社区,东门社区", "--lead")
+    refused(
+        "unit", "add", "双社区单位", "--kind", "unit", "--community", "西街社区,东门社区", "--lead"
+    )
     conn = connect(city)
     assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
     # Each audit row belongs to a recorded command.
@@ -38,7 +40,8 @@ def test_log_filters_by_entity_and_id(city):
     entries = json.loads(ok("log", "--entity", "unit", "--id", str(unit_id), "--format", "json"))
     assert {e["entity"] for e in entries} == {"units", "unit_links"}
     assert all(
-        e["entity_id"] == unit_id or (e["after"] or e["before"])["unit_id"] == unit_id for e in entries
+        e["entity_id"] == unit_id or (e["after"] or e["before"])["unit_id"] == unit_id
+        for e in entries
     )
     assert len([e for e in entries if e["entity"] == "unit_links"]) == 2
 
@@ -115,10 +118,14 @@ def test_a_sheet_import_is_audited_row_by_row(city, tmp_path):
     events = [e for e in entries if e["entity"] == "issue_events"]
     assert [e["after"]["description"] for e in issues] == ["楼道杂物", "路面破损"]
     assert [e["after"]["event"] for e in events] == ["create", "create"]
-    assert all(e["command"] == f"sqjg issue import {sheet}" and e["op"] == "insert" for e in entries)
+    assert all(
+        e["command"] == f"sqjg issue import {sheet}" and e["op"] == "insert" for e in entries
+    )
     # the triggers are back for the next single write
     ok("issue", "notify", str(issues[0]["entity_id"]), "--date", "7-10")
-    after = json.loads(ok("log", "--entity", "issue", "--id", str(issues[0]["entity_id"]), "--format", "json"))
+    after = json.loads(
+        ok("log", "--entity", "issue", "--id", str(issues[0]["entity_id"]), "--format", "json")
+    )
     assert after[-1]["op"] == "update" and after[-1]["changes"]["notices"] == [0, 1]
 
 

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "sqjg"
 PO = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "sqjg.po"
 MO = PO.with_suffix(".mo")
-RULES = ROOT / "data" / "rules.toml"  # shipped as sqjg.data; its names are shown in tables and outcomes
+RULES = (
+    ROOT / "data" / "rules.toml"
+)  # shipped as sqjg.data; its names are shown in tables and outcomes
 
 
 def extract() -> dict[str, list[str]]:
@@ -138,7 +140,13 @@ def compile_mo(entries: dict[str, str]) -> bytes:
         koffsets += [l1, o1 + keystart]
         voffsets += [l2, o2 + valuestart]
     header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0)
-    return header + struct.pack(f"{len(koffsets)}i", *koffsets) + struct.pack(f"{len(voffsets)}i", *voffsets) + ids + strs
+    return (
+        header
+        + struct.pack(f"{len(koffsets)}i", *koffsets)
+        + struct.pack(f"{len(voffsets)}i", *voffsets)
+        + ids
+        + strs
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -24,12 +24,20 @@ from ..i18n import _
 
 RequiredCommunity = Annotated[str, typer.Option("--community", "-c", help="Community (社区).")]
 DateOption = Annotated[
-    str, typer.Option("--date", "-d", help="Date it happened (日期), e.g. 2026-07-10 or 7月10日; not after today.")
+    str,
+    typer.Option(
+        "--date", "-d", help="Date it happened (日期), e.g. 2026-07-10 or 7月10日; not after today."
+    ),
 ]
-ListMonthOption = Annotated[int | None, typer.Option("--month", "-m", help="Month 1-12 (月份); with --year, default this year.")]
+ListMonthOption = Annotated[
+    int | None,
+    typer.Option("--month", "-m", help="Month 1-12 (月份); with --year, default this year."),
+]
 ListYearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (年份).")]
 
-meeting_app = typer.Typer(help="Co-construction committee meetings (共建委会议).", no_args_is_help=True)
+meeting_app = typer.Typer(
+    help="Co-construction committee meetings (共建委会议).", no_args_is_help=True
+)
 cleanup_app = typer.Typer(help="Big clean-ups (卫生大清扫).", no_args_is_help=True)
 inspect_app = typer.Typer(help="City leaders' inspections (市级领导检查).", no_args_is_help=True)
 mechanism_app = typer.Typer(help="The six long-term mechanisms (长效机制).", no_args_is_help=True)
@@ -60,7 +68,10 @@ def _added(fmt: Fmt, new_id: int, sentence: str) -> None:
 def meeting_add(
     community: RequiredCommunity,
     on: DateOption,
-    attendees: Annotated[str | None, typer.Option("--attendees", metavar="N", help="Number of attendees (参会人数), 0 or more.")] = None,
+    attendees: Annotated[
+        str | None,
+        typer.Option("--attendees", metavar="N", help="Number of attendees (参会人数), 0 or more."),
+    ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -74,18 +85,35 @@ def meeting_add(
     with writing(db) as conn:
         new_id = activities.add_meeting(conn, community, on, attendees=attendees, note=note)
         row = activities.timeline(conn, kinds=("meeting",), ids=(new_id,))[0]
-    _added(fmt, new_id, _("已登记共建委会议（编号 {id}）：{community} {date}。").format(
-        id=new_id, community=row["community"], date=row["date"]))
+    _added(
+        fmt,
+        new_id,
+        _("已登记共建委会议（编号 {id}）：{community} {date}。").format(
+            id=new_id, community=row["community"], date=row["date"]
+        ),
+    )
 
 
 @cleanup_app.command("add")
 def cleanup_add(
     community: RequiredCommunity,
     on: DateOption,
-    participants: Annotated[str, typer.Option("--participants", "-p", metavar="N", help="Number of people taking part (参加人数), 0 or more.")],
+    participants: Annotated[
+        str,
+        typer.Option(
+            "--participants",
+            "-p",
+            metavar="N",
+            help="Number of people taking part (参加人数), 0 or more.",
+        ),
+    ],
     units_: Annotated[
         str | None,
-        typer.Option("--units", "-u", help="Units taking part (参加单位): co-construction units, departments or enterprises, comma-separated."),
+        typer.Option(
+            "--units",
+            "-u",
+            help="Units taking part (参加单位): co-construction units, departments or enterprises, comma-separated.",
+        ),
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
@@ -100,16 +128,28 @@ def cleanup_add(
     with writing(db) as conn:
         new_id = activities.add_cleanup(conn, community, on, participants, units_=units_, note=note)
         row = activities.timeline(conn, kinds=("cleanup",), ids=(new_id,))[0]
-    _added(fmt, new_id, _("已登记大清扫（编号 {id}）：{community} {date}，{what}。").format(
-        id=new_id, community=row["community"], date=row["date"], what=activities.summary(row)))
+    _added(
+        fmt,
+        new_id,
+        _("已登记大清扫（编号 {id}）：{community} {date}，{what}。").format(
+            id=new_id, community=row["community"], date=row["date"], what=activities.summary(row)
+        ),
+    )
 
 
 @inspect_app.command("add")
 def inspect_add(
     community: RequiredCommunity,
     on: DateOption,
-    leader: Annotated[str, typer.Option("--leader", "-l", help="The inspecting city leader's name (检查领导).")],
-    score: Annotated[str, typer.Option("--score", "-s", metavar="0-100", help="Score 0-100 (得分), decimals allowed.")],
+    leader: Annotated[
+        str, typer.Option("--leader", "-l", help="The inspecting city leader's name (检查领导).")
+    ],
+    score: Annotated[
+        str,
+        typer.Option(
+            "--score", "-s", metavar="0-100", help="Score 0-100 (得分), decimals allowed."
+        ),
+    ],
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -123,13 +163,27 @@ def inspect_add(
     with writing(db) as conn:
         new_id = activities.add_inspection(conn, community, on, leader, score, note=note)
         row = activities.timeline(conn, kinds=("inspection",), ids=(new_id,))[0]
-    _added(fmt, new_id, _("已登记检查（编号 {id}）：{community} {date}，{what}。检查中发现的问题可用 sqjg issue add --inspection {id} 登记。").format(
-        id=new_id, community=row["community"], date=row["date"], what=activities.summary(row)))
+    _added(
+        fmt,
+        new_id,
+        _(
+            "已登记检查（编号 {id}）：{community} {date}，{what}。检查中发现的问题可用 sqjg issue add --inspection {id} 登记。"
+        ).format(
+            id=new_id, community=row["community"], date=row["date"], what=activities.summary(row)
+        ),
+    )
 
 
 def submit(
     community: RequiredCommunity,
-    report: Annotated[str, typer.Option("--report", "-r", help="survey|funds|cleanup|selfcheck (上报事项: 问题排查/经费筹集/大清扫/自查).")],
+    report: Annotated[
+        str,
+        typer.Option(
+            "--report",
+            "-r",
+            help="survey|funds|cleanup|selfcheck (上报事项: 问题排查/经费筹集/大清扫/自查).",
+        ),
+    ],
     on: DateOption,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
@@ -145,11 +199,15 @@ def submit(
         result = activities.submit(conn, community, report, on, note=note)
         row = activities.timeline(conn, kinds=("submission",), ids=(result["id"],))[0]
     sentence = _("已登记上报（编号 {id}）：{community} {date} 上报{report}。").format(
-        id=result["id"], community=row["community"], date=row["date"],
-        report=activities.report_label(result["report"]))
+        id=result["id"],
+        community=row["community"],
+        date=row["date"],
+        report=activities.report_label(result["report"]),
+    )
     if result["count"] > 1:
         sentence += _("这是今年第 {n} 次上报此项，时限按最早一次（{first}）计算。").format(
-            n=result["count"], first=result["first"].isoformat())
+            n=result["count"], first=result["first"].isoformat()
+        )
     _added(fmt, result["id"], sentence)
 
 
@@ -158,9 +216,16 @@ def mechanism_set(
     community: RequiredCommunity,
     name: Annotated[
         str,
-        typer.Option("--name", "-n", help="meeting|liaison|archive|finance|supervision|cleaning (机制: 会议/沟通联系/建档/财务管理/督查考核/保洁)."),
+        typer.Option(
+            "--name",
+            "-n",
+            help="meeting|liaison|archive|finance|supervision|cleaning (机制: 会议/沟通联系/建档/财务管理/督查考核/保洁).",
+        ),
     ],
-    on: Annotated[str, typer.Option("--date", "-d", help="Date it was established (建立日期); not after today.")],
+    on: Annotated[
+        str,
+        typer.Option("--date", "-d", help="Date it was established (建立日期); not after today."),
+    ],
     note: NoteOption = None,
     db: DbOption = None,
 ) -> None:
@@ -172,26 +237,46 @@ def mechanism_set(
 
     with writing(db) as conn:
         result = activities.set_mechanism(conn, community, name, on, note=note)
-        established = conn.execute("SELECT established_on FROM mechanisms WHERE id = ?", (result["id"],)).fetchone()[0]
+        established = conn.execute(
+            "SELECT established_on FROM mechanisms WHERE id = ?", (result["id"],)
+        ).fetchone()[0]
         community_name = conn.execute(
-            "SELECT u.name FROM mechanisms m JOIN units u ON u.id = m.community_id WHERE m.id = ?", (result["id"],)
+            "SELECT u.name FROM mechanisms m JOIN units u ON u.id = m.community_id WHERE m.id = ?",
+            (result["id"],),
         ).fetchone()[0]
     label = activities.mechanism_label(result["name"])
     if result["previous"] is None:
-        say(_("已登记：{community}建立{mechanism}（{date}）。").format(
-            community=community_name, mechanism=label, date=established))
+        say(
+            _("已登记：{community}建立{mechanism}（{date}）。").format(
+                community=community_name, mechanism=label, date=established
+            )
+        )
     elif result["previous"].isoformat() == established:
-        say(_("{community}的{mechanism}已于 {date} 登记，日期不变。").format(
-            community=community_name, mechanism=label, date=established))
+        say(
+            _("{community}的{mechanism}已于 {date} 登记，日期不变。").format(
+                community=community_name, mechanism=label, date=established
+            )
+        )
     else:
-        say(_("已更正：{community}的{mechanism}建立日期由 {old} 改为 {date}。").format(
-            community=community_name, mechanism=label, old=result["previous"].isoformat(), date=established))
+        say(
+            _("已更正：{community}的{mechanism}建立日期由 {old} 改为 {date}。").format(
+                community=community_name,
+                mechanism=label,
+                old=result["previous"].isoformat(),
+                date=established,
+            )
+        )
 
 
 @mechanism_app.command("unset")
 def mechanism_unset(
     community: RequiredCommunity,
-    name: Annotated[str, typer.Option("--name", "-n", help="meeting|liaison|archive|finance|supervision|cleaning (机制).")],
+    name: Annotated[
+        str,
+        typer.Option(
+            "--name", "-n", help="meeting|liaison|archive|finance|supervision|cleaning (机制)."
+        ),
+    ],
     db: DbOption = None,
 ) -> None:
     """Remove a long-term mechanism recorded by mistake (撤销长效机制登记).
@@ -203,8 +288,11 @@ def mechanism_unset(
     with writing(db) as conn:
         activities.unset_mechanism(conn, community, name)
         key = activities.check_mechanism(name)
-    say(_("已撤销：{community}的{mechanism}。").format(community=community.strip(),
-                                                     mechanism=activities.mechanism_label(key)))
+    say(
+        _("已撤销：{community}的{mechanism}。").format(
+            community=community.strip(), mechanism=activities.mechanism_label(key)
+        )
+    )
 
 
 @activity_app.command("remove")
@@ -221,15 +309,26 @@ def activity_remove(
 
     with writing(db) as conn:
         row = activities.remove_activity(conn, kind, activity_id)
-    say(_("已删除{what}（编号 {id}）：{community} {date}。").format(
-        what=activities.type_label(row["type"]), id=row["id"], community=row["community"], date=row["date"]))
+    say(
+        _("已删除{what}（编号 {id}）：{community} {date}。").format(
+            what=activities.type_label(row["type"]),
+            id=row["id"],
+            community=row["community"],
+            date=row["date"],
+        )
+    )
 
 
 # --- lists --------------------------------------------------------------------------------------
 
 
 def _timeline(
-    db: Any, fmt: Fmt, kinds: tuple[str, ...] | None, columns: list[tuple[str, str]], keys: list[str], **filters: Any
+    db: Any,
+    fmt: Fmt,
+    kinds: tuple[str, ...] | None,
+    columns: list[tuple[str, str]],
+    keys: list[str],
+    **filters: Any,
 ) -> None:
     from .. import activities
     from ..render import emit
@@ -239,16 +338,28 @@ def _timeline(
     data = [{k: r[k] for k in keys} for r in rows]
     shown = []
     for r in rows:
-        shown.append({**r, "type_label": activities.type_label(r["type"]), "summary": activities.summary(r),
-                      "score": activities.format_score(r["score"]),
-                      "report": activities.report_label(r["report"]) if r["report"] else None})
+        shown.append(
+            {
+                **r,
+                "type_label": activities.type_label(r["type"]),
+                "summary": activities.summary(r),
+                "score": activities.format_score(r["score"]),
+                "report": activities.report_label(r["report"]) if r["report"] else None,
+            }
+        )
     if fmt == Fmt.csv:
         from ..render import to_csv
 
         sys.stdout.write(to_csv(data, keys))
         return
-    emit(shown, columns, fmt.value, data=data, numeric=["id", "attendees", "participants", "score"],
-         empty=_("没有符合条件的记录。"))
+    emit(
+        shown,
+        columns,
+        fmt.value,
+        data=data,
+        numeric=["id", "attendees", "participants", "score"],
+        empty=_("没有符合条件的记录。"),
+    )
 
 
 @activity_app.command("list")
@@ -258,7 +369,10 @@ def activity_list(
     year: ListYearOption = None,
     street: StreetOption = None,
     kind: Annotated[
-        str | None, typer.Option("--type", "-t", help="Only one kind (类别): meeting|cleanup|inspection|submission.")
+        str | None,
+        typer.Option(
+            "--type", "-t", help="Only one kind (类别): meeting|cleanup|inspection|submission."
+        ),
     ] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -267,12 +381,27 @@ def activity_list(
 
     Example: sqjg activity list --community 西街社区 --month 7 --format json
     """
-    columns = [("date", _("日期")), ("type_label", _("类别")), ("community", _("社区")), ("summary", _("内容")),
-               ("note", _("备注")), ("id", _("编号"))]
+    columns = [
+        ("date", _("日期")),
+        ("type_label", _("类别")),
+        ("community", _("社区")),
+        ("summary", _("内容")),
+        ("note", _("备注")),
+        ("id", _("编号")),
+    ]
     from ..activities import TIMELINE_KEYS
 
-    _timeline(db, fmt, (kind,) if kind else None, columns, TIMELINE_KEYS, community=community, month=month,
-              year=year, street=street)
+    _timeline(
+        db,
+        fmt,
+        (kind,) if kind else None,
+        columns,
+        TIMELINE_KEYS,
+        community=community,
+        month=month,
+        year=year,
+        street=street,
+    )
 
 
 @meeting_app.command("list")
@@ -288,10 +417,24 @@ def meeting_list(
 
     Example: sqjg meeting list --month 7
     """
-    columns = [("id", _("编号")), ("date", _("日期")), ("community", _("社区")), ("attendees", _("参会人数")),
-               ("note", _("备注"))]
-    _timeline(db, fmt, ("meeting",), columns, ["id", "date", "community", "attendees", "note"],
-              community=community, month=month, year=year, street=street)
+    columns = [
+        ("id", _("编号")),
+        ("date", _("日期")),
+        ("community", _("社区")),
+        ("attendees", _("参会人数")),
+        ("note", _("备注")),
+    ]
+    _timeline(
+        db,
+        fmt,
+        ("meeting",),
+        columns,
+        ["id", "date", "community", "attendees", "note"],
+        community=community,
+        month=month,
+        year=year,
+        street=street,
+    )
 
 
 @cleanup_app.command("list")
@@ -307,10 +450,25 @@ def cleanup_list(
 
     Example: sqjg cleanup list --month 7 --format csv
     """
-    columns = [("id", _("编号")), ("date", _("日期")), ("community", _("社区")), ("participants", _("参加人数")),
-               ("units", _("参加单位")), ("note", _("备注"))]
-    _timeline(db, fmt, ("cleanup",), columns, ["id", "date", "community", "participants", "units", "note"],
-              community=community, month=month, year=year, street=street)
+    columns = [
+        ("id", _("编号")),
+        ("date", _("日期")),
+        ("community", _("社区")),
+        ("participants", _("参加人数")),
+        ("units", _("参加单位")),
+        ("note", _("备注")),
+    ]
+    _timeline(
+        db,
+        fmt,
+        ("cleanup",),
+        columns,
+        ["id", "date", "community", "participants", "units", "note"],
+        community=community,
+        month=month,
+        year=year,
+        street=street,
+    )
 
 
 @inspect_app.command("list")
@@ -326,14 +484,38 @@ def inspect_list(
 
     Example: sqjg inspect list --community 西街社区 --month 7
     """
-    columns = [("id", _("编号")), ("date", _("日期")), ("community", _("社区")), ("leader", _("检查领导")),
-               ("score", _("得分")), ("note", _("备注"))]
-    _timeline(db, fmt, ("inspection",), columns, ["id", "date", "community", "leader", "score", "note"],
-              community=community, month=month, year=year, street=street)
+    columns = [
+        ("id", _("编号")),
+        ("date", _("日期")),
+        ("community", _("社区")),
+        ("leader", _("检查领导")),
+        ("score", _("得分")),
+        ("note", _("备注")),
+    ]
+    _timeline(
+        db,
+        fmt,
+        ("inspection",),
+        columns,
+        ["id", "date", "community", "leader", "score", "note"],
+        community=community,
+        month=month,
+        year=year,
+        street=street,
+    )
 
 
-MECHANISM_KEYS = ["community", "street", "meeting", "liaison", "archive", "finance", "supervision", "cleaning",
-                  "count"]
+MECHANISM_KEYS = [
+    "community",
+    "street",
+    "meeting",
+    "liaison",
+    "archive",
+    "finance",
+    "supervision",
+    "cleaning",
+    "count",
+]
 
 
 @mechanism_app.command("list")
@@ -360,11 +542,26 @@ def mechanism_list(
         return
     shown = []
     for r in rows:
-        shown.append({**r, **{m: f"✓ {r[m]}" for m in activities.MECHANISMS if r[m]},
-                      "count": f"{r['count']}/{len(activities.MECHANISMS)}"})
-    columns = [("community", _("社区")), *((m, activities.mechanism_label(m)) for m in activities.MECHANISMS),
-               ("count", _("已建"))]
-    emit(shown, columns, fmt.value, data=data, title=_("长效机制建设情况"), empty=_("还没有登记社区。"))
+        shown.append(
+            {
+                **r,
+                **{m: f"✓ {r[m]}" for m in activities.MECHANISMS if r[m]},
+                "count": f"{r['count']}/{len(activities.MECHANISMS)}",
+            }
+        )
+    columns = [
+        ("community", _("社区")),
+        *((m, activities.mechanism_label(m)) for m in activities.MECHANISMS),
+        ("count", _("已建")),
+    ]
+    emit(
+        shown,
+        columns,
+        fmt.value,
+        data=data,
+        title=_("长效机制建设情况"),
+        empty=_("还没有登记社区。"),
+    )
 
 
 # --- the campaign calendar ---------------------------------------------------------------------
@@ -378,7 +575,10 @@ def due(
     street: StreetOption = None,
     community: CommunityOption = None,
     deadline: Annotated[
-        str | None, typer.Option("--deadline", help="Only one deadline (时限): survey|funds|cleanup|selfcheck.")
+        str | None,
+        typer.Option(
+            "--deadline", help="Only one deadline (时限): survey|funds|cleanup|selfcheck."
+        ),
     ] = None,
     rules_file: RulesOption = None,
     fmt: FormatOption = Fmt.table,
@@ -397,8 +597,14 @@ def due(
     day = parse_date(as_of) if as_of else today()
     deadlines = rules(rules_file).deadlines
     with reading(db) as conn:
-        rows = activities.due_status(conn, day, deadlines, street=street, community=community,
-                                     only=[deadline.strip()] if deadline else None)
+        rows = activities.due_status(
+            conn,
+            day,
+            deadlines,
+            street=street,
+            community=community,
+            only=[deadline.strip()] if deadline else None,
+        )
     if fmt == Fmt.json:
         say(to_json(rows))
         return
@@ -419,20 +625,49 @@ def due(
             continue
         counts = {s: sum(1 for r in group if r["status"] == s) for s in activities.STATUSES}
         open_ = day <= when  # before (or on) the deadline, "missing" is still to do
-        title = _("{what}（{date} 前）：按时 {on_time}，逾期完成 {late}，{missing_label} {missing}").format(
-            what=activities.deadline_label(key), date=when.isoformat(),
-            missing_label=_("待完成") if open_ else _("未完成"), **counts)
-        shown = [{**r, "status_label": _("待完成") if r["status"] == "missing" and open_
-                  else activities.status_label(r["status"]), "days_text": _days_text(r, open_)} for r in group]
+        title = _(
+            "{what}（{date} 前）：按时 {on_time}，逾期完成 {late}，{missing_label} {missing}"
+        ).format(
+            what=activities.deadline_label(key),
+            date=when.isoformat(),
+            missing_label=_("待完成") if open_ else _("未完成"),
+            **counts,
+        )
+        shown = [
+            {
+                **r,
+                "status_label": _("待完成")
+                if r["status"] == "missing" and open_
+                else activities.status_label(r["status"]),
+                "days_text": _days_text(r, open_),
+            }
+            for r in group
+        ]
         say(title)
-        emit(shown, [("community", _("社区")), ("status_label", _("状态")), ("done", _("完成日期")),
-                     ("days_text", _("天数"))], "table")
+        emit(
+            shown,
+            [
+                ("community", _("社区")),
+                ("status_label", _("状态")),
+                ("done", _("完成日期")),
+                ("days_text", _("天数")),
+            ],
+            "table",
+        )
     if others and not deadline:
         for key, when in others:
             if key == "assessment":
-                say(_("月度考核：{date} 以后进行（只是日期，不是各社区的任务）。").format(date=when.isoformat()))
+                say(
+                    _("月度考核：{date} 以后进行（只是日期，不是各社区的任务）。").format(
+                        date=when.isoformat()
+                    )
+                )
             else:
-                say(_("其他日期 {key}：{date}（不是可检查的任务，未列入上表）。").format(key=key, date=when.isoformat()))
+                say(
+                    _("其他日期 {key}：{date}（不是可检查的任务，未列入上表）。").format(
+                        key=key, date=when.isoformat()
+                    )
+                )
 
 
 def _days_text(row: dict[str, Any], open_: bool) -> str:

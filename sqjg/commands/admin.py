@@ -44,13 +44,19 @@ def info(fmt: FormatOption = Fmt.table, db: DbOption = None) -> None:
 
     say(_("数据库：{path}").format(path=path))
     say(_("结构版本：{version}").format(version=version))
-    emit([{"table": k, "rows": v} for k, v in counts.items()], [("table", _("表")), ("rows", _("行数"))],
-         fmt.value, numeric=["rows"])
+    emit(
+        [{"table": k, "rows": v} for k, v in counts.items()],
+        [("table", _("表")), ("rows", _("行数"))],
+        fmt.value,
+        numeric=["rows"],
+    )
 
 
 def demo(
     db: DbOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file (覆盖已有文件).")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (覆盖已有文件).")
+    ] = False,
 ) -> None:
     """Build the demo city into a fresh database and show it at work (演示城市).
 
@@ -69,7 +75,9 @@ def demo(
         path, replace = Path(chosen), force
     if path.exists() and path.stat().st_size > 0:
         if not replace:
-            raise Conflict(_("文件 {path} 已存在；演示需要新文件，加 --force 覆盖。").format(path=path))
+            raise Conflict(
+                _("文件 {path} 已存在；演示需要新文件，加 --force 覆盖。").format(path=path)
+            )
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     with writing(path) as conn:
@@ -88,8 +96,14 @@ def _show_demo(path: Path) -> None:
         rows = units.list_units(conn, kind="community")
     emit(
         rows,
-        [("name", _("社区")), ("street", _("所属街道")), ("lead_unit", _("牵头单位")), ("secretary", _("书记")),
-         ("director", _("主任")), ("liaison", _("联系领导"))],
+        [
+            ("name", _("社区")),
+            ("street", _("所属街道")),
+            ("lead_unit", _("牵头单位")),
+            ("secretary", _("书记")),
+            ("director", _("主任")),
+            ("liaison", _("联系领导")),
+        ],
         "table",
         title=_("共建社区（{n} 个）").format(n=len(rows)),
     )
@@ -104,10 +118,17 @@ def log(
     since: Annotated[str | None, typer.Option("--since", help="From this date (起始日期).")] = None,
     entity: Annotated[
         str | None,
-        typer.Option("--entity", help="unit|issue|fund|score|meeting|cleanup|inspection|submission|mechanism|publication|civilized (对象)."),
+        typer.Option(
+            "--entity",
+            help="unit|issue|fund|score|meeting|cleanup|inspection|submission|mechanism|publication|civilized (对象).",
+        ),
     ] = None,
-    entity_id: Annotated[int | None, typer.Option("--id", help="Record id (编号); needs --entity.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Only the newest N changes (最近 N 条).")] = None,
+    entity_id: Annotated[
+        int | None, typer.Option("--id", help="Record id (编号); needs --entity.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the newest N changes (最近 N 条).")
+    ] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -121,20 +142,33 @@ def log(
 
     since_text = parse_date(since).isoformat() if since else None
     with reading(db) as conn:
-        entries = audit_entries(conn, since=since_text, entity=entity, entity_id=entity_id, limit=limit)
+        entries = audit_entries(
+            conn, since=since_text, entity=entity, entity_id=entity_id, limit=limit
+        )
     ops = {"insert": _("新增"), "update": _("修改"), "delete": _("删除")}
     rows = []
     for e in entries:
         if e["op"] == "update":
-            what = "; ".join(f"{k}: {_short(v[0])} → {_short(v[1])}" for k, v in e["changes"].items())
+            what = "; ".join(
+                f"{k}: {_short(v[0])} → {_short(v[1])}" for k, v in e["changes"].items()
+            )
         else:
             record = e["after"] or e["before"] or {}
-            what = _short(record.get("name") or record.get("description") or record.get("purpose") or "")
+            what = _short(
+                record.get("name") or record.get("description") or record.get("purpose") or ""
+            )
         rows.append({**e, "op_label": ops[e["op"]], "what": what})
     emit(
         rows,
-        [("at", _("时间")), ("user", _("操作人")), ("command", _("命令")), ("entity", _("对象")),
-         ("entity_id", _("编号")), ("op_label", _("操作")), ("what", _("内容"))],
+        [
+            ("at", _("时间")),
+            ("user", _("操作人")),
+            ("command", _("命令")),
+            ("entity", _("对象")),
+            ("entity_id", _("编号")),
+            ("op_label", _("操作")),
+            ("what", _("内容")),
+        ],
         fmt.value,
         data=entries,
         empty=_("没有符合条件的操作记录。"),
@@ -148,7 +182,9 @@ def _short(value: object, width: int = 40) -> str:
 
 def backup(
     file: Annotated[Path, typer.Argument(help="Backup file to write (备份文件).", dir_okay=False)],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file (覆盖).")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing file (覆盖).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Back up the database safely while others write (备份数据库), then check the copy.
@@ -159,7 +195,11 @@ def backup(
 
     with reading(db) as conn:
         result = do_backup(conn, file, force=force)
-    say(_("已备份到 {path}（{size} 字节，完整性检查通过）。").format(path=result["path"], size=result["bytes"]))
+    say(
+        _("已备份到 {path}（{size} 字节，完整性检查通过）。").format(
+            path=result["path"], size=result["bytes"]
+        )
+    )
 
 
 def check(

@@ -31,12 +31,18 @@ app = typer.Typer(
 )
 
 DateOption = Annotated[
-    str | None, typer.Option("--date", "-d", help="Date (日期), e.g. 2026-07-05 or 7月5日; default today.")
+    str | None,
+    typer.Option("--date", "-d", help="Date (日期), e.g. 2026-07-05 or 7月5日; default today."),
 ]
 AmountOption = Annotated[
-    str, typer.Option("--amount", "-a", help="Amount in yuan (金额), e.g. 20000, 2万, 1.5万元, 300.50, ¥300.")
+    str,
+    typer.Option(
+        "--amount", "-a", help="Amount in yuan (金额), e.g. 20000, 2万, 1.5万元, 300.50, ¥300."
+    ),
 ]
-FromDateOption = Annotated[str | None, typer.Option("--from", help="First date (起始日期), inclusive.")]
+FromDateOption = Annotated[
+    str | None, typer.Option("--from", help="First date (起始日期), inclusive.")
+]
 ToDateOption = Annotated[str | None, typer.Option("--to", help="Last date (截止日期), inclusive.")]
 
 
@@ -53,10 +59,16 @@ def _yuan_text(fen: int) -> str:
 
 @app.command("add")
 def add(
-    community: Annotated[str, typer.Option("--community", "-c", help="Community the money is for (社区).")],
+    community: Annotated[
+        str, typer.Option("--community", "-c", help="Community the money is for (社区).")
+    ],
     source: Annotated[
         str,
-        typer.Option("--source", "-s", help="unit|enterprise|community (经费来源: 共建单位凑集/企业捐助/社区小区自筹)."),
+        typer.Option(
+            "--source",
+            "-s",
+            help="unit|enterprise|community (经费来源: 共建单位凑集/企业捐助/社区小区自筹).",
+        ),
     ],
     payer: Annotated[
         str,
@@ -81,9 +93,15 @@ def add(
         result = funds.add_contribution(conn, community, source, payer, amount, on=on, note=note)
         e = funds.entry(conn, result["id"])
     say(
-        _("已登记第 {id} 号收入：{date} {community}收到{payer}（{source}）{amount}；当前余额 {balance}。").format(
-            id=e["id"], date=e["date"], community=e["community"], payer=e["payer"],
-            source=funds.source_label(e["source"]), amount=_yuan_text(e["amount_fen"]),
+        _(
+            "已登记第 {id} 号收入：{date} {community}收到{payer}（{source}）{amount}；当前余额 {balance}。"
+        ).format(
+            id=e["id"],
+            date=e["date"],
+            community=e["community"],
+            payer=e["payer"],
+            source=funds.source_label(e["source"]),
+            amount=_yuan_text(e["amount_fen"]),
             balance=_yuan_text(result["balance_fen"]),
         )
     )
@@ -91,7 +109,9 @@ def add(
 
 @app.command("spend")
 def spend(
-    community: Annotated[str, typer.Option("--community", "-c", help="Community spending the money (社区).")],
+    community: Annotated[
+        str, typer.Option("--community", "-c", help="Community spending the money (社区).")
+    ],
     amount: AmountOption,
     purpose: Annotated[str, typer.Option("--purpose", "-p", help="What the money is for (用途).")],
     category: Annotated[
@@ -117,14 +137,27 @@ def spend(
     words = rules(rules_file).banned_words
     with writing(db) as conn:
         result = funds.add_expenditure(
-            conn, community, amount, purpose, category, on=on, approved_by=approved_by, note=note,
+            conn,
+            community,
+            amount,
+            purpose,
+            category,
+            on=on,
+            approved_by=approved_by,
+            note=note,
             banned_words=words,
         )
         e = funds.entry(conn, result["id"])
     say(
-        _("已登记第 {id} 号支出：{date} {community}支出 {amount}（{category}：{purpose}）；当前余额 {balance}。").format(
-            id=e["id"], date=e["date"], community=e["community"], amount=_yuan_text(e["amount_fen"]),
-            category=funds.category_label(e["category"]), purpose=e["purpose"],
+        _(
+            "已登记第 {id} 号支出：{date} {community}支出 {amount}（{category}：{purpose}）；当前余额 {balance}。"
+        ).format(
+            id=e["id"],
+            date=e["date"],
+            community=e["community"],
+            amount=_yuan_text(e["amount_fen"]),
+            category=funds.category_label(e["category"]),
+            purpose=e["purpose"],
             balance=_yuan_text(result["balance_fen"]),
         )
     )
@@ -132,7 +165,9 @@ def spend(
 
 @app.command("void")
 def void(
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="Number of the entry to void (记录编号), e.g. 12.")],
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="Number of the entry to void (记录编号), e.g. 12.")
+    ],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is voided (作废原因).")],
     on: DateOption = None,
     db: DbOption = None,
@@ -147,9 +182,16 @@ def void(
         result = funds.void_entry(conn, entry_id, reason, on=on)
         e = funds.entry(conn, result["id"])
     say(
-        _("已登记第 {id} 号作废记录：{date} 作废第 {original} 号{kind} {amount}；社区“{community}”当前余额 {balance}。").format(
-            id=e["id"], date=e["date"], original=e["voids_id"], kind=funds.type_label(e["voids_type"]),
-            amount=_yuan_text(e["amount_fen"]), community=e["community"], balance=_yuan_text(result["balance_fen"]),
+        _(
+            "已登记第 {id} 号作废记录：{date} 作废第 {original} 号{kind} {amount}；社区“{community}”当前余额 {balance}。"
+        ).format(
+            id=e["id"],
+            date=e["date"],
+            original=e["voids_id"],
+            kind=funds.type_label(e["voids_type"]),
+            amount=_yuan_text(e["amount_fen"]),
+            community=e["community"],
+            balance=_yuan_text(result["balance_fen"]),
         )
     )
 
@@ -157,7 +199,10 @@ def void(
 BALANCE_CSV_KEYS = (
     ["community", "street", "raised_yuan", "spent_yuan", "balance_yuan"]
     + [f"raised_{s}_yuan" for s in ("unit", "enterprise", "community")]
-    + [f"spent_{k}_yuan" for k in ("cleaning", "greening", "publicity", "activity", "repair", "other")]
+    + [
+        f"spent_{k}_yuan"
+        for k in ("cleaning", "greening", "publicity", "activity", "repair", "other")
+    ]
 )
 
 
@@ -166,7 +211,9 @@ def balance(
     street: StreetOption = None,
     community: CommunityOption = None,
     as_of: AsOfOption = None,
-    by: Annotated[By, typer.Option("--by", help="One row per community or per street office (汇总方式).")] = By.community,
+    by: Annotated[
+        By, typer.Option("--by", help="One row per community or per street office (汇总方式).")
+    ] = By.community,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -182,25 +229,53 @@ def balance(
     day = parse_date(as_of) if as_of else None
     with reading(db) as conn:
         rows_fen = funds.balances_fen(conn, as_of=day, street=street, community=community)
-        rows = funds.balances(conn, as_of=day, street=street, community=community) if fmt != Fmt.table else []
+        rows = (
+            funds.balances(conn, as_of=day, street=street, community=community)
+            if fmt != Fmt.table
+            else []
+        )
     if by == By.street:
         totals = funds.street_totals(rows_fen)
         data = [
-            {"street": t["street"], "communities": t["communities"], "raised_yuan": yuan(t["raised_fen"]),
-             "spent_yuan": yuan(t["spent_fen"]), "balance_yuan": yuan(t["balance_fen"])}
+            {
+                "street": t["street"],
+                "communities": t["communities"],
+                "raised_yuan": yuan(t["raised_fen"]),
+                "spent_yuan": yuan(t["spent_fen"]),
+                "balance_yuan": yuan(t["balance_fen"]),
+            }
             for t in totals
         ]
         for d, t in zip(data, totals):
-            d.update({k.replace("_fen", "_text"): _yuan_text(t[k]) for k in ("raised_fen", "spent_fen", "balance_fen")})
-        columns = [("street", _("街道办事处")), ("communities", _("社区数")), ("raised_text", _("筹集")),
-                   ("spent_text", _("支出")), ("balance_text", _("代管余额"))]
+            d.update(
+                {
+                    k.replace("_fen", "_text"): _yuan_text(t[k])
+                    for k in ("raised_fen", "spent_fen", "balance_fen")
+                }
+            )
+        columns = [
+            ("street", _("街道办事处")),
+            ("communities", _("社区数")),
+            ("raised_text", _("筹集")),
+            ("spent_text", _("支出")),
+            ("balance_text", _("代管余额")),
+        ]
         if fmt == Fmt.table:
-            emit(data, columns, "table", title=_("各街道办事处代管的共建经费"), numeric=["communities", "raised_text",
-                 "spent_text", "balance_text"])
+            emit(
+                data,
+                columns,
+                "table",
+                title=_("各街道办事处代管的共建经费"),
+                numeric=["communities", "raised_text", "spent_text", "balance_text"],
+            )
         else:
             keys = ["street", "communities", "raised_yuan", "spent_yuan", "balance_yuan"]
-            emit([{k: d[k] for k in keys} for d in data], [(k, k) for k in keys], fmt.value,
-                 data=[{k: d[k] for k in keys} for d in data])
+            emit(
+                [{k: d[k] for k in keys} for d in data],
+                [(k, k) for k in keys],
+                fmt.value,
+                data=[{k: d[k] for k in keys} for d in data],
+            )
         return
     if fmt == Fmt.json:
         emit(rows, [], "json", data=rows)
@@ -208,7 +283,10 @@ def balance(
     if fmt == Fmt.csv:
         flat = []
         for r in rows:
-            f = {k: r[k] for k in ("community", "street", "raised_yuan", "spent_yuan", "balance_yuan")}
+            f = {
+                k: r[k]
+                for k in ("community", "street", "raised_yuan", "spent_yuan", "balance_yuan")
+            }
             f.update({f"raised_{s}_yuan": v for s, v in r["raised_by_source"].items()})
             f.update({f"spent_{k}_yuan": v for k, v in r["spent_by_category"].items()})
             flat.append(f)
@@ -232,32 +310,53 @@ def _balance_table(rows_fen: list[dict], day) -> None:
             row["raised"] = _yuan_text(r["raised_fen"])
             row["spent"] = _yuan_text(r["spent_fen"])
             spent_parts = [
-                f"{funds.category_label(k)} {_yuan_text(v)}" for k, v in r["spent_by_category"].items() if v
+                f"{funds.category_label(k)} {_yuan_text(v)}"
+                for k, v in r["spent_by_category"].items()
+                if v
             ]
             row["spent_detail"] = _("；").join(spent_parts)
             row["balance"] = _yuan_text(r["balance_fen"])
             table_rows.append(row)
         table_rows.append(
-            {"street": t["street"], "community": _("代管合计（{n} 个社区）").format(n=t["communities"]),
-             "raised": _yuan_text(t["raised_fen"]), "spent": _yuan_text(t["spent_fen"]),
-             "balance": _yuan_text(t["balance_fen"])}
+            {
+                "street": t["street"],
+                "community": _("代管合计（{n} 个社区）").format(n=t["communities"]),
+                "raised": _yuan_text(t["raised_fen"]),
+                "spent": _yuan_text(t["spent_fen"]),
+                "balance": _yuan_text(t["balance_fen"]),
+            }
         )
     columns = [("street", _("街道办事处")), ("community", _("社区"))]
     columns += [(f"src_{s}", funds.source_label(s)) for s in funds.SOURCES]
-    columns += [("raised", _("筹集合计")), ("spent", _("支出合计")), ("spent_detail", _("支出明细")),
-                ("balance", _("余额"))]
+    columns += [
+        ("raised", _("筹集合计")),
+        ("spent", _("支出合计")),
+        ("spent_detail", _("支出明细")),
+        ("balance", _("余额")),
+    ]
     title = _("共建经费余额（截至 {date}）").format(date=(day or today()).isoformat())
-    emit(table_rows, columns, "table", title=title, numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "spent", "balance"],
-         empty=_("没有符合条件的社区。"))
+    emit(
+        table_rows,
+        columns,
+        "table",
+        title=title,
+        numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "spent", "balance"],
+        empty=_("没有符合条件的社区。"),
+    )
 
 
 @app.command("list")
 def list_(
     community: CommunityOption = None,
     street: StreetOption = None,
-    source: Annotated[str | None, typer.Option("--source", "-s", help="unit|enterprise|community (经费来源).")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", "-s", help="unit|enterprise|community (经费来源).")
+    ] = None,
     category: Annotated[
-        str | None, typer.Option("--category", "-k", help="cleaning|greening|publicity|activity|repair|other (支出类别).")
+        str | None,
+        typer.Option(
+            "--category", "-k", help="cleaning|greening|publicity|activity|repair|other (支出类别)."
+        ),
     ] = None,
     entry_type: Annotated[
         str | None, typer.Option("--type", "-t", help="contribution|expenditure|void (记录类型).")
@@ -279,8 +378,14 @@ def list_(
     end = parse_date(date_to) if date_to else None
     with reading(db) as conn:
         rows = funds.list_entries(
-            conn, community=community, street=street, source=source, category=category, entry_type=entry_type,
-            date_from=start, date_to=end,
+            conn,
+            community=community,
+            street=street,
+            source=source,
+            category=category,
+            entry_type=entry_type,
+            date_from=start,
+            date_to=end,
         )
     data = [{k: r[k] for k in funds.LIST_KEYS} for r in rows]
     if fmt != Fmt.table:
@@ -290,9 +395,13 @@ def list_(
         r["type_label"] = funds.type_label(r["entry_type"])
         r["amount_text"] = _yuan_text(r["amount_fen"])
         if r["entry_type"] == "contribution":
-            r["detail"] = _("{name}（{kind}）").format(name=r["payer"], kind=funds.source_label(r["source"]))
+            r["detail"] = _("{name}（{kind}）").format(
+                name=r["payer"], kind=funds.source_label(r["source"])
+            )
         elif r["entry_type"] == "expenditure":
-            r["detail"] = _("{name}（{kind}）").format(name=r["purpose"], kind=funds.category_label(r["category"]))
+            r["detail"] = _("{name}（{kind}）").format(
+                name=r["purpose"], kind=funds.category_label(r["category"])
+            )
             if r["approved_by"]:
                 r["detail"] += _("，批准人：{name}").format(name=r["approved_by"])
         else:
@@ -300,10 +409,20 @@ def list_(
                 id=r["voids_id"], kind=funds.type_label(r["voids_type"]), reason=r["reason"]
             )
         r["status"] = (
-            _("已于 {date} 作废（第 {id} 号）").format(date=r["voided_on"], id=r["voided_by"]) if r["voided_by"] else ""
+            _("已于 {date} 作废（第 {id} 号）").format(date=r["voided_on"], id=r["voided_by"])
+            if r["voided_by"]
+            else ""
         )
-    columns = [("id", _("编号")), ("date", _("日期")), ("community", _("社区")), ("type_label", _("类型")),
-               ("detail", _("缴款方/用途")), ("amount_text", _("金额")), ("status", _("状态")), ("note", _("备注"))]
+    columns = [
+        ("id", _("编号")),
+        ("date", _("日期")),
+        ("community", _("社区")),
+        ("type_label", _("类型")),
+        ("detail", _("缴款方/用途")),
+        ("amount_text", _("金额")),
+        ("status", _("状态")),
+        ("note", _("备注")),
+    ]
     if not any(r["note"] for r in rows):
         columns.pop()
     emit(rows, columns, "table", numeric=["id", "amount_text"], empty=_("没有符合条件的经费记录。"))
@@ -316,7 +435,8 @@ def report(
     ] = None,
     year: YearOption = None,
     public: Annotated[
-        bool, typer.Option("--public", help="Print the notice for residents (收支公示) as plain text.")
+        bool,
+        typer.Option("--public", help="Print the notice for residents (收支公示) as plain text."),
     ] = False,
     community: CommunityOption = None,
     street: StreetOption = None,
@@ -360,30 +480,54 @@ def _raised_report(rep: dict, fmt: Fmt, deadline: str | None, *, whole_city: boo
     from ..render import emit, to_csv
 
     if fmt == Fmt.json:
-        def conv(d: dict) -> dict:
-            return {"raised_yuan": yuan(d["raised_fen"]),
-                    "raised_by_source": {s: yuan(v) for s, v in d["raised_by_source"].items()},
-                    "total_raised_yuan": yuan(d["total_raised_fen"])}
 
-        data = {"year": rep["year"], "month": rep["month"], "from": rep["from"], "to": rep["to"],
-                "communities": [{"community": r["community"], "street": r["street"], **conv(r)}
-                                for r in rep["communities"]],
-                **conv(rep)}
+        def conv(d: dict) -> dict:
+            return {
+                "raised_yuan": yuan(d["raised_fen"]),
+                "raised_by_source": {s: yuan(v) for s, v in d["raised_by_source"].items()},
+                "total_raised_yuan": yuan(d["total_raised_fen"]),
+            }
+
+        data = {
+            "year": rep["year"],
+            "month": rep["month"],
+            "from": rep["from"],
+            "to": rep["to"],
+            "communities": [
+                {"community": r["community"], "street": r["street"], **conv(r)}
+                for r in rep["communities"]
+            ],
+            **conv(rep),
+        }
         emit([], [], "json", data=data)
         return
     if fmt == Fmt.csv:
-        keys = ["community", "street", "raised_unit_yuan", "raised_enterprise_yuan", "raised_community_yuan",
-                "raised_yuan", "total_raised_yuan"]
+        keys = [
+            "community",
+            "street",
+            "raised_unit_yuan",
+            "raised_enterprise_yuan",
+            "raised_community_yuan",
+            "raised_yuan",
+            "total_raised_yuan",
+        ]
         flat = [
-            {"community": r["community"], "street": r["street"],
-             **{f"raised_{s}_yuan": yuan(r["raised_by_source"][s]) for s in funds.SOURCES},
-             "raised_yuan": yuan(r["raised_fen"]), "total_raised_yuan": yuan(r["total_raised_fen"])}
+            {
+                "community": r["community"],
+                "street": r["street"],
+                **{f"raised_{s}_yuan": yuan(r["raised_by_source"][s]) for s in funds.SOURCES},
+                "raised_yuan": yuan(r["raised_fen"]),
+                "total_raised_yuan": yuan(r["total_raised_fen"]),
+            }
             for r in rep["communities"]
         ]
         sys.stdout.write(to_csv(flat, keys))
         return
     rows = []
-    for r in [*rep["communities"], {**rep, "street": "", "community": _("全市合计") if whole_city else _("合计")}]:
+    for r in [
+        *rep["communities"],
+        {**rep, "street": "", "community": _("全市合计") if whole_city else _("合计")},
+    ]:
         row = {"street": r["street"], "community": r["community"]}
         row.update({f"src_{s}": _yuan_text(r["raised_by_source"][s]) for s in funds.SOURCES})
         row["raised"] = _yuan_text(r["raised_fen"])
@@ -395,10 +539,19 @@ def _raised_report(rep: dict, fmt: Fmt, deadline: str | None, *, whole_city: boo
     title = _("{year}年{month}月共建经费筹集情况（{start} 至 {end}）").format(
         year=rep["year"], month=rep["month"], start=rep["from"], end=rep["to"]
     )
-    emit(rows, columns, "table", title=title, numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "total"])
+    emit(
+        rows,
+        columns,
+        "table",
+        title=title,
+        numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "total"],
+    )
     if deadline and int(deadline[:2]) == rep["month"]:
-        say(_("经费筹集情况请于 {month}月{day}日前报三城同创办公室。").format(
-            month=int(deadline[:2]), day=int(deadline[3:])))
+        say(
+            _("经费筹集情况请于 {month}月{day}日前报三城同创办公室。").format(
+                month=int(deadline[:2]), day=int(deadline[3:])
+            )
+        )
 
 
 @app.command("check")
@@ -420,14 +573,30 @@ def check(
         stats = funds.ledger_stats(conn)
     if fmt != Fmt.table:
         keys = ["check", "entry_id", "community", "problem"]
-        emit(problems, [(k, k) for k in keys], fmt.value, data={"ok": not problems, **stats, "problems": problems})
+        emit(
+            problems,
+            [(k, k) for k in keys],
+            fmt.value,
+            data={"ok": not problems, **stats, "problems": problems},
+        )
     elif problems:
-        emit(problems, [("check", _("检查项")), ("entry_id", _("记录")), ("community", _("社区")),
-                        ("problem", _("问题"))], "table",
-             title=_("经费账目检查发现 {n} 个问题").format(n=len(problems)))
+        emit(
+            problems,
+            [
+                ("check", _("检查项")),
+                ("entry_id", _("记录")),
+                ("community", _("社区")),
+                ("problem", _("问题")),
+            ],
+            "table",
+            title=_("经费账目检查发现 {n} 个问题").format(n=len(problems)),
+        )
     else:
-        say(_("经费账目检查通过：{entries} 条记录、{communities} 个社区，余额与逐笔重算一致，无透支，无违规用途。").format(
-            **stats))
+        say(
+            _(
+                "经费账目检查通过：{entries} 条记录、{communities} 个社区，余额与逐笔重算一致，无透支，无违规用途。"
+            ).format(**stats)
+        )
     if problems:
         sys.stderr.write(_("经费账目检查未通过：{n} 个问题。").format(n=len(problems)) + "\n")
         raise typer.Exit(1)

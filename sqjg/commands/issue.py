@@ -41,34 +41,59 @@ def _complete_kind(incomplete: str) -> list[str]:
 
 
 def _complete_category(incomplete: str) -> list[tuple[str, str]]:
-    return [(str(c), issues.category_label(c)) for c in issues.CATEGORIES if str(c).startswith(incomplete)]
+    return [
+        (str(c), issues.category_label(c))
+        for c in issues.CATEGORIES
+        if str(c).startswith(incomplete)
+    ]
 
 
-IdArgument = Annotated[int, typer.Argument(help="Issue id (问题编号).", metavar="ID", show_default=False)]
+IdArgument = Annotated[
+    int, typer.Argument(help="Issue id (问题编号).", metavar="ID", show_default=False)
+]
 DateOption = Annotated[
-    str | None, typer.Option("--date", "-d", help="When it happened (日期), e.g. 7-20; default today.")
+    str | None,
+    typer.Option("--date", "-d", help="When it happened (日期), e.g. 7-20; default today."),
 ]
 CategoryOption = Annotated[
     str | None,
-    typer.Option("--category", help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
-                 autocompletion=_complete_category),
+    typer.Option(
+        "--category",
+        help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
+        autocompletion=_complete_category,
+    ),
 ]
-UnitOption = Annotated[str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")
+]
 KindOption = Annotated[
-    str | None, typer.Option("--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind)
+    str | None,
+    typer.Option(
+        "--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind
+    ),
 ]
 CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
 
 
 def _complete_status(incomplete: str) -> list[tuple[str, str]]:
-    labels = {"open": "待整改", "resolved": "已整改待核查", "closed": "已结案", "cancelled": "已作废", "overdue": "超期"}
+    labels = {
+        "open": "待整改",
+        "resolved": "已整改待核查",
+        "closed": "已结案",
+        "cancelled": "已作废",
+        "overdue": "超期",
+    }
     return [(k, v) for k, v in labels.items() if k.startswith(incomplete)]
 
 
 StatusOption = Annotated[
     str | None,
-    typer.Option("--status", "-s", help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
-                 autocompletion=_complete_status),
+    typer.Option(
+        "--status",
+        "-s",
+        help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
+        autocompletion=_complete_status,
+    ),
 ]
 
 
@@ -87,22 +112,40 @@ def _print_json(data: object) -> None:
 
 @app.command("add")
 def add(
-    description: Annotated[str, typer.Argument(help="What the problem is (问题描述).", show_default=False)],
-    community: Annotated[str, typer.Option("--community", "-c", help="Community (社区).", show_default=False)],
+    description: Annotated[
+        str, typer.Argument(help="What the problem is (问题描述).", show_default=False)
+    ],
+    community: Annotated[
+        str, typer.Option("--community", "-c", help="Community (社区).", show_default=False)
+    ],
     category: Annotated[
         str,
-        typer.Option("--category", help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
-                     autocompletion=_complete_category, show_default=False),
+        typer.Option(
+            "--category",
+            help="1 community/compound, 2 street, 3 co-construction unit, 4 department (类别).",
+            autocompletion=_complete_category,
+            show_default=False,
+        ),
     ],
-    due: Annotated[str, typer.Option("--due", help="Due date (整改时限), e.g. 7-20.", show_default=False)],
+    due: Annotated[
+        str, typer.Option("--due", help="Due date (整改时限), e.g. 7-20.", show_default=False)
+    ],
     compound: CompoundOption = None,
-    location: Annotated[str | None, typer.Option("--location", "-l", help="Where exactly (具体地点).")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help="Where exactly (具体地点).")
+    ] = None,
     unit: UnitOption = None,
-    found: Annotated[str | None, typer.Option("--found", help="Date found (发现日期); default today.")] = None,
+    found: Annotated[
+        str | None, typer.Option("--found", help="Date found (发现日期); default today.")
+    ] = None,
     kind: KindOption = None,
-    serious: Annotated[bool, typer.Option("--serious", help="A serious problem (严重问题): goes on the exposure board.")] = False,
+    serious: Annotated[
+        bool,
+        typer.Option("--serious", help="A serious problem (严重问题): goes on the exposure board."),
+    ] = False,
     inspection: Annotated[
-        int | None, typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号).")
+        int | None,
+        typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号)."),
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
@@ -117,8 +160,19 @@ def add(
     """
     with writing(db) as conn:
         issue_id = issues.add_issue(
-            conn, description, community=community, category=category, due=due, compound=compound,
-            location=location, unit=unit, found=found, kind=kind, serious=serious, inspection=inspection, note=note,
+            conn,
+            description,
+            community=community,
+            category=category,
+            due=due,
+            compound=compound,
+            location=location,
+            unit=unit,
+            found=found,
+            kind=kind,
+            serious=serious,
+            inspection=inspection,
+            note=note,
         )
         brief = issues.brief(conn, issue_id)
     if fmt == Fmt.json:
@@ -127,29 +181,42 @@ def add(
         sys.stdout.write(f"id\n{issue_id}\n")
     else:
         say(
-            _("已登记问题 {id}：{community}，类别 {category}（{label}），责任单位 {unit}，整改时限 {due}。").format(
-                id=issue_id, community=brief["community"], category=brief["category"],
-                label=issues.category_label(brief["category"]), unit=brief["unit"], due=brief["due"],
+            _(
+                "已登记问题 {id}：{community}，类别 {category}（{label}），责任单位 {unit}，整改时限 {due}。"
+            ).format(
+                id=issue_id,
+                community=brief["community"],
+                category=brief["category"],
+                label=issues.category_label(brief["category"]),
+                unit=brief["unit"],
+                due=brief["due"],
             )
         )
 
 
 @app.command("resolve")
-def resolve(issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None) -> None:
+def resolve(
+    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
     Example: sqjg issue resolve 12 --date 7-18
     """
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
-    say(_("问题 {id} 已报整改完成（{date}），等待核查。").format(id=issue_id, date=r["resolved_on"]))
+    say(
+        _("问题 {id} 已报整改完成（{date}），等待核查。").format(id=issue_id, date=r["resolved_on"])
+    )
 
 
 @app.command("verify")
 def verify(
     issue_id: IdArgument,
     passed: Annotated[
-        bool | None, typer.Option("--pass/--fail", help="Verified fixed, or not (核查通过/未通过).", show_default=False)
+        bool | None,
+        typer.Option(
+            "--pass/--fail", help="Verified fixed, or not (核查通过/未通过).", show_default=False
+        ),
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
@@ -169,24 +236,34 @@ def verify(
         verdict = _("按期") if r["on_time"] else _("未按期")
         say(_("问题 {id} 核查通过，已结案（{verdict}）。").format(id=issue_id, verdict=verdict))
     else:
-        say(_("问题 {id} 核查未通过，退回整改（第 {n} 次返工）。").format(id=issue_id, n=r["reworks"]))
+        say(
+            _("问题 {id} 核查未通过，退回整改（第 {n} 次返工）。").format(
+                id=issue_id, n=r["reworks"]
+            )
+        )
 
 
 @app.command("notify")
-def notify(issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None) -> None:
+def notify(
+    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
-    say(_("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"]))
+    say(
+        _("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"])
+    )
 
 
 @app.command("extend")
 def extend(
     issue_id: IdArgument,
-    due: Annotated[str, typer.Option("--due", help="New due date (新的整改时限).", show_default=False)],
+    due: Annotated[
+        str, typer.Option("--due", help="New due date (新的整改时限).", show_default=False)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
     date: DateOption = None,
     db: DbOption = None,
@@ -197,13 +274,22 @@ def extend(
     """
     with writing(db) as conn:
         r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
-    say(_("问题 {id} 已延期至 {due}（第 {n} 次延期）。").format(id=issue_id, due=r["due"], n=r["extensions"]))
+    say(
+        _("问题 {id} 已延期至 {due}（第 {n} 次延期）。").format(
+            id=issue_id, due=r["due"], n=r["extensions"]
+        )
+    )
 
 
 @app.command("reassign")
 def reassign(
     issue_id: IdArgument,
-    unit: Annotated[str, typer.Option("--unit", "-u", help="New responsible unit (新的责任单位).", show_default=False)],
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit", "-u", help="New responsible unit (新的责任单位).", show_default=False
+        ),
+    ],
     category: CategoryOption = None,
     date: DateOption = None,
     note: NoteOption = None,
@@ -215,13 +301,19 @@ def reassign(
     """
     with writing(db) as conn:
         r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
-    say(_("问题 {id} 已改派给“{unit}”（类别 {category}）。").format(id=issue_id, unit=r["unit"], category=r["category"]))
+    say(
+        _("问题 {id} 已改派给“{unit}”（类别 {category}）。").format(
+            id=issue_id, unit=r["unit"], category=r["category"]
+        )
+    )
 
 
 @app.command("cancel")
 def cancel(
     issue_id: IdArgument,
-    reason: Annotated[str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)
+    ],
     date: DateOption = None,
     db: DbOption = None,
 ) -> None:
@@ -250,20 +342,34 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
         _print_json(data)
         return
     i = data["issue"]
-    where = i["community"] + (f" / {i['compound']}" if i["compound"] else "") + (
-        f" · {i['location']}" if i["location"] else "")
-    due = i["due"] + (_("（原定 {due}）").format(due=i["original_due"]) if i["original_due"] != i["due"] else "")
+    where = (
+        i["community"]
+        + (f" / {i['compound']}" if i["compound"] else "")
+        + (f" · {i['location']}" if i["location"] else "")
+    )
+    due = i["due"] + (
+        _("（原定 {due}）").format(due=i["original_due"]) if i["original_due"] != i["due"] else ""
+    )
     lines = [
         _("问题 {id}：{description}").format(id=i["id"], description=i["description"]),
         "  " + _("地点：{where}（{street}）").format(where=where, street=i["street"]),
-        "  " + _("类别：{category}（{label}）  责任单位：{unit}").format(
-            category=i["category"], label=issues.category_label(i["category"]), unit=i["unit"]),
-        "  " + _("类型：{kind}  严重：{serious}").format(kind=i["kind"] or "—", serious=_("是") if i["serious"] else _("否")),
+        "  "
+        + _("类别：{category}（{label}）  责任单位：{unit}").format(
+            category=i["category"], label=issues.category_label(i["category"]), unit=i["unit"]
+        ),
+        "  "
+        + _("类型：{kind}  严重：{serious}").format(
+            kind=i["kind"] or "—", serious=_("是") if i["serious"] else _("否")
+        ),
         "  " + _("发现：{found}  整改时限：{due}").format(found=i["found"], due=due),
-        "  " + _("状态：{status}").format(status=issues.status_label(i["status"]))
+        "  "
+        + _("状态：{status}").format(status=issues.status_label(i["status"]))
         + (_("，超期 {days} 天").format(days=i["days_overdue"]) if i["overdue"] else "")
         + ((_("，按期") if i["on_time"] else _("，未按期")) if i["on_time"] is not None else ""),
-        "  " + _("整改通知 {n} 次，返工 {r} 次，延期 {e} 次").format(n=i["notices"], r=i["reworks"], e=i["extensions"]),
+        "  "
+        + _("整改通知 {n} 次，返工 {r} 次，延期 {e} 次").format(
+            n=i["notices"], r=i["reworks"], e=i["extensions"]
+        ),
     ]
     if i["inspection_id"]:
         lines.append("  " + _("来自检查记录 {id}").format(id=i["inspection_id"]))
@@ -275,7 +381,11 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
             text += "  " + _("{old} → {new}").format(old=d.get("from_due"), new=d.get("due"))
         elif e["event"] == "reassign":
             text += "  " + _("{old}（类别 {oc}）→ {new}（类别 {nc}）").format(
-                old=d.get("from_unit"), oc=d.get("from_category"), new=d.get("unit"), nc=d.get("category"))
+                old=d.get("from_unit"),
+                oc=d.get("from_category"),
+                new=d.get("unit"),
+                nc=d.get("category"),
+            )
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
@@ -283,10 +393,22 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
 
 
 LIST_COLUMNS = [
-    ("id", N_("编号")), ("description", N_("问题")), ("community", N_("社区")), ("compound", N_("小区")), ("location", N_("地点")),
-    ("category", N_("类别")), ("unit", N_("责任单位")), ("kind", N_("类型")), ("found", N_("发现")), ("due", N_("整改时限")),
-    ("status_label", N_("状态")), ("days_overdue", N_("超期天数")), ("notices", N_("通知")), ("reworks", N_("返工")),
-    ("extensions", N_("延期")), ("serious_label", N_("严重")),
+    ("id", N_("编号")),
+    ("description", N_("问题")),
+    ("community", N_("社区")),
+    ("compound", N_("小区")),
+    ("location", N_("地点")),
+    ("category", N_("类别")),
+    ("unit", N_("责任单位")),
+    ("kind", N_("类型")),
+    ("found", N_("发现")),
+    ("due", N_("整改时限")),
+    ("status_label", N_("状态")),
+    ("days_overdue", N_("超期天数")),
+    ("notices", N_("通知")),
+    ("reworks", N_("返工")),
+    ("extensions", N_("延期")),
+    ("serious_label", N_("严重")),
 ]
 
 
@@ -309,8 +431,15 @@ def list_(
     """
     with reading(db) as conn:
         rows = issues.list_issues(
-            conn, as_of=as_of, status=status, community=community, street=street,
-            compound=compound, category=category, unit=unit, kind=kind,
+            conn,
+            as_of=as_of,
+            status=status,
+            community=community,
+            street=street,
+            compound=compound,
+            category=category,
+            unit=unit,
+            kind=kind,
         )
     from ..render import emit, to_csv
 
@@ -319,16 +448,30 @@ def list_(
         return
     for r in rows:
         r_status = issues.status_label(r["status"])
-        r["status_label"] = r_status + (_("（超期）") if r["overdue"] and r["status"] != "closed" else "")
+        r["status_label"] = r_status + (
+            _("（超期）") if r["overdue"] and r["status"] != "closed" else ""
+        )
         r["serious_label"] = _yes(r["serious"])
         r["days_overdue"] = r["days_overdue"] or None
     data = [{k: r[k] for k in issues.ISSUE_KEYS} for r in rows]
     columns = [(k, _(h)) for k, h in LIST_COLUMNS]
     if rows and fmt == Fmt.table:
-        columns = [c for c in columns if c[0] in ("id", "description", "status_label") or any(r.get(c[0]) for r in rows)]
-    emit(rows, columns, fmt.value, data=data, numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
-         title=_("问题清单（截至 {date}，共 {n} 条）").format(date=issues.as_of_date(as_of), n=len(rows)),
-         empty=_("没有符合条件的问题。"))
+        columns = [
+            c
+            for c in columns
+            if c[0] in ("id", "description", "status_label") or any(r.get(c[0]) for r in rows)
+        ]
+    emit(
+        rows,
+        columns,
+        fmt.value,
+        data=data,
+        numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+        title=_("问题清单（截至 {date}，共 {n} 条）").format(
+            date=issues.as_of_date(as_of), n=len(rows)
+        ),
+        empty=_("没有符合条件的问题。"),
+    )
 
 
 def _percent(v: object) -> str | None:
@@ -336,18 +479,35 @@ def _percent(v: object) -> str | None:
 
 
 SUMMARY_COLUMNS = [
-    ("total", N_("问题数")), ("category_1", N_("一类")), ("category_2", N_("二类")), ("category_3", N_("三类")), ("category_4", N_("四类")),
-    ("open", N_("待整改")), ("resolved", N_("待核查")), ("closed", N_("已结案")), ("cancelled", N_("已作废")), ("overdue", N_("超期")),
-    ("due", N_("应结案")), ("closure_rate", N_("结案率")), ("on_time_rate", N_("按期结案率")), ("rework_rate", N_("返工率")),
-    ("overdue_pending_rate", N_("超期待处置率")), ("extension_rate", N_("延期率")), ("exposure", N_("曝光")),
+    ("total", N_("问题数")),
+    ("category_1", N_("一类")),
+    ("category_2", N_("二类")),
+    ("category_3", N_("三类")),
+    ("category_4", N_("四类")),
+    ("open", N_("待整改")),
+    ("resolved", N_("待核查")),
+    ("closed", N_("已结案")),
+    ("cancelled", N_("已作废")),
+    ("overdue", N_("超期")),
+    ("due", N_("应结案")),
+    ("closure_rate", N_("结案率")),
+    ("on_time_rate", N_("按期结案率")),
+    ("rework_rate", N_("返工率")),
+    ("overdue_pending_rate", N_("超期待处置率")),
+    ("extension_rate", N_("延期率")),
+    ("exposure", N_("曝光")),
 ]
 
 
 @app.command("summary")
 def summary(
     as_of: AsOfOption = None,
-    by: Annotated[ByChoice, typer.Option("--by", help="Group by community, street, responsible unit or kind tag (汇总口径).")]
-    = ByChoice.community,
+    by: Annotated[
+        ByChoice,
+        typer.Option(
+            "--by", help="Group by community, street, responsible unit or kind tag (汇总口径)."
+        ),
+    ] = ByChoice.community,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -375,10 +535,20 @@ def summary(
         for k in issues.SUMMARY_RATES:
             s[k] = _percent(r[k])
         shown.append(s)
-    head = {"community": N_("社区"), "street": N_("街道"), "unit": N_("责任单位"), "kind": N_("问题类型")}[by.value]
+    head = {
+        "community": N_("社区"),
+        "street": N_("街道"),
+        "unit": N_("责任单位"),
+        "kind": N_("问题类型"),
+    }[by.value]
     columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
-    emit(shown, columns, fmt.value, numeric=[k for k, _h in SUMMARY_COLUMNS],
-         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)))
+    emit(
+        shown,
+        columns,
+        fmt.value,
+        numeric=[k for k, _h in SUMMARY_COLUMNS],
+        title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)),
+    )
 
 
 def _summary_keys(by: str) -> list[str]:
@@ -387,12 +557,37 @@ def _summary_keys(by: str) -> list[str]:
 
 
 EXPOSURE_COLUMNS = [
-    ("id", N_("编号")), ("description", N_("问题")), ("community", N_("社区")), ("compound", N_("小区")), ("unit", N_("责任单位")),
-    ("status_label", N_("状态")), ("due", N_("整改时限")), ("days_overdue", N_("超期天数")), ("notices", N_("整改通知")),
+    ("id", N_("编号")),
+    ("description", N_("问题")),
+    ("community", N_("社区")),
+    ("compound", N_("小区")),
+    ("unit", N_("责任单位")),
+    ("status_label", N_("状态")),
+    ("due", N_("整改时限")),
+    ("days_overdue", N_("超期天数")),
+    ("notices", N_("整改通知")),
     ("serious_label", N_("严重")),
 ]
-EXPOSURE_KEYS = ["id", "description", "community", "street", "compound", "location", "category", "unit", "unit_kind",
-                 "kind", "found", "due", "status", "serious", "notices", "overdue", "days_overdue", "reasons"]
+EXPOSURE_KEYS = [
+    "id",
+    "description",
+    "community",
+    "street",
+    "compound",
+    "location",
+    "category",
+    "unit",
+    "unit_kind",
+    "kind",
+    "found",
+    "due",
+    "status",
+    "serious",
+    "notices",
+    "overdue",
+    "days_overdue",
+    "reasons",
+]
 
 
 @app.command("exposure")
@@ -420,17 +615,26 @@ def exposure(
     for r in rows:
         r["status_label"] = issues.status_label(r["status"])
         r["serious_label"] = _yes(r["serious"])
-    emit(rows, [(k, _(h)) for k, h in EXPOSURE_COLUMNS], fmt.value,
-         numeric=["id", "days_overdue", "notices"],
-         title=_("曝光台（截至 {date}；严重问题或整改通知满 {n} 次仍未结案）").format(
-             date=issues.as_of_date(as_of), n=notices),
-         empty=_("曝光台上没有问题（截至 {date}）。").format(date=issues.as_of_date(as_of)))
+    emit(
+        rows,
+        [(k, _(h)) for k, h in EXPOSURE_COLUMNS],
+        fmt.value,
+        numeric=["id", "days_overdue", "notices"],
+        title=_("曝光台（截至 {date}；严重问题或整改通知满 {n} 次仍未结案）").format(
+            date=issues.as_of_date(as_of), n=notices
+        ),
+        empty=_("曝光台上没有问题（截至 {date}）。").format(date=issues.as_of_date(as_of)),
+    )
 
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)],
-    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
+    file: Annotated[
+        str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)
+    ],
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
@@ -447,10 +651,13 @@ def import_(
 
 @app.command("export")
 def export(
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout.")]
-    = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")]
-    = "utf-8",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")
+    ] = "utf-8",
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
@@ -462,8 +669,9 @@ def export(
     Example: sqjg issue export -o 排查表.csv --community 西街社区
     """
     with reading(db) as conn:
-        rows = issues.export_rows(conn, status=status, community=community, street=street,
-                                  unit=unit)
+        rows = issues.export_rows(
+            conn, status=status, community=community, street=street, unit=unit
+        )
     from ..render import to_csv
 
     enc = encoding.strip().lower().replace("_", "-")
@@ -479,12 +687,16 @@ def export(
     except LookupError:
         raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
     except UnicodeEncodeError:
-        raise Invalid(_("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)) from None
+        raise Invalid(
+            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
+        ) from None
     try:
         with open(output, "wb") as f:
             f.write(data)
     except OSError as e:
-        raise Invalid(_("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)) from None
+        raise Invalid(
+            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
+        ) from None
     say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 

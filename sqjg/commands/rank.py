@@ -29,7 +29,9 @@ from ..i18n import _
 OptionalMonth = Annotated[int | None, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
 RequiredMonth = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
 
-score_app = typer.Typer(help="Points entered by hand for manual items (手工评分).", no_args_is_help=True)
+score_app = typer.Typer(
+    help="Points entered by hand for manual items (手工评分).", no_args_is_help=True
+)
 rules_app = typer.Typer(help="The rules file in force (考评办法规则文件).", no_args_is_help=True)
 
 
@@ -64,7 +66,9 @@ def outcome_words(row: dict[str, Any]) -> str:
         parts.append(_("最后一名"))
     if row.get("escalation"):
         parts.append(
-            _("连续 {n} 个月最后一名：{action}").format(n=row.get("consecutive_last"), action=_(row["escalation"]))
+            _("连续 {n} 个月最后一名：{action}").format(
+                n=row.get("consecutive_last"), action=_(row["escalation"])
+            )
         )
     if row.get("baseline"):
         parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
@@ -74,20 +78,33 @@ def outcome_words(row: dict[str, Any]) -> str:
 def _media_lines(result: dict[str, Any]) -> list[str]:
     lines = []
     for m in result.get("media", []):
-        people = _("书记 {secretary}，主任 {director}，街道联系领导 {liaison}，共建牵头单位 {lead}").format(
-            secretary=m.get("secretary") or "—", director=m.get("director") or "—",
-            liaison=m.get("liaison") or "—", lead=m.get("lead_unit") or "—",
+        people = _(
+            "书记 {secretary}，主任 {director}，街道联系领导 {liaison}，共建牵头单位 {lead}"
+        ).format(
+            secretary=m.get("secretary") or "—",
+            director=m.get("director") or "—",
+            liaison=m.get("liaison") or "—",
+            lead=m.get("lead_unit") or "—",
         )
-        lines.append(_("{community}（{street}）：{people}").format(
-            community=m["community"], street=m.get("street") or "—", people=people))
+        lines.append(
+            _("{community}（{street}）：{people}").format(
+                community=m["community"], street=m.get("street") or "—", people=people
+            )
+        )
         if m.get("escalation"):
-            lines.append("  " + _("连续 {n} 个月最后一名：{action}").format(n=m["consecutive_last"],
-                                                                    action=_(m["escalation"])))
+            lines.append(
+                "  "
+                + _("连续 {n} 个月最后一名：{action}").format(
+                    n=m["consecutive_last"], action=_(m["escalation"])
+                )
+            )
     return lines
 
 
 def _monthly_title(result: dict[str, Any]) -> str:
-    head = _("{year} 年 {month} 月社区共建考评排名").format(year=result["year"], month=result["month"])
+    head = _("{year} 年 {month} 月社区共建考评排名").format(
+        year=result["year"], month=result["month"]
+    )
     if result.get("published"):
         return head + _("（已公布，{on}）").format(on=result.get("published_on"))
     return head + _("（未公布，截至 {as_of} 的暂定结果）").format(as_of=result["as_of"])
@@ -110,15 +127,34 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
         row["published"] = result.get("published", False)
         flat.append(row)
     if fmt == "csv":
-        keys = ["rank", "community", "street", *item_keys, "score", "award", "reward_yuan", "yellow_card", "media",
-                "consecutive_last", "escalation", "baseline", "published"]
+        keys = [
+            "rank",
+            "community",
+            "street",
+            *item_keys,
+            "score",
+            "award",
+            "reward_yuan",
+            "yellow_card",
+            "media",
+            "consecutive_last",
+            "escalation",
+            "baseline",
+            "published",
+        ]
         for row in flat:
             for k in ("yellow_card", "media", "baseline", "published"):
                 row[k] = "true" if row[k] else "false"
         sys.stdout.write(to_csv(flat, keys))
         return
-    columns = [("rank", _("名次")), ("community", _("社区")), ("street", _("街道")),
-               *((i["key"], _(i["name"])) for i in result["items"]), ("score", _("总分")), ("outcome", _("结果"))]
+    columns = [
+        ("rank", _("名次")),
+        ("community", _("社区")),
+        ("street", _("街道")),
+        *((i["key"], _(i["name"])) for i in result["items"]),
+        ("score", _("总分")),
+        ("outcome", _("结果")),
+    ]
     numeric = ["rank", "score", *item_keys]
     title = _monthly_title(result)
     notes = []
@@ -128,7 +164,13 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
     if fmt == "markdown":
         out = to_markdown(flat, columns, title)
         if media:
-            out += "\n" + _("**媒体公布（最后一名）**") + "\n\n" + "\n".join(f"- {m}" for m in media) + "\n"
+            out += (
+                "\n"
+                + _("**媒体公布（最后一名）**")
+                + "\n\n"
+                + "\n".join(f"- {m}" for m in media)
+                + "\n"
+            )
         for n in notes:
             out += "\n" + n + "\n"
         sys.stdout.write(out)
@@ -159,10 +201,19 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
         keys = ["rank", "compound", "community", *item_keys, "score", "award", "reward_yuan"]
         sys.stdout.write(to_csv(flat, keys))
         return
-    columns = [("rank", _("名次")), ("compound", _("小区")), *((i["key"], _(i["name"])) for i in result["items"]),
-               ("score", _("总分")), ("outcome", _("结果"))]
+    columns = [
+        ("rank", _("名次")),
+        ("compound", _("小区")),
+        *((i["key"], _(i["name"])) for i in result["items"]),
+        ("score", _("总分")),
+        ("outcome", _("结果")),
+    ]
     title = _("{community} {year} 年 {month} 月小区流动红旗竞赛（截至 {as_of}）").format(
-        community=result["community"], year=result["year"], month=result["month"], as_of=result["as_of"])
+        community=result["community"],
+        year=result["year"],
+        month=result["month"],
+        as_of=result["as_of"],
+    )
     emit(flat, columns, fmt, title=title, numeric=["rank", "score", *item_keys])
 
 
@@ -174,25 +225,53 @@ def _print_units(result: dict[str, Any], fmt: str) -> None:
         return
     flat = []
     for r in result["rows"]:
-        flat.append({
-            **{k: v for k, v in r.items() if k != "items"},
-            "community_mean": r["items"]["communities"],
-            "rectification": r["items"]["rectification"],
-            "outcome": _reward(r["prize"], r["reward_yuan"]) if r["prize"] else "",
-        })
+        flat.append(
+            {
+                **{k: v for k, v in r.items() if k != "items"},
+                "community_mean": r["items"]["communities"],
+                "rectification": r["items"]["rectification"],
+                "outcome": _reward(r["prize"], r["reward_yuan"]) if r["prize"] else "",
+            }
+        )
     if fmt == "csv":
-        keys = ["rank", "unit", "communities", "community_mean", "rectification", "score", "prize", "reward_yuan"]
+        keys = [
+            "rank",
+            "unit",
+            "communities",
+            "community_mean",
+            "rectification",
+            "score",
+            "prize",
+            "reward_yuan",
+        ]
         sys.stdout.write(to_csv(flat, keys))
         return
     months = _("、").join(str(m) for m in result["months"])
-    title = _("{year} 年共建单位年终考核（考评月份：{months} 月；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 第三类问题按期整改率）").format(
-        year=result["year"], months=months, cw=result["weights"]["communities"],
-        rw=result["weights"]["rectification"])
-    columns = [("rank", _("名次")), ("unit", _("共建单位")), ("communities", _("联系社区")),
-               ("community_mean", _("社区月均总分")), ("rectification", _("按期整改率 %")), ("score", _("年度得分")),
-               ("outcome", _("奖项"))]
-    emit(flat, columns, fmt, title=title, numeric=["rank", "community_mean", "rectification", "score"],
-         empty=_("没有与社区共建的单位。"))
+    title = _(
+        "{year} 年共建单位年终考核（考评月份：{months} 月；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 第三类问题按期整改率）"
+    ).format(
+        year=result["year"],
+        months=months,
+        cw=result["weights"]["communities"],
+        rw=result["weights"]["rectification"],
+    )
+    columns = [
+        ("rank", _("名次")),
+        ("unit", _("共建单位")),
+        ("communities", _("联系社区")),
+        ("community_mean", _("社区月均总分")),
+        ("rectification", _("按期整改率 %")),
+        ("score", _("年度得分")),
+        ("outcome", _("奖项")),
+    ]
+    emit(
+        flat,
+        columns,
+        fmt,
+        title=title,
+        numeric=["rank", "community_mean", "rectification", "score"],
+        empty=_("没有与社区共建的单位。"),
+    )
 
 
 def rank(
@@ -200,15 +279,26 @@ def rank(
     year: YearOption = None,
     community: Annotated[
         str | None,
-        typer.Option("--community", "-c", help="Rank this community's compounds instead (小区流动红旗竞赛)."),
+        typer.Option(
+            "--community", "-c", help="Rank this community's compounds instead (小区流动红旗竞赛)."
+        ),
     ] = None,
     units_: Annotated[
-        bool, typer.Option("--units", help="Year-end prizes for co-construction units (共建单位年终考核); with --year.")
+        bool,
+        typer.Option(
+            "--units",
+            help="Year-end prizes for co-construction units (共建单位年终考核); with --year.",
+        ),
     ] = False,
     publish: Annotated[
-        bool, typer.Option("--publish", help="Freeze and publish the month's result (公布并冻结当月结果).")
+        bool,
+        typer.Option(
+            "--publish", help="Freeze and publish the month's result (公布并冻结当月结果)."
+        ),
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="Publish again over an earlier publication (重新公布).")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish again over an earlier publication (重新公布).")
+    ] = False,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -226,7 +316,11 @@ def rank(
     r = load_rules(rules)
     if units_:
         if month is not None or community or publish:
-            raise Invalid(_("--units 是年终考核：只与 --year 同用，不能与 --month、--community 或 --publish 同用。"))
+            raise Invalid(
+                _(
+                    "--units 是年终考核：只与 --year 同用，不能与 --month、--community 或 --publish 同用。"
+                )
+            )
         with reading(db) as conn:
             result = assessment.unit_ranking(conn, r, _this_year(year))
         _print_units(result, fmt.value)
@@ -247,7 +341,11 @@ def rank(
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force)
         if fmt == FmtMd.table:
-            say(_("已公布 {year} 年 {month} 月考评结果，此后数据或规则改变不影响公布结果。").format(year=y, month=m))
+            say(
+                _("已公布 {year} 年 {month} 月考评结果，此后数据或规则改变不影响公布结果。").format(
+                    year=y, month=m
+                )
+            )
             say("")
     else:
         with reading(db) as conn:
@@ -284,12 +382,15 @@ def target(
         return
     rate = f"{result['rate'] * 100:.1f}%"
     line = _("{year} 年文明社区建成率：已认定 {n} 个 / 共 {total} 个社区（{rate}）").format(
-        year=y, n=result["designated"], total=result["communities"], rate=rate)
+        year=y, n=result["designated"], total=result["communities"], rate=rate
+    )
     if result["target"] is None:
         line += _("；规则文件没有 {year} 年的目标。").format(year=y)
     else:
         need_total = result["designated"] + result["needed"]
-        line += _("，目标 {target:.0%}（至少 {need_total} 个）").format(target=result["target"], need_total=need_total)
+        line += _("，目标 {target:.0%}（至少 {need_total} 个）").format(
+            target=result["target"], need_total=need_total
+        )
         if result["needed"]:
             line += _("，还需 {needed} 个。").format(needed=result["needed"])
         else:
@@ -301,10 +402,16 @@ def target(
 
 @score_app.command("set")
 def score_set(
-    community: Annotated[str, typer.Argument(help="Community, or 社区/小区 for a compound (社区/小区).")],
+    community: Annotated[
+        str, typer.Argument(help="Community, or 社区/小区 for a compound (社区/小区).")
+    ],
     month: RequiredMonth,
-    item: Annotated[str, typer.Option("--item", "-i", help="Item key of a manual item (考评项目 key).")],
-    points: Annotated[float, typer.Option("--points", "-p", help="Points within [0, max] of the item (分数).")],
+    item: Annotated[
+        str, typer.Option("--item", "-i", help="Item key of a manual item (考评项目 key).")
+    ],
+    points: Annotated[
+        float, typer.Option("--points", "-p", help="Points within [0, max] of the item (分数).")
+    ],
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
@@ -321,12 +428,22 @@ def score_set(
     with writing(db) as conn:
         done = assessment.set_score(conn, r, community, y, m, item, points, note)
     text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
-        unit=community.strip(), year=y, month=m, name=_(done["name"]), item=done["item"], points=done["points"])
+        unit=community.strip(),
+        year=y,
+        month=m,
+        name=_(done["name"]),
+        item=done["item"],
+        points=done["points"],
+    )
     if done["replaced"] is not None:
         text += _("（原为 {old:g} 分，已保留历史）").format(old=done["replaced"])
     say(text + _("。"))
     if done["published"]:
-        say(_("注意：{year} 年 {month} 月已公布，公布结果不变；要让新分数生效，请用 sqjg rank --month {month} --year {year} --publish --force 重新公布。").format(year=y, month=m))
+        say(
+            _(
+                "注意：{year} 年 {month} 月已公布，公布结果不变；要让新分数生效，请用 sqjg rank --month {month} --year {year} --publish --force 重新公布。"
+            ).format(year=y, month=m)
+        )
 
 
 @score_app.command("list")
@@ -334,7 +451,9 @@ def score_list(
     month: OptionalMonth = None,
     year: YearOption = None,
     community: CommunityOption = None,
-    history: Annotated[bool, typer.Option("--history", help="Include replaced scores (含历史记录).")] = False,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include replaced scores (含历史记录).")
+    ] = False,
     rules: RulesOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -350,7 +469,9 @@ def score_list(
     if month is not None:
         y, month = _year_month(month, year)
     with reading(db) as conn:
-        found = assessment.list_scores(conn, year=y, month=month, community=community, history=history)
+        found = assessment.list_scores(
+            conn, year=y, month=month, community=community, history=history
+        )
     try:
         r = load_rules(rules)
         names = {i.key: _(i.name) for i in (*r.items, *r.compound.items)}
@@ -359,13 +480,30 @@ def score_list(
     for row in found:
         row["item_name"] = names.get(row["item"], "")
         row["period"] = f"{row['year']}-{row['month']:02d}"
-    keys = ["year", "month", "unit", "kind", "item", "points", "note", "entered_at", "superseded_at"]
+    keys = [
+        "year",
+        "month",
+        "unit",
+        "kind",
+        "item",
+        "points",
+        "note",
+        "entered_at",
+        "superseded_at",
+    ]
     if fmt != Fmt.table:
         data = [{k: row[k] for k in keys} for row in found]
         emit(data, [(k, k) for k in keys], fmt.value, data=data)
         return
-    columns = [("period", _("年月")), ("unit", _("社区/小区")), ("item", _("项目")), ("item_name", _("名称")),
-               ("points", _("分数")), ("note", _("备注")), ("entered_at", _("录入时间"))]
+    columns = [
+        ("period", _("年月")),
+        ("unit", _("社区/小区")),
+        ("item", _("项目")),
+        ("item_name", _("名称")),
+        ("points", _("分数")),
+        ("note", _("备注")),
+        ("entered_at", _("录入时间")),
+    ]
     if history:
         columns.append(("superseded_at", _("作废时间")))
     emit(found, columns, "table", numeric=["points"], empty=_("没有手工评分记录。"))
@@ -391,28 +529,43 @@ def _rules_data(r: Any) -> dict[str, Any]:
         "items": [item(i) for i in r.items],
         "max_total": sum(i.max for i in r.items),
         "ranking": {
-            "first_month": f"{rk.first_month[0]}-{rk.first_month[1]:02d}" if rk.first_month else None,
+            "first_month": f"{rk.first_month[0]}-{rk.first_month[1]:02d}"
+            if rk.first_month
+            else None,
             "tie_break": list(rk.tie_break),
-            "awards": [{"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)} for a in rk.awards],
+            "awards": [
+                {"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)}
+                for a in rk.awards
+            ],
             "min_award_score": rk.min_award_score,
             "yellow_card_bottom": rk.yellow_card_bottom,
             "publish_last": rk.publish_last,
             "escalation": [{"months": e.months, "action": e.action} for e in rk.escalation],
-            "baseline": ({"score": rk.baseline.score, "reward_yuan": yuan(rk.baseline.reward_fen)}
-                         if rk.baseline else None),
+            "baseline": (
+                {"score": rk.baseline.score, "reward_yuan": yuan(rk.baseline.reward_fen)}
+                if rk.baseline
+                else None
+            ),
         },
         "year_end": {
-            "unit_prizes": [{"title": p.title, "count": p.count, "reward_yuan": yuan(p.reward_fen)}
-                            for p in ye.unit_prizes],
-            "weights": {"communities": ye.community_weight, "rectification": ye.rectification_weight},
+            "unit_prizes": [
+                {"title": p.title, "count": p.count, "reward_yuan": yuan(p.reward_fen)}
+                for p in ye.unit_prizes
+            ],
+            "weights": {
+                "communities": ye.community_weight,
+                "rectification": ye.rectification_weight,
+            },
             "min_score": ye.min_score,
         },
         "targets": {"civilized_rate": {str(k): v for k, v in sorted(r.targets.items())}},
         "compound": {
             "items": [item(i) for i in r.compound.items],
             "tie_break": list(r.compound.tie_break),
-            "awards": [{"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)}
-                       for a in r.compound.awards],
+            "awards": [
+                {"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)}
+                for a in r.compound.awards
+            ],
         },
         "deadlines": r.deadlines,
         "exposure_notices": r.exposure_notices,
@@ -428,9 +581,19 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             points = f"{i['max']:g}"
         else:
             points = _("每件 {per:g}，最多 {min:g}").format(per=i["per"], min=i["min"])
-        extra = _("（{target:,} 元得满分）").format(target=i["target_yuan"]) if "target_yuan" in i else ""
-        out.append({"key": i["key"], "name": _(i["name"]), "source": f"{i['source']} · {source_label(i['source'])}{extra}",
-                    "points": points})
+        extra = (
+            _("（{target:,} 元得满分）").format(target=i["target_yuan"])
+            if "target_yuan" in i
+            else ""
+        )
+        out.append(
+            {
+                "key": i["key"],
+                "name": _(i["name"]),
+                "source": f"{i['source']} · {source_label(i['source'])}{extra}",
+                "points": points,
+            }
+        )
     return out
 
 
@@ -456,18 +619,29 @@ def rules_show(
         return
     say(_("规则文件：{path}").format(path=data["path"]))
     say(_("SHA-256：{sha}").format(sha=data["sha256"]))
-    emit(_item_rows(data["items"]), columns, "table",
-         title=_("考评项目（满分合计 {total:g} 分）").format(total=data["max_total"]),
-         empty=_("（没有考评项目）"))
+    emit(
+        _item_rows(data["items"]),
+        columns,
+        "table",
+        title=_("考评项目（满分合计 {total:g} 分）").format(total=data["max_total"]),
+        empty=_("（没有考评项目）"),
+    )
     rk = data["ranking"]
     say("")
     if rk["first_month"]:
         say(_("考评自 {first} 开始，每月一次。").format(first=rk["first_month"]))
     names = {i["key"]: _(i["name"]) for i in data["items"]}
-    say(_("排名：总分从高到低；相同时依次比较 {keys}；仍相同则并列，名次顺延。").format(
-        keys=_("、").join(names.get(k, k) for k in rk["tie_break"]) or _("（无）")))
+    say(
+        _("排名：总分从高到低；相同时依次比较 {keys}；仍相同则并列，名次顺延。").format(
+            keys=_("、").join(names.get(k, k) for k in rk["tie_break"]) or _("（无）")
+        )
+    )
     for a in rk["awards"]:
-        say(_("  第 {rank} 名：{award}").format(rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])))
+        say(
+            _("  第 {rank} 名：{award}").format(
+                rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])
+            )
+        )
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
     say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
@@ -476,24 +650,51 @@ def rules_show(
     for e in rk["escalation"]:
         say(_("连续 {n} 个月最后一名：{action}。").format(n=e["months"], action=_(e["action"])))
     if rk["baseline"]:
-        say(_("达标奖：总分不低于 {score:g} 分，{reward}。").format(
-            score=rk["baseline"]["score"],
-            reward=_("奖励 {n:,} 元").format(n=rk["baseline"]["reward_yuan"]) if rk["baseline"]["reward_yuan"]
-            else _("奖金另定")))
+        say(
+            _("达标奖：总分不低于 {score:g} 分，{reward}。").format(
+                score=rk["baseline"]["score"],
+                reward=_("奖励 {n:,} 元").format(n=rk["baseline"]["reward_yuan"])
+                if rk["baseline"]["reward_yuan"]
+                else _("奖金另定"),
+            )
+        )
     ye = data["year_end"]
-    say(_("年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。").format(
-        prizes=_("，").join(_("{title} {count} 个各 {reward_yuan:,} 元").format(**{**p, "title": _(p["title"])}) for p in ye["unit_prizes"]),
-        cw=ye["weights"]["communities"], rw=ye["weights"]["rectification"]))
+    say(
+        _(
+            "年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。"
+        ).format(
+            prizes=_("，").join(
+                _("{title} {count} 个各 {reward_yuan:,} 元").format(**{**p, "title": _(p["title"])})
+                for p in ye["unit_prizes"]
+            ),
+            cw=ye["weights"]["communities"],
+            rw=ye["weights"]["rectification"],
+        )
+    )
     rates = data["targets"]["civilized_rate"]
     if rates:
-        say(_("文明社区建成率目标：{rates}。").format(
-            rates=_("，").join(_("{year} 年 {rate:.0%}").format(year=y, rate=v) for y, v in rates.items())))
-    say(_("时限：{deadlines}。").format(deadlines=_("，").join(f"{k} {v}" for k, v in data["deadlines"].items())))
+        say(
+            _("文明社区建成率目标：{rates}。").format(
+                rates=_("，").join(
+                    _("{year} 年 {rate:.0%}").format(year=y, rate=v) for y, v in rates.items()
+                )
+            )
+        )
+    say(
+        _("时限：{deadlines}。").format(
+            deadlines=_("，").join(f"{k} {v}" for k, v in data["deadlines"].items())
+        )
+    )
     if data["compound"]["items"]:
         say("")
-        emit(_item_rows(data["compound"]["items"]), columns, "table",
-             title=_("小区流动红旗竞赛项目（满分合计 {total:g} 分）").format(
-                 total=sum(i.get("max", 0) for i in data["compound"]["items"])))
+        emit(
+            _item_rows(data["compound"]["items"]),
+            columns,
+            "table",
+            title=_("小区流动红旗竞赛项目（满分合计 {total:g} 分）").format(
+                total=sum(i.get("max", 0) for i in data["compound"]["items"])
+            ),
+        )
 
 
 @rules_app.command("check")
@@ -508,8 +709,13 @@ def rules_check(
 
     r = load(file)
     r.require_items()
-    say(_("规则文件 {path} 有效：{n} 个考评项目，满分合计 {total:g} 分，{c} 个小区竞赛项目。").format(
-        path=file, n=len(r.items), total=sum(i.max for i in r.items), c=len(r.compound.items)))
+    say(
+        _(
+            "规则文件 {path} 有效：{n} 个考评项目，满分合计 {total:g} 分，{c} 个小区竞赛项目。"
+        ).format(
+            path=file, n=len(r.items), total=sum(i.max for i in r.items), c=len(r.compound.items)
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -525,7 +731,9 @@ def show_demo_month(db: Any, year: int, month: int) -> None:
     from ..dates import today
 
     if (year, month) > (today().year, today().month):
-        say(_("{year} 年 {month} 月还没有到，演示城市暂无考评排名。").format(year=year, month=month))
+        say(
+            _("{year} 年 {month} 月还没有到，演示城市暂无考评排名。").format(year=year, month=month)
+        )
         return
     with reading(db) as conn:
         result = assessment.monthly(conn, load_rules(None), year, month)

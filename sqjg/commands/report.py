@@ -13,7 +13,9 @@ from ..clikit import AsOfOption, DbOption, MonthOption, RulesOption, YearOption,
 from ..clikit import rules as load_rules
 from ..i18n import _
 
-app = typer.Typer(help="Reports for cron and for people (报表): monthly and daily.", no_args_is_help=True)
+app = typer.Typer(
+    help="Reports for cron and for people (报表): monthly and daily.", no_args_is_help=True
+)
 
 
 class ReportFmt(str, Enum):
@@ -25,15 +27,23 @@ class ReportFmt(str, Enum):
 
 
 ReportFormatOption = Annotated[
-    ReportFmt, typer.Option("--format", "-f", help="Output format (输出格式): text, markdown, csv, json or html.")
+    ReportFmt,
+    typer.Option(
+        "--format", "-f", help="Output format (输出格式): text, markdown, csv, json or html."
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file, atomically (输出文件); default stdout.",
-                 show_default=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file, atomically (输出文件); default stdout.",
+        show_default=False,
+    ),
 ]
 SectionOption = Annotated[
-    str | None, typer.Option("--section", "-s", help="With --format csv: the one table to write (表格).")
+    str | None,
+    typer.Option("--section", "-s", help="With --format csv: the one table to write (表格)."),
 ]
 
 
@@ -45,11 +55,16 @@ def _check_section(fmt: ReportFmt, section: str | None, choices: tuple[str, ...]
             raise Invalid(_("--section 只用于 --format csv（CSV 每次输出一个表格）。"))
         return None
     if section is None:
-        raise Invalid(_("CSV 每次只输出一个表格：请用 --section 指定，可选 {choices}。").format(
-            choices=_("、").join(choices)))
+        raise Invalid(
+            _("CSV 每次只输出一个表格：请用 --section 指定，可选 {choices}。").format(
+                choices=_("、").join(choices)
+            )
+        )
     s = section.strip().lower()
     if s not in choices:
-        raise Invalid(_("--section 只能是以下之一：{choices}。").format(choices=_("、").join(choices)))
+        raise Invalid(
+            _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(choices))
+        )
     return s
 
 

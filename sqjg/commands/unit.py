@@ -20,28 +20,54 @@ from ..clikit import (
 )
 from ..i18n import N_, _
 
-app = typer.Typer(help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.", no_args_is_help=True)
+app = typer.Typer(
+    help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.",
+    no_args_is_help=True,
+)
 
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型)."),
+    typer.Option(
+        "--kind", "-k", help="street|community|compound|unit|department|enterprise (类型)."
+    ),
 ]
 
 
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Name (名称).")],
-    kind: Annotated[str, typer.Option("--kind", "-k", help="street|community|compound|unit|department|enterprise (类型).")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", "-k", help="street|community|compound|unit|department|enterprise (类型)."
+        ),
+    ],
     street: StreetOption = None,
     community: Annotated[
         str | None,
-        typer.Option("--community", "-c", help="A compound's community, or the communities a unit co-builds with (所属社区/共建社区)."),
+        typer.Option(
+            "--community",
+            "-c",
+            help="A compound's community, or the communities a unit co-builds with (所属社区/共建社区).",
+        ),
     ] = None,
-    lead: Annotated[bool, typer.Option("--lead", help="The unit is the community's lead unit (牵头单位).")] = False,
-    secretary: Annotated[str | None, typer.Option("--secretary", help="Community secretary (书记).")] = None,
-    director: Annotated[str | None, typer.Option("--director", help="Community director (主任).")] = None,
-    liaison: Annotated[str | None, typer.Option("--liaison", help="Street leader linking the community (联系领导).")] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Official code, e.g. 12-digit division code (代码).")] = None,
+    lead: Annotated[
+        bool, typer.Option("--lead", help="The unit is the community's lead unit (牵头单位).")
+    ] = False,
+    secretary: Annotated[
+        str | None, typer.Option("--secretary", help="Community secretary (书记).")
+    ] = None,
+    director: Annotated[
+        str | None, typer.Option("--director", help="Community director (主任).")
+    ] = None,
+    liaison: Annotated[
+        str | None,
+        typer.Option("--liaison", help="Street leader linking the community (联系领导)."),
+    ] = None,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Official code, e.g. 12-digit division code (代码)."),
+    ] = None,
     note: NoteOption = None,
     db: DbOption = None,
 ) -> None:
@@ -50,8 +76,19 @@ def add(
     Example: sqjg unit add 西街社区 --kind community --street 东城街道 --secretary 王丽
     """
     with writing(db) as conn:
-        units.add_unit(conn, name, kind, street=street, community=community, lead=lead, secretary=secretary,
-                       director=director, liaison=liaison, code=code, note=note)
+        units.add_unit(
+            conn,
+            name,
+            kind,
+            street=street,
+            community=community,
+            lead=lead,
+            secretary=secretary,
+            director=director,
+            liaison=liaison,
+            code=code,
+            note=note,
+        )
         kind_name = units.kind_label(units.check_kind(kind))
     say(_("已登记{kind}：{name}").format(kind=kind_name, name=name.strip()))
 
@@ -59,8 +96,12 @@ def add(
 @app.command("link")
 def link(
     unit: Annotated[str, typer.Argument(help="Co-construction unit (共建单位).")],
-    community: Annotated[str, typer.Option("--community", "-c", help="Community it co-builds with (共建社区).")],
-    lead: Annotated[bool, typer.Option("--lead", help="Make it the community's lead unit (牵头单位).")] = False,
+    community: Annotated[
+        str, typer.Option("--community", "-c", help="Community it co-builds with (共建社区).")
+    ],
+    lead: Annotated[
+        bool, typer.Option("--lead", help="Make it the community's lead unit (牵头单位).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Link a unit to a community it co-builds with (共建关系).
@@ -102,8 +143,21 @@ COLUMNS = [
     ("liaison", N_("联系领导")),
     ("code", N_("代码")),
 ]
-JSON_KEYS = ["name", "kind", "street", "community", "communities", "lead_of", "lead_unit", "secretary",
-             "director", "liaison", "code", "note", "uid"]
+JSON_KEYS = [
+    "name",
+    "kind",
+    "street",
+    "community",
+    "communities",
+    "lead_of",
+    "lead_unit",
+    "secretary",
+    "director",
+    "liaison",
+    "code",
+    "note",
+    "uid",
+]
 
 
 @app.command("list")
@@ -168,8 +222,12 @@ def show(
             lines.append("  " + _("牵头社区：{names}").format(names=_("、").join(me["lead_of"])))
     for c in tree["communities"]:
         lines.append(f"{c['street']} → {c['name']}")
-        for label, key in ((_("书记"), "secretary"), (_("主任"), "director"), (_("联系领导"), "liaison"),
-                           (_("牵头单位"), "lead_unit")):
+        for label, key in (
+            (_("书记"), "secretary"),
+            (_("主任"), "director"),
+            (_("联系领导"), "liaison"),
+            (_("牵头单位"), "lead_unit"),
+        ):
             lines.append("    " + _("{label}：{value}").format(label=label, value=c[key] or "—"))
         lines.append("    " + _("小区：{names}").format(names=_("、").join(c["compounds"]) or "—"))
         lines.append("    " + _("共建单位：{names}").format(names=_("、").join(c["units"]) or "—"))
@@ -181,9 +239,15 @@ def edit(
     name: Annotated[str, typer.Argument(help="Unit name, or 社区/小区 (名称).")],
     new_name: Annotated[str | None, typer.Option("--name", help="New name (新名称).")] = None,
     street: StreetOption = None,
-    secretary: Annotated[str | None, typer.Option("--secretary", help="Secretary (书记); empty clears.")] = None,
-    director: Annotated[str | None, typer.Option("--director", help="Director (主任); empty clears.")] = None,
-    liaison: Annotated[str | None, typer.Option("--liaison", help="Street liaison leader (联系领导).")] = None,
+    secretary: Annotated[
+        str | None, typer.Option("--secretary", help="Secretary (书记); empty clears.")
+    ] = None,
+    director: Annotated[
+        str | None, typer.Option("--director", help="Director (主任); empty clears.")
+    ] = None,
+    liaison: Annotated[
+        str | None, typer.Option("--liaison", help="Street liaison leader (联系领导).")
+    ] = None,
     code: Annotated[str | None, typer.Option("--code", help="Official code (代码).")] = None,
     note: NoteOption = None,
     db: DbOption = None,
@@ -193,8 +257,17 @@ def edit(
     Example: sqjg unit edit 西街社区 --secretary 李红
     """
     with writing(db) as conn:
-        units.edit_unit(conn, name, new_name=new_name, street=street, secretary=secretary, director=director,
-                        liaison=liaison, code=code, note=note)
+        units.edit_unit(
+            conn,
+            name,
+            new_name=new_name,
+            street=street,
+            secretary=secretary,
+            director=director,
+            liaison=liaison,
+            code=code,
+            note=note,
+        )
     say(_("已修改：{name}").format(name=new_name or name))
 
 
@@ -215,7 +288,9 @@ def remove(
 @app.command("import")
 def import_(
     file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
-    encoding: Annotated[str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import units from a CSV register (批量导入单位); all rows or none.
@@ -230,8 +305,16 @@ def import_(
 @app.command("civilized")
 def civilized(
     community: Annotated[str, typer.Argument(help="Community (社区).")],
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Year of the designation (认定年度); default the date's year.")] = None,
-    on: Annotated[str | None, typer.Option("--date", "-d", help="Date designated (认定日期); not after today.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", help="Year of the designation (认定年度); default the date's year."
+        ),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", "-d", help="Date designated (认定日期); not after today."),
+    ] = None,
     note: NoteOption = None,
     db: DbOption = None,
 ) -> None:
@@ -244,5 +327,7 @@ def civilized(
     day = not_in_future(parse_date(on), _("认定")) if on else None
     y, _m = parse_month(1, year if year is not None else (day or today()).year)
     with writing(db) as conn:
-        units.designate_civilized(conn, community, y, day.isoformat() if day else None, (note or "").strip() or None)
+        units.designate_civilized(
+            conn, community, y, day.isoformat() if day else None, (note or "").strip() or None
+        )
     say(_("已登记“{name}”为 {year} 年文明社区。").format(name=community.strip(), year=y))
