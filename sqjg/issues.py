@@ -1252,6 +1252,29 @@ def summary(
     return out
 
 
+# The exposure board's row keys: one list for `issue exposure` JSON/CSV and the monthly report.
+EXPOSURE_KEYS = [
+    "id",
+    "description",
+    "community",
+    "street",
+    "compound",
+    "location",
+    "category",
+    "unit",
+    "unit_kind",
+    "kind",
+    "found",
+    "due",
+    "status",
+    "serious",
+    "notices",
+    "overdue",
+    "days_overdue",
+    "reasons",
+]
+
+
 def exposure_board(
     conn: sqlite3.Connection, as_of: date | str | None = None, *, notices: int
 ) -> list[dict[str, Any]]:

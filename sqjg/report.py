@@ -40,26 +40,6 @@ RANKING_KEYS = [
     "last",
     "community_uid",
 ]
-EXPOSURE_KEYS = [
-    "id",
-    "description",
-    "community",
-    "street",
-    "compound",
-    "location",
-    "category",
-    "unit",
-    "unit_kind",
-    "kind",
-    "found",
-    "due",
-    "status",
-    "serious",
-    "notices",
-    "overdue",
-    "days_overdue",
-    "reasons",
-]
 UPCOMING_DAYS = 7
 
 
@@ -136,7 +116,7 @@ def _exposure(conn: sqlite3.Connection, rules: Rules, as_of: date) -> list[dict[
     from . import issues
 
     board = issues.exposure_board(conn, as_of, notices=rules.exposure_notices)
-    return [{k: r[k] for k in EXPOSURE_KEYS} for r in board]
+    return [{k: r[k] for k in issues.EXPOSURE_KEYS} for r in board]
 
 
 def rank_history(

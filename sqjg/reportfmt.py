@@ -1364,7 +1364,7 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
         keys = ["name", "unit_kind", *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
         rows = rep["issues"]["overdue_units"]
     elif section == "exposure":
-        from .report import EXPOSURE_KEYS
+        from .issues import EXPOSURE_KEYS
 
         keys, rows = EXPOSURE_KEYS, rep["exposure"]
     elif section == "funds":
@@ -1398,7 +1398,7 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
 def daily_csv(rep: dict[str, Any], section: str) -> str:
     """One table of the morning report as CSV."""
     from . import issues
-    from .report import EXPOSURE_KEYS
+    from .issues import EXPOSURE_KEYS
 
     if section == "upcoming":
         keys, rows = ["deadline", "date", "days_left", "done", "missing"], rep["upcoming"]

@@ -568,26 +568,6 @@ EXPOSURE_COLUMNS = [
     ("notices", N_("整改通知")),
     ("serious_label", N_("严重")),
 ]
-EXPOSURE_KEYS = [
-    "id",
-    "description",
-    "community",
-    "street",
-    "compound",
-    "location",
-    "category",
-    "unit",
-    "unit_kind",
-    "kind",
-    "found",
-    "due",
-    "status",
-    "serious",
-    "notices",
-    "overdue",
-    "days_overdue",
-    "reasons",
-]
 
 
 @app.command("exposure")
@@ -608,9 +588,9 @@ def exposure(
         rows = issues.exposure_board(conn, as_of, notices=notices)
     from ..render import emit
 
-    data = [{k: r[k] for k in EXPOSURE_KEYS} for r in rows]
+    data = [{k: r[k] for k in issues.EXPOSURE_KEYS} for r in rows]
     if fmt in (FmtMd.json, FmtMd.csv):
-        emit(data, [(k, k) for k in EXPOSURE_KEYS], fmt.value, data=data)
+        emit(data, [(k, k) for k in issues.EXPOSURE_KEYS], fmt.value, data=data)
         return
     for r in rows:
         r["status_label"] = issues.status_label(r["status"])
