@@ -84,7 +84,9 @@ def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
     from .db import open_db, write_transaction
 
     path = db_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True) if db is None and state.db is None else None
+    if db is None and state.db is None:
+        # Only the tool's own default folder is created; a --db in a missing folder is refused.
+        path.parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path, write=True)
     try:
         with write_transaction(conn, state.argv):
