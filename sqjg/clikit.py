@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sqlite3
@@ -84,7 +85,7 @@ def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
     from .db import open_db, write_transaction
 
     path = db_path(db)
-    if db is None and state.db is None:
+    if db is None and state.db is None and not os.environ.get("SQJG_DB"):
         # Only the tool's own default folder is created; a --db in a missing folder is refused.
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path, write=True)

@@ -197,3 +197,9 @@ def test_non_number_for_a_number_option_is_one_chinese_sentence(city):
 def test_missing_option_value_and_unknown_option_are_chinese(city):
     assert "没有选项" in refused("unit", "list", "--colour", "red")
     assert "只能是以下之一" in refused("unit", "list", "--format", "xml")
+
+
+def test_sqjg_db_in_a_missing_directory_is_refused_not_created(tmp_path, monkeypatch):
+    monkeypatch.setenv("SQJG_DB", str(tmp_path / "nowhere" / "x.db"))
+    assert "目录不存在" in refused("init")
+    assert not (tmp_path / "nowhere").exists()
