@@ -51,6 +51,23 @@ class By(str, Enum):
     street = "street"
 
 
+def _in_yuan(value):
+    """JSON speaks yuan everywhere (amount_yuan, balance_yuan): every `*_fen` key becomes `*_yuan`."""
+    from ..money import yuan
+
+    if isinstance(value, list):
+        return [_in_yuan(v) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k.endswith("_fen"):
+                out[k[: -len("_fen")] + "_yuan"] = None if v is None else yuan(v)
+            else:
+                out.setdefault(k, _in_yuan(v))
+        return out
+    return value
+
+
 def _yuan_text(fen: int) -> str:
     from ..money import format_yuan
 
@@ -463,7 +480,7 @@ def report(
         if fmt == Fmt.json:
             from ..render import to_json
 
-            say(to_json(statements))
+            say(to_json(_in_yuan(statements)))
             return
         separator = "\n" + "-" * 40 + "\n\n"
         sys.stdout.write(separator.join(funds.public_notice(st) for st in statements))
