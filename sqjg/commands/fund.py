@@ -318,10 +318,13 @@ def _balance_table(rows_fen: list[dict], day) -> None:
     from ..render import emit
 
     table_rows = []
+    # Communities grouped by street once: looping every street over every community grew with
+    # the square of the city (6,000 communities × 300 streets).
+    by_street: dict[str, list[dict]] = {}
+    for r in rows_fen:
+        by_street.setdefault(r["street"], []).append(r)
     for t in funds.street_totals(rows_fen):
-        for r in rows_fen:
-            if r["street"] != t["street"]:
-                continue
+        for r in by_street[t["street"]]:
             row = {"street": r["street"], "community": r["community"]}
             row.update({f"src_{s}": _yuan_text(r["raised_by_source"][s]) for s in funds.SOURCES})
             row["raised"] = _yuan_text(r["raised_fen"])
