@@ -756,9 +756,12 @@ def test_public_notice(ledger):
     assert "东门社区共建经费收支公示" in both
     assert "本经费由西城街道办事处代管" in both
     data = json.loads(ok("fund", "report", "--public", "-c", "东门社区", "-f", "json"))
+    # Yuan, like every other JSON of the tool; no amount is left in fen.
     assert [
-        (d["community"], d["opening_fen"], d["raised_fen"], d["closing_fen"]) for d in data
-    ] == [("东门社区", 0, 300_000, 300_000)]
+        (d["community"], d["opening_yuan"], d["raised_yuan"], d["closing_yuan"]) for d in data
+    ] == [("东门社区", 0, 3_000, 3_000)]
+    assert data[0]["contributions"][0]["amount_yuan"] == 3_000
+    assert "_fen" not in json.dumps(data)
 
 
 def test_public_notice_of_a_quiet_month(ledger, monkeypatch):

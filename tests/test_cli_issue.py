@@ -566,6 +566,15 @@ def test_summary_json_table_csv(survey):
     assert early[0]["closed"] == 2 and early[0]["open"] == 4
 
 
+def test_summary_by_compound_names_the_community(survey):
+    rows = json.loads(ok("issue", "summary", "--by", "compound", "--format", "json"))
+    compounds = [(r["name"], r["community"]) for r in rows if r["level"] == "compound"]
+    assert compounds and all(c for _name, c in compounds)
+    assert sum(r["total"] for r in rows if r["level"] == "compound") <= rows[-1]["total"]
+    table = ok("issue", "summary", "--by", "compound").splitlines()
+    assert table[2].split()[:2] == ["小区", "社区"]
+
+
 def test_exposure_board_with_the_rules_file(survey, tmp_path):
     rows = json.loads(ok("issue", "exposure", "--format", "json"))
     assert [
