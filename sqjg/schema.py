@@ -357,13 +357,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
 
     Inside the caller's write transaction the insert triggers of `tables` are dropped, the rows
     go in, then one INSERT ... SELECT writes exactly the audit rows the triggers would have
-    written, and the triggers are recreated. DDL is transactional in SQLite: other connections
+    written, the hash-chain links of the new chained rows and audit rows are computed in one
+    pass, and the triggers are recreated. DDL is transactional in SQLite: other connections
     never see the database without its triggers, and a crash or rollback restores them.
     Rows must be appended (ids above the current maximum).
     """
-    marks = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+    from . import chain
+
+    chained = [t for t in tables if t in chain.CHAINED] + ["audit_log"]
+    marks = {
+        t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+        for t in {*tables, *chained}
+    }
     for t in tables:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
+    for t in chained:
+        conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
     try:
         yield
         for t in tables:
@@ -374,6 +383,11 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
                 f" WHERE id > ? ORDER BY id",
                 (marks[t],),
             )
+        for t in chained:
+            chain.link_new_rows(conn, t, marks[t])
     finally:
         for t in tables:
             _create_audit_trigger(conn, t, "insert", _columns(conn, t))
+        for t in chained:
+            conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
+            conn.execute(chain.trigger_sql(t))

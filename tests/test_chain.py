@@ -274,3 +274,19 @@ def test_each_command_records_the_os_user_beside_the_label(ledger):
     assert users == {("tester", pwd.getpwuid(os.getuid()).pw_name)}
     entry = json.loads(ok("log", "--limit", "1", "--format", "json"))[0]
     assert entry["user"] == "tester" and entry["os_user"] == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp_path):
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(
+        "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
+        + "".join(f"杂物{i},西街社区,梧桐苑,{i}号楼,1,,2026-07-20,2026-07-01,乱堆乱放\n" for i in range(50)),
+        encoding="utf-8",
+    )
+    ok("issue", "import", str(sheet))
+    ok("issue", "notify", "1", "--date", "7-10")  # the per-row triggers are back and continue the chain
+    assert json.loads(ok("check", "--format", "json")) == {"ok": True, "problems": []}
+    raw = sqlite3.connect(ledger)
+    assert raw.execute("SELECT count(*) FROM issue_events").fetchone() == raw.execute(
+        "SELECT count(*) FROM chain_links WHERE entity = 'issue_events'"
+    ).fetchone()
