@@ -126,9 +126,9 @@ def backup(
         for suffix in ("", "-wal", "-shm", "-journal"):
             if aim == os.path.realpath(db_file + suffix):
                 raise Invalid(
-                    _("备份目标 {path} 是数据库本身或它的 -wal/-shm/-journal 文件，不能覆盖。").format(
-                        path=dest
-                    )
+                    _(
+                        "备份目标 {path} 是数据库本身或它的 -wal/-shm/-journal 文件，不能覆盖。"
+                    ).format(path=dest)
                 )
     if dest.is_dir():
         raise Invalid(_("备份目标是一个目录：{path}").format(path=dest))
@@ -221,10 +221,15 @@ def repair_triggers(conn: sqlite3.Connection) -> list[dict[str, str]]:
             " VALUES ((SELECT max(id) FROM command_runs), 'sqlite_master', 0, ?, ?, ?)",
             (
                 {"missing": "insert", "altered": "update", "unexpected": "delete"}[what],
-                json.dumps({"type": kind, "name": name, "sql": actual.get((kind, name))}, ensure_ascii=False)
+                json.dumps(
+                    {"type": kind, "name": name, "sql": actual.get((kind, name))},
+                    ensure_ascii=False,
+                )
                 if what != "missing"
                 else None,
-                json.dumps({"type": kind, "name": name, "sql": expected[(kind, name)]}, ensure_ascii=False)
+                json.dumps(
+                    {"type": kind, "name": name, "sql": expected[(kind, name)]}, ensure_ascii=False
+                )
                 if what != "unexpected"
                 else None,
             ),
@@ -274,7 +279,9 @@ def check_database(
 
     labels = {
         "missing": _("{kind} {name} 不存在（被删除过）；可用 sqjg check --repair-triggers 重建"),
-        "altered": _("{kind} {name} 的定义与 sqjg 的不同（被改动过）；可用 sqjg check --repair-triggers 重建"),
+        "altered": _(
+            "{kind} {name} 的定义与 sqjg 的不同（被改动过）；可用 sqjg check --repair-triggers 重建"
+        ),
         "unexpected": _("{kind} {name} 不是 sqjg 建的；可用 sqjg check --repair-triggers 删除"),
     }
     kinds = {"trigger": _("触发器"), "index": _("索引")}

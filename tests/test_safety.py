@@ -1,13 +1,11 @@
 """The audit trail, backups and `sqjg check` (issue 8)."""
 
 import json
-import os
 import sqlite3
 import stat
 import subprocess
 
 import pytest
-
 from conftest import connect, db_bytes, ok, refused, run
 
 

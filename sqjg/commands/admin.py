@@ -230,7 +230,8 @@ def check(
     Example: sqjg check --anchor 7月考评.txt
     """
     from ..render import emit, to_json
-    from ..safety import check_database, repair_triggers as repair
+    from ..safety import check_database
+    from ..safety import repair_triggers as repair
 
     anchors = None
     if anchor is not None:
