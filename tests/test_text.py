@@ -99,3 +99,34 @@ def ok_or_fail(*args):
     from conftest import run
 
     return run(*args).stdout
+
+
+def test_a_traditional_spelling_finds_the_unit_and_cannot_be_registered_beside_it(city):
+    assert (
+        json.loads(ok("unit", "show", "西街社區", "--format", "json"))["unit"]["name"] == "西街社区"
+    )
+    err = refused("unit", "add", "西街社區", "--kind", "community", "--street", "东城街道")
+    assert "已被" in err
+    ok("unit", "add", "東門商會", "--kind", "enterprise")
+    assert "已被" in refused("unit", "add", "东门商会", "--kind", "enterprise")
+    assert (
+        json.loads(ok("unit", "show", "东门商会", "--format", "json"))["unit"]["name"] == "東門商會"
+    )
+
+
+@pytest.mark.parametrize(
+    "name,stored",
+    [("西街\u200b社区", None), ("新\u202e建社区", "新建社区"), ("  新   建  社区 ", "新 建 社区")],
+)
+def test_format_characters_and_spaces_cannot_make_a_second_name(city, name, stored):
+    if stored is None:
+        assert "已被" in refused("unit", "add", name, "--kind", "community", "--street", "东城街道")
+    else:
+        ok("unit", "add", name, "--kind", "community", "--street", "东城街道")
+        assert json.loads(ok("unit", "show", stored, "--format", "json"))["unit"]["name"] == stored
+
+
+@pytest.mark.parametrize("name", ["西街\x07社区", "\u200b\u200e", "   "])
+def test_control_characters_and_empty_names_are_refused(city, name):
+    err = refused("unit", "add", name, "--kind", "enterprise")
+    assert "控制字符" in err or "不能为空" in err
