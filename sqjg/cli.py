@@ -162,7 +162,7 @@ _register()
 
 
 def app_for(args: list[str]) -> typer.Typer:
-    """`app` with only the command the arguments name, else the whole app (issue 9).
+    """`app` with only the command the arguments name, else the whole app.
 
     Typer turns every registered command into a Click command on every run (about 25 ms for the
     whole tree, as long as importing typer itself), and one run uses one command. The copy

@@ -1,4 +1,4 @@
-"""cli.app_for: a run builds only the command it names (issue 9, start-up time), and that command
+"""cli.app_for: a run builds only the command it names (start-up time), and that command
 behaves exactly as in the whole app: same output, same refusals, same exit codes."""
 
 import shutil
