@@ -340,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     report = has_command("report", "monthly")
     if not report:
-        notes.append("report monthly: skipped, `sqjg report monthly` does not exist in this version.")
+        notes.append(
+            "report monthly: skipped, `sqjg report monthly` does not exist in this version."
+        )
 
     rows: list[Row] = []
     for size in sizes:
