@@ -285,7 +285,31 @@ CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHE
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_hash_chains(conn: sqlite3.Connection) -> None:
+    """Hash chains over funds entries, issue events, audit rows and publications (sqjg.chain),
+    and the operating-system user of each command beside SQJG_USER, which is a free label."""
+    from . import chain
+
+    run_script(
+        conn,
+        """
+CREATE TABLE chain_links (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (entity, entity_id)
+);
+-- Each new link reads the newest link of its chain.
+CREATE INDEX chain_links_head ON chain_links(entity, id);
+ALTER TABLE command_runs ADD COLUMN os_user TEXT;
+""",
+    )
+    chain.link_existing(conn)
+    chain.create_triggers(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_hash_chains]
 LATEST = len(MIGRATIONS)
 
 

@@ -790,6 +790,8 @@ def test_check_fails_with_exit_1(ledger, tmp_path):
 
     conn = sqlite3.connect(ledger)
     conn.execute("DROP TRIGGER fund_entries_never_updated")
+    # a plain sqlite3 session cannot write the audit row (sqjg_chain): drop that trigger too
+    conn.execute("DROP TRIGGER audit_fund_entries_update")
     conn.execute("UPDATE fund_entries SET purpose = '发放加班费' WHERE id = 6")
     conn.execute("UPDATE fund_entries SET amount_fen = 2600000 WHERE id = 5")
     conn.commit()
