@@ -59,6 +59,22 @@ AsOfOption = Annotated[
 CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
 StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Note (备注).")]
+ImportFileArgument = Annotated[
+    str,
+    typer.Argument(
+        help="CSV (UTF-8 or GBK) or workbook (.xlsx, .xls, .ods), told apart by content (CSV 或工作簿).",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", help="CSV file encoding (编码), e.g. gbk.")
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="Workbook sheet, by name or number from 1 (工作表); default the first."
+    ),
+]
 
 
 def db_path(db: Path | None) -> Path:

@@ -1080,7 +1080,9 @@ IMPORT_ALIASES = {
 }  # fmt: skip
 
 
-def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+def import_entries(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> int:
     """Record a CSV of entries in file order through the same checks as the commands.
 
     Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
@@ -1089,7 +1091,7 @@ def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = N
     """
     from .csvio import read_rows
 
-    _keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    _keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     words = _default_banned_words()
     ids: dict[str, int] = {}
     conn.execute("SAVEPOINT import_funds")
@@ -1135,7 +1137,7 @@ def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = N
                         )
                     )
             except (Invalid, NotFound, Conflict) as e:
-                raise type(e)(_("第 {line} 行：{reason}").format(line=line, reason=e)) from None
+                raise type(e)(_("{where}：{reason}").format(where=line.at(), reason=e)) from None
             if rec.get("ref"):
                 ids[rec["ref"].strip()] = result["id"]
     except BaseException:

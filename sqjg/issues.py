@@ -956,7 +956,7 @@ LEFT JOIN units p ON p.id = a.compound_id
 JOIN units u ON u.id = a.unit_id
 """
 
-# The JSON shape of an issue (issue 3's contract first, then the extra keys).
+# The JSON shape of an issue (the keys scripts first relied on, then the extra keys).
 ISSUE_KEYS = [
     "id",
     "description",
@@ -1383,7 +1383,9 @@ EXPORT_COLUMNS = [
 _REQUIRED = ("description", "community", "category", "due")
 
 
-def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+def import_issues(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> int:
     """Import a survey sheet (排查表); returns how many issues came in.
 
     Every row is checked first (names resolved once into dicts, each distinct date parsed once);
@@ -1392,7 +1394,7 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
     """
     from .csvio import read_rows
 
-    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     missing = [k for k in _REQUIRED if k not in keys]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
@@ -1416,26 +1418,34 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
     errors: list[str] = []
     prepared: list[tuple] = []
     for line, rec in records:
+        # The column being checked, so a workbook error can name its cell.
+        field = "description"
         try:
             text = _clean(rec.get("description"))
             if not text:
                 raise Invalid(_("问题描述不能为空。"))
+            field = "community"
             cname = rec.get("community", "")
             if not cname:
                 raise Invalid(_("社区不能为空。"))
             where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
+            field = "compound"
             pname = rec.get("compound", "")
             place = reg.compound(where, pname) if pname else None
+            field = "category"
             raw = rec.get("category", "")
             cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
+            field = "unit"
             uname = rec.get("unit", "")
             pkey = (where.id, cat, uname)
             party = parties.get(pkey) or parties.setdefault(
                 pkey, responsible_party(reg, where, cat, uname)
             )
+            field = "due"
             if not rec.get("due"):
                 raise Invalid(_("整改时限不能为空。"))
             due_on = day(rec["due"])
+            field = "found"
             found_on = day(rec["found"]) if rec.get("found") else now_iso
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
@@ -1443,6 +1453,7 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
                 raise Invalid(
                     _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)
                 )
+            field = "serious"
             flag = rec.get("serious", "").lower()
             if flag not in _TRUE and flag not in _FALSE:
                 raise Invalid(
@@ -1466,7 +1477,7 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
                 )
             )
         except (Invalid, NotFound) as e:
-            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+            errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
     if errors:
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))

@@ -4,7 +4,6 @@ functional departments and enterprises, and the links between units and communit
 from __future__ import annotations
 
 import difflib
-import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -612,7 +611,9 @@ _IMPORT_ORDER = {
 }
 
 
-def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+def import_units(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> int:
     """Import a register; every row is checked and a single bad row means nothing goes in.
 
     Rows are applied parents first (streets, then communities, compounds, units), so the
@@ -621,15 +622,17 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
     """
     from .csvio import read_rows
 
-    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     for required in ("name", "kind"):
         if required not in keys:
             raise Invalid(_("表头缺少必需的列：{column}。").format(column=required))
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = []
     prepared = []
     for line, rec in records:
+        field = "kind"
         try:
             kind = check_kind(rec.get("kind", ""))
+            field = "lead"
             lead_text = rec.get("lead", "").lower()
             if lead_text not in TRUE_WORDS and lead_text not in FALSE_WORDS:
                 raise Invalid(
@@ -637,7 +640,7 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
                 )
             prepared.append((_IMPORT_ORDER[kind], line, kind, rec, lead_text in TRUE_WORDS))
         except Invalid as e:
-            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+            errors.append((line, _("{where}：{reason}").format(where=line.at(field), reason=e)))
     prepared.sort(key=lambda t: (t[0], t[1]))
     conn.execute("SAVEPOINT import_units")
     try:
@@ -661,13 +664,13 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
             except (Invalid, NotFound, Conflict) as e:
                 conn.execute("ROLLBACK TO import_row")
                 conn.execute("RELEASE import_row")
-                errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+                errors.append((line, _("{where}：{reason}").format(where=line.at(), reason=e)))
         if errors:
-            errors.sort(key=_line_number)
+            errors.sort(key=lambda e: e[0])
             raise Invalid(
                 _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
                 + "\n"
-                + "\n".join(errors)
+                + "\n".join(message for _line, message in errors)
             )
     except BaseException:
         conn.execute("ROLLBACK TO import_units")
@@ -675,12 +678,6 @@ def import_units(conn: sqlite3.Connection, path: str, encoding: str | None = Non
         raise
     conn.execute("RELEASE import_units")
     return len(prepared)
-
-
-def _line_number(message: str) -> int:
-    # The first number of "第 3 行：…" (or its translation "Line 3: …").
-    found = re.search(r"\d+", message)
-    return int(found.group()) if found else 0
 
 
 def designate_civilized(

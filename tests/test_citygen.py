@@ -1,4 +1,4 @@
-"""bench/citygen.py, the synthetic city of the benchmark (issue 9): deterministic, and a valid
+"""bench/citygen.py, the synthetic city of the benchmark: deterministic, and a valid
 database that `sqjg check` passes and `sqjg rank` ranks. (The benchmark itself is not a test:
 python bench/run.py.)"""
 

@@ -1,4 +1,4 @@
-"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of issue 3."""
+"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of them."""
 
 import json
 

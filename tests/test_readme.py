@@ -48,7 +48,9 @@ def test_every_fence_is_closed():
         )
     headings = [line for line in lines if line.startswith("## ")]
     parsed = [
-        t for t in MarkdownIt().parse("\n".join(lines)) if t.type == "heading_open" and t.tag == "h2"
+        t
+        for t in MarkdownIt().parse("\n".join(lines))
+        if t.type == "heading_open" and t.tag == "h2"
     ]
     assert len(parsed) == len(headings), "a section heading is inside a code block"
 

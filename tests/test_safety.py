@@ -1,4 +1,4 @@
-"""The audit trail, backups and `sqjg check` (issue 8)."""
+"""The audit trail, backups and `sqjg check`."""
 
 import json
 import sqlite3

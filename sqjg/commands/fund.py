@@ -12,10 +12,13 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FormatOption,
+    ImportFileArgument,
     NoteOption,
     RulesOption,
+    SheetOption,
     StreetOption,
     YearOption,
     reading,
@@ -211,6 +214,28 @@ def void(
             balance=_yuan_text(result["balance_fen"]),
         )
     )
+
+
+@app.command("import")
+def import_(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import ledger entries from a CSV or workbook (批量导入经费记录); all rows or none.
+
+    Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
+    purpose, category, approved_by, voids, reason, note (or 编号, 日期, 类型, 社区, 来源, 缴款方,
+    金额, 用途, 类别, 批准人, 作废, 原因, 备注).
+
+    Example: sqjg fund import 7月经费台账.xlsx
+    """
+    from .. import funds
+
+    with writing(db) as conn:
+        n = funds.import_entries(conn, file, encoding, sheet)
+    say(_("已导入 {n} 条经费记录。").format(n=n))
 
 
 BALANCE_CSV_KEYS = (

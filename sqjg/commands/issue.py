@@ -17,12 +17,15 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FmtMd,
     FormatMdOption,
     FormatOption,
+    ImportFileArgument,
     NoteOption,
     RulesOption,
+    SheetOption,
     StreetOption,
     reading,
     say,
@@ -622,12 +625,9 @@ def exposure(
 
 @app.command("import")
 def import_(
-    file: Annotated[
-        str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)
-    ],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
@@ -635,10 +635,10 @@ def import_(
     Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
     社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
 
-    Example: sqjg issue import 7月排查表.csv
+    Example: sqjg issue import 7月排查表.xlsx
     """
     with writing(db) as conn:
-        n = issues.import_issues(conn, file, encoding)
+        n = issues.import_issues(conn, file, encoding, sheet)
     say(_("已导入 {n} 个问题。").format(n=n))
 
 

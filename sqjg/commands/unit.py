@@ -10,9 +10,12 @@ from .. import units
 from ..clikit import (
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FormatOption,
+    ImportFileArgument,
     NoteOption,
+    SheetOption,
     StreetOption,
     reading,
     say,
@@ -287,18 +290,17 @@ def remove(
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import units from a CSV register (批量导入单位); all rows or none.
+    """Import units from a register, CSV or workbook (批量导入单位); all rows or none.
 
-    Example: sqjg unit import 单位名录.csv
+    Example: sqjg unit import 单位名录.xlsx --sheet 名录
     """
     with writing(db) as conn:
-        n = units.import_units(conn, file, encoding)
+        n = units.import_units(conn, file, encoding, sheet)
     say(_("已导入 {n} 个单位。").format(n=n))
 
 
@@ -331,3 +333,7 @@ def civilized(
             conn, community, y, day.isoformat() if day else None, (note or "").strip() or None
         )
     say(_("已登记“{name}”为 {year} 年文明社区。").format(name=community.strip(), year=y))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="unit")
