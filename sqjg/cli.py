@@ -80,7 +80,9 @@ class SqjgGroup(TyperGroup):
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         clikit.remember_argv(list(args) if args is not None else None)
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
-        set_language(language_in(list(args) if args is not None else sys.argv[1:]))
+        words = list(args) if args is not None else sys.argv[1:]
+        set_language(language_in(words))
+        _refuse_undecodable(words)
         return super().main(args, *a, **kw)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -102,6 +104,23 @@ class SqjgGroup(TyperGroup):
             clikit.fail(_usage_message(e))
         except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
             clikit.handle(e)
+
+
+def _refuse_undecodable(words: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite and the terminal
+    cannot encode: refuse them before anything runs, showing the bad bytes as \\xNN."""
+    for n, word in enumerate(words, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sys.stderr.write(
+                _("第 {n} 个参数 {arg} 不是有效的 UTF-8 文字，请检查终端或脚本的编码。").format(
+                    n=n, arg=shown
+                )
+                + "\n"
+            )
+            sys.exit(1)
 
 
 # The root alone: its options, callback and error policy. Commands are added by `whole_app` (help,

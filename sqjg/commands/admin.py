@@ -21,6 +21,13 @@ def init(db: DbOption = None) -> None:
         from ..db import schema_version
 
         version = schema_version(conn)
+    # A database made before sqjg created files owner-only, or copied in with a wide mode.
+    import os
+
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{db_path(db)}{suffix}")
+        if part.exists() and not part.is_symlink():
+            os.chmod(part, 0o600)
     say(_("数据库已就绪：{path}（结构版本 {version}）").format(path=db_path(db), version=version))
 
 

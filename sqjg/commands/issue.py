@@ -683,13 +683,9 @@ def export(
         raise Invalid(
             _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
         ) from None
-    try:
-        with open(output, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
-        ) from None
+    from ..reportfmt import write_atomic
+
+    write_atomic(output, data)
     say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
