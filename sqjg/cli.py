@@ -20,7 +20,7 @@ from typer._click.exceptions import (
     NoSuchOption,
     UsageError,
 )
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from . import clikit
 from .i18n import _, language_in, set_language
@@ -74,10 +74,53 @@ def _usage_message(e: UsageError) -> str:
     return _("命令用法有误：{error}").format(error=text)
 
 
+def _set_display(ctx: Any, param: Any, value: bool) -> None:
+    from .render import display
+
+    setattr(display, param.name, value if param.name == "wide" else not value)
+
+
+def _display_options() -> list[TyperOption]:
+    """--wide and --no-pager, the same on every command that prints (defined once, here)."""
+    return [
+        TyperOption(
+            param_decls=["--wide", "wide"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="On a terminal, show every column of a table (显示全部列).",
+        ),
+        TyperOption(
+            param_decls=["--no-pager", "pager"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="Never page a long table through less/$PAGER (不分页).",
+        ),
+    ]
+
+
+def _add_display_options(group: Any) -> None:
+    for command in group.commands.values():
+        if hasattr(command, "commands"):
+            _add_display_options(command)
+        elif not any(p.name == "wide" for p in command.params):
+            command.params.extend(_display_options())
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        _add_display_options(self)
+
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        from .render import display
+
+        display.wide, display.pager = False, True
         clikit.remember_argv(list(args) if args is not None else None)
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
         words = list(args) if args is not None else sys.argv[1:]

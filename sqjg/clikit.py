@@ -30,6 +30,7 @@ class Fmt(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    record = "record"
 
 
 class FmtMd(str, Enum):
@@ -37,6 +38,7 @@ class FmtMd(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    record = "record"
 
 
 DbOption = Annotated[

@@ -387,6 +387,12 @@ def _balance_table(rows_fen: list[dict], day) -> None:
         title=title,
         numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "spent", "balance"],
         empty=_("没有符合条件的社区。"),
+        # The balance is the point; the breakdown by source and by purpose goes first.
+        # The street stays for its subtotal rows.
+        priority={"community": 0, "balance": 0, "street": 1, "raised": 2, "spent": 2}
+        | {f"src_{s}": 3 for s in funds.SOURCES}
+        | {"spent_detail": 4},
+        fold=["spent_detail"],
     )
 
 

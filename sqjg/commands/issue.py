@@ -414,6 +414,25 @@ LIST_COLUMNS = [
     ("extensions", N_("延期")),
     ("serious_label", N_("严重")),
 ]
+# What a clerk chasing problems needs first when the terminal is too narrow for all of it.
+LIST_PRIORITY = {
+    "id": 0,
+    "description": 0,
+    "status_label": 0,
+    "community": 1,
+    "due": 1,
+    "unit": 2,
+    "days_overdue": 2,
+    "compound": 3,
+    "location": 3,
+    "category": 3,
+    "kind": 4,
+    "found": 4,
+    "serious_label": 4,
+    "notices": 5,
+    "reworks": 6,
+    "extensions": 6,
+}
 
 
 @app.command("list")
@@ -471,6 +490,8 @@ def list_(
         fmt.value,
         data=data,
         numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+        priority=LIST_PRIORITY,
+        fold=["description", "location"],
         title=_("问题清单（截至 {date}，共 {n} 条）").format(
             date=issues.as_of_date(as_of), n=len(rows)
         ),
@@ -501,6 +522,27 @@ SUMMARY_COLUMNS = [
     ("extension_rate", N_("延期率")),
     ("exposure", N_("曝光")),
 ]
+# The group's name and its totals stay on any terminal; the breakdowns go first.
+SUMMARY_PRIORITY = {
+    "name": 0,
+    "total": 0,
+    "open": 1,
+    "overdue": 1,
+    "closure_rate": 1,
+    "closed": 2,
+    "on_time_rate": 2,
+    "resolved": 3,
+    "overdue_pending_rate": 3,
+    "exposure": 3,
+    "due": 4,
+    "rework_rate": 4,
+    "extension_rate": 4,
+    "category_1": 5,
+    "category_2": 5,
+    "category_3": 5,
+    "category_4": 5,
+    "cancelled": 6,
+}
 
 
 @app.command("summary")
@@ -557,6 +599,7 @@ def summary(
         columns,
         fmt.value,
         numeric=[k for k, _h in SUMMARY_COLUMNS],
+        priority=SUMMARY_PRIORITY,
         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)),
     )
 

@@ -175,7 +175,18 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
             out += "\n" + n + "\n"
         sys.stdout.write(out)
         return
-    emit(flat, columns, "table", title=title, numeric=numeric, empty=_("还没有登记任何社区。"))
+    emit(
+        flat,
+        columns,
+        "record" if fmt == "record" else "table",
+        title=title,
+        numeric=numeric,
+        empty=_("还没有登记任何社区。"),
+        # On a narrow terminal the ranking itself stays; items go right to left, the street last.
+        priority={"rank": 0, "community": 0, "score": 0, "outcome": 0, "street": 1}
+        | {k: 2 for k in item_keys},
+        fold=["outcome"],
+    )
     if media:
         say(_("媒体公布（最后一名）："))
         for m in media:
