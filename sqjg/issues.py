@@ -1426,6 +1426,8 @@ def import_issues(
     prepared: list[tuple] = []
     updates: list[tuple[Any, int, tuple, tuple]] = []
     unchanged = 0
+    seen: set[str] = set()
+    new_uids: list[str | None] = []
     known = {}
     if "uid" in keys:
         known = {
@@ -1493,12 +1495,16 @@ def import_issues(
                 rec.get("note") or None,
             )
             uid = rec.get("uid", "")
-            if not uid:
+            field = "uid"
+            if uid and uid in seen:
+                raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+            seen.add(uid)
+            if not uid or uid not in known:
+                # A uid this database does not know (a sheet from another office's copy) is a new
+                # issue that keeps its uid, so the two copies still name it alike.
+                new_uids.append(uid or None)
                 prepared.append(record)
                 continue
-            field = "uid"
-            if uid not in known:
-                raise NotFound(_("没有识别码为“{uid}”的问题。").format(uid=uid))
             issue_id, stored = known[uid]
             # (description, community, compound, location, category, unit, kind, found, due, serious)
             sheet_values = (*record[:7], record[7], record[8], record[9])
@@ -1551,7 +1557,11 @@ def import_issues(
                 + "\n".join(errors)
             )
         if prepared:
-            _insert(conn, prepared, bulk=True)
+            first = _insert(conn, prepared, bulk=True)
+            conn.executemany(
+                "UPDATE issues SET uid = ? WHERE id = ?",
+                [(u, first + n) for n, u in enumerate(new_uids) if u],
+            )
     except BaseException:
         conn.execute("ROLLBACK TO import_issues")
         conn.execute("RELEASE import_issues")

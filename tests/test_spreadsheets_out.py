@@ -117,6 +117,73 @@ def test_import_with_uids_updates_through_the_edit_rules(sheet, tmp_path):
     message = refused("issue", "import", str(out))
     assert "第 4 行：新的整改时限 2026-08-01 应晚于现在的时限 2026-08-30。" in message
     assert db_bytes(sheet) == before
-    lines[4] = changed.replace(changed.rsplit(",", 1)[1], "nosuchuid")
+    lines[5] = lines[4]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert "第 5 行：没有识别码为“nosuchuid”的问题" in refused("issue", "import", str(out))
+    assert "第 6 行：识别码“" in refused("issue", "import", str(out))
+    assert db_bytes(sheet) == before
+
+
+def test_unknown_uids_are_new_issues_that_keep_their_uid(sheet, tmp_path, db_path):
+    out = tmp_path / "other.csv"
+    ok("issue", "export", "-o", str(out))
+    text = out.read_text(encoding="utf-8-sig")
+    uids = [line.rsplit(",", 1)[1] for line in text.splitlines()[1:]]
+    db_path.unlink()
+    ok("unit", "add", "东城街道", "--kind", "street")
+    ok("unit", "add", "西街社区", "--kind", "community", "--street", "东城街道")
+    ok("unit", "add", "交通局", "--kind", "unit", "--community", "西街社区", "--lead")
+    ok("unit", "add", "环卫处", "--kind", "department")
+    assert ok("issue", "import", str(out)) == "已导入 5 个问题。\n"
+    again = tmp_path / "again.csv"
+    ok("issue", "export", "-o", str(again))
+    assert [
+        line.rsplit(",", 1)[1] for line in again.read_text(encoding="utf-8-sig").splitlines()[1:]
+    ] == uids
+    assert ok("issue", "import", str(again)) == "新增 0，更新 0，未变 5\n"
+
+
+def unit_list() -> list[dict]:
+    return json.loads(ok("unit", "list", "--format", "json"))
+
+
+def test_unit_export_is_what_unit_import_reads(city, tmp_path, db_path):
+    ok("unit", "link", "市人社局", "-c", "东门社区")
+    ok("unit", "edit", "东城街道", "--code", "341102001000")
+    before = unit_list()
+    out = tmp_path / "units.csv"
+    assert ok("unit", "export", "-o", str(out)) == f"已导出 13 行到 {out}。\n"
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "name,kind,street,community,lead,secretary,director,liaison,code,note,uid"
+    assert [line.rsplit(",", 1)[0] for line in lines if line.startswith("市人社局")] == [
+        "市人社局,unit,,西街社区,false,,,,,",
+        "市人社局,unit,,东门社区,false,,,,,",
+    ]
+    assert ok("unit", "import", str(out)) == "新增 0，更新 0，未变 13\n"
+    assert unit_list() == before
+    # Into an empty database: the same register, uids and all.
+    book = tmp_path / "units.xlsx"
+    ok("unit", "export", "--format", "xlsx", "-o", str(book))
+    db_path.unlink()
+    assert ok("unit", "import", str(book)) == "已导入 13 个单位。\n"
+    assert unit_list() == before
+    ws = openpyxl.load_workbook(book)["单位名录"]
+    assert ws["I2"].value == "341102001000" and ws["I2"].data_type == "s"  # a code stays text
+
+
+def test_unit_import_updates_by_uid(city, tmp_path):
+    out = tmp_path / "units.csv"
+    ok("unit", "export", "-o", str(out), "--headers", "zh")
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("名称,类型,所属街道,所属社区,是否牵头,书记,主任")
+    text = text.replace(
+        "西街社区,community,东城街道,,否,王丽,", "西街社区,community,东城街道,,否,李娜,"
+    )
+    text = text.replace("市财政局,unit,,东门社区,是,", "市财政局,unit,,西街社区,否,")
+    out.write_text(text, encoding="utf-8")
+    assert ok("unit", "import", str(out)) == "新增 0，更新 2，未变 10\n"
+    units = {r["name"]: r for r in unit_list()}
+    assert units["西街社区"]["secretary"] == "李娜"
+    assert sorted(units["市财政局"]["communities"]) == ["东门社区", "西街社区"]
+    text = text.replace("交通局,unit,,西街社区,是,", "交通局,enterprise,,西街社区,是,")
+    out.write_text(text, encoding="utf-8")
+    assert "导入不能改变类型" in refused("unit", "import", str(out))
