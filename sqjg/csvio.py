@@ -11,11 +11,10 @@ from typing import Any
 
 from .errors import Invalid
 from .i18n import _
+from .render import FORMULA_LEADS
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
-# What a spreadsheet treats as the start of a formula; exports put a ' in front, imports take it off.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

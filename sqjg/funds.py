@@ -657,6 +657,29 @@ LIST_KEYS = [
 ]  # fmt: skip
 
 
+# For a spreadsheet: a void is the negative of what it voids, so SUM(income_yuan) and
+# SUM(expense_yuan) over every row are the ledger's totals, and `effective` picks out the entries
+# still in force (neither voided nor a void) for whoever prefers to filter instead.
+SPREADSHEET_KEYS = [*LIST_KEYS[:11], "income_yuan", "expense_yuan", "effective", *LIST_KEYS[11:]]
+
+
+def spreadsheet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """list_entries rows with SPREADSHEET_KEYS: signed income and expense in yuan, and effective."""
+    out = []
+    for r in rows:
+        kind = r["voids_type"] if r["entry_type"] == "void" else r["entry_type"]
+        signed = -r["amount_fen"] if r["entry_type"] == "void" else r["amount_fen"]
+        out.append(
+            {
+                **{k: r[k] for k in LIST_KEYS},
+                "income_yuan": yuan(signed) if kind == "contribution" else 0,
+                "expense_yuan": yuan(signed) if kind == "expenditure" else 0,
+                "effective": r["entry_type"] != "void" and not r["voided_by"],
+            }
+        )
+    return out
+
+
 def list_entries(
     conn: sqlite3.Connection,
     *,

@@ -594,10 +594,15 @@ IMPORT_ALIASES = {
     "secretary": "secretary", "书记": "secretary",
     "director": "director", "主任": "director",
     "liaison": "liaison", "联系领导": "liaison",
-    "lead": "lead", "牵头单位": "lead", "是否牵头": "lead",
+    "lead": "lead", "是否牵头": "lead", "牵头单位": "lead",
     "code": "code", "代码": "code", "区划代码": "code",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
 }  # fmt: skip
+EXPORT_COLUMNS = [
+    "name", "kind", "street", "community", "lead", "secretary", "director", "liaison", "code",
+    "note", "uid",
+]  # fmt: skip
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "牵头"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
@@ -611,14 +616,36 @@ _IMPORT_ORDER = {
 }
 
 
+def export_rows(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
+    """The register as `unit import` reads it (EXPORT_COLUMNS): a unit that co-builds with several
+    communities has one row per community, each saying whether it leads that community."""
+    out = []
+    for r in list_units(conn, **filters):
+        base = {k: r.get(k) for k in EXPORT_COLUMNS if k in r}
+        base["lead"] = False
+        if r["kind"] != "community":
+            base["street"] = None
+        if r["kind"] in ("unit", "enterprise") and r["communities"]:
+            for c in r["communities"]:
+                out.append({**base, "community": c, "lead": c in r["lead_of"]})
+        else:
+            out.append(base)
+    return out
+
+
 def import_units(
     conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
-) -> int:
+) -> dict[str, int]:
     """Import a register; every row is checked and a single bad row means nothing goes in.
 
     Rows are applied parents first (streets, then communities, compounds, units), so the
     file's own order does not matter. Each row is inserted inside a savepoint: its error is
     collected with the line number, and if any row failed the whole import rolls back.
+
+    A row whose uid is a registered unit updates it through the rules of `unit edit` and
+    `unit link`, or is skipped when nothing changed; a uid this database does not know (a
+    register from another office's copy) is a new unit that keeps its uid. A unit's second row
+    (another community) links it. Returns how many rows added, updated and left units unchanged.
     """
     from .csvio import read_rows
 
@@ -642,12 +669,31 @@ def import_units(
         except Invalid as e:
             errors.append((line, _("{where}：{reason}").format(where=line.at(field), reason=e)))
     prepared.sort(key=lambda t: (t[0], t[1]))
+    registered = {r["uid"]: r for r in list_units(conn)} if "uid" in keys else {}
+    added_here: dict[str, str] = {}  # uid or name of a unit this file added → its name
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
     conn.execute("SAVEPOINT import_units")
     try:
         for _order, line, kind, rec, lead in prepared:
             conn.execute("SAVEPOINT import_row")
             try:
-                add_unit(
+                uid = rec.get("uid", "")
+                again = (
+                    added_here.get(uid or rec.get("name", ""))
+                    if kind in ("unit", "enterprise")
+                    else None
+                )
+                if uid and uid in registered:
+                    outcome = _update_from_row(conn, registered[uid], kind, rec, lead)
+                    counts[outcome] += 1
+                    conn.execute("RELEASE import_row")
+                    continue
+                if again and rec.get("community"):
+                    link_unit(conn, again, rec["community"], lead=lead)
+                    counts["added"] += 1
+                    conn.execute("RELEASE import_row")
+                    continue
+                new_id = add_unit(
                     conn,
                     rec.get("name", ""),
                     kind,
@@ -660,6 +706,10 @@ def import_units(
                     code=rec.get("code") or None,
                     note=rec.get("note") or None,
                 )
+                if uid:
+                    conn.execute("UPDATE units SET uid = ? WHERE id = ?", (uid, new_id))
+                added_here[uid or rec.get("name", "").strip()] = rec.get("name", "").strip()
+                counts["added"] += 1
                 conn.execute("RELEASE import_row")
             except (Invalid, NotFound, Conflict) as e:
                 conn.execute("ROLLBACK TO import_row")
@@ -677,7 +727,51 @@ def import_units(
         conn.execute("RELEASE import_units")
         raise
     conn.execute("RELEASE import_units")
-    return len(prepared)
+    return counts
+
+
+def _update_from_row(
+    conn: sqlite3.Connection, cur: dict[str, Any], kind: str, rec: dict[str, str], lead: bool
+) -> str:
+    """Bring a registered unit in line with its row; "updated" or "unchanged"."""
+    if kind != cur["kind"]:
+        raise Invalid(
+            _("识别码 {uid} 是{kind}“{name}”，导入不能改变类型。").format(
+                uid=cur["uid"], kind=kind_label(cur["kind"]), name=cur["name"]
+            )
+        )
+    changed = False
+    community = _clean(rec.get("community"))
+    if kind in ("unit", "enterprise") and community:
+        if community not in cur["communities"] or (lead and community not in cur["lead_of"]):
+            link_unit(conn, cur["name"], community, lead=lead)
+            cur["communities"] = [*cur["communities"], community]
+            if lead:
+                cur["lead_of"] = [*cur["lead_of"], community]
+            changed = True
+        elif not lead and community in cur["lead_of"]:
+            raise Invalid(
+                _(
+                    "导入不能取消“{name}”在社区“{community}”的牵头单位：请用 unit link 改由其他单位牵头。"
+                ).format(name=cur["name"], community=community)
+            )
+    elif kind == "compound" and community != cur["community"]:
+        raise Invalid(_("导入不能把小区“{name}”移到其他社区。").format(name=cur["name"]))
+    fields = ["name", "code", "note"]
+    if kind == "community":
+        fields += ["street", "secretary", "director", "liaison"]
+    changes = {
+        k: (_clean(rec.get(k)) or "") for k in fields if k in rec and _clean(rec.get(k)) != cur[k]
+    }
+    if changes:
+        here = f"{cur['community']}/{cur['name']}" if kind == "compound" else cur["name"]
+        new_name = changes.pop("name", None)
+        edit_unit(conn, here, new_name=new_name, **changes)
+        cur.update(changes)
+        if new_name is not None:
+            cur["name"] = new_name
+        changed = True
+    return "updated" if changed else "unchanged"
 
 
 def designate_civilized(

@@ -757,10 +757,11 @@ def test_daily_document(town, db_path):
 def test_write_atomic_replaces_the_file(tmp_path):
     target = tmp_path / "report.txt"
     target.write_text("old report\n", encoding="utf-8")
-    os.chmod(target, 0o640)
+    os.chmod(target, 0o644)
     reportfmt.write_atomic(target, "新的报表\n")
     assert target.read_text(encoding="utf-8") == "新的报表\n"
-    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
+    # Owner-only even where the old file was readable by others: names of people are inside.
+    assert oct(target.stat().st_mode & 0o777) == oct(0o600)
     assert os.listdir(tmp_path) == ["report.txt"]
 
 

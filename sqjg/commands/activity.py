@@ -11,10 +11,13 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FormatOption,
+    ImportFileArgument,
     NoteOption,
     RulesOption,
+    SheetOption,
     StreetOption,
     reading,
     say,
@@ -676,6 +679,62 @@ def _days_text(row: dict[str, Any], open_: bool) -> str:
     if row["status"] == "missing":
         return (_("还剩 {n} 天") if open_ else _("已逾期 {n} 天")).format(n=row["days"])
     return ""
+
+
+def _import(kind: str, file: str, encoding: str | None, sheet: str | None, db: Any) -> None:
+    from .. import activities
+
+    with writing(db) as conn:
+        n = activities.import_activities(conn, kind, file, encoding, sheet)
+    say(_("已导入 {n} 条记录。").format(n=n))
+
+
+@meeting_app.command("import")
+def meeting_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import meetings from a CSV or workbook (批量导入共建委会议); all rows or none.
+
+    Columns: community, date, attendees, note (or 社区, 日期, 参会人数, 备注).
+
+    Example: sqjg meeting import 7月会议.xlsx
+    """
+    _import("meeting", file, encoding, sheet, db)
+
+
+@cleanup_app.command("import")
+def cleanup_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import clean-ups from a CSV or workbook (批量导入大清扫); all rows or none.
+
+    Columns: community, date, participants, units, note (or 社区, 日期, 参加人数, 参加单位, 备注).
+
+    Example: sqjg cleanup import 大清扫.xlsx
+    """
+    _import("cleanup", file, encoding, sheet, db)
+
+
+@inspect_app.command("import")
+def inspect_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import inspections from a CSV or workbook (批量导入市级领导检查); all rows or none.
+
+    Columns: community, date, leader, score, note (or 社区, 日期, 检查领导, 得分, 备注).
+
+    Example: sqjg inspect import 检查记录.xlsx
+    """
+    _import("inspection", file, encoding, sheet, db)
 
 
 def register(app: typer.Typer) -> None:

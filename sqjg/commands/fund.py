@@ -439,6 +439,10 @@ def list_(
             date_to=end,
         )
     data = [{k: r[k] for k in funds.LIST_KEYS} for r in rows]
+    if fmt == Fmt.csv:
+        keys = funds.SPREADSHEET_KEYS
+        emit(funds.spreadsheet_rows(rows), [(k, k) for k in keys], "csv")
+        return
     if fmt != Fmt.table:
         emit(data, [(k, k) for k in funds.LIST_KEYS], fmt.value, data=data)
         return

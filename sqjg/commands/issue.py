@@ -18,12 +18,19 @@ from ..clikit import (
     CommunityOption,
     DbOption,
     EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FmtMd,
     FormatMdOption,
     FormatOption,
+    Headers,
+    HeadersOption,
     ImportFileArgument,
     NoteOption,
+    OutputOption,
+    RawOption,
     RulesOption,
     SheetOption,
     StreetOption,
@@ -681,55 +688,49 @@ def import_(
     Example: sqjg issue import 7月排查表.xlsx
     """
     with writing(db) as conn:
-        n = issues.import_issues(conn, file, encoding, sheet)
-    say(_("已导入 {n} 个问题。").format(n=n))
+        counts = issues.import_issues(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个问题。").format(n=counts["added"]))
 
 
 @app.command("export")
 def export(
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")
-    ] = "utf-8",
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
     status: StatusOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
+    """Export issues as a survey sheet (导出排查表), CSV or xlsx, that `issue import` reads back.
 
-    Example: sqjg issue export -o 排查表.csv --community 西街社区
+    Example: sqjg issue export -o 排查表.xlsx --format xlsx --community 西街社区
     """
+    from ..clikit import export as write_export
+
     with reading(db) as conn:
         rows = issues.export_rows(
             conn, status=status, community=community, street=street, unit=unit
         )
-    from ..render import to_csv
-
-    enc = encoding.strip().lower().replace("_", "-")
-    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
-    text = to_csv(rows, issues.EXPORT_COLUMNS, bom=utf8)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from ..errors import Invalid
-
-    try:
-        data = text.encode("utf-8" if utf8 else enc)
-    except LookupError:
-        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
-    except UnicodeEncodeError:
-        raise Invalid(
-            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
-        ) from None
-    from ..reportfmt import write_atomic
-
-    write_atomic(output, data)
-    say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
+    write_export(
+        rows,
+        issues.EXPORT_COLUMNS,
+        issues.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("排查表"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
 def register(root: typer.Typer) -> None:
