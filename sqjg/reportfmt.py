@@ -697,8 +697,40 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _due_section(rep),
         _target_section(rep["target"], charts=charts),
     ]
+    if rep.get("late_entries"):
+        sections.append(_late_section(rep["late_entries"]))
     return Document(
         monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional"
+    )
+
+
+def _late_section(late: list[dict[str, Any]]) -> Section:
+    """Entries recorded inside the month after it was published: listed, never re-ranked."""
+    rows = [
+        {
+            "date": e["date"] or "",
+            "entity": e["entity"],
+            "entity_id": str(e["entity_id"]),
+            "reason": e["reason"],
+            "user": e["user"] or "",
+        }
+        for e in late
+    ]
+    return Section(
+        _("公布后补录"),
+        [
+            Lines([_("以下记录在本月结果公布之后补录，公布的排名不因此改变。")], note=True),
+            Table(
+                [
+                    ("date", _("日期")),
+                    ("entity", _("对象")),
+                    ("entity_id", _("编号")),
+                    ("reason", _("补录原因")),
+                    ("user", _("操作人")),
+                ],
+                rows,
+            ),
+        ],
     )
 
 
