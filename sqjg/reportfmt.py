@@ -1509,7 +1509,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     tmp = directory / f".{target.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-        os.fchmod(fd, 0o600)  # O_CREAT's mode is cut by the umask only downwards; be exact
+        # A regular file being replaced keeps the mode its owner gave it; anything else (a new
+        # file, a symlink being replaced) is owner-only.
+        keep = target.lstat() if target.exists() and not target.is_symlink() else None
+        os.fchmod(fd, keep.st_mode & 0o777 if keep is not None else 0o600)
     except OSError as e:
         raise Invalid(
             _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))
