@@ -46,7 +46,7 @@ DbOption = Annotated[
         "--db",
         help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
         show_default=False,
-        dir_okay=False,
+        # No dir_okay=False: Click's refusal says only "invalid value"; open_db names the directory.
     ),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
