@@ -207,6 +207,7 @@ def root_options(
     activities, and rank the communities every month.
     """
     clikit.state.db = db
+    clikit.state.late_reason = None
     set_language(lang)
 
 

@@ -697,8 +697,40 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _due_section(rep),
         _target_section(rep["target"], charts=charts),
     ]
+    if rep.get("late_entries"):
+        sections.append(_late_section(rep["late_entries"]))
     return Document(
         monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional"
+    )
+
+
+def _late_section(late: list[dict[str, Any]]) -> Section:
+    """Entries recorded inside the month after it was published: listed, never re-ranked."""
+    rows = [
+        {
+            "date": e["date"] or "",
+            "entity": e["entity"],
+            "entity_id": str(e["entity_id"]),
+            "reason": e["reason"],
+            "user": e["user"] or "",
+        }
+        for e in late
+    ]
+    return Section(
+        _("公布后补录"),
+        [
+            Lines([_("以下记录在本月结果公布之后补录，公布的排名不因此改变。")], note=True),
+            Table(
+                [
+                    ("date", _("日期")),
+                    ("entity", _("对象")),
+                    ("entity_id", _("编号")),
+                    ("reason", _("补录原因")),
+                    ("user", _("操作人")),
+                ],
+                rows,
+            ),
+        ],
     )
 
 
@@ -1477,7 +1509,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     tmp = directory / f".{target.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
-        os.fchmod(fd, 0o600)  # O_CREAT's mode is cut by the umask only downwards; be exact
+        # A regular file being replaced keeps the mode its owner gave it; anything else (a new
+        # file, a symlink being replaced) is owner-only.
+        keep = target.lstat() if target.exists() and not target.is_symlink() else None
+        os.fchmod(fd, keep.st_mode & 0o777 if keep is not None else 0o600)
     except OSError as e:
         raise Invalid(
             _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))

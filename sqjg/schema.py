@@ -309,7 +309,29 @@ ALTER TABLE command_runs ADD COLUMN os_user TEXT;
     chain.create_triggers(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_hash_chains]
+def m003_late_entries(conn: sqlite3.Connection) -> None:
+    """Entries recorded inside a published month with --late --reason (公布后补录)."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE late_entries (
+    id INTEGER PRIMARY KEY,
+    audit_id INTEGER NOT NULL UNIQUE REFERENCES audit_log(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+CREATE INDEX late_entries_month ON late_entries(year, month);
+""",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_hash_chains,
+    m003_late_entries,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -206,6 +206,10 @@ def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
+    assert "2026 年 7 月的结果已经公布" in refused(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--rules", rules_file,
+    )  # fmt: skip
     ok(
         "score",
         "set",
@@ -218,6 +222,9 @@ def test_publish_freezes_the_month(four, rules_file):
         "60",
         "--rules",
         rules_file,
+        "--late",
+        "--reason",
+        "补录",
     )
     assert (
         "公布结果不变"
@@ -233,6 +240,9 @@ def test_publish_freezes_the_month(four, rules_file):
             "40",
             "--rules",
             rules_file,
+            "--late",
+            "--reason",
+            "补录",
         ).stdout
     )
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))

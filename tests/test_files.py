@@ -93,3 +93,47 @@ def test_an_argument_that_is_not_utf8_from_a_real_shell(city, db_path):
     assert done.returncode == 1
     assert b"Traceback" not in done.stderr
     assert "不是有效的 UTF-8 文字".encode() in done.stderr
+
+
+HEADER = "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
+ROW = "楼道杂物,西街社区,梧桐苑,1号楼,1,,2026-07-20,2026-07-01,乱堆乱放\n"
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        (
+            ROW + '"路面破损,西街社区,,西街口,4,环卫处,2026-07-25,2026-07-02,路面破损\n' + ROW,
+            "第 3 行开始的引号没有配对，一直到文件末尾。",
+        ),
+        (
+            ROW + "长" * 10 + ',"' + "长" * 140_000 + '",,,1,,2026-07-20,2026-07-01,\n',
+            "第 3 行起有一个单元格超过 131,072 个字符的上限（常见原因是引号没有配对）。",
+        ),
+        (
+            ROW + '"楼道"杂物,西街社区,,1号楼,1,,2026-07-20,2026-07-01,\n',
+            "第 3 行：引号后面紧跟着别的字符",
+        ),
+    ],
+    ids=["unterminated-quote", "field-over-limit", "text-after-quote"],
+)
+def test_broken_csv_is_one_chinese_sentence_naming_the_line(city, db_path, tmp_path, body, message):
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(HEADER + body, encoding="utf-8")
+    before = db_bytes(db_path)
+    err = refused("issue", "import", str(sheet))
+    assert message in err
+    assert "Error" not in err and "field" not in err
+    assert db_bytes(db_path) == before
+
+
+def test_db_naming_a_directory_is_one_sentence(tmp_path):
+    err = refused("--db", str(tmp_path), "info")
+    assert err == f"数据库路径是一个目录，不是文件：{tmp_path}\n"
+
+
+def test_output_into_a_missing_folder_is_one_sentence(city, tmp_path):
+    err = refused("issue", "export", "-o", str(tmp_path / "nowhere" / "x.csv"))
+    assert (
+        err == f"目录 {tmp_path / 'nowhere'} 不存在，无法写入 {tmp_path / 'nowhere' / 'x.csv'}。\n"
+    )

@@ -245,6 +245,7 @@ def test_monthly_report_sections(town, db_path):
         "ranking_as_of",
         "rules_hash",
         "fingerprint",
+        "late_entries",
         "rules_changed",
         "baseline_score",
         "ranking",
@@ -426,7 +427,10 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(
     # these rules have no assessment deadline: July is publishable once it has ended
     monkeypatch.setenv("SQJG_TODAY", "2026-08-01")
     ok("rank", "--month", "7", "--publish")
-    ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60")
+    ok(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--late", "--reason", "补录",
+    )  # fmt: skip
     rep = monthly(db_path)
     assert rep["published"] is True and rep["published_on"] == "2026-08-01"
     assert [r["community"] for r in rep["ranking"]] == [
@@ -757,11 +761,10 @@ def test_daily_document(town, db_path):
 def test_write_atomic_replaces_the_file(tmp_path):
     target = tmp_path / "report.txt"
     target.write_text("old report\n", encoding="utf-8")
-    os.chmod(target, 0o644)
+    os.chmod(target, 0o640)
     reportfmt.write_atomic(target, "新的报表\n")
     assert target.read_text(encoding="utf-8") == "新的报表\n"
-    # Owner-only even where the old file was readable by others: names of people are inside.
-    assert oct(target.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(target.stat().st_mode & 0o777) == oct(0o640)
     assert os.listdir(tmp_path) == ["report.txt"]
 
 

@@ -14,9 +14,12 @@ from ..clikit import (
     FmtMd,
     FormatMdOption,
     FormatOption,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     YearOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -435,12 +438,15 @@ def score_set(
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Enter a manual item's points for a month (录入手工评分); setting again replaces, history kept.
 
     Example: sqjg score set 西街社区 --month 7 --item daily --points 4.5
     """
+    allow_late(late, reason)
     from .. import assessment
 
     r = load_rules(rules)
