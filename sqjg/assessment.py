@@ -272,6 +272,8 @@ _ROW_ORDER = (
     "baseline",
     "baseline_reward_yuan",
     "last",
+    "grade",
+    "grade_reward_yuan",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -408,6 +410,8 @@ def compute(
             "baseline": r.baseline,
             "baseline_reward_yuan": yuan(baseline.reward_fen) if r.baseline and baseline else 0,
             "last": r.last,
+            "grade": r.grade.title if r.grade else None,
+            "grade_reward_yuan": yuan(r.grade.reward_fen) if r.grade else 0,
             "community_uid": c["uid"],
         }
         out_rows.append(row)

@@ -112,6 +112,15 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """One band of 等次: a total of at least `score` is rated `title`."""
+
+    score: float
+    title: str
+    reward_fen: int = 0
+
+
+@dataclass(frozen=True)
 class Ranking:
     tie_break: tuple[str, ...] = ()
     awards: tuple[Award, ...] = (
@@ -130,6 +139,7 @@ class Ranking:
     first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
     bonus_cap: float | None = None  # the most the bonus items add together; None = no cap
     scale_to: float | None = None  # totals rescaled so the month's base maximum is this many
+    grades: tuple[Grade, ...] = ()  # 等次, highest score first
 
 
 @dataclass(frozen=True)
@@ -667,6 +677,7 @@ _RANKING_KEYS = (
     "first_month",
     "bonus_cap",
     "scale_to",
+    "grades",
 )
 
 
@@ -785,6 +796,7 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
             "ranking",
             key="scale_to",
         )
+    grades = _check_grades(c, raw.get("grades", []))
     return Ranking(
         tie_break,
         awards,
@@ -796,7 +808,47 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
         first_month,
         None if bonus_cap is None else float(bonus_cap),
         None if scale_to is None else float(scale_to),
+        grades,
     )
+
+
+def _check_grades(c: _Checker, raw: Any) -> tuple[Grade, ...]:
+    shape = _("[ranking] grades 第 {n} 项应为 {{ score = 分数, title = 等次, reward = 元 }}")
+    if not isinstance(raw, list):
+        raise c.fail(_("[ranking] grades 应为列表，从高分到低分"), "ranking", key="grades")
+    out: list[Grade] = []
+    for n, g in enumerate(raw, 1):
+        if not isinstance(g, dict) or set(g) - {"score", "title", "reward"}:
+            raise c.fail(shape.format(n=n), "ranking", key="grades")
+        score, title, fen = g.get("score"), g.get("title"), _fen(g.get("reward", 0))
+        if not _is_number(score) or not 0 <= score <= MAX_POINTS:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 score 应为 0 到 {limit} 之间的数").format(
+                    n=n, limit=MAX_POINTS
+                ),
+                "ranking",
+                key="grades",
+            )
+        if not isinstance(title, str) or not title.strip():
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项缺少 title").format(n=n), "ranking", key="grades"
+            )
+        if fen is None:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(n=n),
+                "ranking",
+                key="grades",
+            )
+        if out and score >= out[-1].score:
+            raise c.fail(
+                _(
+                    "[ranking] grades 应按 score 从高到低排列：第 {n} 项的 score {score:g} 不低于前一项"
+                ).format(n=n, score=score),
+                "ranking",
+                key="grades",
+            )
+        out.append(Grade(float(score), title.strip(), fen))
+    return tuple(out)
 
 
 def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
@@ -1064,6 +1116,7 @@ class Ranked:
     escalation: Escalation | None = None
     baseline: bool = False
     prize: Prize | None = None
+    grade: Grade | None = None
 
 
 # Sums of floats that are equal on paper can differ in the 15th digit; compare at 1e-9.
@@ -1096,6 +1149,12 @@ def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Sco
             out.append((keyed[i][1], start + 1, n - end))
         start = end
     return out
+
+
+def grade_of(grades: Sequence[Grade], total: float) -> Grade | None:
+    """The first (highest) band the total reaches; None below every band or without grades."""
+    t = round(total, _PRECISION)
+    return next((g for g in grades if t >= round(g.score, _PRECISION)), None)
 
 
 def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
@@ -1136,6 +1195,7 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
                 r.escalation = e
         if ranking.baseline is not None:
             r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
+        r.grade = grade_of(ranking.grades, s.total)
         out.append(r)
     return out
 

@@ -118,6 +118,8 @@ def row(
         "baseline": baseline,
         "baseline_reward_yuan": 500 if baseline else 0,
         "last": last,
+        "grade": None,
+        "grade_reward_yuan": 0,
     }
 
 
@@ -675,3 +677,33 @@ def test_scale_to_at_the_command_line(city, monthly_rules, monkeypatch, tmp_path
     assert august["max_total"] == 100.0
     assert august["rows"][0]["community"] == "西街社区" and august["rows"][0]["score"] == 75.0
     assert "折算为 100 分" in ok("rules", "show", "--rules", scaled)
+
+
+def test_grades_at_the_command_line(four, tmp_path):
+    graded = tmp_path / "等次.toml"
+    graded.write_text(
+        RULES
+        + 'grades = [ { score = 90, title = "优秀", reward = 5000 }, { score = 80, title = "良好" },\n'
+        + '           { score = 60, title = "合格" }, { score = 0, title = "不合格" } ]\n',
+        encoding="utf-8",
+    )
+    data = json.loads(ok("rank", "--month", "7", "--rules", graded, "--format", "json"))
+    # 90.5, 85, 70, 15
+    assert [(r["community"], r["grade"], r["grade_reward_yuan"]) for r in data["rows"]] == [
+        ("西街社区", "优秀", 5000),
+        ("东门社区", "良好", 0),
+        ("南门社区", "合格", 0),
+        ("北关社区", "不合格", 0),
+    ]
+    table = ok("rank", "--month", "7", "--rules", graded)
+    assert "优秀 · 奖励 5,000 元" in table and "不合格" in table
+    shown = ok("rules", "show", "--rules", graded)
+    assert "等次：总分不低于 90 分为优秀 · 奖励 5,000 元。" in shown
+    assert "等次：总分不低于 0 分为不合格。" in shown
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        RULES + 'grades = [ { score = 60, title = "合格" }, { score = 90, title = "优秀" } ]\n',
+        encoding="utf-8",
+    )
+    err = refused("rules", "check", str(bad))
+    assert "grades" in err and "从高到低" in err and "第 17 行" in err

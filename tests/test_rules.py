@@ -11,6 +11,7 @@ from sqjg.rules import (
     Baseline,
     CommunityFacts,
     Escalation,
+    Grade,
     Prize,
     Ranking,
     RulesError,
@@ -844,3 +845,52 @@ def test_shipped_rules_assess_the_july_reports_in_july_only():
     assert july_only == ["survey", "cleanup_report", "funds_report"]
     assert all(r.item(k).months == (7,) for k in july_only)
     assert (r.max_in(7), r.max_in(8)) == (100.0, 85.0)
+
+
+# --- grades ---------------------------------------------------------------------------------
+
+GRADES = (Grade(95, "优秀", 500_000), Grade(85, "良好"), Grade(60, "合格"), Grade(0, "不合格"))
+
+
+def test_grades_take_the_highest_band_reached():
+    r = by_name(rank_rows(Ranking(grades=GRADES), scored(95, 94.99, 85, 60, 59.9, 0)))
+    assert [r[n].grade.title for n in "ABCDEF"] == [
+        "优秀",
+        "良好",
+        "良好",
+        "合格",
+        "不合格",
+        "不合格",
+    ]
+    assert r["A"].grade.reward_fen == 500_000 and r["B"].grade.reward_fen == 0
+
+
+def test_no_grades_no_grade_and_a_gap_below_the_lowest_band():
+    assert rank_rows(SPEECH, scored(99))[0].grade is None
+    (low,) = rank_rows(Ranking(grades=(Grade(60, "合格"),)), scored(59))
+    assert low.grade is None
+
+
+def test_grades_in_the_rules_file():
+    r = rules_from_text(
+        ITEM + '\n[ranking]\ngrades = [ { score = 95, title = "优秀", reward = 5000 },'
+        ' { score = 0, title = "不合格" } ]\n'
+    )
+    assert r.ranking.grades == (Grade(95.0, "优秀", 500_000), Grade(0.0, "不合格", 0))
+
+
+@pytest.mark.parametrize(
+    "grades,words",
+    [
+        ("1", "列表"),
+        ("[ { score = 95 } ]", "title"),
+        ('[ { score = 95, title = "优", extra = 1 } ]', "grades 第 1 项"),
+        ('[ { score = -1, title = "优" } ]', "score"),
+        ('[ { score = 60, title = "合格" }, { score = 60, title = "良好" } ]', "从高到低"),
+        ('[ { score = 60, title = "合格", reward = -1 } ]', "reward"),
+    ],
+)
+def test_bad_grades_name_the_key_and_line(grades, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(ITEM + "\n[ranking]\ngrades = " + grades + "\n", "g.toml")
+    assert "第 8 行" in str(e.value) and words in str(e.value) and "grades" in str(e.value)

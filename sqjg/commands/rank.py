@@ -72,6 +72,8 @@ def outcome_words(row: dict[str, Any]) -> str:
         )
     if row.get("baseline"):
         parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
+    if row.get("grade"):
+        parts.append(_reward(row["grade"], row.get("grade_reward_yuan") or 0))
     return " / ".join(parts)
 
 
@@ -548,6 +550,10 @@ def _rules_data(r: Any) -> dict[str, Any]:
             "min_award_score": rk.min_award_score,
             "bonus_cap": rk.bonus_cap,
             "scale_to": rk.scale_to,
+            "grades": [
+                {"score": g.score, "title": g.title, "reward_yuan": yuan(g.reward_fen)}
+                for g in rk.grades
+            ],
             "yellow_card_bottom": rk.yellow_card_bottom,
             "publish_last": rk.publish_last,
             "escalation": [{"months": e.months, "action": e.action} for e in rk.escalation],
@@ -667,6 +673,12 @@ def rules_show(
             _("加分项不计入满分，加分合计最多 {cap:g} 分。").format(cap=rk["bonus_cap"])
             if rk["bonus_cap"] is not None
             else _("加分项不计入满分，加分合计不设上限。")
+        )
+    for g in rk["grades"]:
+        say(
+            _("等次：总分不低于 {score:g} 分为{grade}。").format(
+                score=g["score"], grade=_reward(g["title"], g["reward_yuan"])
+            )
         )
     if any(i["months"] for i in data["items"]):
         say(_("只在部分月份考评的项目，其他月份不计，当月满分相应减少。"))
