@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 RULES = """# 测试用考评办法：只有手工项目
 [[items]]
@@ -35,55 +35,59 @@ def rules_file(tmp_path):
 @pytest.fixture
 def four(city, rules_file):
     """The conftest city plus two communities, with July scores: 90.5, 85, 70, 15."""
-    ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok(
-        "unit",
-        "add",
-        "北关社区",
-        "--kind",
-        "community",
-        "--street",
-        "西城街道",
-        "--secretary",
-        "刘芳",
-        "--director",
-        "孙强",
-        "--liaison",
-        "吴敏",
-    )
-    ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in (
-        ("西街社区", 50.5, 40),
-        ("东门社区", 55, 30),
-        ("南门社区", 40, 30),
-        ("北关社区", 10, 5),
-    ):
+
+    def build():
+        ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
         ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "work",
-            "--points",
-            str(work),
-            "--rules",
-            rules_file,
+            "unit",
+            "add",
+            "北关社区",
+            "--kind",
+            "community",
+            "--street",
+            "西城街道",
+            "--secretary",
+            "刘芳",
+            "--director",
+            "孙强",
+            "--liaison",
+            "吴敏",
         )
-        ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "people",
-            "--points",
-            str(people),
-            "--rules",
-            rules_file,
-        )
+        ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
+        for name, work, people in (
+            ("西街社区", 50.5, 40),
+            ("东门社区", 55, 30),
+            ("南门社区", 40, 30),
+            ("北关社区", 10, 5),
+        ):
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "work",
+                "--points",
+                str(work),
+                "--rules",
+                rules_file,
+            )
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "people",
+                "--points",
+                str(people),
+                "--rules",
+                rules_file,
+            )
+
+    built_once("test_cli_rank.four", city, build)
     return city
 
 
