@@ -224,7 +224,8 @@ def test_a_recomputed_chain_passes_alone_but_fails_the_anchor(ledger, tmp_path):
     )
 
 
-def test_a_truncated_chain_fails_the_anchor(ledger):
+def test_a_truncated_chain_fails_the_anchor(ledger, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-20")  # July is published in this ledger
     ok(
         "fund",
         "add",
@@ -237,7 +238,7 @@ def test_a_truncated_chain_fails_the_anchor(ledger):
         "--amount",
         "100",
         "--date",
-        "7-20",
+        "8-05",
     )
     fp = chain.fingerprint(sqlite3.connect(ledger))
     raw = sqlite3.connect(ledger)
@@ -302,20 +303,20 @@ def test_each_command_records_the_os_user_beside_the_label(ledger):
     assert entry["user"] == "tester" and entry["os_user"] == pwd.getpwuid(os.getuid()).pw_name
 
 
-def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp_path):
+def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp_path, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-20")  # July is published in this ledger
     sheet = tmp_path / "survey.csv"
     sheet.write_text(
         "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
         + "".join(
-            f"杂物{i},西街社区,梧桐苑,{i}号楼,1,,2026-07-20,2026-07-01,乱堆乱放\n"
+            f"杂物{i},西街社区,梧桐苑,{i}号楼,1,,2026-08-20,2026-08-01,乱堆乱放\n"
             for i in range(50)
         ),
         encoding="utf-8",
     )
     ok("issue", "import", str(sheet))
-    ok(
-        "issue", "notify", "1", "--date", "7-10"
-    )  # the per-row triggers are back and continue the chain
+    # the per-row triggers are back and continue the chain
+    ok("issue", "notify", "2", "--date", "8-10")
     assert json.loads(ok("check", "--format", "json")) == {"ok": True, "problems": []}
     raw = sqlite3.connect(ledger)
     assert (
