@@ -7,6 +7,7 @@ error policy: every refusal is one Chinese sentence on stderr and exit code 1, n
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import sys
 from typing import Any
@@ -64,6 +65,19 @@ def _usage_message(e: UsageError) -> str:
     text = e.format_message()
     if text.startswith("No such command"):
         name = text.split("'")[1] if "'" in text else text
+        group = getattr(e.ctx, "command", None)
+        known = sorted(getattr(group, "commands", {}))
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        if near:
+            # The program name as people type it, whatever runs the tool (a script, python -m).
+            names, ctx = [], e.ctx
+            while ctx is not None and ctx.parent is not None:
+                names.insert(0, ctx.info_name)
+                ctx = ctx.parent
+            path = " ".join(["sqjg", *names])
+            return _("没有命令“{name}”，您是不是要用：{commands}？").format(
+                name=name, commands=_("、").join(f"{path} {c}" for c in near)
+            )
         return _("没有命令“{name}”：运行 sqjg --help 查看全部命令。").format(name=name)
     if text.startswith("Got unexpected extra argument"):
         return _("多余的参数：{args}（含空格的内容请加引号）。").format(

@@ -247,7 +247,7 @@ def daily_report(
             past_due.append({**g, "days_late": (d - when).days})
     yesterday = (d - timedelta(days=1)).isoformat()
     overdue = issues.list_issues(
-        conn, as_of=d, status="overdue", exposure_notices=rules.exposure_notices
+        conn, as_of=d, status="past_due", exposure_notices=rules.exposure_notices
     )
     falling = [r for r in overdue if r["due"] == yesterday]
     return {

@@ -81,6 +81,13 @@ def add(
     amount: AmountOption,
     on: DateOption = None,
     note: NoteOption = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Record it even if the same payer paid the same amount that day (再登记一笔).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Record a contribution to a community's funds (登记经费收入).
@@ -90,7 +97,9 @@ def add(
     from .. import funds
 
     with writing(db) as conn:
-        result = funds.add_contribution(conn, community, source, payer, amount, on=on, note=note)
+        result = funds.add_contribution(
+            conn, community, source, payer, amount, on=on, note=note, refuse_repeat=not again
+        )
         e = funds.entry(conn, result["id"])
     say(
         _(

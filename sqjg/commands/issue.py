@@ -82,6 +82,7 @@ def _complete_status(incomplete: str) -> list[tuple[str, str]]:
         "closed": "已结案",
         "cancelled": "已作废",
         "overdue": "超期",
+        "late": "逾期结案",
     }
     return [(k, v) for k, v in labels.items() if k.startswith(incomplete)]
 
@@ -91,7 +92,8 @@ StatusOption = Annotated[
     typer.Option(
         "--status",
         "-s",
-        help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
+        help="open|resolved|closed|cancelled|overdue (open, past due)|late (closed after the due"
+        " date), or 待整改/已结案/超期/逾期结案… (状态).",
         autocompletion=_complete_status,
     ),
 ]
@@ -148,6 +150,13 @@ def add(
         typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号)."),
     ] = None,
     note: NoteOption = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Log it even if the community has an open issue with the same description (允许重复).",
+        ),
+    ] = False,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -173,6 +182,7 @@ def add(
             serious=serious,
             inspection=inspection,
             note=note,
+            refuse_duplicate=not allow_duplicate,
         )
         brief = issues.brief(conn, issue_id)
     if fmt == Fmt.json:
@@ -308,6 +318,63 @@ def reassign(
     )
 
 
+@app.command("edit")
+def edit(
+    issue_id: IdArgument,
+    description: Annotated[
+        str | None, typer.Option("--description", help="The corrected description (问题描述).")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help="Where exactly (具体地点); \"\" clears it.")
+    ] = None,
+    compound: CompoundOption = None,
+    kind: KindOption = None,
+    serious: Annotated[
+        bool | None,
+        typer.Option(
+            "--serious/--not-serious",
+            help="A serious problem, or not (严重问题).",
+            show_default=False,
+        ),
+    ] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct what an issue says (更正问题): description, location, compound, kind, seriousness.
+
+    The change is kept in the issue's history (sqjg issue show). Category and unit change only
+    through reassign.
+
+    Example: sqjg issue edit 12 --description "楼道堆放杂物" --note 错别字
+    """
+    with writing(db) as conn:
+        changes = issues.edit_issue(
+            conn,
+            issue_id,
+            description=description,
+            location=location,
+            compound=compound,
+            kind=kind,
+            serious=serious,
+            note=note,
+        )
+    say(_("已更正问题 {id}：{changes}。").format(id=issue_id, changes=_changes_text(changes)))
+
+
+def _changes_text(changes: dict) -> str:
+    def shown(key: str, value: object) -> str:
+        if key == "serious":
+            return _("是") if value else _("否")
+        return str(value) if value not in (None, "") else _("（空）")
+
+    return _("；").join(
+        _("{field}：{old} → {new}").format(
+            field=_(issues.EDITABLE[k]), old=shown(k, old), new=shown(k, new)
+        )
+        for k, (old, new) in changes.items()
+    )
+
+
 @app.command("cancel")
 def cancel(
     issue_id: IdArgument,
@@ -386,6 +453,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
                 new=d.get("unit"),
                 nc=d.get("category"),
             )
+        elif e["event"] == "edit":
+            text += "  " + _changes_text(d)
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
@@ -431,6 +500,12 @@ LIST_PRIORITY = {
 }
 
 
+class SortChoice(str, Enum):
+    due = "due"
+    found = "found"
+    days_overdue = "days-overdue"
+
+
 @app.command("list")
 def list_(
     community: CommunityOption = None,
@@ -441,6 +516,19 @@ def list_(
     kind: KindOption = None,
     status: StatusOption = None,
     as_of: AsOfOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", help="Words that must all be in the description, location or kind (搜索)."
+        ),
+    ] = None,
+    sort: Annotated[
+        SortChoice | None,
+        typer.Option("--sort", help="due|found|days-overdue (排序); default by id."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many issues (条数上限).")
+    ] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -460,6 +548,9 @@ def list_(
             unit=unit,
             kind=kind,
         )
+    rows = issues.search_sort_limit(
+        rows, search=search, sort=sort.value if sort else None, limit=limit
+    )
     from ..render import emit, to_csv
 
     if fmt == Fmt.csv:

@@ -1,0 +1,203 @@
+"""Everyday work at a terminal: suggestions for mistyped commands, refusing the same entry
+twice, finding issues (--search, --sort, --limit; overdue vs late)."""
+
+import json
+
+import pytest
+from conftest import db_bytes, ok, refused
+
+
+@pytest.mark.parametrize(
+    ("args", "suggestion"),
+    [
+        (["ranking"], "sqjg rank"),
+        (["issue", "lst"], "sqjg issue list"),
+        (["fund", "balanse"], "sqjg fund balance"),
+    ],
+)
+def test_a_mistyped_command_gets_a_suggestion(args, suggestion):
+    err = refused(*args)
+    assert f"您是不是要用：{suggestion}？" in err, err
+
+
+def test_a_command_like_nothing_gets_the_help_hint():
+    assert "运行 sqjg --help 查看全部命令" in refused("issue", "zzzzzz")
+
+
+def _add(*extra):
+    return [
+        "issue",
+        "add",
+        "楼道堆放杂物",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--due",
+        "7-31",
+        "--found",
+        "7-20",
+        *extra,
+    ]
+
+
+def test_the_same_open_issue_twice_is_refused_with_its_id(city, db_path):
+    ok(*_add())
+    before = db_bytes(db_path)
+    variant = _add()
+    variant[2] = " 楼道 堆放杂物。"  # spacing and punctuation aside it is the same problem
+    err = refused(*variant)
+    assert "西街社区已有相同描述的未结案问题 1（楼道堆放杂物）" in err
+    assert "--allow-duplicate" in err
+    assert db_bytes(db_path) == before
+    ok(*variant, "--allow-duplicate")
+    # Another community, or once the first is closed, is not a duplicate.
+    other = _add()
+    other[4] = "东门社区"
+    ok(*other)
+
+
+def test_a_cancelled_issue_is_no_duplicate(city):
+    ok(*_add())
+    ok("issue", "cancel", "1", "--reason", "重复登记")
+    ok(*_add())
+
+
+def _fund(*extra):
+    return [
+        "fund",
+        "add",
+        "-c",
+        "西街社区",
+        "--source",
+        "unit",
+        "--from",
+        "交通局",
+        "--amount",
+        "20000",
+        "--date",
+        "7-3",
+        *extra,
+    ]
+
+
+def test_the_same_contribution_twice_is_refused_unless_again(city, db_path):
+    ok(*_fund())
+    before = db_bytes(db_path)
+    err = refused(*_fund())
+    assert "已有第 1 号收入：2026-07-03 交通局向西街社区缴款 20,000.00 元" in err
+    assert "--again" in err
+    assert db_bytes(db_path) == before
+    ok(*_fund("--again"))
+    # Another amount or another day is another receipt.
+    changed = _fund()
+    changed[9] = "20001"
+    ok(*changed)
+
+
+def test_a_voided_contribution_may_be_entered_again(city):
+    ok(*_fund())
+    ok("fund", "void", "1", "--reason", "金额录错")
+    ok(*_fund())
+
+
+@pytest.fixture
+def survey(city):
+    """Four issues: open and past due, open not yet due, closed late, closed on time."""
+    for text, due, found in [
+        ("主干道路面破损", "7-10", "7-01"),
+        ("小区门口垃圾堆", "8-20", "7-02"),
+        ("沿街占道经营", "7-12", "7-03"),
+        ("楼道杂物堆放", "7-25", "7-04"),
+    ]:
+        ok("issue", "add", text, "-c", "西街社区", "--category", "1", "--due", due, "--found", found)
+    ok("issue", "resolve", "3", "--date", "7-20")
+    ok("issue", "verify", "3", "--pass", "--date", "7-21")
+    ok("issue", "resolve", "4", "--date", "7-22")
+    ok("issue", "verify", "4", "--pass", "--date", "7-23")
+    return city
+
+
+def listed(*args):
+    return [r["id"] for r in json.loads(ok("issue", "list", *args, "--format", "json"))]
+
+
+def test_overdue_is_open_and_past_due_late_is_closed_after_the_due_date(survey):
+    assert listed("--status", "overdue") == [1]
+    assert listed("--status", "超期") == [1]
+    assert listed("--status", "late") == [3]
+    assert listed("--status", "逾期结案") == [3]
+
+
+def test_search_sort_and_limit(survey):
+    assert listed("--search", "垃圾") == [2]
+    assert listed("--search", "路面 破损") == [1]
+    assert listed("--search", "路面 杂物") == []
+    assert listed("--sort", "due") == [1, 3, 4, 2]
+    assert listed("--sort", "found", "--limit", "2") == [1, 2]
+    assert listed("--sort", "days-overdue", "--limit", "2") == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sort", "bogus"], "--sort 只能是以下之一：due、found、days-overdue。"),
+        (["--limit", "0"], "--limit"),
+        (["--status", "later"], "late（逾期结案）"),
+    ],
+)
+def test_list_refusals(survey, args, message):
+    assert message in refused("issue", "list", *args)
+
+
+# --- correcting an issue ----------------------------------------------------------------------
+
+
+def test_edit_corrects_the_wording_and_shows_in_the_history(city, db_path):
+    ok(*_add("--compound", "梧桐苑", "--location", "3号楼"))
+    out = ok(
+        "issue", "edit", "1", "--description", "楼道堆放杂物、电动车乱停", "--compound", "向阳小区",
+        "--serious", "--note", "错别字",
+    )  # fmt: skip
+    assert out == (
+        "已更正问题 1：问题：楼道堆放杂物 → 楼道堆放杂物、电动车乱停；小区：梧桐苑 → 向阳小区；"
+        "严重：否 → 是。\n"
+    )
+    shown = json.loads(ok("issue", "show", "1", "--format", "json"))
+    assert shown["issue"]["description"] == "楼道堆放杂物、电动车乱停"
+    assert shown["issue"]["compound"] == "向阳小区" and shown["issue"]["serious"] is True
+    last = shown["events"][-1]
+    assert last["event"] == "edit" and last["note"] == "错别字" and last["date"] == "2026-07-31"
+    assert last["detail"]["description"] == ["楼道堆放杂物", "楼道堆放杂物、电动车乱停"]
+    text = ok("issue", "show", "1")
+    assert "2026-07-31  更正  问题：楼道堆放杂物 → 楼道堆放杂物、电动车乱停" in text
+    ok("issue", "edit", "1", "--location", "")
+    assert json.loads(ok("issue", "show", "1", "--format", "json"))["issue"]["location"] is None
+    # The change is in the audit trail under the command that made it.
+    from conftest import connect
+
+    conn = connect(db_path)
+    argv = conn.execute(
+        "SELECT r.argv FROM audit_log a JOIN command_runs r ON r.id = a.run_id"
+        " WHERE a.entity = 'issues' AND a.entity_id = 1 AND a.op = 'update' ORDER BY a.id"
+    ).fetchall()
+    conn.close()
+    assert argv[0][0].startswith("sqjg issue edit 1 --description")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["1"], "没有要修改的内容"),
+        (["1", "--description", "楼道堆放杂物"], "问题 1 已是这样，未修改。"),
+        (["1", "--description", "  "], "问题描述不能为空。"),
+        (["1", "--compound", "北极小区"], "下没有小区“北极小区”"),
+        (["9", "--kind", "占道"], "找不到问题 9。"),
+        (["1", "--category", "2"], "没有选项 --category"),
+    ],
+)
+def test_edit_refusals(city, db_path, args, message):
+    ok(*_add())
+    before = db_bytes(db_path)
+    assert message in refused("issue", "edit", *args)
+    assert db_bytes(db_path) == before
