@@ -106,12 +106,13 @@ def earliest_publication(rules: Rules, year: int, month: int) -> date:
     """The first day a month's result may be published.
 
     The month of the `assessment` deadline (July: after 25 July, the speech) from the day after
-    that date; every other month from its last day, when the month's work is done.
+    that date; every other month from the day after its last day: on the last day itself
+    entries for that day may still be coming in, and what was published must stay true.
     """
     assessment = rules.deadlines.get("assessment")
     if assessment is not None and int(assessment[:2]) == month:
         return deadline_date(assessment, year) + timedelta(days=1)
-    return month_bounds(year, month)[1]
+    return month_bounds(year, month)[1] + timedelta(days=1)
 
 
 # --- facts ----------------------------------------------------------------------------------
@@ -204,8 +205,13 @@ def _scored(
 ) -> list[Scored]:
     out = []
     for c in comms:
-        points = score_items(rules, facts[c["id"]], items)
-        out.append(Scored(c["id"], c["name"], points, total_of(points)))
+        f = facts[c["id"]]
+        points = score_items(rules, f, items)
+        if items is None:
+            total = total_of(points, rules.items_in(f.month), rules.ranking)
+        else:
+            total = total_of(points, items)
+        out.append(Scored(c["id"], c["name"], points, total))
     return out
 
 
@@ -245,6 +251,9 @@ _TOP_ORDER = (
     "rules_hash",
     "baseline_score",
     "items",
+    "max_total",
+    "bonus_cap",
+    "left_out",
     "rows",
     "media",
 )
@@ -264,6 +273,8 @@ _ROW_ORDER = (
     "baseline",
     "baseline_reward_yuan",
     "last",
+    "grade",
+    "grade_reward_yuan",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -276,7 +287,7 @@ _MEDIA_ORDER = (
     "consecutive_last",
     "escalation",
 )
-_ITEM_ORDER = ("key", "name", "source", "max", "min")
+_ITEM_ORDER = ("key", "name", "source", "max", "min", "bonus")
 
 
 def _reorder(d: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
@@ -356,6 +367,7 @@ def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
             "source": i.source,
             "max": i.max if not i.is_penalty else 0,
             "min": i.min if i.is_penalty else 0,
+            "bonus": i.bonus,
         }
         for i in items
     ]
@@ -399,6 +411,8 @@ def compute(
             "baseline": r.baseline,
             "baseline_reward_yuan": yuan(baseline.reward_fen) if r.baseline and baseline else 0,
             "last": r.last,
+            "grade": r.grade.title if r.grade else None,
+            "grade_reward_yuan": yuan(r.grade.reward_fen) if r.grade else 0,
             "community_uid": c["uid"],
         }
         out_rows.append(row)
@@ -423,7 +437,11 @@ def compute(
         "as_of": as_of.isoformat(),
         "rules_hash": rules.sha256,
         "baseline_score": baseline.score if baseline else None,
-        "items": items_meta(rules.items),
+        # an item assessed in other months only is left out, so the month's maximum can be lower
+        "items": items_meta(rules.items_in(month)),
+        "max_total": round1(rules.ranking.scale_to or rules.max_in(month)),
+        "bonus_cap": rules.ranking.bonus_cap,
+        "left_out": [i.name for i in rules.items if not i.applies_in(month)],
         "rows": out_rows,
         "media": media,
     }
@@ -771,6 +789,15 @@ def set_score(
                 name=_(item.name),
                 source=source_label(item.source),
                 keys=_("、").join(manual) or _("（无）"),
+            )
+        )
+    if not item.applies_in(month):
+        raise Invalid(
+            _("项目“{key}”（{name}）只在 {months} 月考评，{month} 月没有这一项。").format(
+                key=item.key,
+                name=_(item.name),
+                months=_("、").join(str(m) for m in item.months),
+                month=month,
             )
         )
     if not math.isfinite(points) or not 0 <= points <= item.max:

@@ -127,9 +127,7 @@ def parse_status(value: str) -> str:
             _(
                 "状态“{value}”无效：应为 open（待整改）、resolved（待核查）、closed（已结案）、"
                 "cancelled（已作废）、overdue（超期）或 late（逾期结案）。"
-            ).format(
-                value=value
-            )
+            ).format(value=value)
         )
     return s
 
@@ -1023,13 +1021,18 @@ def edit_issue(
         wanted["serious"] = bool(serious)
     if not wanted:
         raise Invalid(
-            _("没有要修改的内容：请用 --description、--location、--compound、--kind 或 --serious/--not-serious。")
+            _(
+                "没有要修改的内容：请用 --description、--location、--compound、--kind 或 --serious/--not-serious。"
+            )
         )
     changes = {k: [now[k], v] for k, v in wanted.items() if now[k] != v}
     if not changes:
         raise Invalid(_("问题 {id} 已是这样，未修改。").format(id=issue_id))
     columns = {"compound": "compound_id"}
-    values = {k: (compound_id if k == "compound" else int(v) if k == "serious" else v) for k, (_o, v) in changes.items()}
+    values = {
+        k: (compound_id if k == "compound" else int(v) if k == "serious" else v)
+        for k, (_o, v) in changes.items()
+    }
     sets = ", ".join(f"{columns.get(k, k)} = ?" for k in values)
     conn.execute(
         f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
@@ -1072,7 +1075,7 @@ LEFT JOIN units p ON p.id = a.compound_id
 JOIN units u ON u.id = a.unit_id
 """
 
-# The JSON shape of an issue (issue 3's contract first, then the extra keys).
+# The JSON shape of an issue (the keys scripts first relied on, then the extra keys).
 ISSUE_KEYS = [
     "id",
     "description",
@@ -1253,7 +1256,14 @@ def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
         )
     # Corrections are in the history too, after the events of their day (they were typed later).
     edits = [
-        {"id": r[0], "event": "edit", "date": r[1], "note": r[3], "detail": json.loads(r[2]), "due": None}
+        {
+            "id": r[0],
+            "event": "edit",
+            "date": r[1],
+            "note": r[3],
+            "detail": json.loads(r[2]),
+            "due": None,
+        }
         for r in conn.execute(
             "SELECT id, happened_on, changes, note FROM issue_edits WHERE issue_id = ? ORDER BY id",
             (issue_id,),
@@ -1530,6 +1540,7 @@ IMPORT_ALIASES = {
     "kind": "kind", "类型": "kind", "问题类型": "kind",
     "serious": "serious", "严重": "serious", "是否严重": "serious", "严重问题": "serious",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
 }  # fmt: skip
 EXPORT_COLUMNS = [
     "description",
@@ -1542,20 +1553,28 @@ EXPORT_COLUMNS = [
     "found",
     "kind",
     "serious",
+    "uid",
 ]
 _REQUIRED = ("description", "community", "category", "due")
 
 
-def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
-    """Import a survey sheet (排查表); returns how many issues came in.
+def import_issues(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> dict[str, int]:
+    """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
 
     Every row is checked first (names resolved once into dicts, each distinct date parsed once);
     if any row is bad, Invalid lists every bad row with its line number and reason and nothing is
-    written. Otherwise all rows go in with two executemany statements.
+    written. Otherwise new rows go in with two executemany statements.
+
+    A row carrying the uid of an issue (as `issue export` writes) is that issue, not a new one:
+    unchanged it is skipped; a later due date is an extension and another responsible unit or
+    category a reassignment, through the same rules as `issue extend` and `issue reassign`. Other
+    changes are refused, since the history of an issue is kept as events, not edited.
     """
     from .csvio import read_rows
 
-    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     missing = [k for k in _REQUIRED if k not in keys]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
@@ -1578,27 +1597,48 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
 
     errors: list[str] = []
     prepared: list[tuple] = []
+    updates: list[tuple[Any, int, tuple, tuple]] = []
+    unchanged = 0
+    seen: set[str] = set()
+    new_uids: list[str | None] = []
+    known = {}
+    if "uid" in keys:
+        known = {
+            r[0]: (r[1], r[2:])
+            for r in conn.execute(
+                "SELECT uid, id, description, community_id, compound_id, location, category,"
+                " unit_id, kind, found, due, serious FROM issues"
+            )
+        }
     for line, rec in records:
+        # The column being checked, so a workbook error can name its cell.
+        field = "description"
         try:
             text = _clean(rec.get("description"))
             if not text:
                 raise Invalid(_("问题描述不能为空。"))
+            field = "community"
             cname = rec.get("community", "")
             if not cname:
                 raise Invalid(_("社区不能为空。"))
             where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
+            field = "compound"
             pname = rec.get("compound", "")
             place = reg.compound(where, pname) if pname else None
+            field = "category"
             raw = rec.get("category", "")
             cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
+            field = "unit"
             uname = rec.get("unit", "")
             pkey = (where.id, cat, uname)
             party = parties.get(pkey) or parties.setdefault(
                 pkey, responsible_party(reg, where, cat, uname)
             )
+            field = "due"
             if not rec.get("due"):
                 raise Invalid(_("整改时限不能为空。"))
             due_on = day(rec["due"])
+            field = "found"
             found_on = day(rec["found"]) if rec.get("found") else now_iso
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
@@ -1606,38 +1646,109 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
                 raise Invalid(
                     _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)
                 )
+            field = "serious"
             flag = rec.get("serious", "").lower()
             if flag not in _TRUE and flag not in _FALSE:
                 raise Invalid(
                     _("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious"))
                 )
             # csvio has stripped every cell already.
-            prepared.append(
-                (
-                    text,
-                    where.id,
-                    place.id if place else None,
-                    rec.get("location") or None,
-                    cat,
-                    party.id,
-                    rec.get("kind") or None,
-                    found_on,
-                    due_on,
-                    int(flag in _TRUE),
-                    None,
-                    rec.get("note") or None,
-                )
+            record = (
+                text,
+                where.id,
+                place.id if place else None,
+                rec.get("location") or None,
+                cat,
+                party.id,
+                rec.get("kind") or None,
+                found_on,
+                due_on,
+                int(flag in _TRUE),
+                None,
+                rec.get("note") or None,
             )
+            uid = rec.get("uid", "")
+            field = "uid"
+            if uid and uid in seen:
+                raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+            seen.add(uid)
+            if not uid or uid not in known:
+                # A uid this database does not know (a sheet from another office's copy) is a new
+                # issue that keeps its uid, so the two copies still name it alike.
+                new_uids.append(uid or None)
+                prepared.append(record)
+                continue
+            issue_id, stored = known[uid]
+            # (description, community, compound, location, category, unit, kind, found, due, serious)
+            sheet_values = (*record[:7], record[7], record[8], record[9])
+            if sheet_values == tuple(stored):
+                unchanged += 1
+                continue
+            names = ("description", "community", "compound", "location", "category", "unit",
+                     "kind", "found", "due", "serious")  # fmt: skip
+            fixed = [
+                n
+                for n, a, b in zip(names, sheet_values, stored)
+                if a != b and n not in ("category", "unit", "due")
+            ]
+            if fixed:
+                field = fixed[0]
+                raise Invalid(
+                    _(
+                        "问题 {id} 的{fields}与登记的不同：导入只能延期整改时限或改派责任单位。"
+                    ).format(id=issue_id, fields=_("、").join(_column_label(n) for n in fixed))
+                )
+            updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
-            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+            errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
     if errors:
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
             + "\n"
             + "\n".join(errors)
         )
-    _insert(conn, prepared, bulk=True)
-    return len(prepared)
+    conn.execute("SAVEPOINT import_issues")
+    try:
+        for line, issue_id, new, old in updates:
+            field = "due"
+            try:
+                if (new[4], new[5]) != (old[4], old[5]):
+                    field = "unit"
+                    name = conn.execute(
+                        "SELECT name FROM units WHERE id = ?", (new[5],)
+                    ).fetchone()[0]
+                    reassign_issue(conn, issue_id, unit=name, category=new[4], note=_("导入排查表"))
+                if new[8] != old[8]:
+                    field = "due"
+                    extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
+            except (Invalid, NotFound, Conflict) as e:
+                errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+        if errors:
+            raise Invalid(
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+                + "\n"
+                + "\n".join(errors)
+            )
+        if prepared:
+            first = _insert(conn, prepared, bulk=True)
+            conn.executemany(
+                "UPDATE issues SET uid = ? WHERE id = ?",
+                [(u, first + n) for n, u in enumerate(new_uids) if u],
+            )
+    except BaseException:
+        conn.execute("ROLLBACK TO import_issues")
+        conn.execute("RELEASE import_issues")
+        raise
+    conn.execute("RELEASE import_issues")
+    return {"added": len(prepared), "updated": len(updates), "unchanged": unchanged}
+
+
+def _column_label(key: str) -> str:
+    """A survey-sheet column in the words of its Chinese header."""
+    for spelling, canonical in IMPORT_ALIASES.items():
+        if canonical == key and not spelling.isascii():
+            return spelling
+    return key
 
 
 def export_rows(
@@ -1646,12 +1757,14 @@ def export_rows(
     """Issues as survey-sheet rows (EXPORT_COLUMNS), the due date in force as of today; importing
     them gives the same issues again. Cancelled issues are left out unless asked for by status."""
     rows = list_issues(conn, status=status, **filters)
+    uids = dict(conn.execute("SELECT id, uid FROM issues"))
     out = []
     for r in rows:
         if r["status"] == "cancelled" and status is None:
             continue
         rec = {k: r.get(k) for k in EXPORT_COLUMNS}
-        rec["serious"] = _("是") if r["serious"] else _("否")
+        rec["serious"] = bool(r["serious"])
+        rec["uid"] = uids[r["id"]]
         out.append(rec)
     return out
 

@@ -37,17 +37,42 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str], *, bom: bool = True) -> str:
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"); csvio takes the ' off.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(value: Any, *, raw: bool = False, yes_no: bool = False) -> Any:
+    """A value as a CSV cell: booleans in one style, lists joined, and a text that a spreadsheet
+    would run as a formula given a leading ' (shown as text, and taken off again on import)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if yes_no:
+            return _("是") if value else _("否")
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = ";".join(map(str, value))
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def to_csv(
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    *,
+    bom: bool = True,
+    raw: bool = False,
+    header: Sequence[str] | None = None,
+    yes_no: bool = False,
+) -> str:
+    """Rows as CSV, English keys unless `header` is given; `raw` leaves formula-leading text as it
+    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(keys)
+    w.writerow(header or keys)
     for r in rows:
-        w.writerow(
-            [
-                ";".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
-                for v in (r.get(k) for k in keys)
-            ]
-        )
+        w.writerow([csv_value(r.get(k), raw=raw, yes_no=yes_no) for k in keys])
     return (CSV_BOM if bom else "") + buf.getvalue()
 
 
@@ -349,7 +374,7 @@ def plain_table(
     numeric: Sequence[str] = (),
 ) -> str | None:
     """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
-    takes seconds to lay out a table of a few thousand rows (issue 9). None when only rich can
+    takes seconds to lay out a table of a few thousand rows. None when only rich can
     say: line breaks or unusual characters in the text, a table wider than the console, a title
     that would wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
     one space of padding each side of a cell and one between columns; widths in terminal cells.)

@@ -122,7 +122,7 @@ CREATE TABLE civilized (
     UNIQUE (community_id, year)
 );
 
--- Activities (issue 5).
+-- Activities: meetings, clean-ups, inspections, submissions, mechanisms.
 CREATE TABLE meetings (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
@@ -177,7 +177,7 @@ CREATE TABLE mechanisms (
     UNIQUE (community_id, name)
 );
 
--- Surveyed problems (issue 3). `due` is the due date in force, `original_due` the first one.
+-- Surveyed problems. `due` is the due date in force, `original_due` the first one.
 -- status, due, resolved_on, closed_on, on_time, the three counters and last_event_on (the date
 -- of the newest event) are kept in step with issue_events by sqjg.issues (checked by sqjg check).
 CREATE TABLE issues (
@@ -225,7 +225,7 @@ CREATE TABLE issue_events (
 -- Covers the as-of look-ups: the newest event of a kind on or before a date, per issue.
 CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on, due);
 
--- The funds ledger (issue 4): entries are never updated or deleted (the triggers refuse it); a
+-- The funds ledger: entries are never updated or deleted (the triggers refuse it); a
 -- correction is a void, a reversing entry pointing at the entry it cancels, once (voids_id is
 -- UNIQUE). amount_fen is always positive: the sign comes from entry_type, a void's from its
 -- original. running_balance_fen is the community's total over every entry recorded so far,
@@ -257,7 +257,7 @@ CREATE TRIGGER fund_entries_never_deleted BEFORE DELETE ON fund_entries BEGIN
     SELECT RAISE(ABORT, '经费记录不能删除：更正请登记作废记录（sqjg fund void）。');
 END;
 
--- Points entered by hand for `manual` items (issue 6); setting again supersedes, history kept.
+-- Points entered by hand for `manual` items; setting again supersedes, history kept.
 CREATE TABLE scores (
     id INTEGER PRIMARY KEY,
     unit_id INTEGER NOT NULL REFERENCES units(id),
@@ -286,7 +286,49 @@ CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHE
     )
 
 
-def m002_issue_edits(conn: sqlite3.Connection) -> None:
+def m002_hash_chains(conn: sqlite3.Connection) -> None:
+    """Hash chains over funds entries, issue events, audit rows and publications (sqjg.chain),
+    and the operating-system user of each command beside SQJG_USER, which is a free label."""
+    from . import chain
+
+    run_script(
+        conn,
+        """
+CREATE TABLE chain_links (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (entity, entity_id)
+);
+-- Each new link reads the newest link of its chain.
+CREATE INDEX chain_links_head ON chain_links(entity, id);
+ALTER TABLE command_runs ADD COLUMN os_user TEXT;
+""",
+    )
+    chain.link_existing(conn)
+    chain.create_triggers(conn)
+
+
+def m003_late_entries(conn: sqlite3.Connection) -> None:
+    """Entries recorded inside a published month with --late --reason (公布后补录)."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE late_entries (
+    id INTEGER PRIMARY KEY,
+    audit_id INTEGER NOT NULL UNIQUE REFERENCES audit_log(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+CREATE INDEX late_entries_month ON late_entries(year, month);
+""",
+    )
+
+
+def m004_issue_edits(conn: sqlite3.Connection) -> None:
     """Corrections of an issue's wording (issue edit): what changed, when and why, for its history.
 
     A table of its own, not an issue_events kind: the events drive an issue's state as of a date,
@@ -307,7 +349,12 @@ CREATE INDEX issue_edits_issue ON issue_edits(issue_id);
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_issue_edits]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_hash_chains,
+    m003_late_entries,
+    m004_issue_edits,
+]
 LATEST = len(MIGRATIONS)
 
 
@@ -357,13 +404,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
 
     Inside the caller's write transaction the insert triggers of `tables` are dropped, the rows
     go in, then one INSERT ... SELECT writes exactly the audit rows the triggers would have
-    written, and the triggers are recreated. DDL is transactional in SQLite: other connections
+    written, the hash-chain links of the new chained rows and audit rows are computed in one
+    pass, and the triggers are recreated. DDL is transactional in SQLite: other connections
     never see the database without its triggers, and a crash or rollback restores them.
     Rows must be appended (ids above the current maximum).
     """
-    marks = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+    from . import chain
+
+    chained = [t for t in tables if t in chain.CHAINED] + ["audit_log"]
+    marks = {
+        t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+        for t in {*tables, *chained}
+    }
     for t in tables:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
+    for t in chained:
+        conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
     try:
         yield
         for t in tables:
@@ -374,6 +430,11 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
                 f" WHERE id > ? ORDER BY id",
                 (marks[t],),
             )
+        for t in chained:
+            chain.link_new_rows(conn, t, marks[t])
     finally:
         for t in tables:
             _create_audit_trigger(conn, t, "insert", _columns(conn, t))
+        for t in chained:
+            conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
+            conn.execute(chain.trigger_sql(t))

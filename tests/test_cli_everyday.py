@@ -110,7 +110,19 @@ def survey(city):
         ("沿街占道经营", "7-12", "7-03"),
         ("楼道杂物堆放", "7-25", "7-04"),
     ]:
-        ok("issue", "add", text, "-c", "西街社区", "--category", "1", "--due", due, "--found", found)
+        ok(
+            "issue",
+            "add",
+            text,
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            due,
+            "--found",
+            found,
+        )
     ok("issue", "resolve", "3", "--date", "7-20")
     ok("issue", "verify", "3", "--pass", "--date", "7-21")
     ok("issue", "resolve", "4", "--date", "7-22")

@@ -1,4 +1,4 @@
-"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of issue 3."""
+"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of them."""
 
 import json
 
@@ -508,7 +508,7 @@ def test_list_csv_and_table(survey):
     )
     assert (
         lines[1]
-        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,False,,0,0,0,False,"
+        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,false,,0,0,0,false,"
         "东城街道,2026-07-25,2026-07-24,,0,"
     )
     table = ok("issue", "list", "--status", "overdue")
@@ -567,6 +567,15 @@ def test_summary_json_table_csv(survey):
     assert "问题类型" in ok("issue", "summary", "--by", "kind")
     early = json.loads(ok("issue", "summary", "--as-of", "7-14", "--format", "json"))
     assert early[0]["closed"] == 2 and early[0]["open"] == 4
+
+
+def test_summary_by_compound_names_the_community(survey):
+    rows = json.loads(ok("issue", "summary", "--by", "compound", "--format", "json"))
+    compounds = [(r["name"], r["community"]) for r in rows if r["level"] == "compound"]
+    assert compounds and all(c for _name, c in compounds)
+    assert sum(r["total"] for r in rows if r["level"] == "compound") <= rows[-1]["total"]
+    table = ok("issue", "summary", "--by", "compound").splitlines()
+    assert table[2].split()[:2] == ["小区", "社区"]
 
 
 def test_exposure_board_with_the_rules_file(survey, tmp_path):
@@ -732,11 +741,10 @@ def test_export_import_round_trip(survey, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert (
         text.splitlines()[0]
-        == "description,community,compound,location,category,unit,due,found,kind,serious"
+        == "description,community,compound,location,category,unit,due,found,kind,serious,uid"
     )
-    assert (
-        text.splitlines()[1]
-        == "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,否"
+    assert text.splitlines()[1].startswith(
+        "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,false,"
     )
     before = [
         {
@@ -756,14 +764,22 @@ def test_export_import_round_trip(survey, tmp_path):
         for r in listed()
         if r["status"] != "cancelled"
     ]
-    assert ok("issue", "import", str(out)) == "已导入 8 个问题。\n"
+    # The rows carry their uids: importing the export again adds nothing.
+    assert ok("issue", "import", str(out)) == "新增 0，更新 0，未变 8\n"
+    assert len(listed()) == 9
+    # Without the uid column the same sheet is a new survey.
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n", encoding="utf-8"
+    )
+    assert ok("issue", "import", str(fresh)) == "已导入 8 个问题。\n"
     after = [{k: r[k] for k in before[0]} for r in listed() if r["id"] > 9]
     assert after == before
     gbk = tmp_path / "gbk.csv"
     ok("issue", "export", "-o", str(gbk), "--encoding", "gbk", "--community", "东门社区")
     assert (
-        gbk.read_bytes().decode("gbk").splitlines()[2]
-        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,是"
+        gbk.read_bytes().decode("gbk").splitlines()[2].rsplit(",", 1)[0]
+        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,true"
     )
     assert (
         ok("issue", "export", "--status", "cancelled")

@@ -12,12 +12,18 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FormatOption,
+    ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
+    SheetOption,
     StreetOption,
     YearOption,
+    allow_late,
     reading,
     rules,
     say,
@@ -49,6 +55,23 @@ ToDateOption = Annotated[str | None, typer.Option("--to", help="Last date (截�
 class By(str, Enum):
     community = "community"
     street = "street"
+
+
+def _in_yuan(value):
+    """JSON speaks yuan everywhere (amount_yuan, balance_yuan): every `*_fen` key becomes `*_yuan`."""
+    from ..money import yuan
+
+    if isinstance(value, list):
+        return [_in_yuan(v) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k.endswith("_fen"):
+                out[k[: -len("_fen")] + "_yuan"] = None if v is None else yuan(v)
+            else:
+                out.setdefault(k, _in_yuan(v))
+        return out
+    return value
 
 
 def _yuan_text(fen: int) -> str:
@@ -88,12 +111,15 @@ def add(
             help="Record it even if the same payer paid the same amount that day (再登记一笔).",
         ),
     ] = False,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a contribution to a community's funds (登记经费收入).
 
     Example: sqjg fund add --community 西街社区 --source unit --from 市财政局 --amount 2万 --date 7-3
     """
+    allow_late(late, reason)
     from .. import funds
 
     with writing(db) as conn:
@@ -135,12 +161,15 @@ def spend(
     ] = None,
     note: NoteOption = None,
     rules_file: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record an expenditure (登记经费支出); never for bonuses or welfare, never above the balance.
 
     Example: sqjg fund spend --community 西街社区 --amount 3000 --purpose 购买保洁工具 --category cleaning
     """
+    allow_late(late, reason)
     from .. import funds
 
     words = rules(rules_file).banned_words
@@ -179,12 +208,14 @@ def void(
     ],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is voided (作废原因).")],
     on: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Void an entry with a reversing entry (作废/冲销); the original stays in the ledger.
 
     Example: sqjg fund void 12 --reason 重复登记
     """
+    allow_late(late, reason if late else None)
     from .. import funds
 
     with writing(db) as conn:
@@ -203,6 +234,31 @@ def void(
             balance=_yuan_text(result["balance_fen"]),
         )
     )
+
+
+@app.command("import")
+def import_(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import ledger entries from a CSV or workbook (批量导入经费记录); all rows or none.
+
+    Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
+    purpose, category, approved_by, voids, reason, note (or 编号, 日期, 类型, 社区, 来源, 缴款方,
+    金额, 用途, 类别, 批准人, 作废, 原因, 备注).
+
+    Example: sqjg fund import 7月经费台账.xlsx
+    """
+    allow_late(late, reason)
+    from .. import funds
+
+    with writing(db) as conn:
+        n = funds.import_entries(conn, file, encoding, sheet)
+    say(_("已导入 {n} 条经费记录。").format(n=n))
 
 
 BALANCE_CSV_KEYS = (
@@ -310,10 +366,13 @@ def _balance_table(rows_fen: list[dict], day) -> None:
     from ..render import emit
 
     table_rows = []
+    # Communities grouped by street once: looping every street over every community grew with
+    # the square of the city (6,000 communities × 300 streets).
+    by_street: dict[str, list[dict]] = {}
+    for r in rows_fen:
+        by_street.setdefault(r["street"], []).append(r)
     for t in funds.street_totals(rows_fen):
-        for r in rows_fen:
-            if r["street"] != t["street"]:
-                continue
+        for r in by_street[t["street"]]:
             row = {"street": r["street"], "community": r["community"]}
             row.update({f"src_{s}": _yuan_text(r["raised_by_source"][s]) for s in funds.SOURCES})
             row["raised"] = _yuan_text(r["raised_fen"])
@@ -403,6 +462,10 @@ def list_(
             date_to=end,
         )
     data = [{k: r[k] for k in funds.LIST_KEYS} for r in rows]
+    if fmt == Fmt.csv:
+        keys = funds.SPREADSHEET_KEYS
+        emit(funds.spreadsheet_rows(rows), [(k, k) for k in keys], "csv")
+        return
     if fmt != Fmt.table:
         emit(data, [(k, k) for k in funds.LIST_KEYS], fmt.value, data=data)
         return
@@ -478,7 +541,7 @@ def report(
         if fmt == Fmt.json:
             from ..render import to_json
 
-            say(to_json(statements))
+            say(to_json(_in_yuan(statements)))
             return
         separator = "\n" + "-" * 40 + "\n\n"
         sys.stdout.write(separator.join(funds.public_notice(st) for st in statements))

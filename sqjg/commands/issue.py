@@ -17,13 +17,26 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FmtMd,
     FormatMdOption,
     FormatOption,
+    Headers,
+    HeadersOption,
+    ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
+    OutputOption,
+    RawOption,
     RulesOption,
+    SheetOption,
     StreetOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -103,6 +116,7 @@ class ByChoice(str, Enum):
     community = "community"
     street = "street"
     unit = "unit"
+    compound = "compound"
     kind = "kind"
 
 
@@ -158,6 +172,8 @@ def add(
         ),
     ] = False,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Log a surveyed problem (登记问题, 立案) and print its id.
@@ -167,6 +183,7 @@ def add(
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -206,12 +223,18 @@ def add(
 
 @app.command("resolve")
 def resolve(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
     Example: sqjg issue resolve 12 --date 7-18
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
     say(
@@ -230,12 +253,15 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
 
     Example: sqjg issue verify 12 --pass
     """
+    allow_late(late, reason)
     if passed is None:
         from ..errors import Invalid
 
@@ -255,12 +281,18 @@ def verify(
 
 @app.command("notify")
 def notify(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
     say(
@@ -276,12 +308,14 @@ def extend(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Move an issue's due date later (延期); the original due date is kept.
 
     Example: sqjg issue extend 12 --due 8-15 --reason 需市政处配合施工
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
     say(
@@ -303,12 +337,15 @@ def reassign(
     category: CategoryOption = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Send an issue back and route it to another responsible party (回退/改派).
 
     Example: sqjg issue reassign 12 --unit 市政处 --category 4
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
     say(
@@ -325,7 +362,7 @@ def edit(
         str | None, typer.Option("--description", help="The corrected description (问题描述).")
     ] = None,
     location: Annotated[
-        str | None, typer.Option("--location", "-l", help="Where exactly (具体地点); \"\" clears it.")
+        str | None, typer.Option("--location", "-l", help='Where exactly (具体地点); "" clears it.')
     ] = None,
     compound: CompoundOption = None,
     kind: KindOption = None,
@@ -382,12 +419,14 @@ def cancel(
         str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)
     ],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
 
     Example: sqjg issue cancel 12 --reason 与 9 号重复
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         issues.cancel_issue(conn, issue_id, reason=reason, on=date)
     say(_("问题 {id} 已作废。").format(id=issue_id))
@@ -638,7 +677,8 @@ def summary(
     by: Annotated[
         ByChoice,
         typer.Option(
-            "--by", help="Group by community, street, responsible unit or kind tag (汇总口径)."
+            "--by",
+            help="Group by community, street, responsible unit, compound or kind tag (汇总口径).",
         ),
     ] = ByChoice.community,
     rules: RulesOption = None,
@@ -672,9 +712,14 @@ def summary(
         "community": N_("社区"),
         "street": N_("街道"),
         "unit": N_("责任单位"),
+        "compound": N_("小区"),
         "kind": N_("问题类型"),
     }[by.value]
-    columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
+    columns = [("name", _(head))]
+    if by is ByChoice.compound:
+        # Compound names repeat across communities (two 向阳小区): the community tells them apart.
+        columns.append(("community", _("社区")))
+    columns += [(k, _(h)) for k, h in SUMMARY_COLUMNS]
     emit(
         shown,
         columns,
@@ -686,7 +731,13 @@ def summary(
 
 
 def _summary_keys(by: str) -> list[str]:
-    extra = {"community": ["street"], "street": [], "unit": ["unit_kind"], "kind": []}[by]
+    extra = {
+        "community": ["street"],
+        "street": [],
+        "unit": ["unit_kind"],
+        "compound": ["community"],
+        "kind": [],
+    }[by]
     return ["level", "id", "name", *extra, *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
 
 
@@ -743,12 +794,11 @@ def exposure(
 
 @app.command("import")
 def import_(
-    file: Annotated[
-        str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)
-    ],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
@@ -756,62 +806,53 @@ def import_(
     Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
     社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
 
-    Example: sqjg issue import 7月排查表.csv
+    Example: sqjg issue import 7月排查表.xlsx
     """
+    allow_late(late, reason)
     with writing(db) as conn:
-        n = issues.import_issues(conn, file, encoding)
-    say(_("已导入 {n} 个问题。").format(n=n))
+        counts = issues.import_issues(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个问题。").format(n=counts["added"]))
 
 
 @app.command("export")
 def export(
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")
-    ] = "utf-8",
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
     status: StatusOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
+    """Export issues as a survey sheet (导出排查表), CSV or xlsx, that `issue import` reads back.
 
-    Example: sqjg issue export -o 排查表.csv --community 西街社区
+    Example: sqjg issue export -o 排查表.xlsx --format xlsx --community 西街社区
     """
+    from ..clikit import export as write_export
+
     with reading(db) as conn:
         rows = issues.export_rows(
             conn, status=status, community=community, street=street, unit=unit
         )
-    from ..render import to_csv
-
-    enc = encoding.strip().lower().replace("_", "-")
-    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
-    text = to_csv(rows, issues.EXPORT_COLUMNS, bom=utf8)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from ..errors import Invalid
-
-    try:
-        data = text.encode("utf-8" if utf8 else enc)
-    except LookupError:
-        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
-    except UnicodeEncodeError:
-        raise Invalid(
-            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
-        ) from None
-    try:
-        with open(output, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
-        ) from None
-    say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
+    write_export(
+        rows,
+        issues.EXPORT_COLUMNS,
+        issues.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("排查表"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
 def register(root: typer.Typer) -> None:

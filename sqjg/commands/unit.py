@@ -10,9 +10,19 @@ from .. import units
 from ..clikit import (
     CommunityOption,
     DbOption,
+    EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FormatOption,
+    Headers,
+    HeadersOption,
+    ImportFileArgument,
     NoteOption,
+    OutputOption,
+    RawOption,
+    SheetOption,
     StreetOption,
     reading,
     say,
@@ -307,19 +317,56 @@ def remove(
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import units from a CSV register (批量导入单位); all rows or none.
+    """Import units from a register, CSV or workbook (批量导入单位); all rows or none.
 
-    Example: sqjg unit import 单位名录.csv
+    Example: sqjg unit import 单位名录.xlsx --sheet 名录
     """
     with writing(db) as conn:
-        n = units.import_units(conn, file, encoding)
-    say(_("已导入 {n} 个单位。").format(n=n))
+        counts = units.import_units(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个单位。").format(n=counts["added"]))
+
+
+@app.command("export")
+def export(
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
+    kind: KindOption = None,
+    street: StreetOption = None,
+    community: CommunityOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the register (导出单位名录), CSV or xlsx, that `unit import` reads back.
+
+    Example: sqjg unit export -o 单位名录.xlsx --format xlsx
+    """
+    from ..clikit import export as write_export
+
+    with reading(db) as conn:
+        rows = units.export_rows(conn, kind=kind, street=street, community=community)
+    write_export(
+        rows,
+        units.EXPORT_COLUMNS,
+        units.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("单位名录"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 行到 {path}。").format(n=len(rows), path=output))
 
 
 @app.command("civilized")
@@ -351,3 +398,7 @@ def civilized(
             conn, community, y, day.isoformat() if day else None, (note or "").strip() or None
         )
     say(_("已登记“{name}”为 {year} 年文明社区。").format(name=community.strip(), year=y))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="unit")
