@@ -156,7 +156,7 @@ def test_responsible_party_follows_the_category(city, category, unit, expected):
 
 def test_found_defaults_to_today_and_due_accepts_every_form(city):
     for due in ("2026-08-10", "2026/8/10", "8-10", "8/10", "8月10日", "2026年8月10日"):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", due)
+        add("问题", "-c", "西街社区", "--category", "1", "--due", due, "--allow-duplicate")
     assert {(r["found"], r["due"]) for r in listed()} == {("2026-07-31", "2026-08-10")}
 
 
