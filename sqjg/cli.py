@@ -124,6 +124,23 @@ def _add_display_options(group: Any) -> None:
             command.params.extend(_display_options())
 
 
+def _month_words(args: list[str]) -> list[str]:
+    """--month 7月 / 七月 reads as 7: every --month is an integer option, and people write the
+    month as they say it. Only the value after --month/-m is touched; "--" ends the options."""
+    from .dates import month_number_text
+
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a == "--":
+            return out + args[i:]
+        if out and out[-1] in ("--month", "-m"):
+            a = month_number_text(a)
+        elif a.startswith("--month="):
+            a = "--month=" + month_number_text(a.removeprefix("--month="))
+        out.append(a)
+    return out
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
@@ -136,6 +153,7 @@ class SqjgGroup(TyperGroup):
 
         display.wide, display.pager = False, True
         clikit.remember_argv(list(args) if args is not None else None)
+        args = _month_words(list(args) if args is not None else sys.argv[1:])
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
         words = list(args) if args is not None else sys.argv[1:]
         set_language(language_in(words))

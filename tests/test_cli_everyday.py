@@ -213,3 +213,23 @@ def test_edit_refusals(city, db_path, args, message):
     before = db_bytes(db_path)
     assert message in refused("issue", "edit", *args)
     assert db_bytes(db_path) == before
+
+
+@pytest.mark.parametrize("month", ["7月", "七月", "７月", "7"])
+def test_month_is_read_as_people_write_it(city, month):
+    assert ok("rank", "--month", month, "--format", "json") == ok(
+        "rank", "--month", "7", "--format", "json"
+    )
+    assert ok("rank", f"--month={month}", "--format", "json") == ok(
+        "rank", "-m", "7", "--format", "json"
+    )
+
+
+def test_a_month_that_is_no_month_is_refused(city):
+    assert "--month" in refused("rank", "--month", "十三月")
+
+
+def test_only_the_month_option_is_read_as_a_month(city):
+    ok("issue", "add", "7月", "-c", "西街社区", "--category", "1", "--due", "8-1")
+    rows = json.loads(ok("issue", "list", "--format", "json"))
+    assert rows[0]["description"] == "7月"

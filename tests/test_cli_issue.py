@@ -409,7 +409,18 @@ def test_cancelled_is_kept_and_never_counted(city):
 def states(city):
     """1 open, 2 resolved, 3 closed, 4 cancelled -- all found 7-1, due 7-20."""
     for _ in range(4):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-1")
+        add(
+            "问题",
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            "7-20",
+            "--found",
+            "7-1",
+            "--allow-duplicate",
+        )
     ok("issue", "resolve", "2", "--date", "7-5")
     ok("issue", "resolve", "3", "--date", "7-5")
     ok("issue", "verify", "3", "--pass", "--date", "7-6")
