@@ -1229,6 +1229,42 @@ def search_sort_limit(
     return rows[:limit] if limit is not None else rows
 
 
+def todo_for_unit(
+    conn: sqlite3.Connection, unit: str, as_of: date | str | None = None
+) -> dict[str, Any]:
+    """A responsible party's open issues on a date, by due date, each with the days left (negative:
+    days overdue), its notices and its community's secretary and director to call. The list a
+    clerk sends to the unit."""
+    party = _SqlLookup(conn).unit(unit)
+    d = _iso(as_of)
+    rows = list_issues(conn, as_of=d, status="open", unit=party.name)
+    people = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT name, secretary, director FROM units WHERE kind = 'community'"
+        )
+    }
+    day = date.fromisoformat(d)
+    items = []
+    for r in sorted(rows, key=lambda r: (r["due"], r["id"])):
+        secretary, director = people.get(r["community"], (None, None))
+        items.append(
+            {
+                "id": r["id"],
+                "community": r["community"],
+                "compound": r["compound"],
+                "description": r["description"],
+                "location": r["location"],
+                "due": r["due"],
+                "days_left": (date.fromisoformat(r["due"]) - day).days,
+                "notices": r["notices"],
+                "secretary": secretary,
+                "director": director,
+            }
+        )
+    return {"unit": party.name, "as_of": d, "issues": items}
+
+
 def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     """One issue as it stands today and its whole history: {"issue": {...}, "events": [...]}."""
     _load(conn, issue_id)

@@ -233,3 +233,61 @@ def test_only_the_month_option_is_read_as_a_month(city):
     ok("issue", "add", "7月", "-c", "西街社区", "--category", "1", "--due", "8-1")
     rows = json.loads(ok("issue", "list", "--format", "json"))
     assert rows[0]["description"] == "7月"
+
+
+# --- a unit's to-do list ----------------------------------------------------------------------
+
+
+def test_todo_lists_a_units_open_issues_by_due_date(survey):
+    ok("issue", "add", "交通标志缺失", "-c", "西街社区", "--category", "3", "--due", "8-05")
+    ok("issue", "add", "=路口护栏破损", "-c", "西街社区", "--category", "3", "--due", "7-28",
+       "--found", "7-20", "--location", "西街路口")  # fmt: skip
+    ok("issue", "notify", "6", "--date", "7-29")
+    out = ok("issue", "todo", "--unit", "交通局")
+    lines = out.split("\n")
+    assert lines[0] == "交通局待整改问题（截至 2026-07-31，共 2 件）"
+    assert lines[2].split() == [
+        "编号", "社区", "问题", "地点", "整改时限", "剩余/超期", "已发通知", "社区联系人",
+    ]  # fmt: skip
+    assert lines[4].split() == [
+        "6", "西街社区", "=路口护栏破损", "西街路口", "2026-07-28", "超期", "3", "天", "1",
+        "书记", "王丽", "主任", "陈建国",
+    ]  # fmt: skip
+    assert lines[5].split()[:7] == [
+        "5",
+        "西街社区",
+        "交通标志缺失",
+        "2026-08-05",
+        "还有",
+        "5",
+        "天",
+    ]
+    csv_text = ok("issue", "todo", "--unit", "交通局", "--format", "csv")
+    assert csv_text.startswith("\ufeff编号,社区,问题,地点,整改时限,剩余/超期,已发通知,社区联系人\n")
+    assert (
+        "6,西街社区,'=路口护栏破损,西街路口,2026-07-28,超期 3 天,1,书记 王丽 主任 陈建国\n"
+        in csv_text
+    )
+    md = ok("issue", "todo", "--unit", "交通局", "--format", "markdown")
+    assert (
+        "| 5 | 西街社区 | 交通标志缺失 |  | 2026-08-05 | 还有 5 天 | 0 | 书记 王丽 主任 陈建国 |"
+        in md
+    )
+    # As of an earlier day the later issue was not yet found.
+    assert "共 1 件" in ok("issue", "todo", "--unit", "交通局", "--as-of", "7-25")
+
+
+def test_todo_with_nothing_to_do_says_so(survey):
+    assert ok("issue", "todo", "--unit", "环卫处") == "环卫处截至 2026-07-31 没有待整改的问题。\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "--unit"),
+        (["--unit", "交通"], "找不到单位“交通”"),
+        (["--unit", "交通局", "--format", "json"], "--format"),
+    ],
+)
+def test_todo_refusals(survey, args, message):
+    assert message in refused("issue", "todo", *args)

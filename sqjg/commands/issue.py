@@ -355,6 +355,92 @@ def reassign(
     )
 
 
+class TodoFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    markdown = "markdown"
+
+
+TODO_COLUMNS = [
+    ("id", N_("编号")),
+    ("community", N_("社区")),
+    ("description", N_("问题")),
+    ("place", N_("地点")),
+    ("due", N_("整改时限")),
+    ("when", N_("剩余/超期")),
+    ("notices", N_("已发通知")),
+    ("contact", N_("社区联系人")),
+]
+
+
+@app.command("todo")
+def todo(
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", help="Responsible unit (责任单位).", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        TodoFormat, typer.Option("--format", "-f", help="text|csv|markdown (输出格式).")
+    ] = TodoFormat.text,
+    db: DbOption = None,
+) -> None:
+    """A unit's open issues by due date, ready to send (责任单位待办清单).
+
+    Each with the days left or overdue, the notices sent and the community's secretary and director.
+
+    Example: sqjg issue todo --unit 交通局 --format csv > 交通局待办.csv
+    """
+    with reading(db) as conn:
+        data = issues.todo_for_unit(conn, unit, as_of)
+    from ..render import emit, to_csv
+
+    rows = []
+    for i in data["issues"]:
+        days = i["days_left"]
+        people = [
+            _("书记 {name}").format(name=i["secretary"]) if i["secretary"] else "",
+            _("主任 {name}").format(name=i["director"]) if i["director"] else "",
+        ]
+        rows.append(
+            {
+                "id": i["id"],
+                "community": i["community"],
+                "description": i["description"],
+                "place": " ".join(p for p in (i["compound"], i["location"]) if p),
+                "due": i["due"],
+                "when": (
+                    _("超期 {n} 天").format(n=-days)
+                    if days < 0
+                    else _("今天到期")
+                    if days == 0
+                    else _("还有 {n} 天").format(n=days)
+                ),
+                "notices": i["notices"],
+                "contact": " ".join(p for p in people if p),
+            }
+        )
+    columns = [(k, _(h)) for k, h in TODO_COLUMNS]
+    title = _("{unit}待整改问题（截至 {date}，共 {n} 件）").format(
+        unit=data["unit"], date=data["as_of"], n=len(rows)
+    )
+    if fmt == TodoFormat.csv:
+        # Chinese headers: the file goes to the unit's staff, who open it in a spreadsheet.
+        sys.stdout.write(to_csv(rows, [k for k, _h in columns], header=[h for _k, h in columns]))
+        return
+    emit(
+        rows,
+        columns,
+        "markdown" if fmt == TodoFormat.markdown else "table",
+        title=title,
+        numeric=["id", "notices"],
+        empty=_("{unit}截至 {date} 没有待整改的问题。").format(
+            unit=data["unit"], date=data["as_of"]
+        ),
+        fold=["description", "place"],
+        priority={"id": 0, "community": 0, "description": 0, "due": 0, "when": 0, "contact": 1},
+    )
+
+
 @app.command("edit")
 def edit(
     issue_id: IdArgument,
