@@ -99,14 +99,23 @@ def reading(db: Path | None) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
-    """A connection inside one write transaction: the command's writes are all or nothing."""
+def writing(db: Path | None, *, creating: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection inside one write transaction: the command's writes are all or nothing.
+    `creating`: the command is there to create the file (init), so it needs no notice."""
     from .db import open_db, write_transaction
 
     path = db_path(db)
-    if db is None and state.db is None and not os.environ.get("SQJG_DB"):
+    implicit = db is None and state.db is None and not os.environ.get("SQJG_DB")
+    if implicit:
         # Only the tool's own default folder is created; a --db in a missing folder is refused.
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not creating:
+            from .i18n import _
+
+            # A first write without --db or $SQJG_DB: say where the data now lives.
+            sys.stderr.write(
+                _("已新建数据库 {path}（未指定 --db 或 SQJG_DB）。").format(path=path) + "\n"
+            )
     conn = open_db(path, write=True)
     try:
         with write_transaction(conn, state.argv, state.late_reason):

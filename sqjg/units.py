@@ -73,6 +73,15 @@ def _suggest(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> str
 
 def _not_found(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> NotFound:
     what = "/".join(kind_label(k) for k in kinds) if len(kinds) < 3 else _("单位")
+    if conn.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None:
+        # Usually the wrong file (a typo in --db or $SQJG_DB), not a wrong name: say which file.
+        files = [r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"]
+        return NotFound(
+            _(
+                "找不到{what}“{name}”：数据库 {path} 是空的，还没有登记任何单位；"
+                "请先用 sqjg unit add 登记，或用 --db 指定别的数据库文件。"
+            ).format(what=what, name=name, path=files[0] if files and files[0] else ":memory:")
+        )
     return NotFound(
         _("找不到{what}“{name}”{suggest}。").format(
             what=what, name=name, suggest=_suggest(conn, name, kinds)

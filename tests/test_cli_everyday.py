@@ -291,3 +291,48 @@ def test_todo_with_nothing_to_do_says_so(survey):
 )
 def test_todo_refusals(survey, args, message):
     assert message in refused("issue", "todo", *args)
+
+
+# --- first runs -------------------------------------------------------------------------------
+
+
+def test_a_first_write_to_the_default_database_says_where(tmp_path, monkeypatch):
+    from conftest import run
+
+    monkeypatch.delenv("SQJG_DB")
+    result = run("unit", "add", "东城街道", "--kind", "street")
+    assert result.exit_code == 0, result.stderr
+    default = tmp_path / "home" / ".config" / "sqjg" / "sqjg.db"
+    assert default.exists()
+    assert result.stderr == f"已新建数据库 {default}（未指定 --db 或 SQJG_DB）。\n"
+    again = run("unit", "add", "西城街道", "--kind", "street")
+    assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_init_creates_the_default_database_without_the_notice(tmp_path, monkeypatch):
+    from conftest import run
+
+    monkeypatch.delenv("SQJG_DB")
+    result = run("init")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_named_database_gets_no_notice(db_path):
+    from conftest import run
+
+    result = run("unit", "add", "东城街道", "--kind", "street")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_lookup_in_an_empty_database_says_it_is_empty_and_which(db_path):
+    ok("init")
+    err = refused("issue", "add", "x", "-c", "西街社区", "--category", "1", "--due", "8-1")
+    assert err == (
+        f"找不到社区“西街社区”：数据库 {db_path} 是空的，还没有登记任何单位；"
+        "请先用 sqjg unit add 登记，或用 --db 指定别的数据库文件。\n"
+    )
+
+
+def test_a_lookup_in_a_database_with_units_names_the_unit_only(city):
+    err = refused("issue", "add", "x", "-c", "北极社区", "--category", "1", "--due", "8-1")
+    assert "找不到社区“北极社区”" in err and "是空的" not in err
