@@ -336,3 +336,14 @@ def test_a_lookup_in_an_empty_database_says_it_is_empty_and_which(db_path):
 def test_a_lookup_in_a_database_with_units_names_the_unit_only(city):
     err = refused("issue", "add", "x", "-c", "北极社区", "--category", "1", "--due", "8-1")
     assert "找不到社区“北极社区”" in err and "是空的" not in err
+
+
+def test_unit_edit_says_what_changed(city):
+    out = ok(
+        "unit", "edit", "西街社区", "--secretary", "李红", "--director", "", "--street", "西城街道"
+    )
+    assert (
+        out
+        == "已修改 西街社区：所属街道 东城街道 → 西城街道；书记 王丽 → 李红；主任 陈建国 → （空）。\n"
+    )
+    assert ok("unit", "edit", "西街社区", "--secretary", "李红") == "西街社区 已是这样，未修改。\n"
