@@ -31,6 +31,15 @@ def _usage_message(e: UsageError) -> str:
     """A Chinese sentence for what Click would say in English."""
     if isinstance(e, MissingParameter):
         hint = e.param.get_error_hint(e.ctx) if e.param is not None else "?"
+        # Click stops at the first; the parameters given on the command line are processed
+        # before it, so every required one not in ctx.params is missing too: name them all.
+        ctx, missing = e.ctx, []
+        if ctx is not None and e.param is not None:
+            for p in ctx.command.params:
+                if p.required and ctx.params.get(p.name) is None:
+                    missing.append(p.get_error_hint(ctx).replace("'", ""))
+        if len(missing) > 1:
+            return _("缺少必需的参数 {params}。").format(params=_("、").join(missing))
         return _("缺少必需的参数 {param}。").format(param=hint.replace("'", ""))
     if isinstance(e, NoSuchOption):
         extra = ""

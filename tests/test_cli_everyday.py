@@ -347,3 +347,19 @@ def test_unit_edit_says_what_changed(city):
         == "已修改 西街社区：所属街道 东城街道 → 西城街道；书记 王丽 → 李红；主任 陈建国 → （空）。\n"
     )
     assert ok("unit", "edit", "西街社区", "--secretary", "李红") == "西街社区 已是这样，未修改。\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["issue", "add", "x"], "缺少必需的参数 --community / -c、--category、--due。"),
+        (["issue", "add", "x", "--due", "8-1"], "缺少必需的参数 --community / -c、--category。"),
+        (
+            ["fund", "add", "-c", "西街社区"],
+            "缺少必需的参数 --source / -s、--from、--amount / -a。",
+        ),
+        (["issue", "todo"], "缺少必需的参数 --unit / -u。"),
+    ],
+)
+def test_every_missing_option_is_named_at_once(city, args, message):
+    assert refused(*args) == message + "\n"
