@@ -1631,7 +1631,9 @@ def import_issues(
             iso = dates[text] = parse_date(text, today_=now).isoformat()
         return iso
 
-    errors: list[str] = []
+    from .csvio import RowErrors
+
+    errors = RowErrors()
     prepared: list[tuple] = []
     updates: list[tuple[Any, int, tuple, tuple]] = []
     unchanged = 0
@@ -1736,12 +1738,12 @@ def import_issues(
                 )
             updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
-            errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+            errors.add(line, field, e)
     if errors:
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
             + "\n"
-            + "\n".join(errors)
+            + "\n".join(errors.lines())
         )
     conn.execute("SAVEPOINT import_issues")
     try:
@@ -1758,12 +1760,12 @@ def import_issues(
                     field = "due"
                     extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
             except (Invalid, NotFound, Conflict) as e:
-                errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+                errors.add(line, field, e)
         if errors:
             raise Invalid(
                 _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
                 + "\n"
-                + "\n".join(errors)
+                + "\n".join(errors.lines())
             )
         if prepared:
             first = _insert(conn, prepared, bulk=True)

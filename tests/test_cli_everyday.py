@@ -363,3 +363,35 @@ def test_unit_edit_says_what_changed(city):
 )
 def test_every_missing_option_is_named_at_once(city, args, message):
     assert refused(*args) == message + "\n"
+
+
+# --- grouped import errors ----------------------------------------------------------------------
+
+
+def test_the_same_import_error_on_many_rows_is_said_once(city, tmp_path, db_path):
+    import csv
+
+    rows = [["问题", "社区", "类别", "整改时限", "发现日期"]]
+    rows += [[f"问题{i}", "西街社区", "1", "8-1", "7-1"] for i in range(2)]
+    rows += [[f"错{i}", "西街社去", "1", "8-1", "7-1"] for i in range(3)]  # lines 4-6
+    rows += [["对", "西街社区", "1", "8-1", "7-1"]]
+    rows += [["又错", "西街社去", "1", "8-1", "7-1"]]  # line 8
+    rows += [["类别错", "西街社区", "9", "8-1", "7-1"]]  # line 9
+    path = tmp_path / "sheet.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    before = db_bytes(db_path)
+    err = refused("issue", "import", str(path))
+    lines = err.rstrip("\n").split("\n")
+    assert lines[0] == "导入失败，未写入任何记录。有 5 行有误："
+    assert lines[1].startswith("第 4–6、8 行（共 4 行）：找不到社区“西街社去”")
+    assert lines[2].startswith("第 9 行：类别“9”无效")
+    assert len(lines) == 3
+    assert db_bytes(db_path) == before
+
+
+def test_spans_of_line_numbers():
+    from sqjg.csvio import _spans
+
+    assert _spans([3, 4, 5, 9, 11, 12]) == ["3–5", "9", "11–12"]
+    assert _spans([7]) == ["7"]
