@@ -59,7 +59,53 @@ AsOfOption = Annotated[
         "--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today."
     ),
 ]
-CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
+
+
+def names_from_db(kinds: tuple[str, ...], ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names of the units of `kinds` in the database the command line names (--db, else
+    $SQJG_DB, else the default) that start with what was typed: for tab completion, so never
+    an error -- no database, no names."""
+    import sqlite3 as _sqlite3
+
+    root = ctx.find_root().params.get("db") if ctx is not None else None
+    db = ctx.params.get("db") if ctx is not None else None
+    path = db or root or db_path(None)
+    if not Path(path).exists():
+        return []
+    try:
+        conn = _sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            marks = ",".join("?" * len(kinds))
+            rows = conn.execute(
+                f"SELECT DISTINCT name FROM units WHERE kind IN ({marks}) ORDER BY name", kinds
+            ).fetchall()
+        finally:
+            conn.close()
+    except _sqlite3.Error:
+        return []
+    return [r[0] for r in rows if r[0].startswith(incomplete)]
+
+
+def complete_communities(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("community",), ctx, incomplete)
+
+
+def complete_compounds(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("compound",), ctx, incomplete)
+
+
+def complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(
+        ("street", "community", "compound", "unit", "department", "enterprise"), ctx, incomplete
+    )
+
+
+CommunityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--community", "-c", help="Community (社区).", autocompletion=complete_communities
+    ),
+]
 StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Note (备注).")]
 ImportFileArgument = Annotated[

@@ -395,3 +395,36 @@ def test_spans_of_line_numbers():
 
     assert _spans([3, 4, 5, 9, 11, 12]) == ["3–5", "9", "11–12"]
     assert _spans([7]) == ["7"]
+
+
+# --- tab completion -------------------------------------------------------------------------------
+
+
+def complete(words: str, db) -> list[str]:
+    from typer.testing import CliRunner
+
+    from sqjg.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [],
+        prog_name="sqjg",
+        env={
+            "_SQJG_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+            "SQJG_DB": str(db),
+        },
+    )
+    return [line for line in result.stdout.split("\n") if line]
+
+
+def test_tab_completion_offers_names_from_the_database(city):
+    assert complete("sqjg issue list --community 西", city) == ["西街社区"]
+    assert complete("sqjg issue add x --compound 向", city) == ["向阳小区"]
+    assert complete("sqjg issue list --unit 市", city) == ["市人社局", "市财政局"]
+    assert "华丰食品有限公司" in complete("sqjg fund add --from ", city)
+
+
+def test_tab_completion_without_a_database_offers_nothing(tmp_path):
+    assert complete("sqjg issue list --community 西", tmp_path / "none.db") == []

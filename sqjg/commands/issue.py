@@ -37,6 +37,8 @@ from ..clikit import (
     SheetOption,
     StreetOption,
     allow_late,
+    complete_compounds,
+    complete_units,
     reading,
     say,
     writing,
@@ -77,7 +79,10 @@ CategoryOption = Annotated[
     ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")
+    str | None,
+    typer.Option(
+        "--unit", "-u", help="Responsible unit (责任单位).", autocompletion=complete_units
+    ),
 ]
 KindOption = Annotated[
     str | None,
@@ -85,7 +90,10 @@ KindOption = Annotated[
         "--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind
     ),
 ]
-CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
+CompoundOption = Annotated[
+    str | None,
+    typer.Option("--compound", help="Compound (小区).", autocompletion=complete_compounds),
+]
 
 
 def _complete_status(incomplete: str) -> list[tuple[str, str]]:
