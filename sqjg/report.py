@@ -253,12 +253,24 @@ def daily_report(
         conn, as_of=d, status="past_due", exposure_notices=rules.exposure_notices
     )
     falling = [r for r in overdue if r["due"] == yesterday]
+    # What each responsible unit must fix this week: open issues falling due from today on.
+    due_soon = sorted(
+        (
+            {**r, "days_left": (date.fromisoformat(r["due"]) - d).days}
+            for r in issues.list_issues(
+                conn, as_of=d, status="open", exposure_notices=rules.exposure_notices
+            )
+            if d.isoformat() <= r["due"] <= horizon.isoformat()
+        ),
+        key=lambda r: (r["unit"], r["due"], r["id"]),
+    )
     return {
         "as_of": d.isoformat(),
         "days": days,
         "upcoming": upcoming,
         "past_due": past_due,
         "overdue_today": falling,
+        "due_soon": due_soon,
         "exposure_notices": rules.exposure_notices,
         "exposure": _exposure(conn, rules, d),
     }

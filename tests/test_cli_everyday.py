@@ -428,3 +428,29 @@ def test_tab_completion_offers_names_from_the_database(city):
 
 def test_tab_completion_without_a_database_offers_nothing(tmp_path):
     assert complete("sqjg issue list --community 西", tmp_path / "none.db") == []
+
+
+def test_report_daily_lists_issues_falling_due_per_unit(survey):
+    ok("issue", "add", "交通标志缺失", "-c", "西街社区", "--category", "3", "--due", "8-05")
+    ok("issue", "add", "路灯不亮", "-c", "西街社区", "--category", "2", "--due", "7-31")
+    ok("issue", "add", "下周以后", "-c", "西街社区", "--category", "3", "--due", "8-08")
+    out = ok("report", "daily")
+    tail = out[out.index("四、未来 7 天到期的问题（按责任单位）") :].split("\n")
+    assert tail[2].split() == ["责任单位", "编号", "问题", "社区", "整改时限", "剩余"]
+    assert tail[4].split() == ["东城街道", "6", "路灯不亮", "西街社区", "2026-07-31", "今天到期"]
+    assert tail[5].split() == [
+        "交通局",
+        "5",
+        "交通标志缺失",
+        "西街社区",
+        "2026-08-05",
+        "还有",
+        "5",
+        "天",
+    ]
+    assert "下周以后" not in out and "小区门口垃圾堆" not in out  # due 8-08 and 8-20
+    data = json.loads(ok("report", "daily", "--format", "json"))
+    assert [(r["id"], r["unit"], r["days_left"]) for r in data["due_soon"]] == [
+        (6, "东城街道", 0),
+        (5, "交通局", 5),
+    ]
