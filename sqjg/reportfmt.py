@@ -835,7 +835,41 @@ def daily_document(rep: dict[str, Any]) -> Document:
             [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
         ),
     ]
+    if "due_soon" in rep:
+        sections.append(
+            Section(
+                _("四、未来 {n} 天到期的问题（按责任单位）").format(n=rep["days"]),
+                [_due_soon_table(rep["due_soon"], rep["days"])],
+            )
+        )
     return Document(_("社区共建每日简报（{date}）").format(date=rep["as_of"]), [], sections)
+
+
+def _due_soon_table(rows: list[dict[str, Any]], days: int) -> Table:
+    shown = [
+        {
+            "unit": r["unit"],
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "due": r["due"],
+            "days": _("今天到期")
+            if r["days_left"] == 0
+            else _("还有 {n} 天").format(n=r["days_left"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", _("责任单位")),
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("due", _("整改时限")),
+        ("days", _("剩余")),
+    ]
+    return Table(
+        columns, shown, numeric=("id",), empty=_("未来 {n} 天没有到期的问题。").format(n=days)
+    )
 
 
 # --- text -----------------------------------------------------------------------------------

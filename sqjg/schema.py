@@ -29,6 +29,7 @@ AUDITED = [
     "civilized",
     "issues",
     "issue_events",
+    "issue_edits",
     "fund_entries",
     "meetings",
     "cleanups",
@@ -327,10 +328,32 @@ CREATE INDEX late_entries_month ON late_entries(year, month);
     )
 
 
+def m004_issue_edits(conn: sqlite3.Connection) -> None:
+    """Corrections of an issue's wording (issue edit): what changed, when and why, for its history.
+
+    A table of its own, not an issue_events kind: the events drive an issue's state as of a date,
+    and a corrected typo changes no state. The issues row itself is updated (and audited).
+    """
+    run_script(
+        conn,
+        f"""
+CREATE TABLE issue_edits (
+    id INTEGER PRIMARY KEY,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    happened_on TEXT NOT NULL,
+    changes TEXT NOT NULL CHECK (json_valid(changes)),
+    note TEXT,{COMMON}
+);
+CREATE INDEX issue_edits_issue ON issue_edits(issue_id);
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
     m003_late_entries,
+    m004_issue_edits,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -369,6 +392,8 @@ def refresh_audit_triggers(conn: sqlite3.Connection) -> None:
     """
     for table in AUDITED:
         cols = _columns(conn, table)
+        if not cols:  # created by a later migration than the one just run
+            continue
         for op in ("insert", "update", "delete"):
             _create_audit_trigger(conn, table, op, cols)
 

@@ -29,7 +29,7 @@ WORKER = textwrap.dedent(
                 "--found", "7-01", "--due", "7-20"]
         if i % 2:
             args = ["fund", "add", "--community", "西街社区", "--source", "unit", "--from", "交通局",
-                    "--amount", "100", "--date", "7-02", "--note", f"w{worker} #{i}"]
+                    "--amount", "100", "--date", "7-02", "--note", f"w{worker} #{i}", "--again"]
         result = runner.invoke(app, args)
         if result.exit_code != 0:
             failures.append(result.stderr or repr(result.exception))
