@@ -253,6 +253,7 @@ _TOP_ORDER = (
     "max_total",
     "bonus_cap",
     "left_out",
+    "missing",
     "rows",
     "media",
 )
@@ -372,6 +373,39 @@ def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
     ]
 
 
+def missing_entries(
+    conn: sqlite3.Connection, rules: Rules, year: int, month: int
+) -> list[dict[str, Any]]:
+    """Communities with no points entered for a hand-entered item assessed in the month.
+
+    A missing entry scores 0 like a real 0, so a forgotten sheet would silently sink a
+    community: `rank` warns about it and `--publish` waits for it.
+    """
+    keys = [i.key for i in rules.items_in(month) if i.source == "manual"]
+    if not keys:
+        return []
+    entered: dict[int, set[str]] = {}
+    for unit_id, item in conn.execute(
+        "SELECT unit_id, item FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
+        (year, month),
+    ):
+        entered.setdefault(unit_id, set()).add(item)
+    out = []
+    for c in communities(conn):
+        lacking = [k for k in keys if k not in entered.get(c["id"], set())]
+        if lacking:
+            out.append({"community": c["name"], "items": lacking})
+    return out
+
+
+def missing_words(missing: Sequence[dict[str, Any]]) -> str:
+    """西街社区（daily、survey）、东门社区（daily）: for one-line messages."""
+    return _("、").join(
+        _("{community}（{items}）").format(community=m["community"], items=_("、").join(m["items"]))
+        for m in missing
+    )
+
+
 def compute(
     conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None
 ) -> dict[str, Any]:
@@ -441,6 +475,7 @@ def compute(
         "max_total": round1(rules.ranking.scale_to or rules.max_in(month)),
         "bonus_cap": rules.ranking.bonus_cap,
         "left_out": [i.name for i in rules.items if not i.applies_in(month)],
+        "missing": missing_entries(conn, rules, year, month),
         "rows": out_rows,
         "media": media,
     }
@@ -466,11 +501,13 @@ def publish(
     month: int,
     *,
     force: bool = False,
+    allow_missing: bool = False,
     today: date | None = None,
 ) -> dict[str, Any]:
     """Freeze the month: its ranks, totals, items, outcomes and the rules' hash are stored.
 
-    Publishing again needs force; the earlier publication is kept, marked superseded.
+    Publishing again needs force; the earlier publication is kept, marked superseded. A month
+    with hand-entered points still missing is refused unless allow_missing.
     """
     today = today or today_()
     check_month(rules, year, month, today)
@@ -495,6 +532,12 @@ def publish(
     result = compute(conn, rules, year, month, today)
     if not result["rows"]:
         raise Invalid(_("还没有登记任何社区，没有可公布的排名。"))
+    if result["missing"] and not allow_missing:
+        raise Invalid(
+            _(
+                "{year} 年 {month} 月还有手工评分没有录入：{missing}；录齐后再公布，或加 --allow-missing 按 0 分公布。"
+            ).format(year=year, month=month, missing=missing_words(result["missing"]))
+        )
     result["published"] = True
     result["published_on"] = today.isoformat()
     if existing is not None:

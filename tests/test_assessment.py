@@ -58,6 +58,11 @@ def score(conn, rules, name, month, points, year=2026, item="work"):
     assessment.set_score(conn, rules, name, year, month, item, points, today=date(year, month, 28))
 
 
+def publish_scored(conn, rules, year, month, **kw):
+    """Publish a month whose scores the test entered for some communities only, on purpose."""
+    return assessment.publish(conn, rules, year, month, allow_missing=True, **kw)
+
+
 def rows_by_name(result, key="community"):
     return {r[key]: r for r in result["rows"]}
 
@@ -223,7 +228,7 @@ def test_published_month_does_not_move(conn, manual):
     make_city(conn)
     for name, p in (("甲社区", 90), ("乙社区", 80), ("丙社区", 10)):
         score(conn, manual, name, 7, p)
-    published = assessment.publish(conn, manual, 2026, 7, today=JULY)
+    published = publish_scored(conn, manual, 2026, 7, today=JULY)
     assert published["published"] is True and published["published_on"] == "2026-07-31"
     # The data change, and so do the rules.
     score(conn, manual, "丙社区", 7, 100)
@@ -240,11 +245,11 @@ def test_published_month_does_not_move(conn, manual):
 def test_publishing_again_needs_force_and_keeps_the_old_row(conn, manual):
     make_city(conn)
     score(conn, manual, "甲社区", 7, 90)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     with pytest.raises(Conflict, match="--force"):
-        assessment.publish(conn, manual, 2026, 7, today=JULY)
+        publish_scored(conn, manual, 2026, 7, today=JULY)
     score(conn, manual, "乙社区", 7, 95)
-    again = assessment.publish(conn, manual, 2026, 7, force=True, today=JULY)
+    again = publish_scored(conn, manual, 2026, 7, force=True, today=JULY)
     assert again["rows"][0]["community"] == "乙社区"
     stored = conn.execute(
         "SELECT superseded_at IS NOT NULL, rules_hash FROM publications ORDER BY id"
@@ -258,7 +263,7 @@ def test_stored_result_is_canonical_json_with_its_hash(conn, manual):
     import hashlib
 
     make_city(conn)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     text, digest = conn.execute("SELECT result, result_hash FROM publications").fetchone()
     assert hashlib.sha256(text.encode()).hexdigest() == digest
     assert text == json.dumps(
@@ -274,7 +279,7 @@ def test_earlier_months_count_from_their_published_result(conn, manual):
     for name, p in (("甲社区", 90), ("乙社区", 80), ("丙社区", 10)):
         score(conn, manual, name, 7, p)
         score(conn, manual, name, 8, p)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     # Afterwards July's data would make 乙社区 last, but July was published with 丙社区 last.
     score(conn, manual, "丙社区", 7, 85)
     august = rows_by_name(assessment.compute(conn, manual, 2026, 8, today=date(2026, 8, 31)))
@@ -289,9 +294,9 @@ def test_earlier_months_count_from_their_published_result(conn, manual):
 def test_when_a_month_can_be_published(conn, manual, month, too_early, first_day):
     make_city(conn)
     with pytest.raises(Invalid, match=f"要到 {first_day.isoformat()} 才能公布"):
-        assessment.publish(conn, manual, 2026, month, today=too_early)
+        publish_scored(conn, manual, 2026, month, today=too_early)
     assert (
-        assessment.publish(conn, manual, 2026, month, today=first_day)["published_on"]
+        publish_scored(conn, manual, 2026, month, today=first_day)["published_on"]
         == first_day.isoformat()
     )
 
@@ -414,7 +419,7 @@ def test_year_end_uses_published_totals_and_needs_a_month(conn, manual):
     with pytest.raises(Invalid, match="还没有考评过的月份"):
         assessment.unit_ranking(conn, manual, 2026, today=date(2026, 7, 30))
     score(conn, manual, "甲社区", 7, 90)
-    assessment.publish(conn, manual, 2026, 7, today=date(2026, 7, 30))
+    publish_scored(conn, manual, 2026, 7, today=date(2026, 7, 30))
     score(conn, manual, "甲社区", 7, 10)  # after publication: does not count
     result = assessment.unit_ranking(conn, manual, 2026, today=date(2026, 7, 30))
     assert result["months"] == [7]
@@ -499,3 +504,27 @@ def test_set_score_refuses_a_computed_item_and_a_future_month(conn):
         assessment.set_score(
             conn, rules, "甲社区/甲社区一号院", 2026, 7, "sanitation", 41, today=JULY
         )
+
+
+def test_missing_entries_follow_the_items_of_the_month(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    rules = rules_from_text(
+        MANUAL + '\n[[items]]\nkey = "survey"\nname = "排查"\nsource = "manual"\nmax = 5\n'
+        "months = [7]\n",
+        "m.toml",
+    )
+    score(conn, rules, "甲社区", 7, 50)
+    assert assessment.missing_entries(conn, rules, 2026, 7) == [
+        {"community": "甲社区", "items": ["survey"]},
+        {"community": "乙社区", "items": ["work", "survey"]},
+    ]
+    score(conn, rules, "甲社区", 8, 50)
+    # survey is not assessed in August, so nobody lacks it
+    assert assessment.missing_entries(conn, rules, 2026, 8) == [
+        {"community": "乙社区", "items": ["work"]}
+    ]
+    with pytest.raises(Invalid, match="乙社区（work）"):
+        assessment.publish(conn, rules, 2026, 8, today=date(2026, 9, 1))
+    assert assessment.publish(conn, rules, 2026, 8, allow_missing=True, today=date(2026, 9, 1))[
+        "missing"
+    ] == [{"community": "乙社区", "items": ["work"]}]

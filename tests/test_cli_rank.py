@@ -166,6 +166,7 @@ def test_rank_json_contract(four, rules_file):
         "max_total": 100.0,
         "bonus_cap": None,
         "left_out": [],
+        "missing": [],
         "rows": EXPECTED_ROWS,
         "media": [
             {
@@ -707,3 +708,35 @@ def test_grades_at_the_command_line(four, tmp_path):
     )
     err = refused("rules", "check", str(bad))
     assert "grades" in err and "从高到低" in err and "第 17 行" in err
+
+
+def test_missing_hand_entered_points_warn_and_hold_publication(city, rules_file, monkeypatch):
+    ok("score", "set", "西街社区", "--month", "7", "--item", "work", "--points", "50",
+       "--rules", rules_file)  # fmt: skip
+    result = run("rank", "--month", "7", "--rules", rules_file, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)  # the warning stays off stdout: JSON still parses
+    assert data["missing"] == [
+        {"community": "西街社区", "items": ["people"]},
+        {"community": "东门社区", "items": ["work", "people"]},
+    ]
+    assert result.stderr.strip() == (
+        "注意：2026 年 7 月以下手工评分还没有录入，暂按 0 分计："
+        "西街社区（people）、东门社区（work、people）。"
+    )
+    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish")
+    assert "东门社区（work、people）" in err and "--allow-missing" in err
+    assert "--publish" in refused("rank", "--month", "7", "--rules", rules_file, "--allow-missing")
+    ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--allow-missing")
+    # a published month is what it is: no more warnings
+    after = run("rank", "--month", "7", "--rules", rules_file)
+    assert after.exit_code == 0 and after.stderr == ""
+    # all entered: no warning, publication goes through
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    for name in ("西街社区", "东门社区"):
+        for item in ("work", "people"):
+            ok("score", "set", name, "--month", "8", "--item", item, "--points", "30",
+               "--rules", rules_file)  # fmt: skip
+    full = run("rank", "--month", "8", "--rules", rules_file, "--format", "json")
+    assert full.exit_code == 0 and full.stderr == "" and json.loads(full.stdout)["missing"] == []
+    ok("rank", "--month", "8", "--rules", rules_file, "--publish")

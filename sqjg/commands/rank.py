@@ -307,6 +307,13 @@ def rank(
     force: Annotated[
         bool, typer.Option("--force", help="Publish again over an earlier publication (重新公布).")
     ] = False,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing",
+            help="Publish although hand-entered points are missing; they count 0 (缺手工评分也公布).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -345,9 +352,11 @@ def rank(
         return
     if force and not publish:
         raise Invalid(_("--force 只与 --publish 同用。"))
+    if allow_missing and not publish:
+        raise Invalid(_("--allow-missing 只与 --publish 同用。"))
     if publish:
         with writing(db) as conn:
-            result = assessment.publish(conn, r, y, m, force=force)
+            result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
         if fmt == FmtMd.table:
             say(
                 _("已公布 {year} 年 {month} 月考评结果，此后数据或规则改变不影响公布结果。").format(
@@ -358,6 +367,13 @@ def rank(
     else:
         with reading(db) as conn:
             result = assessment.monthly(conn, r, y, m)
+        if not result.get("published") and result.get("missing"):
+            sys.stderr.write(
+                _(
+                    "注意：{year} 年 {month} 月以下手工评分还没有录入，暂按 0 分计：{missing}。"
+                ).format(year=y, month=m, missing=assessment.missing_words(result["missing"]))
+                + "\n"
+            )
     print_monthly(result, fmt.value)
 
 
