@@ -32,6 +32,7 @@ from .errors import Conflict, Invalid, NotFound
 from .i18n import _
 from .money import yuan
 from .rules import (
+    RATES,
     CommunityFacts,
     Item,
     Ranked,
@@ -70,6 +71,11 @@ def source_label(source: str) -> str:
         "exposure": _("月末曝光台问题"),
         "mechanisms": _("长效机制建成比例"),
         "funds": _("截至月末筹集经费"),
+        "rate:closure": _("结案率"),
+        "rate:on_time": _("按期结案率"),
+        "rate:rework": _("返工率"),
+        "rate:overdue_open": _("超期待处置率"),
+        "rate:extension": _("延期率"),
     }.get(source, source)
 
 
@@ -187,6 +193,20 @@ def gather_facts(
                     dict(f.get("submitted") or {}),
                 )
                 t.mechanisms = int(f.get("mechanisms", 0))
+    wanted = sorted({src.split(":", 1)[1] for src in sources if src.startswith("rate:")})
+    if wanted:
+        from . import issues
+
+        # the rates of `issue summary`, over the community's issues as of the month's end
+        for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
+            if row["level"] != by or row["id"] not in facts:
+                continue
+            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
+        for n in wanted:
+            have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
+            mean = sum(have) / len(have) if have else None
+            for f in facts.values():
+                f.rate_means[n] = mean
     if by == "community" and "funds" in sources:
         from . import funds
 

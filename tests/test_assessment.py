@@ -528,3 +528,109 @@ def test_missing_entries_follow_the_items_of_the_month(conn):
     assert assessment.publish(conn, rules, 2026, 8, allow_missing=True, today=date(2026, 9, 1))[
         "missing"
     ] == [{"community": "乙社区", "items": ["work"]}]
+
+
+# --- rates from the issues, and every source of the registry --------------------------------
+
+RATE_RULES = """
+[[items]]
+key = "ontime"
+name = "按期结案率"
+source = "rate:on_time"
+max = 50
+full_at = 0.70
+per_point = 1
+
+[[items]]
+key = "closure"
+name = "结案率"
+source = "rate:closure"
+max = 20
+bands = [ { at = 0.90, points = 20 }, { at = 0.50, points = 10 }, { at = 0.0, points = 0 } ]
+
+[[items]]
+key = "closure_avg"
+name = "结案率（无问题按平均）"
+source = "rate:closure"
+max = 20
+empty = "average"
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def _two_issues(conn):
+    """甲社区: two issues due 7-15, one closed on time, one still open; one due in August."""
+    closed = issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
+    issues.resolve_issue(conn, closed, on="2026-07-14")
+    issues.verify_issue(conn, closed, passed=True, on="2026-07-16")
+    issues.add_issue(
+        conn, "卫生死角", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
+    issues.add_issue(
+        conn, "路面破损", community="甲社区", category=2, due="2026-08-15", found="2026-07-05"
+    )
+
+
+def test_rates_are_the_issue_summary_rates_at_month_end(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    _two_issues(conn)
+    rules = rules_from_text(RATE_RULES, "rates.toml")
+    result = assessment.compute(conn, rules, 2026, 7, today=JULY)
+    a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
+    # 甲: on-time 1/2 = 50 %, 20 points below 70 % → 50 − 20; closure 50 % → the 0.50 band;
+    # linear closure 20 × 0.5
+    assert a["items"] == {"ontime": 30.0, "closure": 10.0, "closure_avg": 10.0}
+    # 乙 has no issue due: full by default; "average" takes the mean of those with a rate (甲's 0.5)
+    assert b["items"] == {"ontime": 50.0, "closure": 20.0, "closure_avg": 10.0}
+
+
+def _item_text(source):
+    if source in ("overdue", "exposure"):
+        return f'source = "{source}"\nper = -1\nmin = -10\n'
+    extra = "target = 10000\n" if source == "funds" else ""
+    extra += "invert = true\n" if source.startswith("rate:") else ""
+    return f'source = "{source}"\nmax = 10\n{extra}'
+
+
+def test_every_source_of_the_registry_gets_its_facts(conn, monkeypatch):
+    """A source whose facts are never gathered would silently score every community alike."""
+    from sqjg.rules import SOURCES
+
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+
+    make_city(conn, ("甲社区", "乙社区"))
+    _two_issues(conn)
+    reworked = issues.add_issue(
+        conn, "乱倒垃圾", community="甲社区", category=3, due="2026-07-20", found="2026-07-06"
+    )
+    issues.resolve_issue(conn, reworked, on="2026-07-10")
+    issues.verify_issue(conn, reworked, passed=False, on="2026-07-12")
+    issues.extend_issue(conn, reworked, due="2026-07-30", reason="雨季", on="2026-07-12")
+    for n in range(3):
+        issues.notify_issue(conn, reworked, on=f"2026-07-1{n + 3}")
+    activities.add_meeting(conn, "甲社区", "2026-07-02")
+    activities.add_inspection(conn, "甲社区", "2026-07-03", "张建华", 80)
+    activities.add_cleanup(conn, "甲社区", "2026-07-20", 100)
+    for report, day in (("survey", "07-09"), ("funds", "07-09"), ("cleanup", "07-24")):
+        activities.submit(conn, "甲社区", report, f"2026-{day}")
+    activities.submit(conn, "甲社区", "selfcheck", "2026-08-20")
+    activities.set_mechanism(conn, "甲社区", "meeting", "2026-07-01")
+    funds.add_contribution(conn, "甲社区", "unit", "单位0", "5000", on="2026-07-05")
+    silent = []
+    for source in SOURCES:
+        text = f'[[items]]\nkey = "x"\nname = "项"\n{_item_text(source)}'
+        text += '\n[ranking]\nfirst_month = "2026-07"\n'
+        rules = rules_from_text(text, f"{source}.toml")
+        # the self-check report is due 31 August: in July nobody can be late
+        month = 8 if source == "submission:selfcheck" else 7
+        if source == "manual":
+            score(conn, rules, "甲社区", month, 4, item="x")
+        result = assessment.compute(conn, rules, 2026, month, today=date(2026, 9, 1))
+        a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
+        if a["items"]["x"] == b["items"]["x"]:
+            silent.append(source)
+    assert silent == []

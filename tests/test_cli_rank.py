@@ -740,3 +740,51 @@ def test_missing_hand_entered_points_warn_and_hold_publication(city, rules_file,
     full = run("rank", "--month", "8", "--rules", rules_file, "--format", "json")
     assert full.exit_code == 0 and full.stderr == "" and json.loads(full.stdout)["missing"] == []
     ok("rank", "--month", "8", "--rules", rules_file, "--publish")
+
+
+RATE_RULES = """
+[[items]]
+key = "ontime"
+name = "按期结案率"
+source = "rate:on_time"
+max = 50
+full_at = 0.70
+per_point = 1
+
+[[items]]
+key = "rework"
+name = "返工率"
+source = "rate:rework"
+max = 10
+invert = true
+empty = "zero"
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def test_rate_items_at_the_command_line(city, tmp_path):
+    rules = tmp_path / "数字城管.toml"
+    rules.write_text(RATE_RULES, encoding="utf-8")
+    for text in ("楼道乱堆乱放", "卫生死角"):
+        ok("issue", "add", text, "-c", "西街社区", "--category", "1", "--due", "7-15",
+           "--found", "7-05")  # fmt: skip
+    ok("issue", "resolve", "1", "--date", "7-14")
+    ok("issue", "verify", "1", "--pass", "--date", "7-16")
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    rows = {r["community"]: r["items"] for r in data["rows"]}
+    # 西街: 1 of 2 due closed on time (50 %): 50 − 20; reworked 0 of 1 fixed: 10 × (1 − 0)
+    # 东门: no issue: on-time full (default), rework zero (empty = "zero")
+    assert rows == {
+        "西街社区": {"ontime": 30.0, "rework": 10.0},
+        "东门社区": {"ontime": 50.0, "rework": 0.0},
+    }
+    shown = ok("rules", "show", "--rules", rules)
+    assert "rate:on_time · 按期结案率" in shown
+    assert "≥70% 满分，每低 1 个百分点扣 1 分" in shown
+    assert "按 1 − 比率" in shown and "没有问题计入时得 0 分" in shown
+    item = json.loads(ok("rules", "show", "--rules", rules, "--format", "json"))["items"][0]
+    assert item["rate"] == {
+        "full_at": 0.7, "per_point": 1.0, "bands": [], "invert": False, "empty": "full",
+    }  # fmt: skip

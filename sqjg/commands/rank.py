@@ -546,6 +546,14 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d["target_yuan"] = yuan(i.target_fen)
         d["months"] = list(i.months)
         d["bonus"] = i.bonus
+        if i.rate is not None:
+            d["rate"] = {
+                "full_at": i.rate.full_at,
+                "per_point": i.rate.per_point if i.rate.full_at is not None else None,
+                "bands": [{"at": at, "points": p} for at, p in i.rate.bands],
+                "invert": i.rate.invert,
+                "empty": i.rate.empty,
+            }
         return d
 
     rk, ye = r.ranking, r.year_end
@@ -606,6 +614,34 @@ def _rules_data(r: Any) -> dict[str, Any]:
     }
 
 
+def _rate_words(rate: dict[str, Any]) -> str:
+    """（按 1 − 比率；≥70% 满分，每低 1 个百分点扣 1 分；无问题得满分）"""
+    parts = [_("按 1 − 比率")] if rate["invert"] else []
+    if rate["bands"]:
+        parts.append(
+            _("、").join(
+                _("≥{at:.0%} 得 {points:g}").format(at=b["at"], points=b["points"])
+                for b in rate["bands"]
+            )
+        )
+    elif rate["full_at"] is not None:
+        parts.append(
+            _("≥{at:.0%} 满分，每低 1 个百分点扣 {per:g} 分").format(
+                at=rate["full_at"], per=rate["per_point"]
+            )
+        )
+    else:
+        parts.append(_("满分 × 比率"))
+    parts.append(
+        {
+            "full": _("没有问题计入时得满分"),
+            "zero": _("没有问题计入时得 0 分"),
+            "average": _("没有问题计入时按各社区平均比率"),
+        }[rate["empty"]]
+    )
+    return _("（{words}）").format(words=_("；").join(parts))
+
+
 def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from ..assessment import source_label
 
@@ -620,6 +656,8 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if "target_yuan" in i
             else ""
         )
+        if i.get("rate"):
+            points += _rate_words(i["rate"])
         if i.get("bonus"):
             points = _("加分 {points}").format(points=points)
         if i.get("months"):
