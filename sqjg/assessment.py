@@ -76,6 +76,12 @@ def source_label(source: str) -> str:
         "rate:rework": _("返工率"),
         "rate:overdue_open": _("超期待处置率"),
         "rate:extension": _("延期率"),
+        "count:found": _("当月发现问题数"),
+        "count:overdue": _("当月超期问题数"),
+        "count:exposure": _("月末曝光台问题数"),
+        "count:rework": _("当月返工次数"),
+        "count:notices": _("当月整改通知次数"),
+        "count:manual": _("手工录入件数"),
     }.get(source, source)
 
 
@@ -155,7 +161,7 @@ def gather_facts(
     first = date(year, month, 1)
     facts = {i: CommunityFacts(year, month) for i in ids}
     sources = {i.source for i in items}
-    if "manual" in sources:
+    if sources & {"manual", "count:manual"}:
         for unit_id, item, points in conn.execute(
             "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
             (year, month),
@@ -193,6 +199,25 @@ def gather_facts(
                     dict(f.get("submitted") or {}),
                 )
                 t.mechanisms = int(f.get("mechanisms", 0))
+    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
+    if counted:
+        from . import issues
+
+        for i in counted:
+            got = issues.month_counts(
+                conn,
+                first,
+                as_of,
+                i.source.split(":", 1)[1],
+                exposure_notices=rules.exposure_notices,
+                kind=i.kind,
+                category=i.category,
+                serious=i.serious,
+                by=by,
+            )
+            for key, n in got.items():
+                if key in facts:
+                    facts[key].counts[i.key] = n
     wanted = sorted({src.split(":", 1)[1] for src in sources if src.startswith("rate:")})
     if wanted:
         from . import issues
@@ -401,7 +426,7 @@ def missing_entries(
     A missing entry scores 0 like a real 0, so a forgotten sheet would silently sink a
     community: `rank` warns about it and `--publish` waits for it.
     """
-    keys = [i.key for i in rules.items_in(month) if i.source == "manual"]
+    keys = [i.key for i in rules.items_in(month) if i.source in ("manual", "count:manual")]
     if not keys:
         return []
     entered: dict[int, set[str]] = {}
@@ -819,11 +844,14 @@ def set_score(
     year: int,
     month: int,
     item_key: str,
-    points: float,
+    points: float | None,
     note: str | None = None,
     today: date | None = None,
+    *,
+    count: int | None = None,
 ) -> dict[str, Any]:
-    """Enter a `manual` item's points for a community (or a compound, written 社区/小区).
+    """Enter a `manual` item's points (or a `count:manual` item's count) for a community (or a
+    compound, written 社区/小区). The count is stored as the row's points.
 
     Setting again replaces the current points; the old row is kept with superseded_at.
     """
@@ -834,7 +862,7 @@ def set_score(
         items, what = rules.items, _("社区考评项目")
     else:
         items, what = rules.compound.items, _("小区竞赛项目")
-    manual = [i.key for i in items if i.source == "manual"]
+    manual = [i.key for i in items if i.source in ("manual", "count:manual")]
     item = next((i for i in items if i.key == item_key), None)
     if item is None:
         raise NotFound(
@@ -842,7 +870,25 @@ def set_score(
                 what=what, key=item_key, keys=_("、").join(manual) or _("（无）")
             )
         )
-    if item.source != "manual":
+    if item.source == "count:manual":
+        if count is None or points is not None:
+            raise Invalid(
+                _("项目“{key}”（{name}）是计数扣分项，请用 --count 录入件数。").format(
+                    key=item.key, name=_(item.name)
+                )
+            )
+        if not 0 <= count <= 100_000:
+            raise Invalid(_("件数应在 0 到 100000 之间，现为 {count}。").format(count=count))
+        points = float(count)
+    elif count is not None:
+        raise Invalid(
+            _("项目“{key}”不是计数项，--count 只用于 count:manual 项目；请用 --points。").format(
+                key=item.key
+            )
+        )
+    elif points is None:
+        raise Invalid(_("请用 --points 录入分数（计数项用 --count）。"))
+    if item.source not in ("manual", "count:manual"):
         raise Invalid(
             _(
                 "项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。"
@@ -862,7 +908,7 @@ def set_score(
                 month=month,
             )
         )
-    if not math.isfinite(points) or not 0 <= points <= item.max:
+    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.max):
         raise Invalid(
             _("项目“{key}”的分数应在 0 到 {max:g} 之间，现为 {points:g}。").format(
                 key=item.key, max=item.max, points=points
@@ -900,6 +946,7 @@ def set_score(
         "item": item.key,
         "name": item.name,
         "points": float(points),
+        "count": int(points) if item.source == "count:manual" else None,
         "replaced": float(old[1]) if old else None,
         "published": is_published,
     }

@@ -55,11 +55,15 @@ RATES = {
     "extension": "extension_rate",
 }
 RATE_EMPTY = ("full", "zero", "average")
+# count:NAME: issues found, overdue in the month, on the exposure board, reworks, notices (from
+# the issues), or a count entered by hand (`sqjg score set … --count N`).
+COUNTS = ("found", "overdue", "exposure", "rework", "notices", "manual")
 SOURCES = (
     "manual", "inspection", "meeting", "cleanup",
     *(f"submission:{r}" for r in REPORTS),
     "rectification", "overdue", "exposure", "mechanisms", "funds",
     *(f"rate:{r}" for r in RATES),
+    *(f"count:{c}" for c in COUNTS),
 )  # fmt: skip
 # A compound has no meetings, inspections or funds of its own: hand-entered points and its issues.
 COMPOUND_SOURCES = ("manual", "rectification", "overdue", "exposure")
@@ -102,13 +106,18 @@ class Item:
     months: tuple[int, ...] = ()  # the months the item is assessed in; () = every month
     bonus: bool = False  # 加分项: beyond the base maximum, capped by [ranking] bonus_cap
     rate: RateScoring | None = None  # rate:* sources: how the rate becomes points
+    # count:* sources: only issues of this kind / category / seriousness are counted
+    kind: str | None = None
+    category: int | None = None
+    serious: bool | None = None
 
     def applies_in(self, month: int) -> bool:
         return not self.months or month in self.months
 
     @property
     def is_penalty(self) -> bool:
-        return self.source in PENALTY_SOURCES
+        """Points of 0 or below: overdue, exposure, and a count with `per` but no `max`."""
+        return self.source in PENALTY_SOURCES or (self.source.startswith("count:") and not self.max)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -482,7 +491,7 @@ RESERVED_KEYS = frozenset(
 )
 _ITEM_KEYS = (
     "key", "name", "source", "max", "per", "min", "target", "note", "months", "bonus",
-    "full_at", "per_point", "bands", "invert", "empty",
+    "full_at", "per_point", "bands", "invert", "empty", "kind", "category", "serious",
 )  # fmt: skip
 _RATE_KEYS = ("full_at", "per_point", "bands", "invert", "empty")
 # Far past any 考评办法 (100-point and 1,000-point schemes exist); beyond is a typing slip.
@@ -573,7 +582,62 @@ def _check_items(
                     ),
                     k,
                 )
-        extra = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
+        extra: dict[str, Any] = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
+        filters = [k for k in ("kind", "category", "serious") if k in t]
+        if filters and (not source.startswith("count:") or source == "count:manual"):
+            raise fail(
+                _("{where} 的 {k} 只用于从问题计数的 count:… 项目").format(
+                    where=where, k=filters[0]
+                ),
+                filters[0],
+            )
+        if "kind" in t:
+            if not isinstance(t["kind"], str) or not t["kind"].strip():
+                raise fail(_("{where} 的 kind 应为问题类型文字").format(where=where), "kind")
+            extra["kind"] = t["kind"].strip()
+        if "category" in t:
+            if not _is_int(t["category"]) or not 1 <= t["category"] <= 4:
+                raise fail(_("{where} 的 category 应为 1 到 4").format(where=where), "category")
+            extra["category"] = t["category"]
+        if "serious" in t:
+            if not isinstance(t["serious"], bool):
+                raise fail(
+                    _("{where} 的 serious 应为 true 或 false").format(where=where), "serious"
+                )
+            extra["serious"] = t["serious"]
+        if source.startswith("count:"):
+            if bonus:
+                raise fail(
+                    _("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus"
+                )
+            per = t.get("per")
+            if per is None:
+                raise fail(
+                    _("{where} 是计数扣分项，缺少 per（每件扣分，负数）").format(where=where), "key"
+                )
+            if not _is_number(per) or per >= 0:
+                raise fail(_("{where} 的 per 应为负数").format(where=where), "per")
+            if "max" in t:
+                if "min" in t:
+                    raise fail(
+                        _("{where} 有 max 时从满分扣起、扣完为止，不用 min").format(where=where),
+                        "min",
+                    )
+                if not _is_number(t["max"]) or t["max"] <= 0:
+                    raise fail(_("{where} 的 max 应为正数").format(where=where), "max")
+                items.append(Item(key, name.strip(), source, float(t["max"]), float(per), **extra))
+                continue
+            if "min" not in t:
+                raise fail(
+                    _("{where} 没有 max 时是扣分项，缺少 min（最多扣到，负数）").format(
+                        where=where
+                    ),
+                    "key",
+                )
+            if not _is_number(t["min"]) or t["min"] >= 0:
+                raise fail(_("{where} 的 min 应为负数").format(where=where), "min")
+            items.append(Item(key, name.strip(), source, 0.0, float(per), float(t["min"]), **extra))
+            continue
         if source.startswith("submission:") and source.split(":", 1)[1] not in deadlines:
             raise fail(
                 _("{where} 的 source“{source}”需要 [deadlines] 中有 {report}").format(
@@ -1131,6 +1195,7 @@ class CommunityFacts:
     exposure: int = 0  # issues on the exposure board at month end
     mechanisms: int = 0  # long-term mechanisms in place at month end (of six)
     raised_fen: int = 0  # funds raised by month end
+    counts: dict[str, int] = field(default_factory=dict)  # count:* item key → the month's count
     rates: dict[str, float | None] = field(default_factory=dict)  # rate name → 0-1, None: no issue
     rate_means: dict[str, float | None] = field(default_factory=dict)  # … mean over communities
 
@@ -1180,6 +1245,13 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
         raw = facts.mechanisms / MECHANISM_COUNT * item.max
     elif s == "funds":
         raw = facts.raised_fen / item.target_fen * item.max
+    elif s.startswith("count:"):
+        n = (
+            facts.manual.get(item.key, 0.0)
+            if s == "count:manual"
+            else facts.counts.get(item.key, 0)
+        )
+        raw = item.max + item.per * n  # from the maximum, 扣完为止; a penalty from 0 to min
     elif s.startswith("rate:"):
         name = s.split(":", 1)[1]
         raw = rate_points(item, facts.rates.get(name), facts.rate_means.get(name))

@@ -589,6 +589,8 @@ def test_rates_are_the_issue_summary_rates_at_month_end(conn):
 
 
 def _item_text(source):
+    if source.startswith("count:"):
+        return f'source = "{source}"\nmax = 10\nper = -1\n'
     if source in ("overdue", "exposure"):
         return f'source = "{source}"\nper = -1\nmin = -10\n'
     extra = "target = 10000\n" if source == "funds" else ""
@@ -629,8 +631,66 @@ def test_every_source_of_the_registry_gets_its_facts(conn, monkeypatch):
         month = 8 if source == "submission:selfcheck" else 7
         if source == "manual":
             score(conn, rules, "甲社区", month, 4, item="x")
+        if source == "count:manual":
+            assessment.set_score(conn, rules, "甲社区", 2026, month, "x", None, count=2)
         result = assessment.compute(conn, rules, 2026, month, today=date(2026, 9, 1))
         a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
         if a["items"]["x"] == b["items"]["x"]:
             silent.append(source)
     assert silent == []
+
+
+def test_counts_from_the_issues_with_filters(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15",
+        found="2026-07-05", kind="乱堆乱放",
+    )  # fmt: skip
+    issues.add_issue(
+        conn, "路口乱堆乱放", community="甲社区", category=3, due="2026-07-30",
+        found="2026-07-06", kind="乱堆乱放", serious=True,
+    )  # fmt: skip
+    issues.add_issue(
+        conn, "六月的卫生死角", community="甲社区", category=1, due="2026-06-20", found="2026-06-10"
+    )
+    fixed_late = issues.add_issue(
+        conn, "井盖", community="乙社区", category=1, due="2026-06-30", found="2026-06-01"
+    )
+    issues.resolve_issue(conn, fixed_late, on="2026-07-03")
+    text = """
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:found"
+kind = "乱堆乱放"
+max = 10
+per = -2
+
+[[items]]
+key = "serious"
+name = "严重问题"
+source = "count:found"
+serious = true
+max = 10
+per = -5
+
+[[items]]
+key = "late"
+name = "超期问题"
+source = "count:overdue"
+per = -1
+min = -10
+
+[ranking]
+first_month = "2026-07"
+"""
+    rules = rules_from_text(text, "counts.toml")
+    rows = rows_by_name(assessment.compute(conn, rules, 2026, 7, today=JULY))
+    # 甲: two clutter issues found in July (the June one is not July's); one serious;
+    # overdue in July: all three are open past their due dates (7-15, 7-30, 6-20) on 7-31
+    assert rows["甲社区"]["items"] == {"clutter": 6.0, "serious": 5.0, "late": -3.0}
+    # 乙: nothing found in July; the June issue fixed late on 7-03 is overdue in July
+    assert rows["乙社区"]["items"] == {"clutter": 10.0, "serious": 10.0, "late": -1.0}
+    august = rows_by_name(assessment.compute(conn, rules, 2026, 8, today=date(2026, 9, 1)))
+    # fixed late in July costs nothing in August
+    assert august["乙社区"]["items"]["late"] == 0.0

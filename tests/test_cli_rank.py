@@ -788,3 +788,61 @@ def test_rate_items_at_the_command_line(city, tmp_path):
     assert item["rate"] == {
         "full_at": 0.7, "per_point": 1.0, "bands": [], "invert": False, "empty": "full",
     }  # fmt: skip
+
+
+COUNT_RULES = """
+[[items]]
+key = "work"
+name = "日常工作"
+source = "manual"
+max = 90
+
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:manual"
+max = 10
+per = -2
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def test_score_set_count_for_a_counted_item(city, tmp_path):
+    rules = tmp_path / "计数.toml"
+    rules.write_text(COUNT_RULES, encoding="utf-8")
+    out = ok("score", "set", "西街社区", "--month", "7", "--item", "clutter", "--count", "3",
+             "--rules", rules)  # fmt: skip
+    assert out.strip() == "已录入：西街社区 2026 年 7 月 乱堆乱放（clutter）3 件。"
+    again = ok("score", "set", "西街社区", "--month", "7", "--item", "clutter", "--count", "4",
+               "--rules", rules)  # fmt: skip
+    assert "（原为 3 件，已保留历史）" in again
+    for name, work in (("西街社区", "80"), ("东门社区", "85")):
+        ok("score", "set", name, "--month", "7", "--item", "work", "--points", work,
+           "--rules", rules)  # fmt: skip
+    ok("score", "set", "东门社区", "--month", "7", "--item", "clutter", "--count", "0",
+       "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    # 西街 80 + (10 − 2 × 4); 东门 85 + 10
+    assert [(r["community"], r["score"], r["items"]["clutter"]) for r in data["rows"]] == [
+        ("东门社区", 95.0, 10.0),
+        ("西街社区", 82.0, 2.0),
+    ]
+    assert "10，每件 -2，扣完为止" in ok("rules", "show", "--rules", rules)
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--item", "clutter", "--points", "3"], "--count"),
+        (["--item", "work", "--count", "3"], "--points"),
+        (["--item", "work"], "--points"),
+        (["--item", "clutter", "--count", "-1"], "件数"),
+    ],
+)
+def test_score_set_count_refusals(city, tmp_path, args, words):
+    rules = tmp_path / "计数.toml"
+    rules.write_text(COUNT_RULES, encoding="utf-8")
+    err = refused("score", "set", "西街社区", "--month", "7", *args, "--rules", rules)
+    assert words in err

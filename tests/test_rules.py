@@ -999,3 +999,64 @@ def test_bad_rate_items_name_the_key_and_line(extra, words):
 def test_rate_keys_only_on_rate_items():
     with pytest.raises(RulesError, match="不是 rate"):
         rules_from_text(ITEM + "full_at = 0.7\n")
+
+
+# --- deductions from a base (扣完为止) and count penalties ----------------------------------
+
+COUNTS = """
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:manual"
+max = 10
+per = -2
+
+[[items]]
+key = "late"
+name = "超期问题"
+source = "count:overdue"
+per = -1
+min = -5
+"""
+
+
+def test_counts_deduct_from_the_maximum_until_nothing_is_left():
+    r = rules_from_text(COUNTS)
+    points = [
+        score_items(r, CommunityFacts(2026, 7, manual={"clutter": n}))["clutter"]
+        for n in (0, 3, 5, 9)
+    ]
+    assert points == [10, 4, 0, 0]
+
+
+def test_a_count_without_max_is_a_penalty_floored_at_min():
+    r = rules_from_text(COUNTS)
+    assert r.item("late").is_penalty and r.item("late").bounds == (-5, 0)
+    got = [score_items(r, CommunityFacts(2026, 7, counts={"late": n}))["late"] for n in (0, 2, 9)]
+    assert got == [0, -2, -5]
+
+
+@pytest.mark.parametrize(
+    "extra,words",
+    [
+        ("", ["per"]),
+        ("per = 2\nmax = 10\n", ["per", "负数"]),
+        ("per = -1\n", ["min"]),
+        ("per = -1\nmax = 10\nmin = -3\n", ["min"]),
+        ('per = -1\nmax = 10\nkind = ""\n', ["kind"]),
+        ("per = -1\nmax = 10\ncategory = 5\n", ["category"]),
+        ('per = -1\nmax = 10\nserious = "yes"\n', ["serious"]),
+    ],
+)
+def test_bad_count_items(extra, words):
+    text = '[[items]]\nkey = "c"\nname = "计"\nsource = "count:found"\n' + extra
+    with pytest.raises(RulesError) as e:
+        rules_from_text(text, "c.toml")
+    assert "c.toml 第" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+def test_issue_filters_only_on_issue_counts():
+    with pytest.raises(RulesError, match="count:…"):
+        rules_from_text(ITEM + 'kind = "乱堆乱放"\n')
+    with pytest.raises(RulesError, match="count:…"):
+        rules_from_text(COUNTS.replace("per = -2\n", 'per = -2\nkind = "乱堆乱放"\n', 1))

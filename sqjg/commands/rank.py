@@ -434,8 +434,13 @@ def score_set(
         str, typer.Option("--item", "-i", help="Item key of a manual item (考评项目 key).")
     ],
     points: Annotated[
-        float, typer.Option("--points", "-p", help="Points within [0, max] of the item (分数).")
-    ],
+        float | None,
+        typer.Option("--points", "-p", help="Points within [0, max] of the item (分数)."),
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", help="How many, for a count:manual item (计数扣分项的件数)."),
+    ] = None,
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
@@ -450,16 +455,28 @@ def score_set(
     r = load_rules(rules)
     y, m = _year_month(month, year)
     with writing(db) as conn:
-        done = assessment.set_score(conn, r, community, y, m, item, points, note)
-    text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
-        unit=community.strip(),
-        year=y,
-        month=m,
-        name=_(done["name"]),
-        item=done["item"],
-        points=done["points"],
-    )
-    if done["replaced"] is not None:
+        done = assessment.set_score(conn, r, community, y, m, item, points, note, count=count)
+    if done["count"] is not None:
+        text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{count} 件").format(
+            unit=community.strip(),
+            year=y,
+            month=m,
+            name=_(done["name"]),
+            item=done["item"],
+            count=done["count"],
+        )
+    else:
+        text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
+            unit=community.strip(),
+            year=y,
+            month=m,
+            name=_(done["name"]),
+            item=done["item"],
+            points=done["points"],
+        )
+    if done["replaced"] is not None and done["count"] is not None:
+        text += _("（原为 {old:g} 件，已保留历史）").format(old=done["replaced"])
+    elif done["replaced"] is not None:
         text += _("（原为 {old:g} 分，已保留历史）").format(old=done["replaced"])
     say(text + _("。"))
     if done["published"]:
@@ -542,6 +559,11 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d.update(per=i.per, min=i.min)
         else:
             d["max"] = i.max
+            if i.source.startswith("count:"):
+                d["per"] = i.per
+        for k in ("kind", "category", "serious"):
+            if getattr(i, k) is not None:
+                d[k] = getattr(i, k)
         if i.source == "funds":
             d["target_yuan"] = yuan(i.target_fen)
         d["months"] = list(i.months)
@@ -647,7 +669,9 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     out = []
     for i in items:
-        if "max" in i:
+        if "max" in i and i.get("per"):
+            points = _("{max:g}，每件 {per:g}，扣完为止").format(max=i["max"], per=i["per"])
+        elif "max" in i:
             points = f"{i['max']:g}"
         else:
             points = _("每件 {per:g}，最多 {min:g}").format(per=i["per"], min=i["min"])
