@@ -67,7 +67,7 @@ def source_label(source: str) -> str:
         "submission:cleanup": _("大清扫情况按时上报"),
         "submission:selfcheck": _("自查情况按时上报"),
         "rectification": _("问题按期整改率"),
-        "overdue": _("月末超期问题"),
+        "overdue": _("当月超期问题"),
         "exposure": _("月末曝光台问题"),
         "mechanisms": _("长效机制建成比例"),
         "funds": _("截至月末筹集经费"),

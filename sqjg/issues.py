@@ -1319,8 +1319,8 @@ def month_facts(
 
     Keyed by community id (or compound id with by="compound"; issues without a compound are
     skipped). Values: due (counted issues whose due date in force falls in [first, last]),
-    due_closed_on_time (of those, closed on time), overdue, overdue_pending and exposure (as of
-    `last`). Groups without issues are absent: callers default to zeros.
+    due_closed_on_time (of those, closed on time), overdue (open past due on `last`, or fixed
+    late within the period), overdue_pending and exposure (as of `last`). Groups without issues are absent: callers default to zeros.
     """
     if by not in ("community", "compound"):
         raise Invalid(
@@ -1331,7 +1331,8 @@ def month_facts(
     figures = {
         "due": DUE_IN,
         "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
-        "overdue": OVERDUE,
+        # overdue in the period, not ever: an issue fixed late in July costs nothing in September
+        "overdue": _MONTH_COUNTS["overdue"],
         "overdue_pending": OVERDUE_PENDING,
         "exposure": ON_BOARD,
     }

@@ -694,3 +694,26 @@ first_month = "2026-07"
     august = rows_by_name(assessment.compute(conn, rules, 2026, 8, today=date(2026, 9, 1)))
     # fixed late in July costs nothing in August
     assert august["乙社区"]["items"]["late"] == 0.0
+
+
+def test_overdue_counts_the_month_only(conn, monkeypatch):
+    """An issue fixed late in July costs points in July, not in September."""
+    monkeypatch.setenv("SQJG_TODAY", "2026-10-01")
+    make_city(conn, ("甲社区", "乙社区"))
+    late = issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-10", found="2026-07-01"
+    )
+    issues.resolve_issue(conn, late, on="2026-07-20")
+    issues.verify_issue(conn, late, passed=True, on="2026-07-22")
+    rules = rules_from_text(
+        '[[items]]\nkey = "overdue"\nname = "超期问题"\nsource = "overdue"\nper = -1\nmin = -10\n'
+        '\n[ranking]\nfirst_month = "2026-07"\n',
+        "o.toml",
+    )
+    by_month = {
+        m: rows_by_name(assessment.compute(conn, rules, 2026, m, today=date(2026, 10, 1)))[
+            "甲社区"
+        ]["items"]["overdue"]
+        for m in (7, 8, 9)
+    }
+    assert by_month == {7: -1.0, 8: 0.0, 9: 0.0}
