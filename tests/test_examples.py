@@ -102,3 +102,44 @@ def test_digital_city_management(conn):
         ("甲社区", 2, 3000, False),
         ("乙社区", 3, 0, True),
     ]
+
+
+def found(conn, community, kind, n, day="2026-07-05"):
+    for _n in range(n):
+        issues.add_issue(
+            conn, kind, community=community, category=1, due="2026-08-31", found=day, kind=kind
+        )
+
+
+def test_civilized_city_point_sites(conn):
+    rules = load_rules(EXAMPLES / "创文点位测评.toml")
+    city(conn, ("甲社区", "乙社区", "丙社区"))
+    found(conn, "甲社区", "乱堆乱放", 1)
+    found(conn, "乙社区", "乱堆乱放", 4)
+    found(conn, "乙社区", "卫生死角", 12)  # 24 points' worth: 扣完为止 at 0
+    found(conn, "乙社区", "占道", 3)
+    found(conn, "丙社区", "占道", 2, day="2026-06-20")  # found in June: not July's
+    # 丙: two issues due in July, one closed on time
+    closed(conn, "丙社区", "2026-07-15", "2026-07-14", "2026-07-15")
+    issues.add_issue(
+        conn, "问题", community="丙社区", category=1, due="2026-07-20", found="2026-07-01"
+    )
+    for name, points in (("甲社区", 18), ("乙社区", 15), ("丙社区", 16)):
+        assessment.set_score(conn, rules, name, 2026, 7, "survey", points, today=JULY)
+
+    rows = {r["community"]: r for r in assessment.compute(conn, rules, 2026, 7, today=JULY)["rows"]}
+    # 甲: 20 − 2 + 20 + 10 + 30 (nothing due) + 18 = 96 → 优秀, 2,000 yuan
+    assert rows["甲社区"]["items"] == {
+        "clutter": 18.0, "dead_corners": 20.0, "road": 10.0, "ontime": 30.0, "survey": 18.0,
+    }  # fmt: skip
+    assert (rows["甲社区"]["score"], rows["甲社区"]["grade"]) == (96.0, "优秀")
+    assert rows["甲社区"]["grade_reward_yuan"] == 2000
+    # 乙: 20 − 8 + 0 + 10 − 3 + 30 + 15 = 64 → 合格
+    assert rows["乙社区"]["items"] == {
+        "clutter": 12.0, "dead_corners": 0.0, "road": 7.0, "ontime": 30.0, "survey": 15.0,
+    }  # fmt: skip
+    assert (rows["乙社区"]["score"], rows["乙社区"]["grade"]) == (64.0, "合格")
+    # 丙: 20 + 20 + 10 + 30 × 1/2 + 16 = 81 → 良好
+    assert rows["丙社区"]["items"]["ontime"] == 15.0
+    assert (rows["丙社区"]["score"], rows["丙社区"]["grade"]) == (81.0, "良好")
+    assert [r["community"] for r in rows.values()] == ["甲社区", "丙社区", "乙社区"]
