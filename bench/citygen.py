@@ -1,4 +1,4 @@
-"""A deterministic synthetic city for the benchmark (issue 9).
+"""A deterministic synthetic city for the benchmark.
 
     python bench/citygen.py --preset 1k                      # 1,000 communities / 100,000 issues
     python bench/citygen.py --communities 50 --issues 5000 --out /tmp/city.db

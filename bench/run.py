@@ -1,4 +1,4 @@
-"""The city-scale benchmark of issue 9: one table of wall times of the real `sqjg` command.
+"""The city-scale benchmark: one table of wall times of the real `sqjg` command.
 
     python bench/run.py                          # demo, 1k and 6k, 5 runs each
     python bench/run.py --sizes demo,1k --runs 3
@@ -43,7 +43,7 @@ IMPORT_ROWS = 100_000
 IMPORT_SIZE = "1k"
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
-# The targets of issue 9 (seconds); an operation and size not listed has none.
+# The first targets set for the benchmark (seconds); an operation and size not listed has none.
 TARGETS = {
     ("rank", "1k"): 0.5,
     ("rank", "6k"): 2.0,
@@ -340,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     report = has_command("report", "monthly")
     if not report:
-        notes.append("report monthly: skipped, `sqjg report monthly` does not exist yet (issue 7).")
+        notes.append(
+            "report monthly: skipped, `sqjg report monthly` does not exist in this version."
+        )
 
     rows: list[Row] = []
     for size in sizes:

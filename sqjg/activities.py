@@ -1,4 +1,4 @@
-"""Dated work of the campaign (issue 5): committee meetings, clean-ups, city leaders' inspections,
+"""Dated work of the campaign: committee meetings, clean-ups, city leaders' inspections,
 reports handed up to the 三创办 (submissions), the six long-term mechanisms, one timeline of it
 all, and the campaign calendar (which community met which deadline).
 

@@ -104,7 +104,9 @@ class SqjgGroup(TyperGroup):
             clikit.handle(e)
 
 
-app = typer.Typer(
+# The root alone: its options, callback and error policy. Commands are added by `whole_app` (help,
+# completion, tests) or, for a run that names one command, by `app_for` with only that module.
+root = typer.Typer(
     cls=SqjgGroup,
     name="sqjg",
     help="Community co-construction (社区共建) campaign tool over one SQLite file.",
@@ -123,8 +125,8 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def root(
+@root.callback()
+def root_options(
     db: clikit.DbOption = None,
     lang: str | None = typer.Option(
         None, "--lang", help="Output language (语言): zh (default) or en."
@@ -146,47 +148,87 @@ def root(
     set_language(lang)
 
 
-def _register() -> None:
-    from .commands import activity, admin, fund, issue, rank, report, unit
+# Each top-level command and the module of sqjg/commands that registers it, so that a run imports
+# only the module it uses (importing all seven cost about 50 ms of a 150 ms `issue add`).
+# A test checks that this table and the whole app name the same commands.
+COMMAND_MODULES = {
+    "unit": "unit",
+    "issue": "issue",
+    "fund": "fund",
+    "meeting": "activity",
+    "cleanup": "activity",
+    "inspect": "activity",
+    "mechanism": "activity",
+    "activity": "activity",
+    "submit": "activity",
+    "due": "activity",
+    "rank": "rank",
+    "target": "rank",
+    "score": "rank",
+    "rules": "rank",
+    "init": "admin",
+    "info": "admin",
+    "demo": "admin",
+    "log": "admin",
+    "backup": "admin",
+    "check": "admin",
+    "report": "report",
+}
 
-    app.add_typer(unit.app, name="unit")
-    issue.register(app)
-    fund.register(app)
-    activity.register(app)
-    rank.register(app)
-    admin.register(app)
-    report.register(app)
+
+def _with_modules(modules: list[str]) -> typer.Typer:
+    """A copy of the root with the commands of these modules of sqjg/commands registered."""
+    built = copy.copy(root)
+    built.registered_groups, built.registered_commands = [], []
+    for module in modules:
+        # __import__ rather than importlib.import_module: the same import, but visible to
+        # `python -X importtime`, which the start-up test reads.
+        __import__(f"{__package__}.commands.{module}", fromlist=["register"]).register(built)
+    return built
 
 
-_register()
+_whole: typer.Typer | None = None
+
+
+def whole_app() -> typer.Typer:
+    """The app with every command: for help, completion and anything not plainly one command."""
+    global _whole
+    if _whole is None:
+        _whole = _with_modules(list(dict.fromkeys(COMMAND_MODULES.values())))
+    return _whole
+
+
+def __getattr__(name: str) -> Any:
+    # `from sqjg.cli import app` (tests, tools) gets the whole app, built on first use.
+    if name == "app":
+        return whole_app()
+    raise AttributeError(name)
+
+
+def _command_name(info: Any) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
 
 
 def app_for(args: list[str]) -> typer.Typer:
-    """`app` with only the command the arguments name, else the whole app (issue 9).
+    """The app with only the command the arguments name, else the whole app.
 
     Typer turns every registered command into a Click command on every run (about 25 ms for the
-    whole tree, as long as importing typer itself), and one run uses one command. The copy
-    keeps the root callback, its options and the error policy, so the command behaves alike;
-    help, completion and anything that is not plainly a command name get the whole app.
+    whole tree, as long as importing typer itself), and one run uses one command; importing every
+    command module costs as much again. The lean app keeps the root callback, its options and
+    the error policy, so the command behaves alike; help, completion and anything that is not
+    plainly a command name get the whole app.
     """
     if any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
-        return app
+        return whole_app()
     i = 0
     while i < len(args) and args[i] in ("--db", "--lang"):
         i += 2
-    if i >= len(args) or args[i].startswith("-"):
-        return app
+    if i >= len(args) or args[i].startswith("-") or args[i] not in COMMAND_MODULES:
+        return whole_app()
     name = args[i]
-    groups = [g for g in app.registered_groups if g.name == name]
-    commands = [
-        c
-        for c in app.registered_commands
-        if (c.name or typer.main.get_command_name(c.callback.__name__)) == name
-    ]  # type: ignore[union-attr]
-    if len(groups) + len(commands) != 1:
-        return app
-    lean = copy.copy(app)
-    lean.registered_groups, lean.registered_commands = groups, commands
+    lean = _with_modules([COMMAND_MODULES[name]])
+    lean.registered_groups = [g for g in lean.registered_groups if g.name == name]
+    lean.registered_commands = [c for c in lean.registered_commands if _command_name(c) == name]
     return lean
 
 

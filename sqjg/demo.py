@@ -25,7 +25,7 @@ def load_units(conn: sqlite3.Connection) -> None:
 
 
 def load_activities(conn: sqlite3.Connection) -> None:
-    """July meetings, clean-ups, inspections, submissions, mechanisms (issue 5).
+    """July meetings, clean-ups, inspections, submissions, mechanisms.
 
     Rows dated after today are left out: built with SQJG_TODAY=2026-07-20 the demo city is the
     city as it stood on that day (the commands refuse dates in the future).
@@ -76,7 +76,7 @@ def load_activities(conn: sqlite3.Connection) -> None:
 
 
 def load_issues(conn: sqlite3.Connection) -> None:
-    """The July survey (issue 3): the survey sheet through the importer, then each issue's July
+    """The July survey: the survey sheet through the importer, then each issue's July
     history (issue_events.csv: row of the sheet, event, date...) through the lifecycle functions,
     then a problem found at each of the first two leaders' inspections, if any were recorded."""
     import csv
@@ -126,14 +126,14 @@ def load_issues(conn: sqlite3.Connection) -> None:
 
 
 def load_funds(conn: sqlite3.Connection) -> None:
-    """July contributions from all three sources, some spending and one voided entry (issue 4)."""
+    """July contributions from all three sources, some spending and one voided entry."""
     from .funds import import_entries
 
     import_entries(conn, str(demo_file("funds.csv")))
 
 
 def load_scores(conn: sqlite3.Connection) -> None:
-    """Manual scores and designations for the July assessment (issue 6).
+    """Manual scores and designations for the July assessment.
 
     Scored with the shipped rules (whatever SQJG_RULES says), since the demo's item keys are
     theirs. Months and designations after today are left out, like the activities.

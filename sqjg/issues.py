@@ -956,7 +956,7 @@ LEFT JOIN units p ON p.id = a.compound_id
 JOIN units u ON u.id = a.unit_id
 """
 
-# The JSON shape of an issue (issue 3's contract first, then the extra keys).
+# The JSON shape of an issue (the keys scripts first relied on, then the extra keys).
 ISSUE_KEYS = [
     "id",
     "description",

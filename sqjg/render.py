@@ -184,7 +184,7 @@ def plain_table(
     numeric: Sequence[str] = (),
 ) -> str | None:
     """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
-    takes seconds to lay out a table of a few thousand rows (issue 9). None when only rich can
+    takes seconds to lay out a table of a few thousand rows. None when only rich can
     say: line breaks or unusual characters in the text, a table wider than the console, a title
     that would wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
     one space of padding each side of a cell and one between columns; widths in terminal cells.)

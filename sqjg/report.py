@@ -162,7 +162,7 @@ def monthly_report(
     last day (or today while the month is running). The ranking is the published one when the
     month is published (assessment.monthly). `history=False` skips the rank over earlier months
     (it computes every earlier month; only the HTML chart and the JSON need it)."""
-    from . import activities, assessment
+    from . import activities, assessment, chain
     from .dates import today as today_
 
     today = today or today_()
@@ -190,6 +190,7 @@ def monthly_report(
         "as_of": as_of.isoformat(),
         "ranking_as_of": result.get("as_of"),
         "rules_hash": result.get("rules_hash"),
+        "fingerprint": chain.fingerprint(conn),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
         "ranking": ranking,

@@ -683,6 +683,9 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _("数据截至 {date}").format(date=rep["as_of"]),
         _("考评规则 SHA-256 {sha}").format(sha=(rep.get("rules_hash") or "")[:12]),
     ]
+    if rep.get("fingerprint"):
+        # Filed on paper, the line anchors the hash chains outside the file (sqjg check --anchor).
+        meta.append(rep["fingerprint"])
     sections = [
         _ranking_section(rep, charts=charts),
         _items_section(rep),

@@ -121,7 +121,7 @@ CREATE TABLE civilized (
     UNIQUE (community_id, year)
 );
 
--- Activities (issue 5).
+-- Activities: meetings, clean-ups, inspections, submissions, mechanisms.
 CREATE TABLE meetings (
     id INTEGER PRIMARY KEY,
     community_id INTEGER NOT NULL REFERENCES units(id),
@@ -176,7 +176,7 @@ CREATE TABLE mechanisms (
     UNIQUE (community_id, name)
 );
 
--- Surveyed problems (issue 3). `due` is the due date in force, `original_due` the first one.
+-- Surveyed problems. `due` is the due date in force, `original_due` the first one.
 -- status, due, resolved_on, closed_on, on_time, the three counters and last_event_on (the date
 -- of the newest event) are kept in step with issue_events by sqjg.issues (checked by sqjg check).
 CREATE TABLE issues (
@@ -224,7 +224,7 @@ CREATE TABLE issue_events (
 -- Covers the as-of look-ups: the newest event of a kind on or before a date, per issue.
 CREATE INDEX issue_events_issue ON issue_events(issue_id, event, happened_on, due);
 
--- The funds ledger (issue 4): entries are never updated or deleted (the triggers refuse it); a
+-- The funds ledger: entries are never updated or deleted (the triggers refuse it); a
 -- correction is a void, a reversing entry pointing at the entry it cancels, once (voids_id is
 -- UNIQUE). amount_fen is always positive: the sign comes from entry_type, a void's from its
 -- original. running_balance_fen is the community's total over every entry recorded so far,
@@ -256,7 +256,7 @@ CREATE TRIGGER fund_entries_never_deleted BEFORE DELETE ON fund_entries BEGIN
     SELECT RAISE(ABORT, '经费记录不能删除：更正请登记作废记录（sqjg fund void）。');
 END;
 
--- Points entered by hand for `manual` items (issue 6); setting again supersedes, history kept.
+-- Points entered by hand for `manual` items; setting again supersedes, history kept.
 CREATE TABLE scores (
     id INTEGER PRIMARY KEY,
     unit_id INTEGER NOT NULL REFERENCES units(id),
@@ -285,7 +285,31 @@ CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHE
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_hash_chains(conn: sqlite3.Connection) -> None:
+    """Hash chains over funds entries, issue events, audit rows and publications (sqjg.chain),
+    and the operating-system user of each command beside SQJG_USER, which is a free label."""
+    from . import chain
+
+    run_script(
+        conn,
+        """
+CREATE TABLE chain_links (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    UNIQUE (entity, entity_id)
+);
+-- Each new link reads the newest link of its chain.
+CREATE INDEX chain_links_head ON chain_links(entity, id);
+ALTER TABLE command_runs ADD COLUMN os_user TEXT;
+""",
+    )
+    chain.link_existing(conn)
+    chain.create_triggers(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_hash_chains]
 LATEST = len(MIGRATIONS)
 
 

@@ -1,4 +1,4 @@
-"""Domain logic of issue 5: recording activities, the timeline, month_facts and the calendar."""
+"""Domain logic of activities: recording activities, the timeline, month_facts and the calendar."""
 
 from datetime import date
 

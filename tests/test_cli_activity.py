@@ -1,4 +1,4 @@
-"""The activity commands: meeting, cleanup, inspect, submit, mechanism, activity, due (issue 5).
+"""The activity commands: meeting, cleanup, inspect, submit, mechanism, activity, due.
 
 conftest fixes today at 2026-07-31 (SQJG_TODAY).
 """

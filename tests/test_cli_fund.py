@@ -760,9 +760,12 @@ def test_public_notice(ledger):
     assert "东门社区共建经费收支公示" in both
     assert "本经费由西城街道办事处代管" in both
     data = json.loads(ok("fund", "report", "--public", "-c", "东门社区", "-f", "json"))
+    # Yuan, like every other JSON of the tool; no amount is left in fen.
     assert [
-        (d["community"], d["opening_fen"], d["raised_fen"], d["closing_fen"]) for d in data
-    ] == [("东门社区", 0, 300_000, 300_000)]
+        (d["community"], d["opening_yuan"], d["raised_yuan"], d["closing_yuan"]) for d in data
+    ] == [("东门社区", 0, 3_000, 3_000)]
+    assert data[0]["contributions"][0]["amount_yuan"] == 3_000
+    assert "_fen" not in json.dumps(data)
 
 
 def test_public_notice_of_a_quiet_month(ledger, monkeypatch):
@@ -791,6 +794,8 @@ def test_check_fails_with_exit_1(ledger, tmp_path):
 
     conn = sqlite3.connect(ledger)
     conn.execute("DROP TRIGGER fund_entries_never_updated")
+    # a plain sqlite3 session cannot write the audit row (sqjg_chain): drop that trigger too
+    conn.execute("DROP TRIGGER audit_fund_entries_update")
     conn.execute("UPDATE fund_entries SET purpose = '发放加班费' WHERE id = 6")
     conn.execute("UPDATE fund_entries SET amount_fen = 2600000 WHERE id = 5")
     conn.commit()

@@ -1,4 +1,4 @@
-"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of issue 3."""
+"""`sqjg issue …`: logging, the lifecycle, the reports, bulk sheets -- and every refusal of them."""
 
 import json
 
@@ -564,6 +564,15 @@ def test_summary_json_table_csv(survey):
     assert "问题类型" in ok("issue", "summary", "--by", "kind")
     early = json.loads(ok("issue", "summary", "--as-of", "7-14", "--format", "json"))
     assert early[0]["closed"] == 2 and early[0]["open"] == 4
+
+
+def test_summary_by_compound_names_the_community(survey):
+    rows = json.loads(ok("issue", "summary", "--by", "compound", "--format", "json"))
+    compounds = [(r["name"], r["community"]) for r in rows if r["level"] == "compound"]
+    assert compounds and all(c for _name, c in compounds)
+    assert sum(r["total"] for r in rows if r["level"] == "compound") <= rows[-1]["total"]
+    table = ok("issue", "summary", "--by", "compound").splitlines()
+    assert table[2].split()[:2] == ["小区", "社区"]
 
 
 def test_exposure_board_with_the_rules_file(survey, tmp_path):

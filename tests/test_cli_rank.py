@@ -273,6 +273,16 @@ def test_publish_refused_before_the_assessment_date(four, rules_file, db_path, m
     assert db_bytes(db_path) == before
 
 
+def test_a_month_is_not_published_on_its_last_day(four, rules_file, db_path, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-31")
+    before = db_bytes(db_path)
+    err = refused("rank", "--month", "8", "--rules", rules_file, "--publish")
+    assert "2026 年 8 月的考评结果要到 2026-09-01 才能公布" in err
+    assert db_bytes(db_path) == before
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    ok("rank", "--month", "8", "--rules", rules_file, "--publish")
+
+
 @pytest.mark.parametrize(
     "args,words",
     [

@@ -1,4 +1,4 @@
-"""`sqjg report monthly|daily` at the command line (issue 7)."""
+"""`sqjg report monthly|daily` at the command line."""
 
 import io
 import json

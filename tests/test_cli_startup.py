@@ -1,8 +1,13 @@
-"""cli.app_for: a run builds only the command it names (issue 9, start-up time), and that command
+"""cli.app_for: a run builds only the command it names (start-up time), and that command
 behaves exactly as in the whole app: same output, same refusals, same exit codes."""
 
+import os
 import shutil
+import subprocess
+import sys
 
+import pytest
+from conftest import ok
 from typer.testing import CliRunner
 
 from sqjg.cli import app, app_for
@@ -62,3 +67,63 @@ def test_only_the_named_command_is_built():
     assert len(app.registered_groups) > 1  # the whole app is untouched
     for args in ([], ["--help"], ["--version"], ["nosuch"], ["--db=x.db", "issue", "list"]):
         assert app_for(args) is app
+
+
+def test_the_command_table_names_every_command():
+    from sqjg.cli import COMMAND_MODULES, _command_name, whole_app
+
+    whole = whole_app()
+    names = [g.name for g in whole.registered_groups]
+    names += [_command_name(c) for c in whole.registered_commands]
+    assert sorted(names) == sorted(COMMAND_MODULES)
+
+
+# What a run of these everyday commands must not load: the other command modules, the table
+# renderer's heavy parts, the date library (every accepted form is read by the tool itself).
+NOT_LOADED = {
+    "sqjg.commands.fund",
+    "sqjg.commands.rank",
+    "sqjg.commands.activity",
+    "sqjg.commands.report",
+    "sqjg.commands.admin",
+    "sqjg.commands.unit",
+    "sqjg.rules",
+    "sqjg.reportfmt",
+    "rich.console",
+    "rich.table",
+    "dateutil",
+    "sqlite_utils",
+}
+
+
+@pytest.mark.parametrize(
+    ("argv", "own"),
+    [
+        (["issue", "add", "测试问题", "-c", "西街社区", "--category", "1", "--due", "8-10"], None),
+        (["issue", "list", "--unit", "交通局", "--status", "overdue"], None),
+        (["issue", "resolve", "1", "--date", "7-31"], None),
+        (
+            ["fund", "add", "-c", "西街社区", "-s", "unit", "--from", "交通局", "--amount", "100"],
+            "sqjg.commands.fund",
+        ),
+    ],
+)
+def test_a_run_imports_only_what_it_uses(city, argv, own):
+    if argv[1] == "resolve":
+        ok("issue", "add", "测试问题", "-c", "西街社区", "--category", "1", "--due", "8-10")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sqjg.cli", *argv],
+        env={**os.environ, "SQJG_DB": str(city)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "sqjg.commands.issue" in loaded or own in loaded  # the parse found the modules
+    assert not (loaded & (NOT_LOADED - {own})), sorted(loaded & NOT_LOADED)

@@ -1,4 +1,4 @@
-"""`sqjg unit …`: registering the bodies of the campaign, and every refusal of issue 2."""
+"""`sqjg unit …`: registering the bodies of the campaign, and every refusal of registration."""
 
 import json
 

@@ -1,5 +1,5 @@
 """Quotes, semicolons, %, newlines, emoji and 10,000-character strings go through every `add`
-command and come back unchanged: all SQL is parameterised (issue 8)."""
+command and come back unchanged: all SQL is parameterised."""
 
 import sqlite3
 

@@ -1,4 +1,4 @@
-"""Language (issue 7): Chinese always by default; `--lang en` / SQJG_LANG=en through the gettext catalog.
+"""Language: Chinese always by default; `--lang en` / SQJG_LANG=en through the gettext catalog.
 
 The catalog is sqjg/locale/en/LC_MESSAGES/sqjg.po (kept by tools/i18n.py) compiled to sqjg.mo, which
 the package ships. These tests fail when a Chinese message has no English translation, when the .mo

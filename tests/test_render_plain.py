@@ -1,4 +1,4 @@
-"""render.plain_table: the fast path for tables off a terminal (issue 9) prints exactly what rich
+"""render.plain_table: the fast path for tables off a terminal prints exactly what rich
 prints, or steps aside (None) for the text only rich can lay out."""
 
 import io

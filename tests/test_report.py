@@ -244,6 +244,7 @@ def test_monthly_report_sections(town, db_path):
         "as_of",
         "ranking_as_of",
         "rules_hash",
+        "fingerprint",
         "rules_changed",
         "baseline_score",
         "ranking",
@@ -419,11 +420,15 @@ def test_monthly_report_funds_calendar_target(town, db_path):
     }
 
 
-def test_monthly_report_of_a_published_month_keeps_the_published_ranking(town, db_path):
+def test_monthly_report_of_a_published_month_keeps_the_published_ranking(
+    town, db_path, monkeypatch
+):
+    # these rules have no assessment deadline: July is publishable once it has ended
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-01")
     ok("rank", "--month", "7", "--publish")
     ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60")
     rep = monthly(db_path)
-    assert rep["published"] is True and rep["published_on"] == "2026-07-31"
+    assert rep["published"] is True and rep["published_on"] == "2026-08-01"
     assert [r["community"] for r in rep["ranking"]] == [
         "西街社区",
         "南门社区",
@@ -432,7 +437,8 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(town, d
     ]
     assert rep["ranking"][-1]["score"] == 15.0
     doc = reportfmt.text(reportfmt.monthly_document(rep))
-    assert "排名已于 2026-07-31 公布" in doc
+    assert "排名已于 2026-08-01 公布" in doc
+    assert rep["fingerprint"] in doc  # filed with the report, it anchors the chains
 
 
 def test_rank_history_over_the_months(town, db_path, monkeypatch):

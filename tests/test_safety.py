@@ -1,4 +1,4 @@
-"""The audit trail, backups and `sqjg check` (issue 8)."""
+"""The audit trail, backups and `sqjg check`."""
 
 import json
 import sqlite3
@@ -89,7 +89,11 @@ def test_check_passes_on_a_healthy_database(city):
 
 
 def test_check_finds_broken_foreign_keys_and_tampered_publications(city):
+    from sqjg import chain
+
     raw = sqlite3.connect(city)
+    # a writer who has read sqjg's source and defines the chain's function himself
+    raw.create_function(chain.FUNCTION, 2, chain.hasher(None))
     raw.execute("PRAGMA foreign_keys = OFF")
     raw.execute("INSERT INTO unit_links(unit_id, community_id, is_lead) VALUES (9999, 3, 0)")
     raw.execute(

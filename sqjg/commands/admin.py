@@ -157,12 +157,14 @@ def log(
             what = _short(
                 record.get("name") or record.get("description") or record.get("purpose") or ""
             )
-        rows.append({**e, "op_label": ops[e["op"]], "what": what})
+        who = _("（绕过 sqjg 写入）") if e["outside"] else e["user"]
+        rows.append({**e, "user": who, "op_label": ops[e["op"]], "what": what})
     emit(
         rows,
         [
             ("at", _("时间")),
             ("user", _("操作人")),
+            ("os_user", _("系统用户")),
             ("command", _("命令")),
             ("entity", _("对象")),
             ("entity_id", _("编号")),
@@ -203,18 +205,51 @@ def backup(
 
 
 def check(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="A fingerprint printed earlier, or a file holding one (账本指纹，文字或文件).",
+        ),
+    ] = None,
+    repair_triggers: Annotated[
+        bool,
+        typer.Option(
+            "--repair-triggers",
+            help="Re-create missing or altered triggers and indexes, recorded in the audit trail (重建触发器).",
+        ),
+    ] = False,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
     """Check the database and the domain's invariants (数据检查); exit 1 listing what fails.
 
-    Example: sqjg check
+    Hash chains are recomputed and each chain's first broken row is named; --anchor proves the
+    chains still hold a fingerprint printed by an earlier report or publication.
+
+    Example: sqjg check --anchor 7月考评.txt
     """
     from ..render import emit, to_json
-    from ..safety import check_database
+    from ..safety import check_database, repair_triggers as repair
 
+    anchors = None
+    if anchor is not None:
+        from ..chain import parse_anchor
+
+        anchors = parse_anchor(_anchor_text(anchor))
+    if repair_triggers:
+        with writing(db) as conn:
+            repaired = repair(conn)
+        for r in repaired:
+            say(
+                _("已重建 {type} {name}（{repair}），已记入操作日志。").format(
+                    type=r["type"], name=r["name"], repair=r["repair"]
+                )
+            )
+        if not repaired:
+            say(_("触发器和索引都与 sqjg 的定义一致，无需重建。"))
     with reading(db) as conn:
-        problems = check_database(conn)
+        problems = check_database(conn, anchors)
     if fmt == Fmt.json:
         say(to_json({"ok": not problems, "problems": problems}))
     elif problems:
@@ -226,6 +261,17 @@ def check(
 
         sys.stderr.write(_("检查未通过：发现 {n} 个问题。").format(n=len(problems)) + "\n")
         raise typer.Exit(1)
+
+
+def _anchor_text(value: str) -> str:
+    """--anchor is the fingerprint itself, or the name of a file (a filed report) holding it."""
+    p = Path(value)
+    try:
+        if len(value) < 4096 and p.is_file():
+            return p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+    return value
 
 
 def register(app: typer.Typer) -> None:

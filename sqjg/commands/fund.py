@@ -54,6 +54,23 @@ class By(str, Enum):
     street = "street"
 
 
+def _in_yuan(value):
+    """JSON speaks yuan everywhere (amount_yuan, balance_yuan): every `*_fen` key becomes `*_yuan`."""
+    from ..money import yuan
+
+    if isinstance(value, list):
+        return [_in_yuan(v) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k.endswith("_fen"):
+                out[k[: -len("_fen")] + "_yuan"] = None if v is None else yuan(v)
+            else:
+                out.setdefault(k, _in_yuan(v))
+        return out
+    return value
+
+
 def _yuan_text(fen: int) -> str:
     from ..money import format_yuan
 
@@ -326,10 +343,13 @@ def _balance_table(rows_fen: list[dict], day) -> None:
     from ..render import emit
 
     table_rows = []
+    # Communities grouped by street once: looping every street over every community grew with
+    # the square of the city (6,000 communities × 300 streets).
+    by_street: dict[str, list[dict]] = {}
+    for r in rows_fen:
+        by_street.setdefault(r["street"], []).append(r)
     for t in funds.street_totals(rows_fen):
-        for r in rows_fen:
-            if r["street"] != t["street"]:
-                continue
+        for r in by_street[t["street"]]:
             row = {"street": r["street"], "community": r["community"]}
             row.update({f"src_{s}": _yuan_text(r["raised_by_source"][s]) for s in funds.SOURCES})
             row["raised"] = _yuan_text(r["raised_fen"])
@@ -492,7 +512,7 @@ def report(
         if fmt == Fmt.json:
             from ..render import to_json
 
-            say(to_json(statements))
+            say(to_json(_in_yuan(statements)))
             return
         separator = "\n" + "-" * 40 + "\n\n"
         sys.stdout.write(separator.join(funds.public_notice(st) for st in statements))

@@ -111,6 +111,7 @@ class ByChoice(str, Enum):
     community = "community"
     street = "street"
     unit = "unit"
+    compound = "compound"
     kind = "kind"
 
 
@@ -515,7 +516,8 @@ def summary(
     by: Annotated[
         ByChoice,
         typer.Option(
-            "--by", help="Group by community, street, responsible unit or kind tag (汇总口径)."
+            "--by",
+            help="Group by community, street, responsible unit, compound or kind tag (汇总口径).",
         ),
     ] = ByChoice.community,
     rules: RulesOption = None,
@@ -549,9 +551,14 @@ def summary(
         "community": N_("社区"),
         "street": N_("街道"),
         "unit": N_("责任单位"),
+        "compound": N_("小区"),
         "kind": N_("问题类型"),
     }[by.value]
-    columns = [("name", _(head))] + [(k, _(h)) for k, h in SUMMARY_COLUMNS]
+    columns = [("name", _(head))]
+    if by is ByChoice.compound:
+        # Compound names repeat across communities (two 向阳小区): the community tells them apart.
+        columns.append(("community", _("社区")))
+    columns += [(k, _(h)) for k, h in SUMMARY_COLUMNS]
     emit(
         shown,
         columns,
@@ -562,7 +569,13 @@ def summary(
 
 
 def _summary_keys(by: str) -> list[str]:
-    extra = {"community": ["street"], "street": [], "unit": ["unit_kind"], "kind": []}[by]
+    extra = {
+        "community": ["street"],
+        "street": [],
+        "unit": ["unit_kind"],
+        "compound": ["community"],
+        "kind": [],
+    }[by]
     return ["level", "id", "name", *extra, *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
 
 

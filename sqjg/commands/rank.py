@@ -338,8 +338,13 @@ def rank(
     if force and not publish:
         raise Invalid(_("--force 只与 --publish 同用。"))
     if publish:
+        from ..chain import fingerprint
+
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force)
+            printed = fingerprint(conn)
+        if fmt == FmtMd.json:
+            result = {**result, "fingerprint": printed}
         if fmt == FmtMd.table:
             say(
                 _("已公布 {year} 年 {month} 月考评结果，此后数据或规则改变不影响公布结果。").format(
@@ -351,6 +356,10 @@ def rank(
         with reading(db) as conn:
             result = assessment.monthly(conn, r, y, m)
     print_monthly(result, fmt.value)
+    if publish and fmt in (FmtMd.table, FmtMd.markdown):
+        # Keep this line on paper: `sqjg check --anchor` proves the chains still hold it.
+        say("")
+        say(printed)
 
 
 def target(

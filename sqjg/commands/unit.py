@@ -378,3 +378,7 @@ def civilized(
             conn, community, y, day.isoformat() if day else None, (note or "").strip() or None
         )
     say(_("已登记“{name}”为 {year} 年文明社区。").format(name=community.strip(), year=y))
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="unit")
