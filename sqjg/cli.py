@@ -173,6 +173,7 @@ COMMAND_MODULES = {
     "backup": "admin",
     "check": "admin",
     "report": "report",
+    "serve": "serve",
 }
 
 

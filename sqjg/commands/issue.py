@@ -432,6 +432,12 @@ def list_(
     unit: UnitOption = None,
     kind: KindOption = None,
     status: StatusOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", help="Text in the description, location or kind (搜索), any length."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -451,6 +457,7 @@ def list_(
             category=category,
             unit=unit,
             kind=kind,
+            search=search,
         )
     from ..render import emit, to_csv
 
