@@ -488,8 +488,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
     marks = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
     for t in tables:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
+    # Other per-row insert triggers that have a set-based twin: kept aside and re-created as they
+    # were (sqjg check compares trigger SQL), their work done by one statement instead.
+    kept = {}
+    for t in tables:
+        if t in _SET_BASED_TWINS:
+            name, _sql = _SET_BASED_TWINS[t]
+            found = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+            ).fetchone()
+            if found:
+                kept[name] = (t, found[0])
+                conn.execute(f"DROP TRIGGER {name}")
     try:
         yield
+        for name, (t, _trigger) in kept.items():
+            conn.execute(_SET_BASED_TWINS[t][1], (marks[t],))
         for t in tables:
             cols = _columns(conn, t)
             conn.execute(
@@ -501,3 +515,16 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
     finally:
         for t in tables:
             _create_audit_trigger(conn, t, "insert", _columns(conn, t))
+        for _t, trigger in kept.values():
+            conn.execute(trigger)
+
+
+# The search index of a survey sheet's issues, in one statement instead of a trigger per row
+# (measured on the demo city, 2 busy cores: 20,000 rows in 14-23 s with the trigger, 5.5 s so).
+_SET_BASED_TWINS = {
+    "issues": (
+        "issues_fts_insert",
+        "INSERT INTO issues_fts(rowid, description, location, kind)"
+        " SELECT id, description, location, kind FROM issues WHERE id > ? ORDER BY id",
+    ),
+}

@@ -117,3 +117,22 @@ def test_issue_list_search_has_no_length_limit(city):
     assert ids("垃圾") == [1, 2]  # two characters: the trigram index would find nothing
     assert ids("占") == [3]
     assert ids("不存在的问题") == []
+
+
+def test_a_bulk_import_is_indexed_and_keeps_the_trigger(city, db_path, tmp_path):
+    conn = sqlite3.connect(db_path)
+    trigger = "SELECT sql FROM sqlite_master WHERE name = 'issues_fts_insert'"
+    before = conn.execute(trigger).fetchone()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "问题,社区,类别,整改时限\n背街小巷乱堆建筑垃圾,西街社区,1,8-10\n绿地种菜毁绿,东门社区,1,8-10\n",
+        encoding="utf-8",
+    )
+    assert ok("issue", "import", str(sheet)) == "已导入 2 个问题。\n"
+    conn = sqlite3.connect(db_path)
+    assert conn.execute(trigger).fetchone() == before
+    match = "SELECT rowid FROM issues_fts WHERE issues_fts MATCH ?"
+    assert conn.execute(match, ("建筑垃圾",)).fetchall() == [(1,)]
+    assert conn.execute(match, ("种菜毁绿",)).fetchall() == [(2,)]
+    # sqjg check finds the triggers and indexes as a fresh database has them.
+    assert run("check").exit_code == 0
