@@ -921,17 +921,20 @@ def markdown(doc: Document) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
+# Fonts the reader's system already has first (macOS/iOS, Windows, Linux with fonts-noto-cjk),
+# then the webfont and legacy names; a Linux machine without any of them prints boxes.
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
     '"WenQuanYi Micro Hei", "Noto Sans SC", SimHei, sans-serif'
 )
 RED, AMBER, GREY = "#c62828", "#f0a000", "#8fa3b3"
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-center { content: "PAGE_NUMBERS"; font-family: FONTS; font-size: 8pt; color: #777; } }
 * { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 html { font-family: FONTS; font-size: 10.5pt; color: #222; line-height: 1.45; }
-body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; }
+body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; overflow-wrap: anywhere; }
 header { border-bottom: 2pt solid #b71c1c; padding-bottom: 6pt; margin-bottom: 8pt; }
 h1 { font-size: 18pt; margin: 0 0 4pt; letter-spacing: 0.5pt; }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; padding-left: 6pt; border-left: 4pt solid #b71c1c;
@@ -946,10 +949,13 @@ p.note { color: #555; font-size: 9pt; }
 .badge.provisional { background: #fff8e1; color: #8a5a00; border: 0.75pt solid #8a5a00; }
 ul { margin: 4pt 0 6pt; padding-left: 16pt; }
 li { margin: 1pt 0; }
+/* A table wider than a phone scrolls sideways inside its wrapper; the page itself never does. */
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
+.block > h3 { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8.5pt; }
 table.wide { font-size: 7.5pt; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 2pt 3pt; text-align: left; vertical-align: top; }
-th { background: #eceff1; font-weight: 600; }
+th { background: #eceff1; font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 th.num { text-align: right; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.name, th.short { white-space: nowrap; }
@@ -965,8 +971,29 @@ figcaption { font-weight: 600; font-size: 10pt; margin-bottom: 2pt; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font-family: FONTS; }
 footer { margin-top: 14pt; color: #777; font-size: 8pt; border-top: 0.5pt solid #ccc; padding-top: 4pt; }
-@media print { body { max-width: none; padding: 0; } }
+@media screen and (max-width: 600px) {
+  html { font-size: 15px; }
+  body { padding: 12px 14px; }
+  h1 { font-size: 20px; }
+  h2 { font-size: 17px; }
+  table, table.wide { font-size: 13px; }
+}
+@media print {
+  body { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  /* A heading at the foot of a page goes over with its table. */
+  section > h2, .block > h3 { break-after: avoid-page; page-break-after: avoid; }
+}
 """.replace("FONTS", FONT_STACK)
+
+
+def _css() -> str:
+    """The style sheet, its printed page numbers in the report's language."""
+    # CSS content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"
+    numbers = _("第 {page} 页 / 共 {pages} 页").format(
+        page='" counter(page) "', pages='" counter(pages) "'
+    )
+    return CSS.replace('"PAGE_NUMBERS"', '"' + numbers + '"')
 
 
 def _esc(v: Any) -> str:
@@ -980,11 +1007,11 @@ NAME_COLUMNS = frozenset(
 
 
 def _html_table(t: Table) -> str:
-    out = []
+    out = ['<div class="block">']
     if t.title:
         out.append(f"<h3>{_esc(t.title)}</h3>")
     if not t.rows and t.empty:
-        out.append(f'<p class="empty">{_esc(t.empty)}</p>')
+        out.append(f'<p class="empty">{_esc(t.empty)}</p></div>')
         return "\n".join(out)
     wide = ' class="wide"' if len(t.columns) > 10 else ""
 
@@ -1005,12 +1032,12 @@ def _html_table(t: Table) -> str:
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{head_class(k, h)}>{_esc(h)}</th>" for k, h in t.columns)
-    out.append(f"<table{wide}><thead><tr>{head}</tr></thead><tbody>")
+    out.append(f'<div class="scroll"><table{wide}><thead><tr>{head}</tr></thead><tbody>')
     for r in t.rows:
         cls = f' class="{r["_class"]}"' if r.get("_class") else ""
         cells = "".join(f"<td{cell_class(k)}>{_esc(r.get(k))}</td>" for k, _h in t.columns)
         out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div></div>")
     return "\n".join(out)
 
 
@@ -1315,7 +1342,7 @@ def page(doc: Document) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_esc(doc.title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
