@@ -193,6 +193,7 @@ def monthly_report(
         "fingerprint": chain.fingerprint(conn),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
+        "tie_break": list(rules.ranking.tie_break),
         "ranking": ranking,
         "media": result.get("media", []),
         "items": items,

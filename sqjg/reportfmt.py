@@ -141,6 +141,28 @@ def _status_line(rep: dict[str, Any]) -> str:
     return _("排名尚未公布：以下为截至 {as_of} 的暂定结果。").format(as_of=rep["ranking_as_of"])
 
 
+def _tie_note(rep: dict[str, Any]) -> str | None:
+    """Under the ranking: which equal totals were ordered by the rules' tie_break items."""
+    names = {i["key"]: i["name"] for i in rep.get("items", {}).get("items", [])}
+    keys = rep.get("tie_break") or []
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for r in rep["ranking"]:
+        groups.setdefault(r["score"], []).append(r)
+    broken = [g for g in groups.values() if len({r["rank"] for r in g}) > 1]
+    # A published month ranked under other rules may have been ordered by other items.
+    if not broken or not keys or rep.get("rules_changed"):
+        return None
+    ties = _("；").join(
+        _("{names}总分同为 {score}").format(
+            names=_("、").join(r["community"] for r in g), score=_n1(g[0]["score"])
+        )
+        for g in broken
+    )
+    return _("{ties}，按考评办法的 tie_break 依次比较 {items} 的得分排定先后。").format(
+        ties=ties, items=_("、").join(names.get(k, k) for k in keys)
+    )
+
+
 def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
     from .commands.rank import outcome_words
 
@@ -173,6 +195,9 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
             empty=_("还没有登记任何社区。"),
         )
     )
+    tie = _tie_note(rep)
+    if tie:
+        sec.blocks.append(Lines([tie], note=True))
     lines = []
     flags = []
     for r in rep["ranking"]:

@@ -247,6 +247,7 @@ def test_monthly_report_sections(town, db_path):
         "fingerprint",
         "rules_changed",
         "baseline_score",
+        "tie_break",
         "ranking",
         "media",
         "items",

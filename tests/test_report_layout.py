@@ -85,3 +85,30 @@ def test_printed_page_numbers_headings_and_fonts(town, db_path):  # noqa: F811
     finally:
         set_language("zh")
     assert 'content: "Page " counter(page) " of " counter(pages) ""' in english
+
+
+def test_a_tie_broken_by_tie_break_is_explained_under_the_ranking():
+    rep = {
+        "tie_break": ["rectification", "inspection"],
+        "items": {
+            "items": [
+                {"key": "rectification", "name": "问题按期整改"},
+                {"key": "inspection", "name": "市级领导检查"},
+            ]
+        },
+        "ranking": [
+            {"rank": 1, "community": "西街社区", "score": 90.0},
+            {"rank": 2, "community": "东门社区", "score": 78.3},
+            {"rank": 3, "community": "南门社区", "score": 78.3},
+            {"rank": 4, "community": "北关社区", "score": 70.0},
+        ],
+    }
+    assert reportfmt._tie_note(rep) == (
+        "东门社区、南门社区总分同为 78.3，按考评办法的 tie_break 依次比较 问题按期整改、市级领导检查 的得分排定先后。"
+    )
+    # Equal ranks are a tie left standing; without tie_break, or under changed rules, no note.
+    rep["ranking"][2]["rank"] = 2
+    assert reportfmt._tie_note(rep) is None
+    rep["ranking"][2]["rank"] = 3
+    assert reportfmt._tie_note({**rep, "tie_break": []}) is None
+    assert reportfmt._tie_note({**rep, "rules_changed": True}) is None
