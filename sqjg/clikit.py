@@ -21,6 +21,7 @@ from .errors import SqjgError
 class State:
     db: Path | None = None
     argv: str = "sqjg"
+    late_reason: str | None = None  # --late --reason: entries inside a published month
 
 
 state = State()
@@ -30,6 +31,7 @@ class Fmt(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    record = "record"
 
 
 class FmtMd(str, Enum):
@@ -37,6 +39,7 @@ class FmtMd(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    record = "record"
 
 
 DbOption = Annotated[
@@ -45,7 +48,7 @@ DbOption = Annotated[
         "--db",
         help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
         show_default=False,
-        dir_okay=False,
+        # No dir_okay=False: Click's refusal says only "invalid value"; open_db names the directory.
     ),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
@@ -106,10 +109,30 @@ def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path, write=True)
     try:
-        with write_transaction(conn, state.argv):
+        with write_transaction(conn, state.argv, state.late_reason):
             yield conn
     finally:
         conn.close()
+
+
+LateOption = Annotated[
+    bool,
+    typer.Option(
+        "--late",
+        help="Record an entry dated inside a published month, with --reason (公布后补录).",
+    ),
+]
+LateReasonOption = Annotated[
+    str | None,
+    typer.Option("--reason", help="Why the entry is late (补录原因); with --late."),
+]
+
+
+def allow_late(late: bool, reason: str | None) -> None:
+    """Let this command record entries inside a published month (checked with its writes)."""
+    from .lateness import check_reason
+
+    state.late_reason = check_reason(late, reason)
 
 
 def say(message: str) -> None:
@@ -265,10 +288,7 @@ def export(
         raise Invalid(
             _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
         ) from None
-    try:
-        with open(output, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
-        ) from None
+    from .reportfmt import write_atomic
+
+    # Atomic, owner-only, a symlink at the target replaced rather than followed.
+    write_atomic(output, data)

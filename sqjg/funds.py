@@ -126,17 +126,12 @@ def _text(value: str | None) -> str | None:
 # --- banned purposes ---------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def banned_word_in(purpose: str, banned_words: Iterable[str]) -> str | None:
-    """The first banned word found in a purpose (case-insensitive, after NFKC), else None."""
-    folded = _fold(purpose)
-    for word in banned_words:
-        if word and _fold(word) in folded:
-            return word
-    return None
+    """The first banned word found in a purpose, after sqjg.text's folding (spaces, punctuation,
+    zero-width characters, traditional forms and look-alike letters cannot hide it), else None."""
+    from .text import banned_word_in as find
+
+    return find(purpose, banned_words)
 
 
 def _default_banned_words() -> list[str]:

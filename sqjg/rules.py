@@ -77,6 +77,11 @@ class Item:
     min: float = 0.0  # penalty items: the floor (negative)
     target_fen: int = 0  # `funds`: the amount that earns full points
     note: str = ""
+    months: tuple[int, ...] = ()  # the months the item is assessed in; () = every month
+    bonus: bool = False  # 加分项: beyond the base maximum, capped by [ranking] bonus_cap
+
+    def applies_in(self, month: int) -> bool:
+        return not self.months or month in self.months
 
     @property
     def is_penalty(self) -> bool:
@@ -107,6 +112,15 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """One band of 等次: a total of at least `score` is rated `title`."""
+
+    score: float
+    title: str
+    reward_fen: int = 0
+
+
+@dataclass(frozen=True)
 class Ranking:
     tie_break: tuple[str, ...] = ()
     awards: tuple[Award, ...] = (
@@ -123,6 +137,9 @@ class Ranking:
     )
     baseline: Baseline | None = None
     first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
+    bonus_cap: float | None = None  # the most the bonus items add together; None = no cap
+    scale_to: float | None = None  # totals rescaled so the month's base maximum is this many
+    grades: tuple[Grade, ...] = ()  # 等次, highest score first
 
 
 @dataclass(frozen=True)
@@ -196,6 +213,14 @@ class Rules:
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
 
+    def items_in(self, month: int) -> tuple[Item, ...]:
+        """The items assessed in a month (an item with `months` is left out elsewhere)."""
+        return tuple(i for i in self.items if i.applies_in(month))
+
+    def max_in(self, month: int) -> float:
+        """The month's base maximum: the full points of its non-bonus items."""
+        return base_max(self.items_in(month))
+
     def require_items(self) -> None:
         """The assessment needs [[items]]; files for other commands may leave them out."""
         if not self.items:
@@ -245,6 +270,11 @@ def rules_from_text(text: str, path: str | os.PathLike[str] = "<rules>") -> Rule
     p = Path(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively; no 考评办法 nests this deep
+        raise RulesError(
+            _("规则文件 {path} 的数组或表嵌套过深，无法读取。").format(path=p)
+        ) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)).strip()
@@ -342,7 +372,7 @@ def _fen(value: Any) -> int | None:
     if not _is_number(value) or value < 0:
         return None
     fen = Decimal(str(value)) * 100
-    if fen != fen.to_integral_value():
+    if fen != fen.to_integral_value() or fen > MAX_REWARD_FEN:
         return None
     return int(fen)
 
@@ -427,7 +457,10 @@ RESERVED_KEYS = frozenset(
         "month",
     }
 )
-_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note")
+_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note", "months", "bonus")
+# Far past any 考评办法 (100-point and 1,000-point schemes exist); beyond is a typing slip.
+MAX_POINTS = 1000
+MAX_REWARD_FEN = 100_000_000 * 100
 
 
 def _check_items(
@@ -489,6 +522,31 @@ def _check_items(
         note = t.get("note", "")
         if not isinstance(note, str):
             raise fail(_("{where} 的 note 应为文字").format(where=where), "note")
+        months = t.get("months", [])
+        if (
+            not isinstance(months, list)
+            or (not months and "months" in t)
+            or not all(_is_int(m) and 1 <= m <= 12 for m in months)
+            or len(set(months)) != len(months)
+        ):
+            raise fail(
+                _("{where} 的 months 应为 1 到 12 的月份列表，不重复，如 [7]").format(where=where),
+                "months",
+            )
+        bonus = t.get("bonus", False)
+        if not isinstance(bonus, bool):
+            raise fail(_("{where} 的 bonus 应为 true 或 false").format(where=where), "bonus")
+        if bonus and source in PENALTY_SOURCES:
+            raise fail(_("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus")
+        for k in ("max", "per", "min"):
+            if k in t and _is_number(t[k]) and abs(t[k]) > MAX_POINTS:
+                raise fail(
+                    _("{where} 的 {k} 超出合理范围（绝对值不超过 {limit} 分）").format(
+                        where=where, k=k, limit=MAX_POINTS
+                    ),
+                    k,
+                )
+        extra = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
         if source.startswith("submission:") and source.split(":", 1)[1] not in deadlines:
             raise fail(
                 _("{where} 的 source“{source}”需要 [deadlines] 中有 {report}").format(
@@ -507,7 +565,7 @@ def _check_items(
                 if not _is_number(t[k]) or t[k] >= 0:
                     raise fail(_("{where} 的 {k} 应为负数").format(where=where, k=k), k)
             items.append(
-                Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), note=note)
+                Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), **extra)
             )
             continue
         for k in ("per", "min"):
@@ -533,7 +591,7 @@ def _check_items(
         elif "target" in t:
             raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
         items.append(
-            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, note=note)
+            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, **extra)
         )
     return tuple(items)
 
@@ -617,6 +675,9 @@ _RANKING_KEYS = (
     "escalation",
     "baseline",
     "first_month",
+    "bonus_cap",
+    "scale_to",
+    "grades",
 )
 
 
@@ -691,7 +752,7 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
         b = raw["baseline"]
         if not isinstance(b, dict) or set(b) - {"score", "reward"} or "score" not in b:
             raise c.fail(
-                _("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}"),
+                _("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}").format(),
                 "ranking",
                 key="baseline",
             )
@@ -717,9 +778,77 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
                 key="first_month",
             )
         first_month = (int(m.group(1)), int(m.group(2)))
+    bonus_cap = raw.get("bonus_cap")
+    if bonus_cap is not None and (not _is_number(bonus_cap) or not 0 <= bonus_cap <= MAX_POINTS):
+        raise c.fail(
+            _("[ranking] bonus_cap 应为 0 到 {limit} 之间的数（加分合计最多多少分）").format(
+                limit=MAX_POINTS
+            ),
+            "ranking",
+            key="bonus_cap",
+        )
+    scale_to = raw.get("scale_to")
+    if scale_to is not None and (not _is_number(scale_to) or not 0 < scale_to <= MAX_POINTS):
+        raise c.fail(
+            _("[ranking] scale_to 应为大于 0、不超过 {limit} 的数（总分折算成多少分）").format(
+                limit=MAX_POINTS
+            ),
+            "ranking",
+            key="scale_to",
+        )
+    grades = _check_grades(c, raw.get("grades", []))
     return Ranking(
-        tie_break, awards, float(min_award), bottom, publish_last, escalation, baseline, first_month
+        tie_break,
+        awards,
+        float(min_award),
+        bottom,
+        publish_last,
+        escalation,
+        baseline,
+        first_month,
+        None if bonus_cap is None else float(bonus_cap),
+        None if scale_to is None else float(scale_to),
+        grades,
     )
+
+
+def _check_grades(c: _Checker, raw: Any) -> tuple[Grade, ...]:
+    shape = _("[ranking] grades 第 {n} 项应为 {{ score = 分数, title = 等次, reward = 元 }}")
+    if not isinstance(raw, list):
+        raise c.fail(_("[ranking] grades 应为列表，从高分到低分"), "ranking", key="grades")
+    out: list[Grade] = []
+    for n, g in enumerate(raw, 1):
+        if not isinstance(g, dict) or set(g) - {"score", "title", "reward"}:
+            raise c.fail(shape.format(n=n), "ranking", key="grades")
+        score, title, fen = g.get("score"), g.get("title"), _fen(g.get("reward", 0))
+        if not _is_number(score) or not 0 <= score <= MAX_POINTS:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 score 应为 0 到 {limit} 之间的数").format(
+                    n=n, limit=MAX_POINTS
+                ),
+                "ranking",
+                key="grades",
+            )
+        if not isinstance(title, str) or not title.strip():
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项缺少 title").format(n=n), "ranking", key="grades"
+            )
+        if fen is None:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(n=n),
+                "ranking",
+                key="grades",
+            )
+        if out and score >= out[-1].score:
+            raise c.fail(
+                _(
+                    "[ranking] grades 应按 score 从高到低排列：第 {n} 项的 score {score:g} 不低于前一项"
+                ).format(n=n, score=score),
+                "ranking",
+                key="grades",
+            )
+        out.append(Grade(float(score), title.strip(), fen))
+    return tuple(out)
 
 
 def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
@@ -784,7 +913,7 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
             raise c.fail(
                 _(
                     "[year_end] weights 应为 {{ communities = 权重, rectification = 权重 }}，均不小于 0"
-                ),
+                ).format(),
                 "year_end",
                 key="weights",
             )
@@ -799,11 +928,13 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
 
 def _check_targets(c: _Checker, raw: Any) -> dict[int, float]:
     if not isinstance(raw, dict) or set(raw) - {"civilized_rate"}:
-        raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}"), "targets")
+        raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}").format(), "targets")
     rates = raw.get("civilized_rate", {})
     if not isinstance(rates, dict):
         raise c.fail(
-            _("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}"), "targets", key="civilized_rate"
+            _("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}").format(),
+            "targets",
+            key="civilized_rate",
         )
     out: dict[int, float] = {}
     for year, rate in rates.items():
@@ -920,16 +1051,40 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
 def score_items(
     rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None
 ) -> dict[str, float]:
-    """Each item's points for one month (the rules' [[items]], or `items` for the compound contest)."""
+    """Each item's points for one month: the rules' [[items]] assessed that month, or `items`
+    for the compound contest (an item whose `months` leave this month out gets no entry)."""
     deadlines = rules.deadlines
-    return {
-        i.key: item_points(i, facts, deadlines) for i in (rules.items if items is None else items)
-    }
+    chosen = rules.items if items is None else items
+    return {i.key: item_points(i, facts, deadlines) for i in chosen if i.applies_in(facts.month)}
 
 
-def total_of(points: Mapping[str, float]) -> float:
-    """The month's total: the sum of the items, never below 0."""
-    return max(0.0, sum(points.values()))
+def base_max(items: Sequence[Item]) -> float:
+    return sum(i.max for i in items if not i.bonus)
+
+
+def total_of(
+    points: Mapping[str, float],
+    items: Sequence[Item] = (),
+    ranking: Ranking | None = None,
+) -> float:
+    """The month's total, never below 0.
+
+    Without items: the plain sum. With them: the base items (scaled by `scale_to` / the month's
+    base maximum when the ranking says so) plus the bonus items, whose sum is capped by
+    `bonus_cap`; a bonus lifts a total, a cap never lowers the base.
+    """
+    if not items:
+        return max(0.0, sum(points.values()))
+    bonus_keys = {i.key for i in items if i.bonus}
+    base = sum(v for k, v in points.items() if k not in bonus_keys)
+    bonus = sum(v for k, v in points.items() if k in bonus_keys)
+    if ranking is not None and ranking.bonus_cap is not None:
+        bonus = min(bonus, ranking.bonus_cap)
+    if ranking is not None and ranking.scale_to is not None:
+        full = base_max([i for i in items if i.key in points])
+        if full > 0:
+            base = base * ranking.scale_to / full
+    return max(0.0, base + bonus)
 
 
 def round1(value: float) -> float:
@@ -961,6 +1116,7 @@ class Ranked:
     escalation: Escalation | None = None
     baseline: bool = False
     prize: Prize | None = None
+    grade: Grade | None = None
 
 
 # Sums of floats that are equal on paper can differ in the 15th digit; compare at 1e-9.
@@ -995,11 +1151,20 @@ def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Sco
     return out
 
 
+def grade_of(grades: Sequence[Grade], total: float) -> Grade | None:
+    """The first (highest) band the total reaches; None below every band or without grades."""
+    t = round(total, _PRECISION)
+    return next((g for g in grades if t >= round(g.score, _PRECISION)), None)
+
+
 def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     """Rank one month and decide every outcome of the speech.
 
     - awards go by rank equality (two tied for 2nd both get the 2nd award, and there is no
       3rd); none below min_award_score;
+    - never an award and a sanction in one month: an award outweighs a yellow card, but the
+      last place outweighs an award when the rules sanction last place (media or escalation),
+      so in a city of three the third is named in the media and gets no red flag;
     - yellow card: fewer than `yellow_card_bottom` communities strictly below, unless awarded;
     - last: none strictly below; media when publish_last; consecutive months last (including
       `previous_last`) reach the highest escalation whose `months` they reach;
@@ -1011,15 +1176,18 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     has_bottom = bool(ordered) and ordered[0][2] > 0
     awards = {a.rank: a for a in ranking.awards}
     out: list[Ranked] = []
+    last_sanctioned = ranking.publish_last or bool(ranking.escalation)
     for s, rank, below in ordered:
         r = Ranked(s, rank, below)
+        r.last = has_bottom and below == 0
         award = awards.get(rank)
-        if award is not None and round(s.total, _PRECISION) >= round(
-            ranking.min_award_score, _PRECISION
+        if (
+            award is not None
+            and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION)
+            and not (r.last and last_sanctioned)
         ):
             r.award = award
         r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
-        r.last = has_bottom and below == 0
         r.media = r.last and ranking.publish_last
         r.consecutive_last = s.previous_last + 1 if r.last else 0
         for e in ranking.escalation:
@@ -1027,25 +1195,51 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
                 r.escalation = e
         if ranking.baseline is not None:
             r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
+        r.grade = grade_of(ranking.grades, s.total)
         out.append(r)
     return out
 
 
+# Year-end units tied on score are told apart by these parts of it, in this order.
+PRIZE_TIE_BREAK = ("communities", "rectification")
+
+
 def prize_rows(year_end: YearEnd, scored: Sequence[Scored]) -> list[Ranked]:
-    """Year-end unit prizes: the prizes fill ranks in order (1 × first = rank 1, 2 × second =
-    ranks 2-3, 3 × third = ranks 4-6); a unit gets the prize whose ranks hold its rank, so units
-    tied on a rank share the prize of that rank (ties as in the monthly awards)."""
-    tiers: list[tuple[int, int, Prize]] = []
-    first = 1
-    for p in year_end.unit_prizes:
-        tiers.append((first, first + p.count - 1, p))
-        first += p.count
+    """Year-end unit prizes: the prizes fill places in order (1 × first = place 1, 2 × second =
+    places 2-3, 3 × third = places 4-6), so the number of each prize always holds.
+
+    Units tied on score are told apart by PRIZE_TIE_BREAK (their communities' mean monthly
+    total, then their category-3 on-time rate). Units still tied share the places they
+    occupy: when those places hold one prize each gets it; when they hold different prizes
+    (or run past the last prize) the group pools the money of its places and shares it
+    equally, rounded down to the fen, under the joined titles marked 并列.
+    """
+    slots = [p for p in year_end.unit_prizes for _n in range(p.count)]
+    ordered = _order(scored, PRIZE_TIE_BREAK)
     out: list[Ranked] = []
-    for s, rank, below in _order(scored, ()):
-        r = Ranked(s, rank, below)
-        if round(s.total, _PRECISION) >= round(year_end.min_score, _PRECISION):
-            r.prize = next((p for lo, hi, p in tiers if lo <= rank <= hi), None)
-        out.append(r)
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end][1] == ordered[start][1]:
+            end += 1
+        group = ordered[start:end]
+        held = slots[start:end]
+        prize: Prize | None = None
+        if held and round(group[0][0].total, _PRECISION) >= round(year_end.min_score, _PRECISION):
+            if len(group) == len(held) and all(p == held[0] for p in held):
+                prize = held[0]
+            else:
+                titles = list(dict.fromkeys(_(p.title) for p in held))
+                prize = Prize(
+                    _("{titles}（并列）").format(titles=_("、").join(titles)),
+                    len(group),
+                    sum(p.reward_fen for p in held) // len(group),
+                )
+        for s, rank, below in group:
+            r = Ranked(s, rank, below)
+            r.prize = prize
+            out.append(r)
+        start = end
     return out
 
 

@@ -314,7 +314,7 @@ def _case(expr: str, labels: dict[str, str]) -> str:
     return f"CASE {expr} {whens} ELSE {expr} END"
 
 
-def m003_reader_views(conn: sqlite3.Connection) -> None:
+def m004_reader_views(conn: sqlite3.Connection) -> None:
     """Views with Chinese names and columns for readers of the published database (sqjg serve),
     and a trigram full-text index of issue text, kept by triggers.
 
@@ -429,10 +429,29 @@ END;
     )
 
 
+def m003_late_entries(conn: sqlite3.Connection) -> None:
+    """Entries recorded inside a published month with --late --reason (公布后补录)."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE late_entries (
+    id INTEGER PRIMARY KEY,
+    audit_id INTEGER NOT NULL UNIQUE REFERENCES audit_log(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+CREATE INDEX late_entries_month ON late_entries(year, month);
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
-    m003_reader_views,
+    m003_late_entries,
+    m004_reader_views,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -481,13 +500,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
 
     Inside the caller's write transaction the insert triggers of `tables` are dropped, the rows
     go in, then one INSERT ... SELECT writes exactly the audit rows the triggers would have
-    written, and the triggers are recreated. DDL is transactional in SQLite: other connections
+    written, the hash-chain links of the new chained rows and audit rows are computed in one
+    pass, and the triggers are recreated. DDL is transactional in SQLite: other connections
     never see the database without its triggers, and a crash or rollback restores them.
     Rows must be appended (ids above the current maximum).
     """
-    marks = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+    from . import chain
+
+    chained = [t for t in tables if t in chain.CHAINED] + ["audit_log"]
+    marks = {
+        t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+        for t in {*tables, *chained}
+    }
     for t in tables:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
+    for t in chained:
+        conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
     # Other per-row insert triggers that have a set-based twin: kept aside and re-created as they
     # were (sqjg check compares trigger SQL), their work done by one statement instead.
     kept = {}
@@ -512,9 +540,14 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
                 f" WHERE id > ? ORDER BY id",
                 (marks[t],),
             )
+        for t in chained:
+            chain.link_new_rows(conn, t, marks[t])
     finally:
         for t in tables:
             _create_audit_trigger(conn, t, "insert", _columns(conn, t))
+        for t in chained:
+            conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
+            conn.execute(chain.trigger_sql(t))
         for _t, trigger in kept.values():
             conn.execute(trigger)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
 from .i18n import N_, _
+from .text import normalize_name, spellings
 
 KINDS = ("street", "community", "compound", "unit", "department", "enterprise")
 
@@ -84,17 +85,24 @@ def _unit(row: Any) -> Unit:
 
 
 def find(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = KINDS) -> Unit:
-    """Find a unit by name among `kinds`; a compound may be written as 社区/小区."""
-    name = (name or "").strip()
+    """Find a unit by name among `kinds`; a compound may be written as 社区/小区. The name is
+    normalised first and its traditional and simplified spellings are the same name."""
+    name = normalize_name(name or "")
     if "/" in name and "compound" in kinds:
         community_name, _sep, compound_name = name.partition("/")
         community = find_community(conn, community_name)
         return find_compound(conn, community, compound_name)
     marks = ",".join("?" * len(kinds))
-    found = conn.execute(
-        f"SELECT id, name, kind, parent_id FROM units WHERE name = ? AND kind IN ({marks}) ORDER BY id",
-        (name, *kinds),
-    ).fetchall()
+    found = []
+    for traditional in (False, True):
+        forms = spellings(name, traditional=traditional)
+        found = conn.execute(
+            f"SELECT id, name, kind, parent_id FROM units WHERE name IN ({','.join('?' * len(forms))})"
+            f" AND kind IN ({marks}) ORDER BY id",
+            (*forms, *kinds),
+        ).fetchall()
+        if found or name.isascii():
+            break
     if not found:
         raise _not_found(conn, name, kinds)
     if len(found) > 1:
@@ -120,7 +128,7 @@ def find_street(conn: sqlite3.Connection, name: str) -> Unit:
 
 
 def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
-    name = (name or "").strip()
+    name = normalize_name(name or "")
     if "/" in name:
         other = find(conn, name, ("compound",))
         if other.parent_id != community.id:
@@ -130,10 +138,16 @@ def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
                 )
             )
         return other
-    row = conn.execute(
-        "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
-        (community.id, name),
-    ).fetchone()
+    row = None
+    for traditional in (False, True):
+        forms = spellings(name, traditional=traditional)
+        row = conn.execute(
+            "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ?"
+            f" AND name IN ({','.join('?' * len(forms))})",
+            (community.id, *forms),
+        ).fetchone()
+        if row is not None or name.isascii():
+            break
     if row is None:
         names = [
             r[0]
@@ -166,6 +180,13 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _clean_name(value: str | None) -> str | None:
+    """A person's or unit's name given in an option: normalised, or None when blank."""
+    if value is None or not value.strip():
+        return None
+    return normalize_name(value)
+
+
 def add_unit(
     conn: sqlite3.Connection,
     name: str,
@@ -182,16 +203,14 @@ def add_unit(
 ) -> int:
     """Register a unit; returns its id. Every rule is checked before anything is written."""
     kind = check_kind(kind)
-    name = (name or "").strip()
-    if not name:
-        raise Invalid(_("名称不能为空。"))
+    name = normalize_name(name or "")
     if "/" in name:
         raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=name))
-    street, community = _clean(street), _clean(community)
+    street, community = _clean_name(street), _clean_name(community)
     people = {
-        "secretary": _clean(secretary),
-        "director": _clean(director),
-        "liaison": _clean(liaison),
+        "secretary": _clean_name(secretary),
+        "director": _clean_name(director),
+        "liaison": _clean_name(liaison),
     }
     if kind != "community":
         given = [k for k, v in people.items() if v]
@@ -220,9 +239,11 @@ def add_unit(
             raise Invalid(_("登记小区“{name}”需要 --community 指明所属社区。").format(name=name))
         parent = find_community(conn, community)
         parent_id = parent.id
+        forms = spellings(name)
         if conn.execute(
-            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
-            (parent_id, name),
+            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ?"
+            f" AND name IN ({','.join('?' * len(forms))})",
+            (parent_id, *forms),
         ).fetchone():
             raise Conflict(
                 _("社区“{community}”下已有小区“{name}”。").format(community=parent.name, name=name)
@@ -274,9 +295,11 @@ def split_names(text: str) -> list[str]:
 
 
 def _check_name_free(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
+    forms = spellings(name)
     row = conn.execute(
-        "SELECT kind FROM units WHERE name = ? AND kind <> 'compound' AND id IS NOT ?",
-        (name, except_id),
+        f"SELECT kind FROM units WHERE name IN ({','.join('?' * len(forms))})"
+        " AND kind <> 'compound' AND id IS NOT ?",
+        (*forms, except_id),
     ).fetchone()
     if row:
         raise Conflict(_("名称“{name}”已被{kind}使用。").format(name=name, kind=kind_label(row[0])))
@@ -357,17 +380,17 @@ def edit_unit(
     unit = find(conn, name)
     changes: dict[str, Any] = {}
     if new_name is not None:
-        new_name = new_name.strip()
-        if not new_name:
-            raise Invalid(_("名称不能为空。"))
+        new_name = normalize_name(new_name)
         if "/" in new_name:
             raise Invalid(
                 _("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=new_name)
             )
         if unit.kind == "compound":
+            forms = spellings(new_name)
             if conn.execute(
-                "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ? AND id <> ?",
-                (unit.parent_id, new_name, unit.id),
+                "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ?"
+                f" AND name IN ({','.join('?' * len(forms))}) AND id <> ?",
+                (unit.parent_id, *forms, unit.id),
             ).fetchone():
                 raise Conflict(_("该社区下已有小区“{name}”。").format(name=new_name))
         else:
@@ -389,7 +412,7 @@ def edit_unit(
                         name=unit.name, kind=kind_label(unit.kind)
                     )
                 )
-            changes[key] = _clean(value)
+            changes[key] = _clean_name(value)
     if code is not None:
         changes["code"] = _clean(code)
     if note is not None:

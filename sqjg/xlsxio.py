@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import Invalid
 from .i18n import _
 
 Column = tuple[str, str]  # (key in the row dict, header shown to people)
@@ -91,16 +90,15 @@ def write_workbook(
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(w + 2, 60)
         ws.freeze_panes = "A2"
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        book.save(tmp)
-        tmp.replace(target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
-        ) from None
+    import io
+
+    from .reportfmt import write_atomic
+
+    # Built in memory and written like every other output: atomic, owner-only, never through a
+    # symlink at the target.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(path, buffer.getvalue())
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

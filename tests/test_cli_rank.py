@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 RULES = """# 测试用考评办法：只有手工项目
 [[items]]
@@ -35,55 +35,59 @@ def rules_file(tmp_path):
 @pytest.fixture
 def four(city, rules_file):
     """The conftest city plus two communities, with July scores: 90.5, 85, 70, 15."""
-    ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok(
-        "unit",
-        "add",
-        "北关社区",
-        "--kind",
-        "community",
-        "--street",
-        "西城街道",
-        "--secretary",
-        "刘芳",
-        "--director",
-        "孙强",
-        "--liaison",
-        "吴敏",
-    )
-    ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in (
-        ("西街社区", 50.5, 40),
-        ("东门社区", 55, 30),
-        ("南门社区", 40, 30),
-        ("北关社区", 10, 5),
-    ):
+
+    def build():
+        ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
         ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "work",
-            "--points",
-            str(work),
-            "--rules",
-            rules_file,
+            "unit",
+            "add",
+            "北关社区",
+            "--kind",
+            "community",
+            "--street",
+            "西城街道",
+            "--secretary",
+            "刘芳",
+            "--director",
+            "孙强",
+            "--liaison",
+            "吴敏",
         )
-        ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "people",
-            "--points",
-            str(people),
-            "--rules",
-            rules_file,
-        )
+        ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
+        for name, work, people in (
+            ("西街社区", 50.5, 40),
+            ("东门社区", 55, 30),
+            ("南门社区", 40, 30),
+            ("北关社区", 10, 5),
+        ):
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "work",
+                "--points",
+                str(work),
+                "--rules",
+                rules_file,
+            )
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "people",
+                "--points",
+                str(people),
+                "--rules",
+                rules_file,
+            )
+
+    built_once("test_cli_rank.four", city, build)
     return city
 
 
@@ -118,6 +122,8 @@ def row(
         "baseline": baseline,
         "baseline_reward_yuan": 500 if baseline else 0,
         "last": last,
+        "grade": None,
+        "grade_reward_yuan": 0,
     }
 
 
@@ -144,9 +150,26 @@ def test_rank_json_contract(four, rules_file):
         "rules_hash": hashlib.sha256(RULES.encode()).hexdigest(),
         "baseline_score": 80.0,
         "items": [
-            {"key": "work", "name": "工作实绩", "source": "manual", "max": 60.0, "min": 0},
-            {"key": "people", "name": "群众满意度", "source": "manual", "max": 40.0, "min": 0},
+            {
+                "key": "work",
+                "name": "工作实绩",
+                "source": "manual",
+                "max": 60.0,
+                "min": 0,
+                "bonus": False,
+            },
+            {
+                "key": "people",
+                "name": "群众满意度",
+                "source": "manual",
+                "max": 40.0,
+                "min": 0,
+                "bonus": False,
+            },
         ],
+        "max_total": 100.0,
+        "bonus_cap": None,
+        "left_out": [],
         "rows": EXPECTED_ROWS,
         "media": [
             {
@@ -206,6 +229,10 @@ def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
+    assert "2026 年 7 月的结果已经公布" in refused(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--rules", rules_file,
+    )  # fmt: skip
     ok(
         "score",
         "set",
@@ -218,6 +245,9 @@ def test_publish_freezes_the_month(four, rules_file):
         "60",
         "--rules",
         rules_file,
+        "--late",
+        "--reason",
+        "补录",
     )
     assert (
         "公布结果不变"
@@ -233,6 +263,9 @@ def test_publish_freezes_the_month(four, rules_file):
             "40",
             "--rules",
             rules_file,
+            "--late",
+            "--reason",
+            "补录",
         ).stdout
     )
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
@@ -430,13 +463,16 @@ def test_year_end_units(four, rules_file):
     assert [
         (r["rank"], r["unit"], r["score"], r["prize"], r["reward_yuan"]) for r in data["rows"]
     ] == [
-        (1, "交通局", 94.3, "一等奖", 100000),
-        (1, "市人社局", 94.3, "一等奖", 100000),
+        # two units of one community tie on every part of the score: they take places 1-2
+        # and share 一等奖 + one 二等奖; one 二等奖 is left for the third place
+        (1, "交通局", 94.3, "一等奖、二等奖（并列）", 90000),
+        (1, "市人社局", 94.3, "一等奖、二等奖（并列）", 90000),
         (3, "市财政局", 91.0, "二等奖", 80000),
         (4, "市统计局", 49.0, "三等奖", 60000),
     ]
     table = ok("rank", "--units", "--year", "2026", "--rules", rules_file)
-    assert "2026 年共建单位年终考核" in table and "一等奖 · 奖励 100,000 元" in table
+    assert "2026 年共建单位年终考核" in table
+    assert "一等奖、二等奖（并列） · 奖励 90,000 元" in table
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -454,6 +490,48 @@ def test_rules_show_and_check(rules_file):
     assert ok("rules", "check", str(rules_file)).strip() == (
         f"规则文件 {rules_file} 有效：2 个考评项目，满分合计 100 分，0 个小区竞赛项目。"
     )
+
+
+def test_rules_show_says_what_the_file_says(rules_file, tmp_path):
+    # RULES has no [year_end]: the speech's prizes apply and are shown as the defaults
+    out = ok("rules", "show", "--rules", rules_file)
+    assert "规则文件没有 [year_end]，年终考核用讲话的默认奖项：" in out
+    assert "后 3 名：黄牌警告（获奖社区除外）。" in out
+    assert "最后一名不获奖（同一个月不既奖又罚）。" in out
+    assert json.loads(ok("rules", "show", "--rules", rules_file, "--format", "json"))["year_end"][
+        "default"
+    ]
+    own = tmp_path / "own.toml"
+    own.write_text(
+        RULES
+        + "yellow_card_bottom = 0\n\n[year_end]\n"
+        + 'unit_prizes = [ { title = "优胜单位", count = 2, reward = 1000 } ]\n',
+        encoding="utf-8",
+    )
+    out = ok("rules", "show", "--rules", own)
+    assert "黄牌" in out and "后 0 名" not in out and "不发黄牌警告。" in out
+    assert "默认奖项" not in out and "一等奖" not in out
+    assert "年终（共建单位）：优胜单位 2 个各 1,000 元" in out
+    assert "平分所占名次的奖金" in out
+    data = json.loads(ok("rules", "show", "--rules", own, "--format", "json"))
+    assert data["year_end"]["default"] is False
+    assert data["ranking"]["yellow_card_bottom"] == 0
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("[ranking]\nbaseline = 80\n", "{ score = 分数, reward = 元 }"),
+        ("[year_end]\nweights = 1\n", "{ communities = 权重, rectification = 权重 }"),
+        ("[targets]\nother = 1\n", "civilized_rate = { 年份 = 比例 }"),
+        ("[targets]\ncivilized_rate = 0.7\n", "{ 2026 = 0.70, … }"),
+    ],
+)
+def test_rules_check_messages_show_single_braces(tmp_path, text, shown):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[items]]\nkey = "a"\nname = "甲"\nsource = "manual"\nmax = 10\n\n' + text)
+    err = refused("rules", "check", str(bad))
+    assert shown in err and "{{" not in err and "}}" not in err
 
 
 def test_rules_check_refusals(tmp_path):
@@ -521,3 +599,135 @@ def test_demo_ends_with_the_july_ranking(tmp_path):
     assert "媒体公布（最后一名）：" in tail
     target = ok("target", "--db", str(tmp_path / "demo.db"))
     assert "已认定 3 个 / 共 14 个社区" in target
+
+
+# --- items of some months, bonus items, scaled totals ----------------------------------------
+
+MONTHLY_RULES = """
+[[items]]
+key = "work"
+name = "日常工作"
+source = "manual"
+max = 80
+
+[[items]]
+key = "survey"
+name = "排查情况上报"
+source = "manual"
+max = 20
+months = [7]
+
+[[items]]
+key = "extra"
+name = "创新工作加分"
+source = "manual"
+max = 5
+bonus = true
+
+[ranking]
+first_month = "2026-07"
+bonus_cap = 3
+"""
+
+
+@pytest.fixture
+def monthly_rules(tmp_path):
+    p = tmp_path / "月度.toml"
+    p.write_text(MONTHLY_RULES, encoding="utf-8")
+    return p
+
+
+def test_july_only_item_bonus_and_cap_at_the_command_line(city, monthly_rules, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+
+    def score(name, month, item, points):
+        ok("score", "set", name, "--month", month, "--item", item, "--points", points,
+           "--rules", monthly_rules)  # fmt: skip
+
+    score("西街社区", "7", "work", "70")
+    score("西街社区", "7", "survey", "20")
+    score("西街社区", "7", "extra", "5")
+    score("东门社区", "7", "work", "75")
+    score("西街社区", "8", "work", "60")
+    score("西街社区", "8", "extra", "2")
+    score("东门社区", "8", "work", "64")
+    err = refused("score", "set", "西街社区", "--month", "8", "--item", "survey", "--points", "5",
+                  "--rules", monthly_rules)  # fmt: skip
+    assert "只在 7 月考评" in err and "8 月没有这一项" in err
+
+    july = json.loads(ok("rank", "--month", "7", "--rules", monthly_rules, "--format", "json"))
+    # 70 + 20 + the bonus 5 capped at 3
+    assert [(r["community"], r["score"]) for r in july["rows"]] == [
+        ("西街社区", 93.0),
+        ("东门社区", 75.0),
+    ]
+    assert july["max_total"] == 100.0 and july["bonus_cap"] == 3 and july["left_out"] == []
+    assert [i["bonus"] for i in july["items"]] == [False, False, True]
+
+    august = json.loads(ok("rank", "--month", "8", "--rules", monthly_rules, "--format", "json"))
+    assert [i["key"] for i in august["items"]] == ["work", "extra"]
+    assert august["max_total"] == 80.0 and august["left_out"] == ["排查情况上报"]
+    assert [(r["community"], r["score"], r["items"]) for r in august["rows"]] == [
+        ("东门社区", 64.0, {"work": 64.0, "extra": 0.0}),
+        ("西街社区", 62.0, {"work": 60.0, "extra": 2.0}),
+    ]
+    table = ok("rank", "--month", "8", "--rules", monthly_rules)
+    assert "本月满分 80 分（不在本月考评的项目：排查情况上报）。" in table
+    assert "排查情况上报" not in table.split("本月满分")[0]  # no column for it
+    csv_head = ok("rank", "--month", "8", "--rules", monthly_rules, "--format", "csv")
+    assert csv_head.splitlines()[0].startswith("\ufeffrank,community,street,work,extra,score,")
+
+    shown = ok("rules", "show", "--rules", monthly_rules)
+    assert "20（仅 7 月）" in shown and "加分 5" in shown
+    assert "考评项目（满分合计 100 分）" in shown
+    assert "加分项不计入满分，加分合计最多 3 分。" in shown
+    assert "只在部分月份考评的项目" in shown
+    data = json.loads(ok("rules", "show", "--rules", monthly_rules, "--format", "json"))
+    assert [(i["key"], i["months"], i["bonus"]) for i in data["items"]] == [
+        ("work", [], False),
+        ("survey", [7], False),
+        ("extra", [], True),
+    ]
+    assert data["ranking"]["bonus_cap"] == 3 and data["ranking"]["scale_to"] is None
+
+
+def test_scale_to_at_the_command_line(city, monthly_rules, monkeypatch, tmp_path):
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    scaled = tmp_path / "scaled.toml"
+    scaled.write_text(MONTHLY_RULES + "scale_to = 100\n", encoding="utf-8")
+    ok("score", "set", "西街社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", scaled)  # fmt: skip
+    august = json.loads(ok("rank", "--month", "8", "--rules", scaled, "--format", "json"))
+    assert august["max_total"] == 100.0
+    assert august["rows"][0]["community"] == "西街社区" and august["rows"][0]["score"] == 75.0
+    assert "折算为 100 分" in ok("rules", "show", "--rules", scaled)
+
+
+def test_grades_at_the_command_line(four, tmp_path):
+    graded = tmp_path / "等次.toml"
+    graded.write_text(
+        RULES
+        + 'grades = [ { score = 90, title = "优秀", reward = 5000 }, { score = 80, title = "良好" },\n'
+        + '           { score = 60, title = "合格" }, { score = 0, title = "不合格" } ]\n',
+        encoding="utf-8",
+    )
+    data = json.loads(ok("rank", "--month", "7", "--rules", graded, "--format", "json"))
+    # 90.5, 85, 70, 15
+    assert [(r["community"], r["grade"], r["grade_reward_yuan"]) for r in data["rows"]] == [
+        ("西街社区", "优秀", 5000),
+        ("东门社区", "良好", 0),
+        ("南门社区", "合格", 0),
+        ("北关社区", "不合格", 0),
+    ]
+    table = ok("rank", "--month", "7", "--rules", graded)
+    assert "优秀 · 奖励 5,000 元" in table and "不合格" in table
+    shown = ok("rules", "show", "--rules", graded)
+    assert "等次：总分不低于 90 分为优秀 · 奖励 5,000 元。" in shown
+    assert "等次：总分不低于 0 分为不合格。" in shown
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        RULES + 'grades = [ { score = 60, title = "合格" }, { score = 90, title = "优秀" } ]\n',
+        encoding="utf-8",
+    )
+    err = refused("rules", "check", str(bad))
+    assert "grades" in err and "从高到低" in err and "第 17 行" in err

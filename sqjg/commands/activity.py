@@ -15,10 +15,13 @@ from ..clikit import (
     Fmt,
     FormatOption,
     ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     SheetOption,
     StreetOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -77,12 +80,15 @@ def meeting_add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a co-construction committee meeting (共建委会议).
 
     Example: sqjg meeting add --community 西街社区 --date 2026-07-03 --attendees 18
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -120,12 +126,15 @@ def cleanup_add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a big clean-up (卫生大清扫) and who took part.
 
     Example: sqjg cleanup add --community 东门社区 --date 2026-07-18 --participants 300 --units 交通局,环卫处
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -155,12 +164,15 @@ def inspect_add(
     ],
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a city leaders' inspection (市级领导检查) and its score; prints its id for `issue add --inspection`.
 
     Example: sqjg inspect add --community 西街社区 --date 2026-07-07 --leader 张建华 --score 92.5
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -190,12 +202,15 @@ def submit(
     on: DateOption,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a report handed up to the 三创办 (上报); submitting again is a resubmission, the earliest counts.
 
     Example: sqjg submit --community 西街社区 --report survey --date 2026-07-09
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -302,12 +317,15 @@ def mechanism_unset(
 def activity_remove(
     kind: Annotated[str, typer.Argument(help="meeting|cleanup|inspection|submission (类别).")],
     activity_id: Annotated[int, typer.Argument(help="Its id (编号), as shown by `activity list`.")],
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Delete a meeting, clean-up, inspection or submission recorded by mistake (删除记录); the audit log keeps it.
 
     Example: sqjg activity remove meeting 12
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:

@@ -28,12 +28,15 @@ from ..clikit import (
     Headers,
     HeadersOption,
     ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     OutputOption,
     RawOption,
     RulesOption,
     SheetOption,
     StreetOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -160,6 +163,8 @@ def add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Log a surveyed problem (登记问题, 立案) and print its id.
@@ -169,6 +174,7 @@ def add(
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -207,12 +213,18 @@ def add(
 
 @app.command("resolve")
 def resolve(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
     Example: sqjg issue resolve 12 --date 7-18
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
     say(
@@ -231,12 +243,15 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
 
     Example: sqjg issue verify 12 --pass
     """
+    allow_late(late, reason)
     if passed is None:
         from ..errors import Invalid
 
@@ -256,12 +271,18 @@ def verify(
 
 @app.command("notify")
 def notify(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
     say(
@@ -277,12 +298,14 @@ def extend(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Move an issue's due date later (延期); the original due date is kept.
 
     Example: sqjg issue extend 12 --due 8-15 --reason 需市政处配合施工
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
     say(
@@ -304,12 +327,15 @@ def reassign(
     category: CategoryOption = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Send an issue back and route it to another responsible party (回退/改派).
 
     Example: sqjg issue reassign 12 --unit 市政处 --category 4
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
     say(
@@ -326,12 +352,14 @@ def cancel(
         str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)
     ],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
 
     Example: sqjg issue cancel 12 --reason 与 9 号重复
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         issues.cancel_issue(conn, issue_id, reason=reason, on=date)
     say(_("问题 {id} 已作废。").format(id=issue_id))
@@ -421,6 +449,25 @@ LIST_COLUMNS = [
     ("extensions", N_("延期")),
     ("serious_label", N_("严重")),
 ]
+# What a clerk chasing problems needs first when the terminal is too narrow for all of it.
+LIST_PRIORITY = {
+    "id": 0,
+    "description": 0,
+    "status_label": 0,
+    "community": 1,
+    "due": 1,
+    "unit": 2,
+    "days_overdue": 2,
+    "compound": 3,
+    "location": 3,
+    "category": 3,
+    "kind": 4,
+    "found": 4,
+    "serious_label": 4,
+    "notices": 5,
+    "reworks": 6,
+    "extensions": 6,
+}
 
 
 @app.command("list")
@@ -485,6 +532,8 @@ def list_(
         fmt.value,
         data=data,
         numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+        priority=LIST_PRIORITY,
+        fold=["description", "location"],
         title=_("问题清单（截至 {date}，共 {n} 条）").format(
             date=issues.as_of_date(as_of), n=len(rows)
         ),
@@ -515,6 +564,27 @@ SUMMARY_COLUMNS = [
     ("extension_rate", N_("延期率")),
     ("exposure", N_("曝光")),
 ]
+# The group's name and its totals stay on any terminal; the breakdowns go first.
+SUMMARY_PRIORITY = {
+    "name": 0,
+    "total": 0,
+    "open": 1,
+    "overdue": 1,
+    "closure_rate": 1,
+    "closed": 2,
+    "on_time_rate": 2,
+    "resolved": 3,
+    "overdue_pending_rate": 3,
+    "exposure": 3,
+    "due": 4,
+    "rework_rate": 4,
+    "extension_rate": 4,
+    "category_1": 5,
+    "category_2": 5,
+    "category_3": 5,
+    "category_4": 5,
+    "cancelled": 6,
+}
 
 
 @app.command("summary")
@@ -571,6 +641,7 @@ def summary(
         columns,
         fmt.value,
         numeric=[k for k, _h in SUMMARY_COLUMNS],
+        priority=SUMMARY_PRIORITY,
         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)),
     )
 
@@ -642,6 +713,8 @@ def import_(
     file: ImportFileArgument,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
@@ -651,6 +724,7 @@ def import_(
 
     Example: sqjg issue import 7月排查表.xlsx
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         counts = issues.import_issues(conn, file, encoding, sheet)
     if counts["updated"] or counts["unchanged"]:

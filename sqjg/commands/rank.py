@@ -14,9 +14,12 @@ from ..clikit import (
     FmtMd,
     FormatMdOption,
     FormatOption,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     YearOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -72,6 +75,8 @@ def outcome_words(row: dict[str, Any]) -> str:
         )
     if row.get("baseline"):
         parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
+    if row.get("grade"):
+        parts.append(_reward(row["grade"], row.get("grade_reward_yuan") or 0))
     return " / ".join(parts)
 
 
@@ -160,6 +165,12 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
     notes = []
     if result.get("published") and result.get("rules_changed"):
         notes.append(_("注意：当前规则文件与公布时不同；显示的是公布时的结果。"))
+    if result.get("left_out"):
+        notes.append(
+            _("本月满分 {max:g} 分（不在本月考评的项目：{items}）。").format(
+                max=result["max_total"], items=_("、").join(_(n) for n in result["left_out"])
+            )
+        )
     media = _media_lines(result)
     if fmt == "markdown":
         out = to_markdown(flat, columns, title)
@@ -175,7 +186,18 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
             out += "\n" + n + "\n"
         sys.stdout.write(out)
         return
-    emit(flat, columns, "table", title=title, numeric=numeric, empty=_("还没有登记任何社区。"))
+    emit(
+        flat,
+        columns,
+        "record" if fmt == "record" else "table",
+        title=title,
+        numeric=numeric,
+        empty=_("还没有登记任何社区。"),
+        # On a narrow terminal the ranking itself stays; items go right to left, the street last.
+        priority={"rank": 0, "community": 0, "score": 0, "outcome": 0, "street": 1}
+        | {k: 2 for k in item_keys},
+        fold=["outcome"],
+    )
     if media:
         say(_("媒体公布（最后一名）："))
         for m in media:
@@ -424,12 +446,15 @@ def score_set(
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Enter a manual item's points for a month (录入手工评分); setting again replaces, history kept.
 
     Example: sqjg score set 西街社区 --month 7 --item daily --points 4.5
     """
+    allow_late(late, reason)
     from .. import assessment
 
     r = load_rules(rules)
@@ -529,6 +554,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d["max"] = i.max
         if i.source == "funds":
             d["target_yuan"] = yuan(i.target_fen)
+        d["months"] = list(i.months)
+        d["bonus"] = i.bonus
         return d
 
     rk, ye = r.ranking, r.year_end
@@ -536,7 +563,7 @@ def _rules_data(r: Any) -> dict[str, Any]:
         "path": str(r.path),
         "sha256": r.sha256,
         "items": [item(i) for i in r.items],
-        "max_total": sum(i.max for i in r.items),
+        "max_total": sum(i.max for i in r.items if not i.bonus),
         "ranking": {
             "first_month": f"{rk.first_month[0]}-{rk.first_month[1]:02d}"
             if rk.first_month
@@ -547,6 +574,12 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 for a in rk.awards
             ],
             "min_award_score": rk.min_award_score,
+            "bonus_cap": rk.bonus_cap,
+            "scale_to": rk.scale_to,
+            "grades": [
+                {"score": g.score, "title": g.title, "reward_yuan": yuan(g.reward_fen)}
+                for g in rk.grades
+            ],
             "yellow_card_bottom": rk.yellow_card_bottom,
             "publish_last": rk.publish_last,
             "escalation": [{"months": e.months, "action": e.action} for e in rk.escalation],
@@ -566,6 +599,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 "rectification": ye.rectification_weight,
             },
             "min_score": ye.min_score,
+            # a file without [year_end] gets the speech's prizes; say so rather than pass them off as its own
+            "default": "year_end" not in r.data,
         },
         "targets": {"civilized_rate": {str(k): v for k, v in sorted(r.targets.items())}},
         "compound": {
@@ -595,6 +630,12 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if "target_yuan" in i
             else ""
         )
+        if i.get("bonus"):
+            points = _("加分 {points}").format(points=points)
+        if i.get("months"):
+            points += _("（仅 {months} 月）").format(
+                months=_("、").join(str(m) for m in i["months"])
+            )
         out.append(
             {
                 "key": i["key"],
@@ -653,7 +694,32 @@ def rules_show(
         )
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
-    say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
+    if any(i["bonus"] for i in data["items"]):
+        say(
+            _("加分项不计入满分，加分合计最多 {cap:g} 分。").format(cap=rk["bonus_cap"])
+            if rk["bonus_cap"] is not None
+            else _("加分项不计入满分，加分合计不设上限。")
+        )
+    for g in rk["grades"]:
+        say(
+            _("等次：总分不低于 {score:g} 分为{grade}。").format(
+                score=g["score"], grade=_reward(g["title"], g["reward_yuan"])
+            )
+        )
+    if any(i["months"] for i in data["items"]):
+        say(_("只在部分月份考评的项目，其他月份不计，当月满分相应减少。"))
+    if rk["scale_to"]:
+        say(
+            _("总分折算：各月基础项目得分按当月满分折算为 {n:g} 分，再加加分。").format(
+                n=rk["scale_to"]
+            )
+        )
+    if rk["yellow_card_bottom"]:
+        say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
+    else:
+        say(_("不发黄牌警告。"))
+    if rk["publish_last"] or rk["escalation"]:
+        say(_("最后一名不获奖（同一个月不既奖又罚）。"))
     if rk["publish_last"]:
         say(_("最后一名：社区名称、书记、主任、街道联系领导和共建牵头单位在新闻媒体公布。"))
     for e in rk["escalation"]:
@@ -668,6 +734,8 @@ def rules_show(
             )
         )
     ye = data["year_end"]
+    if ye["default"]:
+        say(_("规则文件没有 [year_end]，年终考核用讲话的默认奖项："))
     say(
         _(
             "年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。"
@@ -678,6 +746,11 @@ def rules_show(
             ),
             cw=ye["weights"]["communities"],
             rw=ye["weights"]["rectification"],
+        )
+    )
+    say(
+        _(
+            "年终得分相同时依次比较联系社区月均总分、第三类问题按期整改率；仍相同则各奖项个数不变，并列单位平分所占名次的奖金。"
         )
     )
     rates = data["targets"]["civilized_rate"]

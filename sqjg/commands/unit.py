@@ -153,6 +153,19 @@ COLUMNS = [
     ("liaison", N_("联系领导")),
     ("code", N_("代码")),
 ]
+# Who and where first; the people and the code go first on a narrow terminal.
+LIST_PRIORITY = {
+    "name": 0,
+    "kind_label": 0,
+    "street": 1,
+    "community": 1,
+    "lead_unit": 2,
+    "communities": 3,
+    "secretary": 3,
+    "director": 3,
+    "liaison": 4,
+    "code": 5,
+}
 JSON_KEYS = [
     "name",
     "kind",
@@ -200,7 +213,14 @@ def list_(
     if rows and fmt == Fmt.table:
         # Only show the columns that have something in them.
         columns = [c for c in columns if any(r.get(c[0]) for r in rows)]
-    emit(rows, columns, fmt.value, data=data, empty=_("没有符合条件的单位。"))
+    emit(
+        rows,
+        columns,
+        fmt.value,
+        data=data,
+        empty=_("没有符合条件的单位。"),
+        priority=LIST_PRIORITY,
+    )
 
 
 @app.command("show")
