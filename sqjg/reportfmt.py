@@ -1593,3 +1593,33 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
             os.close(dfd)
     except OSError:
         pass
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+
+def _number(text: Any) -> Any:
+    """A displayed number ("20,000", "86.7", "-2.0") back to a number for a spreadsheet."""
+    try:
+        value = float(str(text).replace(",", ""))
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in str(text) else value
+
+
+def workbook(doc: Document, path: Any) -> None:
+    """The document as one workbook: a sheet per section (named by its heading), its tables one
+    under another when it has several; numeric columns as numbers, text never a formula."""
+    from .xlsxio import write_workbook
+
+    sheets = []
+    for sec in doc.sections:
+        tables = [b for b in sec.blocks if isinstance(b, Table) and b.rows]
+        for n, t in enumerate(tables):
+            title = sec.heading if len(tables) == 1 else f"{sec.heading}{n + 1}"
+            rows = [
+                {k: (_number(r.get(k)) if k in t.numeric else r.get(k)) for k, _h in t.columns}
+                for r in t.rows
+            ]
+            sheets.append((title, t.columns, rows))
+    write_workbook(path, sheets)

@@ -112,3 +112,20 @@ def test_a_tie_broken_by_tie_break_is_explained_under_the_ranking():
     rep["ranking"][2]["rank"] = 3
     assert reportfmt._tie_note({**rep, "tie_break": []}) is None
     assert reportfmt._tie_note({**rep, "rules_changed": True}) is None
+
+
+def test_monthly_report_as_one_workbook_with_a_sheet_per_section(town, db_path, tmp_path):  # noqa: F811
+    import openpyxl
+    from conftest import ok, refused
+
+    out = tmp_path / "7月.xlsx"
+    assert ok("report", "monthly", "--month", "7", "--year", "2026", "--format", "xlsx", "-o", str(out)) == f"已写入报表：{out}\n"  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "一、排名与奖惩"
+    ws = book["一、排名与奖惩"]
+    assert [c.value for c in ws[1]] == ["名次", "社区", "街道", "总分", "结果"]
+    assert ws["A2"].value == 1 and ws["B2"].value == "西街社区" and ws["D2"].value == 90.0
+    assert ws.freeze_panes == "A2"
+    assert "--format xlsx 需要用 --output 指定文件" in refused(
+        "report", "monthly", "--month", "7", "--year", "2026", "--format", "xlsx"
+    )
