@@ -277,6 +277,7 @@ COMMAND_MODULES = {
     "backup": "admin",
     "check": "admin",
     "report": "report",
+    "serve": "serve",
 }
 
 

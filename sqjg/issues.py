@@ -1121,6 +1121,7 @@ def _filters(
     unit: str | None = None,
     kind: str | None = None,
     issue_id: int | None = None,
+    search: str | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """Conditions on the issues row `i` for the common filters (names resolved once)."""
     where: list[str] = []
@@ -1157,6 +1158,13 @@ def _filters(
     if issue_id is not None:
         where.append("i.id = :issue_id")
         params["issue_id"] = issue_id
+    if search and search.strip():
+        # instr, not the trigram index: any length of text matches, one or two characters too.
+        where.append(
+            "(instr(i.description, :search) OR instr(coalesce(i.location, ''), :search)"
+            " OR instr(coalesce(i.kind, ''), :search))"
+        )
+        params["search"] = unicodedata.normalize("NFKC", search.strip())
     return where, params
 
 

@@ -252,6 +252,7 @@ def test_monthly_report_sections(town, db_path):
         "late_entries",
         "rules_changed",
         "baseline_score",
+        "tie_break",
         "ranking",
         "media",
         "items",
