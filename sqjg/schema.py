@@ -38,6 +38,7 @@ AUDITED = [
     "mechanisms",
     "scores",
     "publications",
+    "vetoes",
 ]
 
 
@@ -285,7 +286,27 @@ CREATE UNIQUE INDEX publications_current ON publications(scope, year, month) WHE
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_vetoes(conn: sqlite3.Connection) -> None:
+    """一票否决 entered by hand: one row per community, month and [[veto]] key; lifting it keeps
+    the row with cleared_at, so what was vetoed stays on record."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE vetoes (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    key TEXT NOT NULL,
+    note TEXT,
+    cleared_at TEXT,{COMMON}
+);
+CREATE UNIQUE INDEX vetoes_current ON vetoes(unit_id, year, month, key) WHERE cleared_at IS NULL;
+""",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_vetoes]
 LATEST = len(MIGRATIONS)
 
 
@@ -323,6 +344,8 @@ def refresh_audit_triggers(conn: sqlite3.Connection) -> None:
     """
     for table in AUDITED:
         cols = _columns(conn, table)
+        if not cols:
+            continue  # made by a later migration; its triggers come after that one runs
         for op in ("insert", "update", "delete"):
             _create_audit_trigger(conn, table, op, cols)
 
