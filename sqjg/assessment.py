@@ -118,12 +118,13 @@ def earliest_publication(rules: Rules, year: int, month: int) -> date:
     """The first day a month's result may be published.
 
     The month of the `assessment` deadline (July: after 25 July, the speech) from the day after
-    that date; every other month from its last day, when the month's work is done.
+    that date; every other month from the day after its last day: on the last day itself
+    entries for that day may still be coming in, and what was published must stay true.
     """
     assessment = rules.deadlines.get("assessment")
     if assessment is not None and int(assessment[:2]) == month:
         return deadline_date(assessment, year) + timedelta(days=1)
-    return month_bounds(year, month)[1]
+    return month_bounds(year, month)[1] + timedelta(days=1)
 
 
 # --- facts ----------------------------------------------------------------------------------

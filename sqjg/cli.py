@@ -7,6 +7,7 @@ error policy: every refusal is one Chinese sentence on stderr and exit code 1, n
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import sys
 from typing import Any
@@ -20,7 +21,7 @@ from typer._click.exceptions import (
     NoSuchOption,
     UsageError,
 )
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from . import clikit
 from .i18n import _, language_in, set_language
@@ -30,6 +31,15 @@ def _usage_message(e: UsageError) -> str:
     """A Chinese sentence for what Click would say in English."""
     if isinstance(e, MissingParameter):
         hint = e.param.get_error_hint(e.ctx) if e.param is not None else "?"
+        # Click stops at the first; the parameters given on the command line are processed
+        # before it, so every required one not in ctx.params is missing too: name them all.
+        ctx, missing = e.ctx, []
+        if ctx is not None and e.param is not None:
+            for p in ctx.command.params:
+                if p.required and ctx.params.get(p.name) is None:
+                    missing.append(p.get_error_hint(ctx).replace("'", ""))
+        if len(missing) > 1:
+            return _("缺少必需的参数 {params}。").format(params=_("、").join(missing))
         return _("缺少必需的参数 {param}。").format(param=hint.replace("'", ""))
     if isinstance(e, NoSuchOption):
         extra = ""
@@ -64,6 +74,19 @@ def _usage_message(e: UsageError) -> str:
     text = e.format_message()
     if text.startswith("No such command"):
         name = text.split("'")[1] if "'" in text else text
+        group = getattr(e.ctx, "command", None)
+        known = sorted(getattr(group, "commands", {}))
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        if near:
+            # The program name as people type it, whatever runs the tool (a script, python -m).
+            names, ctx = [], e.ctx
+            while ctx is not None and ctx.parent is not None:
+                names.insert(0, ctx.info_name)
+                ctx = ctx.parent
+            path = " ".join(["sqjg", *names])
+            return _("没有命令“{name}”，您是不是要用：{commands}？").format(
+                name=name, commands=_("、").join(f"{path} {c}" for c in near)
+            )
         return _("没有命令“{name}”：运行 sqjg --help 查看全部命令。").format(name=name)
     if text.startswith("Got unexpected extra argument"):
         return _("多余的参数：{args}（含空格的内容请加引号）。").format(
@@ -74,13 +97,76 @@ def _usage_message(e: UsageError) -> str:
     return _("命令用法有误：{error}").format(error=text)
 
 
+def _set_display(ctx: Any, param: Any, value: bool) -> None:
+    from .render import display
+
+    setattr(display, param.name, value if param.name == "wide" else not value)
+
+
+def _display_options() -> list[TyperOption]:
+    """--wide and --no-pager, the same on every command that prints (defined once, here)."""
+    return [
+        TyperOption(
+            param_decls=["--wide", "wide"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="On a terminal, show every column of a table (显示全部列).",
+        ),
+        TyperOption(
+            param_decls=["--no-pager", "pager"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="Never page a long table through less/$PAGER (不分页).",
+        ),
+    ]
+
+
+def _add_display_options(group: Any) -> None:
+    for command in group.commands.values():
+        if hasattr(command, "commands"):
+            _add_display_options(command)
+        elif not any(p.name == "wide" for p in command.params):
+            command.params.extend(_display_options())
+
+
+def _month_words(args: list[str]) -> list[str]:
+    """--month 7月 / 七月 reads as 7: every --month is an integer option, and people write the
+    month as they say it. Only the value after --month/-m is touched; "--" ends the options."""
+    from .dates import month_number_text
+
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a == "--":
+            return out + args[i:]
+        if out and out[-1] in ("--month", "-m"):
+            a = month_number_text(a)
+        elif a.startswith("--month="):
+            a = "--month=" + month_number_text(a.removeprefix("--month="))
+        out.append(a)
+    return out
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        _add_display_options(self)
+
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        from .render import display
+
+        display.wide, display.pager = False, True
         clikit.remember_argv(list(args) if args is not None else None)
+        args = _month_words(list(args) if args is not None else sys.argv[1:])
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
-        set_language(language_in(list(args) if args is not None else sys.argv[1:]))
+        words = list(args) if args is not None else sys.argv[1:]
+        set_language(language_in(words))
+        _refuse_undecodable(words)
         return super().main(args, *a, **kw)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -102,6 +188,23 @@ class SqjgGroup(TyperGroup):
             clikit.fail(_usage_message(e))
         except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
             clikit.handle(e)
+
+
+def _refuse_undecodable(words: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite and the terminal
+    cannot encode: refuse them before anything runs, showing the bad bytes as \\xNN."""
+    for n, word in enumerate(words, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sys.stderr.write(
+                _("第 {n} 个参数 {arg} 不是有效的 UTF-8 文字，请检查终端或脚本的编码。").format(
+                    n=n, arg=shown
+                )
+                + "\n"
+            )
+            sys.exit(1)
 
 
 # The root alone: its options, callback and error policy. Commands are added by `whole_app` (help,
@@ -145,6 +248,7 @@ def root_options(
     activities, and rank the communities every month.
     """
     clikit.state.db = db
+    clikit.state.late_reason = None
     set_language(lang)
 
 
@@ -173,6 +277,7 @@ COMMAND_MODULES = {
     "backup": "admin",
     "check": "admin",
     "report": "report",
+    "serve": "serve",
 }
 
 

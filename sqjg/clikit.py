@@ -21,6 +21,7 @@ from .errors import SqjgError
 class State:
     db: Path | None = None
     argv: str = "sqjg"
+    late_reason: str | None = None  # --late --reason: entries inside a published month
 
 
 state = State()
@@ -30,6 +31,7 @@ class Fmt(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    record = "record"
 
 
 class FmtMd(str, Enum):
@@ -37,6 +39,7 @@ class FmtMd(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    record = "record"
 
 
 DbOption = Annotated[
@@ -45,7 +48,7 @@ DbOption = Annotated[
         "--db",
         help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
         show_default=False,
-        dir_okay=False,
+        # No dir_okay=False: Click's refusal says only "invalid value"; open_db names the directory.
     ),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
@@ -56,9 +59,71 @@ AsOfOption = Annotated[
         "--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today."
     ),
 ]
-CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
+
+
+def names_from_db(kinds: tuple[str, ...], ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names of the units of `kinds` in the database the command line names (--db, else
+    $SQJG_DB, else the default) that start with what was typed: for tab completion, so never
+    an error -- no database, no names."""
+    import sqlite3 as _sqlite3
+
+    root = ctx.find_root().params.get("db") if ctx is not None else None
+    db = ctx.params.get("db") if ctx is not None else None
+    path = db or root or db_path(None)
+    if not Path(path).exists():
+        return []
+    try:
+        conn = _sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            marks = ",".join("?" * len(kinds))
+            rows = conn.execute(
+                f"SELECT DISTINCT name FROM units WHERE kind IN ({marks}) ORDER BY name", kinds
+            ).fetchall()
+        finally:
+            conn.close()
+    except _sqlite3.Error:
+        return []
+    return [r[0] for r in rows if r[0].startswith(incomplete)]
+
+
+def complete_communities(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("community",), ctx, incomplete)
+
+
+def complete_compounds(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("compound",), ctx, incomplete)
+
+
+def complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(
+        ("street", "community", "compound", "unit", "department", "enterprise"), ctx, incomplete
+    )
+
+
+CommunityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--community", "-c", help="Community (社区).", autocompletion=complete_communities
+    ),
+]
 StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Note (备注).")]
+ImportFileArgument = Annotated[
+    str,
+    typer.Argument(
+        help="CSV (UTF-8 or GBK) or workbook (.xlsx, .xls, .ods), told apart by content (CSV 或工作簿).",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None, typer.Option("--encoding", help="CSV file encoding (编码), e.g. gbk.")
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", help="Workbook sheet, by name or number from 1 (工作表); default the first."
+    ),
+]
 
 
 def db_path(db: Path | None) -> Path:
@@ -80,20 +145,49 @@ def reading(db: Path | None) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
-    """A connection inside one write transaction: the command's writes are all or nothing."""
+def writing(db: Path | None, *, creating: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection inside one write transaction: the command's writes are all or nothing.
+    `creating`: the command is there to create the file (init), so it needs no notice."""
     from .db import open_db, write_transaction
 
     path = db_path(db)
-    if db is None and state.db is None and not os.environ.get("SQJG_DB"):
+    implicit = db is None and state.db is None and not os.environ.get("SQJG_DB")
+    if implicit:
         # Only the tool's own default folder is created; a --db in a missing folder is refused.
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not creating:
+            from .i18n import _
+
+            # A first write without --db or $SQJG_DB: say where the data now lives.
+            sys.stderr.write(
+                _("已新建数据库 {path}（未指定 --db 或 SQJG_DB）。").format(path=path) + "\n"
+            )
     conn = open_db(path, write=True)
     try:
-        with write_transaction(conn, state.argv):
+        with write_transaction(conn, state.argv, state.late_reason):
             yield conn
     finally:
         conn.close()
+
+
+LateOption = Annotated[
+    bool,
+    typer.Option(
+        "--late",
+        help="Record an entry dated inside a published month, with --reason (公布后补录).",
+    ),
+]
+LateReasonOption = Annotated[
+    str | None,
+    typer.Option("--reason", help="Why the entry is late (补录原因); with --late."),
+]
+
+
+def allow_late(late: bool, reason: str | None) -> None:
+    """Let this command record entries inside a published month (checked with its writes)."""
+    from .lateness import check_reason
+
+    state.late_reason = check_reason(late, reason)
 
 
 def say(message: str) -> None:
@@ -157,3 +251,99 @@ def rules(path: Path | None):  # -> sqjg.rules.Rules
     from .rules import load_rules
 
     return load_rules(path)
+
+
+class ExportFmt(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Headers(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+ExportFormatOption = Annotated[
+    ExportFmt,
+    typer.Option("--format", "-f", help="csv, or xlsx with --output (导出格式)."),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
+]
+ExportEncodingOption = Annotated[
+    str,
+    typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码)."),
+]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV: leave text starting with = + - @ as it is (不转义公式); off by default.",
+    ),
+]
+HeadersOption = Annotated[
+    Headers,
+    typer.Option("--headers", help="CSV column names and 是/否: en (default) or zh (表头语言)."),
+]
+
+
+def zh_header(key: str, aliases: dict[str, str]) -> str:
+    """The first Chinese spelling an importer accepts for a column (so zh headers read back)."""
+    for spelling, canonical in aliases.items():
+        if canonical == key and not spelling.isascii():
+            return spelling
+    return key
+
+
+def export(
+    rows: list[dict],
+    keys: list[str],
+    aliases: dict[str, str],
+    *,
+    fmt: ExportFmt,
+    output: str | None,
+    encoding: str = "utf-8",
+    raw: bool = False,
+    headers: Headers = Headers.en,
+    sheet: str = "Sheet1",
+) -> None:
+    """Write rows as CSV (stdout or --output) or as a workbook (--output); refuses before writing."""
+    from .errors import Invalid
+    from .i18n import _
+
+    if fmt == ExportFmt.xlsx:
+        if output is None:
+            raise Invalid(_("--format xlsx 需要用 --output 指定文件。"))
+        from .xlsxio import write_workbook
+
+        write_workbook(output, [(sheet, [(k, zh_header(k, aliases)) for k in keys], rows)])
+        return
+    from .render import to_csv
+
+    enc = encoding.strip().lower().replace("_", "-")
+    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
+    zh = headers == Headers.zh
+    text = to_csv(
+        rows,
+        keys,
+        bom=utf8,
+        raw=raw,
+        header=[zh_header(k, aliases) for k in keys] if zh else None,
+        yes_no=zh,
+    )
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        data = text.encode("utf-8" if utf8 else enc)
+    except LookupError:
+        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
+    except UnicodeEncodeError:
+        raise Invalid(
+            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
+        ) from None
+    from .reportfmt import write_atomic
+
+    # Atomic, owner-only, a symlink at the target replaced rather than followed.
+    write_atomic(output, data)

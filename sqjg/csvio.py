@@ -1,15 +1,112 @@
-"""Reading survey sheets and registers saved by Excel: UTF-8 (with or without BOM), GB18030/GBK."""
+"""Reading survey sheets, registers and ledgers: CSV saved by Excel (UTF-8 with or without BOM,
+GB18030/GBK) and workbooks (.xlsx, .xls, .ods), told apart by the file's content, not its name."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import Invalid
 from .i18n import _
+from .render import FORMULA_LEADS
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class Where(int):
+    """A row's line number (an int, so "第 {line} 行" and sorting keep working) that also knows,
+    for a workbook, the sheet and each column's letter, so an error can point at the cell."""
+
+    sheet: str | None
+    letters: dict[str, str]
+
+    def __new__(cls, line: int, sheet: str | None = None, letters: dict[str, str] | None = None):
+        obj = super().__new__(cls, line)
+        obj.sheet = sheet
+        obj.letters = letters or {}
+        return obj
+
+    def at(self, key: str | None = None) -> str:
+        """ "第 7 行" for a CSV; "工作表“排查表”第 7 行 E 列" for a workbook cell."""
+        if self.sheet is None:
+            return _("第 {line} 行").format(line=int(self))
+        letter = self.letters.get(key or "")
+        if letter:
+            return _("工作表“{sheet}”第 {line} 行 {column} 列").format(
+                sheet=self.sheet, line=int(self), column=letter
+            )
+        return _("工作表“{sheet}”第 {line} 行").format(sheet=self.sheet, line=int(self))
+
+
+class RowErrors:
+    """The errors of an import, said once each: rows with the same error (a misspelt community
+    on 6,704 rows) make one line naming their rows, not 6,704 identical lines."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str | None, str | None, str], list[Where]] = {}
+
+    def add(self, where: Where, field: str | None, reason: object) -> None:
+        sheet = getattr(where, "sheet", None)
+        letter = where.letters.get(field or "") if sheet is not None else None
+        self._groups.setdefault((sheet, letter, str(reason)), []).append(where)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._groups.values())
+
+    def lines(self) -> list[str]:
+        out = []
+        for (sheet, letter, reason), rows in self._groups.items():
+            if len(rows) == 1:
+                field = next((k for k, v in rows[0].letters.items() if v == letter), None)
+                out.append(_("{where}：{reason}").format(where=rows[0].at(field), reason=reason))
+                continue
+            spans = _spans(sorted({int(r) for r in rows}))
+            shown = _("、").join(spans[:10]) + (_("等") if len(spans) > 10 else "")
+            where = _("第 {lines} 行（共 {n:,} 行）").format(lines=shown, n=len(rows))
+            if sheet is not None:
+                where = _("工作表“{sheet}”").format(sheet=sheet) + where
+                if letter:
+                    where += _(" {column} 列").format(column=letter)
+            out.append(_("{where}：{reason}").format(where=where, reason=reason))
+        return out
+
+
+def _spans(numbers: list[int]) -> list[str]:
+    """[3, 4, 5, 9] → ["3–5", "9"]."""
+    spans: list[str] = []
+    start = prev = None
+    for n in numbers + [None]:  # type: ignore[list-item]
+        if start is not None and (n is None or n != prev + 1):
+            spans.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return spans
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA, as Excel names columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
+def unescape(value: str) -> str:
+    """Take off the ' that an export put before a formula-leading text."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_LEADS:
+        return value[1:]
+    return value
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
@@ -29,10 +126,22 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     raise Invalid(_("无法识别文件编码：请另存为 UTF-8 或 GBK 格式的 CSV。"))
 
 
+def is_workbook(data: bytes) -> bool:
+    """An .xlsx or .ods (a zip) or an .xls (an OLE compound file), whatever the file is called."""
+    return data.startswith(_ZIP) or data.startswith(_OLE)
+
+
+def _header_key(aliases: dict[str, str], name: str) -> str | None:
+    return aliases.get(name.lower()) or aliases.get(name)
+
+
 def read_rows(
-    path: str | Path, aliases: dict[str, str], encoding: str | None = None
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Read a CSV file into (canonical header, [(line number, {canonical column: value})]).
+    path: str | Path,
+    aliases: dict[str, str],
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> tuple[list[str], list[tuple[Where, dict[str, str]]]]:
+    """Read a CSV file or a workbook sheet into (canonical header, [(row, {column: value})]).
 
     `aliases` maps every accepted header spelling (English or Chinese) to its canonical key;
     unknown columns are refused so a typo in a header never silently drops a column.
@@ -44,31 +153,156 @@ def read_rows(
         raise Invalid(_("找不到文件：{path}").format(path=p)) from None
     except (IsADirectoryError, PermissionError):
         raise Invalid(_("无法读取文件：{path}").format(path=p)) from None
+    if is_workbook(data):
+        return _read_workbook(p, data, aliases, sheet)
+    if sheet is not None:
+        raise Invalid(
+            _("--sheet 只用于工作簿（.xlsx、.xls、.ods），{path} 是 CSV 文件。").format(path=p)
+        )
     text = decode(data, encoding).replace("\x00", "")
+    # strict: a quote left open is an error naming its line, not the rest of the file
+    # swallowed silently into one cell.
+    start = 1
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise Invalid(_("文件 {path} 是空的或没有表头。").format(path=p))
         keys = []
         for h in header:
-            key = aliases.get(h.strip().lower()) or aliases.get(h.strip())
+            key = _header_key(aliases, h.strip())
             if key is None:
                 raise Invalid(_("第 1 行：不认识的列名“{name}”。").format(name=h.strip()))
             if key in keys:
                 raise Invalid(_("第 1 行：列“{name}”重复。").format(name=h.strip()))
             keys.append(key)
         out = []
+        start = reader.line_num + 1
         for record in reader:
-            line = reader.line_num
+            line = start
+            start = reader.line_num + 1
             if not any(v.strip() for v in record):
                 continue
             if len(record) > len(keys):
                 extra = [v for v in record[len(keys) :] if v.strip()]
                 if extra:
                     raise Invalid(_("第 {line} 行：列数多于表头。").format(line=line))
-            values = {k: (record[i].strip() if i < len(record) else "") for i, k in enumerate(keys)}
-            out.append((line, values))
+            values = {
+                k: (unescape(record[i].strip()) if i < len(record) else "")
+                for i, k in enumerate(keys)
+            }
+            out.append((Where(line), values))
     except csv.Error as e:
-        raise Invalid(_("CSV 格式错误：{error}").format(error=e)) from None
+        raise Invalid(_csv_error(str(e), start)) from None
+    return keys, out
+
+
+def _csv_error(error: str, line: int) -> str:
+    """The csv module's English reason as one Chinese sentence naming where the record began."""
+    if "field larger than field limit" in error:
+        return _(
+            "第 {line} 行起有一个单元格超过 {limit} 个字符的上限（常见原因是引号没有配对）。"
+        ).format(line=line, limit=f"{csv.field_size_limit():,}")
+    if "unexpected end of data" in error or "EOF" in error:
+        return _("第 {line} 行开始的引号没有配对，一直到文件末尾。").format(line=line)
+    if "expected after" in error:
+        return _('第 {line} 行：引号后面紧跟着别的字符（引号内的引号要写成两个 ""）。').format(
+            line=line
+        )
+    if "NUL" in error or "new-line character seen in unquoted field" in error:
+        return _("第 {line} 行：含有不能出现在 CSV 里的字符。").format(line=line)
+    return _("第 {line} 行：CSV 格式错误。").format(line=line)
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV would hold: dates as ISO dates, whole numbers without
+    ".0" (a 12-digit code typed as a number stays 341102000000, never 3.41102E+11)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # 15 significant digits is what Excel keeps; it drops binary noise such as 0.30000000000000004.
+        return f"{value:.15g}"
+    if isinstance(value, int):
+        return str(value)
+    return str(value).strip()
+
+
+def _open_sheet(p: Path, data: bytes, sheet: str | None):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError) as e:
+        raise Invalid(_("无法读取工作簿 {path}：{error}").format(path=p, error=e)) from None
+    names = book.sheet_names
+    if not names:
+        raise Invalid(_("工作簿 {path} 里没有工作表。").format(path=p))
+    if sheet is None:
+        name = names[0]
+    elif sheet in names:
+        name = sheet
+    elif sheet.strip().isdigit() and 1 <= int(sheet) <= len(names):
+        name = names[int(sheet) - 1]
+    else:
+        raise Invalid(
+            _("工作簿里没有工作表“{sheet}”：有 {names}（也可写序号 1–{n}）。").format(
+                sheet=sheet, names=_("、").join(names), n=len(names)
+            )
+        )
+    try:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as e:
+        raise Invalid(_("无法读取工作簿 {path}：{error}").format(path=p, error=e)) from None
+    return name, rows
+
+
+def _read_workbook(
+    p: Path, data: bytes, aliases: dict[str, str], sheet: str | None
+) -> tuple[list[str], list[tuple[Where, dict[str, str]]]]:
+    name, grid = _open_sheet(p, data, sheet)
+    rows = [[cell_text(v) for v in row] for row in grid]
+    # The header is the first row naming a known column: title rows ("2026年7月问题排查表", often a
+    # merged cell) and blank rows above it are skipped.
+    head = next(
+        (i for i, row in enumerate(rows) if any(v and _header_key(aliases, v) for v in row)), None
+    )
+    if head is None:
+        raise Invalid(_("工作表“{sheet}”里找不到表头行。").format(sheet=name))
+    columns: list[tuple[int, str]] = []
+    keys: list[str] = []
+    letters: dict[str, str] = {}
+    for i, h in enumerate(rows[head]):
+        if not h:
+            continue
+        key = _header_key(aliases, h)
+        where = Where(head + 1, name, {"": column_letter(i)})
+        if key is None:
+            raise Invalid(_("{where}：不认识的列名“{name}”。").format(where=where.at(""), name=h))
+        if key in keys:
+            raise Invalid(_("{where}：列“{name}”重复。").format(where=where.at(""), name=h))
+        keys.append(key)
+        columns.append((i, key))
+        letters[key] = column_letter(i)
+    named = {i for i, _k in columns}
+    out = []
+    for r in range(head + 1, len(rows)):
+        row = rows[r]
+        if not any(row):
+            continue
+        for i, v in enumerate(row):
+            if v and i not in named:
+                where = Where(r + 1, name, {"": column_letter(i)})
+                raise Invalid(_("{where}：这一列有内容但没有列名。").format(where=where.at("")))
+        values = {k: (unescape(row[i]) if i < len(row) else "") for i, k in columns}
+        out.append((Where(r + 1, name, letters), values))
     return keys, out

@@ -75,6 +75,13 @@ def open_db(
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
     try:
+        from . import chain
+
+        chain.register(conn)
+    except BaseException:
+        conn.close()
+        raise
+    try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # 32 MB of page cache (default 2 MB): city-scale aggregates and imports touch many pages.
@@ -162,19 +169,40 @@ def current_user() -> str:
     user = os.environ.get("SQJG_USER")
     if user:
         return user
+    return os_user()
+
+
+def os_user() -> str:
+    """The operating-system account running sqjg (SQJG_USER is a label anyone may set)."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container or cron: fall back to the uid
-        return f"uid:{os.getuid()}"
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no login name in a container or cron: fall back to the uid
+            return f"uid:{os.getuid()}"
 
 
 @contextmanager
-def write_transaction(conn: sqlite3.Connection, argv: str = "") -> Iterator[sqlite3.Connection]:
-    """One command's writes: all or nothing, recorded in command_runs for the audit trail."""
+def write_transaction(
+    conn: sqlite3.Connection, argv: str = "", late_reason: str | None = None
+) -> Iterator[sqlite3.Connection]:
+    """One command's writes: all or nothing, recorded in command_runs for the audit trail.
+
+    Before committing, entries dated inside a published month are refused, or recorded as
+    late entries when the command was given --late --reason (sqjg.lateness)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("INSERT INTO command_runs(user, argv) VALUES (?, ?)", (current_user(), argv))
+        conn.execute(
+            "INSERT INTO command_runs(user, os_user, argv) VALUES (?, ?, ?)",
+            (current_user(), os_user(), argv),
+        )
         yield conn
+        from .lateness import guard
+
+        guard(conn, late_reason)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -201,6 +229,7 @@ TABLES_FOR_INFO = [
     "publications",
     "civilized",
     "audit_log",
+    "chain_links",
 ]
 
 

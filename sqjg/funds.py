@@ -126,17 +126,12 @@ def _text(value: str | None) -> str | None:
 # --- banned purposes ---------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def banned_word_in(purpose: str, banned_words: Iterable[str]) -> str | None:
-    """The first banned word found in a purpose (case-insensitive, after NFKC), else None."""
-    folded = _fold(purpose)
-    for word in banned_words:
-        if word and _fold(word) in folded:
-            return word
-    return None
+    """The first banned word found in a purpose, after sqjg.text's folding (spaces, punctuation,
+    zero-width characters, traditional forms and look-alike letters cannot hide it), else None."""
+    from .text import banned_word_in as find
+
+    return find(purpose, banned_words)
 
 
 def _default_banned_words() -> list[str]:
@@ -309,13 +304,39 @@ def add_contribution(
     *,
     on: str | date | None = None,
     note: str | None = None,
+    refuse_repeat: bool = False,
 ) -> dict[str, Any]:
-    """Record money raised for a community (a contribution). Returns {id, community, balance_fen}."""
+    """Record money raised for a community (a contribution). Returns {id, community, balance_fen}.
+
+    With `refuse_repeat`, a contribution from the same payer of the same amount on the same day as
+    one already in the ledger (and not voided) is refused with its number: the usual slip is
+    entering one receipt twice, and a ledger entry can only be voided afterwards, never deleted.
+    """
     c = units.find_community(conn, community)
     src = check_source(source)
     fen = _amount(amount)
     day = _day(on, _("经费收入"))
     who = _payer(conn, c, src, payer)
+    if refuse_repeat:
+        same = conn.execute(
+            "SELECT e.id, u.name FROM fund_entries e JOIN units u ON u.id = e.community_id"
+            " WHERE e.entry_type = 'contribution' AND e.payer_id = ? AND e.amount_fen = ?"
+            " AND e.entry_date = ?"
+            " AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id) ORDER BY e.id",
+            (who.id, fen, day.isoformat()),
+        ).fetchone()
+        if same is not None:
+            raise Conflict(
+                _(
+                    "已有第 {id} 号收入：{date} {payer}向{community}缴款 {amount}；确是另一笔请加 --again。"
+                ).format(
+                    id=same[0],
+                    date=day.isoformat(),
+                    payer=who.name,
+                    community=same[1],
+                    amount=format_yuan(fen),
+                )
+            )
     entry_id = _insert(
         conn,
         c.id,
@@ -660,6 +681,29 @@ LIST_KEYS = [
     "id", "date", "entry_type", "community", "street", "source", "payer", "category", "purpose",
     "approved_by", "amount_yuan", "voids_id", "voided_by", "voided_on", "reason", "note",
 ]  # fmt: skip
+
+
+# For a spreadsheet: a void is the negative of what it voids, so SUM(income_yuan) and
+# SUM(expense_yuan) over every row are the ledger's totals, and `effective` picks out the entries
+# still in force (neither voided nor a void) for whoever prefers to filter instead.
+SPREADSHEET_KEYS = [*LIST_KEYS[:11], "income_yuan", "expense_yuan", "effective", *LIST_KEYS[11:]]
+
+
+def spreadsheet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """list_entries rows with SPREADSHEET_KEYS: signed income and expense in yuan, and effective."""
+    out = []
+    for r in rows:
+        kind = r["voids_type"] if r["entry_type"] == "void" else r["entry_type"]
+        signed = -r["amount_fen"] if r["entry_type"] == "void" else r["amount_fen"]
+        out.append(
+            {
+                **{k: r[k] for k in LIST_KEYS},
+                "income_yuan": yuan(signed) if kind == "contribution" else 0,
+                "expense_yuan": yuan(signed) if kind == "expenditure" else 0,
+                "effective": r["entry_type"] != "void" and not r["voided_by"],
+            }
+        )
+    return out
 
 
 def list_entries(
@@ -1085,7 +1129,9 @@ IMPORT_ALIASES = {
 }  # fmt: skip
 
 
-def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
+def import_entries(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> int:
     """Record a CSV of entries in file order through the same checks as the commands.
 
     Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
@@ -1094,7 +1140,7 @@ def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = N
     """
     from .csvio import read_rows
 
-    _keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    _keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     words = _default_banned_words()
     ids: dict[str, int] = {}
     conn.execute("SAVEPOINT import_funds")
@@ -1140,7 +1186,7 @@ def import_entries(conn: sqlite3.Connection, path: str, encoding: str | None = N
                         )
                     )
             except (Invalid, NotFound, Conflict) as e:
-                raise type(e)(_("第 {line} 行：{reason}").format(line=line, reason=e)) from None
+                raise type(e)(_("{where}：{reason}").format(where=line.at(), reason=e)) from None
             if rec.get("ref"):
                 ids[rec["ref"].strip()] = result["id"]
     except BaseException:

@@ -18,6 +18,7 @@ summary, exposure board, month_facts, unit_facts) is built from them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import unicodedata
 from datetime import date
@@ -25,8 +26,8 @@ from typing import Any
 
 from . import units
 from .dates import not_in_future, parse_date, today
-from .errors import Invalid, NotFound
-from .i18n import _
+from .errors import Conflict, Invalid, NotFound
+from .i18n import N_, _
 from .units import Unit
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
@@ -76,6 +77,7 @@ def event_label(event: str) -> str:
         "extend": _("延期"),
         "reassign": _("改派"),
         "cancel": _("作废"),
+        "edit": _("更正"),
     }[event]
 
 
@@ -113,7 +115,8 @@ _STATUS_WORDS = {
     "resolved": "resolved", "已整改": "resolved", "待核查": "resolved", "已整改待核查": "resolved",
     "closed": "closed", "已结案": "closed", "结案": "closed",
     "cancelled": "cancelled", "canceled": "cancelled", "已作废": "cancelled", "作废": "cancelled",
-    "overdue": "overdue", "超期": "overdue",
+    "overdue": "overdue", "超期": "overdue", "超期未整改": "overdue",
+    "late": "late", "逾期结案": "late", "超期结案": "late",
 }  # fmt: skip
 
 
@@ -121,9 +124,10 @@ def parse_status(value: str) -> str:
     s = _STATUS_WORDS.get(str(value).strip().lower())
     if s is None:
         raise Invalid(
-            _("状态“{value}”无效：应为 open、resolved、closed、cancelled 或 overdue。").format(
-                value=value
-            )
+            _(
+                "状态“{value}”无效：应为 open（待整改）、resolved（待核查）、closed（已结案）、"
+                "cancelled（已作废）、overdue（超期）或 late（逾期结案）。"
+            ).format(value=value)
         )
     return s
 
@@ -504,6 +508,29 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
     return unit
 
 
+_NOT_WORDS = re.compile(r"[\s\W_]+")
+
+
+def description_key(text: str) -> str:
+    """What two descriptions of the same problem share: NFKC, case, spacing and punctuation aside
+    (“楼道堆放杂物。” and “楼道 堆放杂物” are one problem)."""
+    return _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def open_issue_like(conn: sqlite3.Connection, community_id: int, description: str):
+    """The lowest-numbered issue not yet closed or cancelled in the community whose description
+    has the same `description_key`, or None."""
+    key = description_key(description)
+    for row in conn.execute(
+        "SELECT id, description FROM issues WHERE community_id = ? AND status IN ('open', 'resolved')"
+        " ORDER BY id",
+        (community_id,),
+    ):
+        if description_key(row[1]) == key:
+            return {"id": row[0], "description": row[1]}
+    return None
+
+
 def _clean(text: str | None) -> str | None:
     # Only the ends are trimmed: what people wrote (line breaks included) is kept as written.
     if text is None:
@@ -530,16 +557,27 @@ def add_issue(
     serious: bool = False,
     inspection: int | None = None,
     note: str | None = None,
+    refuse_duplicate: bool = False,
 ) -> int:
     """Log a surveyed problem (立案); returns its id. Every rule is checked before anything is written.
 
     Without `found`, the problem was found today -- or, with `inspection`, on the inspection's date.
+    With `refuse_duplicate`, an issue still open in the same community with the same description
+    (see `description_key`) is refused with its id: typing a survey sheet twice is the usual slip.
     """
     text = _clean(description)
     if not text:
         raise Invalid(_("问题描述不能为空。"))
     look = _SqlLookup(conn)
     where = look.community(community)
+    if refuse_duplicate:
+        same = open_issue_like(conn, where.id, text)
+        if same is not None:
+            raise Conflict(
+                _(
+                    "{community}已有相同描述的未结案问题 {id}（{description}）；确属另一处问题请加 --allow-duplicate。"
+                ).format(community=where.name, id=same["id"], description=same["description"])
+            )
     place = look.compound(where, compound.strip()) if compound and compound.strip() else None
     cat = parse_category(category)
     party = responsible_party(look, where, cat, unit)
@@ -926,6 +964,87 @@ def reassign_issue(
     return result
 
 
+# What `issue edit` may correct, with the label its history shows. Category and unit change
+# only through reassign (routing is an event with consequences); dates only through extend.
+EDITABLE = {
+    "description": N_("问题"),
+    "location": N_("地点"),
+    "compound": N_("小区"),
+    "kind": N_("类型"),
+    "serious": N_("严重"),
+}
+
+
+def edit_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    description: str | None = None,
+    location: str | None = None,
+    compound: str | None = None,
+    kind: str | None = None,
+    serious: bool | None = None,
+    note: str | None = None,
+) -> dict[str, list[Any]]:
+    """Correct what an issue says (a typo in its description, the wrong compound); returns the
+    changes as {field: [before, after]}. An empty location, compound or kind clears it."""
+    issue = _load(conn, issue_id)
+    row = conn.execute(
+        "SELECT i.description, i.location, c.name, i.kind, i.serious FROM issues i"
+        " LEFT JOIN units c ON c.id = i.compound_id WHERE i.id = ?",
+        (issue_id,),
+    ).fetchone()
+    now = dict(zip(("description", "location", "compound", "kind", "serious"), row))
+    now["serious"] = bool(now["serious"])
+    wanted: dict[str, Any] = {}
+    if description is not None:
+        wanted["description"] = _clean(description)
+        if not wanted["description"]:
+            raise Invalid(_("问题描述不能为空。"))
+    for key, value in (("location", location), ("kind", kind)):
+        if value is not None:
+            wanted[key] = _clean(value)
+    compound_id = None
+    if compound is not None:
+        name = _clean(compound)
+        if name:
+            where = Unit(
+                *conn.execute(
+                    "SELECT id, name, kind, parent_id FROM units WHERE id = ?",
+                    (issue["community_id"],),
+                ).fetchone()
+            )
+            place = _SqlLookup(conn).compound(where, name)
+            compound_id, name = place.id, place.name
+        wanted["compound"] = name
+    if serious is not None:
+        wanted["serious"] = bool(serious)
+    if not wanted:
+        raise Invalid(
+            _(
+                "没有要修改的内容：请用 --description、--location、--compound、--kind 或 --serious/--not-serious。"
+            )
+        )
+    changes = {k: [now[k], v] for k, v in wanted.items() if now[k] != v}
+    if not changes:
+        raise Invalid(_("问题 {id} 已是这样，未修改。").format(id=issue_id))
+    columns = {"compound": "compound_id"}
+    values = {
+        k: (compound_id if k == "compound" else int(v) if k == "serious" else v)
+        for k, (_o, v) in changes.items()
+    }
+    sets = ", ".join(f"{columns.get(k, k)} = ?" for k in values)
+    conn.execute(
+        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+        (*values.values(), issue_id),
+    )
+    conn.execute(
+        "INSERT INTO issue_edits(issue_id, happened_on, changes, note) VALUES (?, ?, ?, ?)",
+        (issue_id, today().isoformat(), json.dumps(changes, ensure_ascii=False), _clean(note)),
+    )
+    return changes
+
+
 def cancel_issue(
     conn: sqlite3.Connection, issue_id: int, *, reason: str, on: date | str | None = None
 ) -> dict[str, Any]:
@@ -1002,6 +1121,7 @@ def _filters(
     unit: str | None = None,
     kind: str | None = None,
     issue_id: int | None = None,
+    search: str | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """Conditions on the issues row `i` for the common filters (names resolved once)."""
     where: list[str] = []
@@ -1038,7 +1158,24 @@ def _filters(
     if issue_id is not None:
         where.append("i.id = :issue_id")
         params["issue_id"] = issue_id
+    if search and search.strip():
+        # instr, not the trigram index: any length of text matches, one or two characters too.
+        where.append(
+            "(instr(i.description, :search) OR instr(coalesce(i.location, ''), :search)"
+            " OR instr(coalesce(i.kind, ''), :search))"
+        )
+        params["search"] = unicodedata.normalize("NFKC", search.strip())
     return where, params
+
+
+# The list's overdue is what a clerk chases: still open and past due now. Closed after the due
+# date is late; past_due (both, and the fixed-late ones awaiting verification) is the
+# definition the figures use, for the reports.
+_LIST_CONDITIONS = {
+    "overdue": OVERDUE_PENDING,
+    "late": "(a.status_d = 'closed' AND a.on_time = 0)",
+    "past_due": OVERDUE,
+}
 
 
 def list_issues(
@@ -1052,7 +1189,8 @@ def list_issues(
     """Issues found on or before `as_of` (default today), each as it stood on that date, by id.
 
     Filters: community, street, compound, category, unit, kind, issue_id (all by name except the
-    last) and status (open|resolved|closed|cancelled|overdue, as of the date). Without a status
+    last) and status (open|resolved|closed|cancelled|overdue|late, as of the date; past_due for
+    the figures' definition). Without a status
     every issue is listed, whatever its state. Rows carry ISSUE_KEYS.
     """
     d = _iso(as_of)
@@ -1060,9 +1198,9 @@ def list_issues(
     params.update(d=d, first=FAR_PAST, notices=exposure_notices)
     outer = ""
     if status:
-        st = parse_status(status)
-        if st == "overdue":
-            outer = f" WHERE {OVERDUE}"
+        st = status if status == "past_due" else parse_status(status)
+        if st in _LIST_CONDITIONS:
+            outer = f" WHERE {_LIST_CONDITIONS[st]}"
         else:
             outer = " WHERE a.status_d = :status"
             params["status"] = st
@@ -1070,6 +1208,69 @@ def list_issues(
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]
     return [_shape(dict(zip(names, r))) for r in cur]
+
+
+def search_sort_limit(
+    rows: list[dict[str, Any]],
+    *,
+    search: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Listed issues narrowed to those whose description, location or kind hold every word of
+    `search` (NFKC, any case), ordered by due date, found date or days overdue (most first), at
+    most `limit` of them. Ties keep the id order."""
+    if search:
+        words = [w for w in unicodedata.normalize("NFKC", search).casefold().split() if w]
+
+        def hay(r: dict[str, Any]) -> str:
+            text = " ".join(str(r.get(k) or "") for k in ("description", "location", "kind"))
+            return unicodedata.normalize("NFKC", text).casefold()
+
+        rows = [r for r in rows if all(w in hay(r) for w in words)]
+    if sort == "due":
+        rows = sorted(rows, key=lambda r: r["due"])
+    elif sort == "found":
+        rows = sorted(rows, key=lambda r: r["found"])
+    elif sort == "days-overdue":
+        rows = sorted(rows, key=lambda r: -(r["days_overdue"] or 0))
+    return rows[:limit] if limit is not None else rows
+
+
+def todo_for_unit(
+    conn: sqlite3.Connection, unit: str, as_of: date | str | None = None
+) -> dict[str, Any]:
+    """A responsible party's open issues on a date, by due date, each with the days left (negative:
+    days overdue), its notices and its community's secretary and director to call. The list a
+    clerk sends to the unit."""
+    party = _SqlLookup(conn).unit(unit)
+    d = _iso(as_of)
+    rows = list_issues(conn, as_of=d, status="open", unit=party.name)
+    people = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT name, secretary, director FROM units WHERE kind = 'community'"
+        )
+    }
+    day = date.fromisoformat(d)
+    items = []
+    for r in sorted(rows, key=lambda r: (r["due"], r["id"])):
+        secretary, director = people.get(r["community"], (None, None))
+        items.append(
+            {
+                "id": r["id"],
+                "community": r["community"],
+                "compound": r["compound"],
+                "description": r["description"],
+                "location": r["location"],
+                "due": r["due"],
+                "days_left": (date.fromisoformat(r["due"]) - day).days,
+                "notices": r["notices"],
+                "secretary": secretary,
+                "director": director,
+            }
+        )
+    return {"unit": party.name, "as_of": d, "issues": items}
 
 
 def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
@@ -1097,6 +1298,22 @@ def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
                 "due": r[5],
             }
         )
+    # Corrections are in the history too, after the events of their day (they were typed later).
+    edits = [
+        {
+            "id": r[0],
+            "event": "edit",
+            "date": r[1],
+            "note": r[3],
+            "detail": json.loads(r[2]),
+            "due": None,
+        }
+        for r in conn.execute(
+            "SELECT id, happened_on, changes, note FROM issue_edits WHERE issue_id = ? ORDER BY id",
+            (issue_id,),
+        )
+    ]
+    events = sorted(events + edits, key=lambda e: (e["date"], e["event"] == "edit"))
     return {"issue": issue, "events": events}
 
 
@@ -1419,6 +1636,7 @@ IMPORT_ALIASES = {
     "kind": "kind", "类型": "kind", "问题类型": "kind",
     "serious": "serious", "严重": "serious", "是否严重": "serious", "严重问题": "serious",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
 }  # fmt: skip
 EXPORT_COLUMNS = [
     "description",
@@ -1431,20 +1649,28 @@ EXPORT_COLUMNS = [
     "found",
     "kind",
     "serious",
+    "uid",
 ]
 _REQUIRED = ("description", "community", "category", "due")
 
 
-def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = None) -> int:
-    """Import a survey sheet (排查表); returns how many issues came in.
+def import_issues(
+    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+) -> dict[str, int]:
+    """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
 
     Every row is checked first (names resolved once into dicts, each distinct date parsed once);
     if any row is bad, Invalid lists every bad row with its line number and reason and nothing is
-    written. Otherwise all rows go in with two executemany statements.
+    written. Otherwise new rows go in with two executemany statements.
+
+    A row carrying the uid of an issue (as `issue export` writes) is that issue, not a new one:
+    unchanged it is skipped; a later due date is an extension and another responsible unit or
+    category a reassignment, through the same rules as `issue extend` and `issue reassign`. Other
+    changes are refused, since the history of an issue is kept as events, not edited.
     """
     from .csvio import read_rows
 
-    keys, records = read_rows(path, IMPORT_ALIASES, encoding)
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     missing = [k for k in _REQUIRED if k not in keys]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
@@ -1465,29 +1691,52 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
             iso = dates[text] = parse_date(text, today_=now).isoformat()
         return iso
 
-    errors: list[str] = []
+    from .csvio import RowErrors
+
+    errors = RowErrors()
     prepared: list[tuple] = []
+    updates: list[tuple[Any, int, tuple, tuple]] = []
+    unchanged = 0
+    seen: set[str] = set()
+    new_uids: list[str | None] = []
+    known = {}
+    if "uid" in keys:
+        known = {
+            r[0]: (r[1], r[2:])
+            for r in conn.execute(
+                "SELECT uid, id, description, community_id, compound_id, location, category,"
+                " unit_id, kind, found, due, serious FROM issues"
+            )
+        }
     for line, rec in records:
+        # The column being checked, so a workbook error can name its cell.
+        field = "description"
         try:
             text = _clean(rec.get("description"))
             if not text:
                 raise Invalid(_("问题描述不能为空。"))
+            field = "community"
             cname = rec.get("community", "")
             if not cname:
                 raise Invalid(_("社区不能为空。"))
             where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
+            field = "compound"
             pname = rec.get("compound", "")
             place = reg.compound(where, pname) if pname else None
+            field = "category"
             raw = rec.get("category", "")
             cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
+            field = "unit"
             uname = rec.get("unit", "")
             pkey = (where.id, cat, uname)
             party = parties.get(pkey) or parties.setdefault(
                 pkey, responsible_party(reg, where, cat, uname)
             )
+            field = "due"
             if not rec.get("due"):
                 raise Invalid(_("整改时限不能为空。"))
             due_on = day(rec["due"])
+            field = "found"
             found_on = day(rec["found"]) if rec.get("found") else now_iso
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
@@ -1495,38 +1744,109 @@ def import_issues(conn: sqlite3.Connection, path: str, encoding: str | None = No
                 raise Invalid(
                     _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)
                 )
+            field = "serious"
             flag = rec.get("serious", "").lower()
             if flag not in _TRUE and flag not in _FALSE:
                 raise Invalid(
                     _("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious"))
                 )
             # csvio has stripped every cell already.
-            prepared.append(
-                (
-                    text,
-                    where.id,
-                    place.id if place else None,
-                    rec.get("location") or None,
-                    cat,
-                    party.id,
-                    rec.get("kind") or None,
-                    found_on,
-                    due_on,
-                    int(flag in _TRUE),
-                    None,
-                    rec.get("note") or None,
-                )
+            record = (
+                text,
+                where.id,
+                place.id if place else None,
+                rec.get("location") or None,
+                cat,
+                party.id,
+                rec.get("kind") or None,
+                found_on,
+                due_on,
+                int(flag in _TRUE),
+                None,
+                rec.get("note") or None,
             )
+            uid = rec.get("uid", "")
+            field = "uid"
+            if uid and uid in seen:
+                raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+            seen.add(uid)
+            if not uid or uid not in known:
+                # A uid this database does not know (a sheet from another office's copy) is a new
+                # issue that keeps its uid, so the two copies still name it alike.
+                new_uids.append(uid or None)
+                prepared.append(record)
+                continue
+            issue_id, stored = known[uid]
+            # (description, community, compound, location, category, unit, kind, found, due, serious)
+            sheet_values = (*record[:7], record[7], record[8], record[9])
+            if sheet_values == tuple(stored):
+                unchanged += 1
+                continue
+            names = ("description", "community", "compound", "location", "category", "unit",
+                     "kind", "found", "due", "serious")  # fmt: skip
+            fixed = [
+                n
+                for n, a, b in zip(names, sheet_values, stored)
+                if a != b and n not in ("category", "unit", "due")
+            ]
+            if fixed:
+                field = fixed[0]
+                raise Invalid(
+                    _(
+                        "问题 {id} 的{fields}与登记的不同：导入只能延期整改时限或改派责任单位。"
+                    ).format(id=issue_id, fields=_("、").join(_column_label(n) for n in fixed))
+                )
+            updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
-            errors.append(_("第 {line} 行：{reason}").format(line=line, reason=e))
+            errors.add(line, field, e)
     if errors:
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
             + "\n"
-            + "\n".join(errors)
+            + "\n".join(errors.lines())
         )
-    _insert(conn, prepared, bulk=True)
-    return len(prepared)
+    conn.execute("SAVEPOINT import_issues")
+    try:
+        for line, issue_id, new, old in updates:
+            field = "due"
+            try:
+                if (new[4], new[5]) != (old[4], old[5]):
+                    field = "unit"
+                    name = conn.execute(
+                        "SELECT name FROM units WHERE id = ?", (new[5],)
+                    ).fetchone()[0]
+                    reassign_issue(conn, issue_id, unit=name, category=new[4], note=_("导入排查表"))
+                if new[8] != old[8]:
+                    field = "due"
+                    extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
+            except (Invalid, NotFound, Conflict) as e:
+                errors.add(line, field, e)
+        if errors:
+            raise Invalid(
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+                + "\n"
+                + "\n".join(errors.lines())
+            )
+        if prepared:
+            first = _insert(conn, prepared, bulk=True)
+            conn.executemany(
+                "UPDATE issues SET uid = ? WHERE id = ?",
+                [(u, first + n) for n, u in enumerate(new_uids) if u],
+            )
+    except BaseException:
+        conn.execute("ROLLBACK TO import_issues")
+        conn.execute("RELEASE import_issues")
+        raise
+    conn.execute("RELEASE import_issues")
+    return {"added": len(prepared), "updated": len(updates), "unchanged": unchanged}
+
+
+def _column_label(key: str) -> str:
+    """A survey-sheet column in the words of its Chinese header."""
+    for spelling, canonical in IMPORT_ALIASES.items():
+        if canonical == key and not spelling.isascii():
+            return spelling
+    return key
 
 
 def export_rows(
@@ -1535,12 +1855,14 @@ def export_rows(
     """Issues as survey-sheet rows (EXPORT_COLUMNS), the due date in force as of today; importing
     them gives the same issues again. Cancelled issues are left out unless asked for by status."""
     rows = list_issues(conn, status=status, **filters)
+    uids = dict(conn.execute("SELECT id, uid FROM issues"))
     out = []
     for r in rows:
         if r["status"] == "cancelled" and status is None:
             continue
         rec = {k: r.get(k) for k in EXPORT_COLUMNS}
-        rec["serious"] = _("是") if r["serious"] else _("否")
+        rec["serious"] = bool(r["serious"])
+        rec["uid"] = uids[r["id"]]
         out.append(rec)
     return out
 

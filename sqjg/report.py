@@ -162,8 +162,9 @@ def monthly_report(
     last day (or today while the month is running). The ranking is the published one when the
     month is published (assessment.monthly). `history=False` skips the rank over earlier months
     (it computes every earlier month; only the HTML chart and the JSON need it)."""
-    from . import activities, assessment
+    from . import activities, assessment, chain
     from .dates import today as today_
+    from .lateness import late_entries
 
     today = today or today_()
     result = assessment.monthly(conn, rules, year, month, today)
@@ -190,8 +191,11 @@ def monthly_report(
         "as_of": as_of.isoformat(),
         "ranking_as_of": result.get("as_of"),
         "rules_hash": result.get("rules_hash"),
+        "fingerprint": chain.fingerprint(conn),
+        "late_entries": late_entries(conn, year, month),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
+        "tie_break": list(rules.ranking.tie_break),
         "ranking": ranking,
         "media": result.get("media", []),
         "items": items,
@@ -247,15 +251,27 @@ def daily_report(
             past_due.append({**g, "days_late": (d - when).days})
     yesterday = (d - timedelta(days=1)).isoformat()
     overdue = issues.list_issues(
-        conn, as_of=d, status="overdue", exposure_notices=rules.exposure_notices
+        conn, as_of=d, status="past_due", exposure_notices=rules.exposure_notices
     )
     falling = [r for r in overdue if r["due"] == yesterday]
+    # What each responsible unit must fix this week: open issues falling due from today on.
+    due_soon = sorted(
+        (
+            {**r, "days_left": (date.fromisoformat(r["due"]) - d).days}
+            for r in issues.list_issues(
+                conn, as_of=d, status="open", exposure_notices=rules.exposure_notices
+            )
+            if d.isoformat() <= r["due"] <= horizon.isoformat()
+        ),
+        key=lambda r: (r["unit"], r["due"], r["id"]),
+    )
     return {
         "as_of": d.isoformat(),
         "days": days,
         "upcoming": upcoming,
         "past_due": past_due,
         "overdue_today": falling,
+        "due_soon": due_soon,
         "exposure_notices": rules.exposure_notices,
         "exposure": _exposure(conn, rules, d),
     }

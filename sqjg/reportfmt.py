@@ -15,7 +15,6 @@ import html
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +140,28 @@ def _status_line(rep: dict[str, Any]) -> str:
     return _("排名尚未公布：以下为截至 {as_of} 的暂定结果。").format(as_of=rep["ranking_as_of"])
 
 
+def _tie_note(rep: dict[str, Any]) -> str | None:
+    """Under the ranking: which equal totals were ordered by the rules' tie_break items."""
+    names = {i["key"]: i["name"] for i in rep.get("items", {}).get("items", [])}
+    keys = rep.get("tie_break") or []
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for r in rep["ranking"]:
+        groups.setdefault(r["score"], []).append(r)
+    broken = [g for g in groups.values() if len({r["rank"] for r in g}) > 1]
+    # A published month ranked under other rules may have been ordered by other items.
+    if not broken or not keys or rep.get("rules_changed"):
+        return None
+    ties = _("；").join(
+        _("{names}总分同为 {score}").format(
+            names=_("、").join(r["community"] for r in g), score=_n1(g[0]["score"])
+        )
+        for g in broken
+    )
+    return _("{ties}，按考评办法的 tie_break 依次比较 {items} 的得分排定先后。").format(
+        ties=ties, items=_("、").join(names.get(k, k) for k in keys)
+    )
+
+
 def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
     from .commands.rank import outcome_words
 
@@ -173,6 +194,9 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
             empty=_("还没有登记任何社区。"),
         )
     )
+    tie = _tie_note(rep)
+    if tie:
+        sec.blocks.append(Lines([tie], note=True))
     lines = []
     flags = []
     for r in rep["ranking"]:
@@ -683,6 +707,9 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _("数据截至 {date}").format(date=rep["as_of"]),
         _("考评规则 SHA-256 {sha}").format(sha=(rep.get("rules_hash") or "")[:12]),
     ]
+    if rep.get("fingerprint"):
+        # Filed on paper, the line anchors the hash chains outside the file (sqjg check --anchor).
+        meta.append(rep["fingerprint"])
     sections = [
         _ranking_section(rep, charts=charts),
         _items_section(rep),
@@ -695,8 +722,40 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _due_section(rep),
         _target_section(rep["target"], charts=charts),
     ]
+    if rep.get("late_entries"):
+        sections.append(_late_section(rep["late_entries"]))
     return Document(
         monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional"
+    )
+
+
+def _late_section(late: list[dict[str, Any]]) -> Section:
+    """Entries recorded inside the month after it was published: listed, never re-ranked."""
+    rows = [
+        {
+            "date": e["date"] or "",
+            "entity": e["entity"],
+            "entity_id": str(e["entity_id"]),
+            "reason": e["reason"],
+            "user": e["user"] or "",
+        }
+        for e in late
+    ]
+    return Section(
+        _("公布后补录"),
+        [
+            Lines([_("以下记录在本月结果公布之后补录，公布的排名不因此改变。")], note=True),
+            Table(
+                [
+                    ("date", _("日期")),
+                    ("entity", _("对象")),
+                    ("entity_id", _("编号")),
+                    ("reason", _("补录原因")),
+                    ("user", _("操作人")),
+                ],
+                rows,
+            ),
+        ],
     )
 
 
@@ -801,7 +860,41 @@ def daily_document(rep: dict[str, Any]) -> Document:
             [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
         ),
     ]
+    if "due_soon" in rep:
+        sections.append(
+            Section(
+                _("四、未来 {n} 天到期的问题（按责任单位）").format(n=rep["days"]),
+                [_due_soon_table(rep["due_soon"], rep["days"])],
+            )
+        )
     return Document(_("社区共建每日简报（{date}）").format(date=rep["as_of"]), [], sections)
+
+
+def _due_soon_table(rows: list[dict[str, Any]], days: int) -> Table:
+    shown = [
+        {
+            "unit": r["unit"],
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "due": r["due"],
+            "days": _("今天到期")
+            if r["days_left"] == 0
+            else _("还有 {n} 天").format(n=r["days_left"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", _("责任单位")),
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("due", _("整改时限")),
+        ("days", _("剩余")),
+    ]
+    return Table(
+        columns, shown, numeric=("id",), empty=_("未来 {n} 天没有到期的问题。").format(n=days)
+    )
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -918,17 +1011,20 @@ def markdown(doc: Document) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
+# Fonts the reader's system already has first (macOS/iOS, Windows, Linux with fonts-noto-cjk),
+# then the webfont and legacy names; a Linux machine without any of them prints boxes.
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
     '"WenQuanYi Micro Hei", "Noto Sans SC", SimHei, sans-serif'
 )
 RED, AMBER, GREY = "#c62828", "#f0a000", "#8fa3b3"
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-center { content: "PAGE_NUMBERS"; font-family: FONTS; font-size: 8pt; color: #777; } }
 * { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 html { font-family: FONTS; font-size: 10.5pt; color: #222; line-height: 1.45; }
-body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; }
+body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; overflow-wrap: anywhere; }
 header { border-bottom: 2pt solid #b71c1c; padding-bottom: 6pt; margin-bottom: 8pt; }
 h1 { font-size: 18pt; margin: 0 0 4pt; letter-spacing: 0.5pt; }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; padding-left: 6pt; border-left: 4pt solid #b71c1c;
@@ -943,10 +1039,13 @@ p.note { color: #555; font-size: 9pt; }
 .badge.provisional { background: #fff8e1; color: #8a5a00; border: 0.75pt solid #8a5a00; }
 ul { margin: 4pt 0 6pt; padding-left: 16pt; }
 li { margin: 1pt 0; }
+/* A table wider than a phone scrolls sideways inside its wrapper; the page itself never does. */
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
+.block > h3 { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8.5pt; }
 table.wide { font-size: 7.5pt; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 2pt 3pt; text-align: left; vertical-align: top; }
-th { background: #eceff1; font-weight: 600; }
+th { background: #eceff1; font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 th.num { text-align: right; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.name, th.short { white-space: nowrap; }
@@ -962,8 +1061,29 @@ figcaption { font-weight: 600; font-size: 10pt; margin-bottom: 2pt; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font-family: FONTS; }
 footer { margin-top: 14pt; color: #777; font-size: 8pt; border-top: 0.5pt solid #ccc; padding-top: 4pt; }
-@media print { body { max-width: none; padding: 0; } }
+@media screen and (max-width: 600px) {
+  html { font-size: 15px; }
+  body { padding: 12px 14px; }
+  h1 { font-size: 20px; }
+  h2 { font-size: 17px; }
+  table, table.wide { font-size: 13px; }
+}
+@media print {
+  body { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  /* A heading at the foot of a page goes over with its table. */
+  section > h2, .block > h3 { break-after: avoid-page; page-break-after: avoid; }
+}
 """.replace("FONTS", FONT_STACK)
+
+
+def _css() -> str:
+    """The style sheet, its printed page numbers in the report's language."""
+    # CSS content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"
+    numbers = _("第 {page} 页 / 共 {pages} 页").format(
+        page='" counter(page) "', pages='" counter(pages) "'
+    )
+    return CSS.replace('"PAGE_NUMBERS"', '"' + numbers + '"')
 
 
 def _esc(v: Any) -> str:
@@ -977,11 +1097,11 @@ NAME_COLUMNS = frozenset(
 
 
 def _html_table(t: Table) -> str:
-    out = []
+    out = ['<div class="block">']
     if t.title:
         out.append(f"<h3>{_esc(t.title)}</h3>")
     if not t.rows and t.empty:
-        out.append(f'<p class="empty">{_esc(t.empty)}</p>')
+        out.append(f'<p class="empty">{_esc(t.empty)}</p></div>')
         return "\n".join(out)
     wide = ' class="wide"' if len(t.columns) > 10 else ""
 
@@ -1002,12 +1122,12 @@ def _html_table(t: Table) -> str:
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{head_class(k, h)}>{_esc(h)}</th>" for k, h in t.columns)
-    out.append(f"<table{wide}><thead><tr>{head}</tr></thead><tbody>")
+    out.append(f'<div class="scroll"><table{wide}><thead><tr>{head}</tr></thead><tbody>')
     for r in t.rows:
         cls = f' class="{r["_class"]}"' if r.get("_class") else ""
         cells = "".join(f"<td{cell_class(k)}>{_esc(r.get(k))}</td>" for k, _h in t.columns)
         out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div></div>")
     return "\n".join(out)
 
 
@@ -1312,7 +1432,7 @@ def page(doc: Document) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_esc(doc.title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -1431,6 +1551,22 @@ def daily_json(rep: dict[str, Any]) -> str:
 # --- writing a file -------------------------------------------------------------------------
 
 
+def _os_error(e: OSError) -> str:
+    """The reason in the user's language for the errors people meet, else the system's words."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: _("磁盘已满"),
+        errno.EDQUOT: _("磁盘配额已用完"),
+        errno.EACCES: _("没有写入权限"),
+        errno.EPERM: _("没有写入权限"),
+        errno.EROFS: _("文件系统只读"),
+        errno.ENOENT: _("目录不存在"),
+        errno.ELOOP: _("路径中有符号链接循环"),
+    }
+    return reasons.get(e.errno, e.strerror or str(e))
+
+
 def _write_all(f: Any, data: bytes) -> None:
     """Write in pieces (a big page is not one system call)."""
     view = memoryview(data)
@@ -1438,33 +1574,40 @@ def _write_all(f: Any, data: bytes) -> None:
         f.write(view[start : start + (1 << 16)])
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a report file so that a reader (or a killed cron job) sees the old file or the new
-    one, never half of it: a temporary file in the same directory, fsync, then rename."""
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write an output file so that a reader (or a killed cron job) sees the old file or the new
+    one, never half of it: a temporary file in the same directory, fsync, then rename.
+
+    The file is owner-only (0600, whatever the umask: names of people are inside). A symlink
+    at the target is replaced by the new file, never followed. Temporaries that a killed
+    earlier run left beside the target are removed first.
+    """
+    from .safety import remove_stale_temporaries
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         raise Invalid(_("{path} 是一个目录，不能写成报表文件。").format(path=path))
     if not directory.is_dir():
         raise Invalid(_("目录 {dir} 不存在，无法写入 {path}。").format(dir=directory, path=path))
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    remove_stale_temporaries(target)
+    tmp = directory / f".{target.name}.{os.getpid()}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+        # A regular file being replaced keeps the mode its owner gave it; anything else (a new
+        # file, a symlink being replaced) is owner-only.
+        keep = target.lstat() if target.exists() and not target.is_symlink() else None
+        os.fchmod(fd, keep.st_mode & 0o777 if keep is not None else 0o600)
     except OSError as e:
         raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+            _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))
         ) from None
     try:
         with os.fdopen(fd, "wb") as f:
             _write_all(f, data)
             f.flush()
             os.fsync(f.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException as e:
         try:
@@ -1473,7 +1616,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             pass
         if isinstance(e, OSError):
             raise Invalid(
-                _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+                _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))
             ) from None
         raise
     try:  # the rename itself is durable once the directory is synced
@@ -1484,3 +1627,33 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             os.close(dfd)
     except OSError:
         pass
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+
+def _number(text: Any) -> Any:
+    """A displayed number ("20,000", "86.7", "-2.0") back to a number for a spreadsheet."""
+    try:
+        value = float(str(text).replace(",", ""))
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in str(text) else value
+
+
+def workbook(doc: Document, path: Any) -> None:
+    """The document as one workbook: a sheet per section (named by its heading), its tables one
+    under another when it has several; numeric columns as numbers, text never a formula."""
+    from .xlsxio import write_workbook
+
+    sheets = []
+    for sec in doc.sections:
+        tables = [b for b in sec.blocks if isinstance(b, Table) and b.rows]
+        for n, t in enumerate(tables):
+            title = sec.heading if len(tables) == 1 else f"{sec.heading}{n + 1}"
+            rows = [
+                {k: (_number(r.get(k)) if k in t.numeric else r.get(k)) for k, _h in t.columns}
+                for r in t.rows
+            ]
+            sheets.append((title, t.columns, rows))
+    write_workbook(path, sheets)

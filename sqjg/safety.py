@@ -66,8 +66,12 @@ def audit_entries(
     elif entity_id is not None:
         raise Invalid(_("--id 需要同时给出 --entity。"))
     sql = (
-        "SELECT a.id, r.at, r.user, r.argv, a.entity, a.entity_id, a.op, a.before, a.after"
-        " FROM audit_log a LEFT JOIN command_runs r ON r.id = a.run_id"
+        # An audit row without a chain link was written with sqjg's triggers dropped: it is not
+        # attributed to the command that happened to run last.
+        "SELECT a.id, r.at, r.user, r.argv, a.entity, a.entity_id, a.op, a.before, a.after,"
+        " r.os_user, l.id IS NULL"
+        " FROM audit_log a LEFT JOIN chain_links l ON l.entity = 'audit_log' AND l.entity_id = a.id"
+        " LEFT JOIN command_runs r ON r.id = a.run_id AND l.id IS NOT NULL"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY a.id"
     )
@@ -82,6 +86,8 @@ def audit_entries(
                 "id": row[0],
                 "at": row[1],
                 "user": row[2],
+                "os_user": row[9],
+                "outside": bool(row[10]),
                 "command": row[3],
                 "entity": row[4],
                 "entity_id": row[5],
@@ -113,12 +119,24 @@ def backup(
     """Copy the database with SQLite's online backup API (safe while others write), then check
     the copy. The copy is written beside the target and renamed into place only when it is whole."""
     dest = Path(target)
+    (db_file,) = [r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"]
+    if db_file:
+        # Overwriting the live database or its -wal/-shm/-journal destroys committed writes.
+        aim = os.path.realpath(dest)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if aim == os.path.realpath(db_file + suffix):
+                raise Invalid(
+                    _(
+                        "备份目标 {path} 是数据库本身或它的 -wal/-shm/-journal 文件，不能覆盖。"
+                    ).format(path=dest)
+                )
     if dest.is_dir():
         raise Invalid(_("备份目标是一个目录：{path}").format(path=dest))
     if not dest.parent.is_dir():
         raise Invalid(_("备份目录不存在：{path}").format(path=dest.parent))
     if dest.exists() and not force:
         raise Conflict(_("文件 {path} 已存在；加 --force 覆盖。").format(path=dest))
+    remove_stale_temporaries(dest)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -145,12 +163,135 @@ def backup(
     }
 
 
-def check_database(conn: sqlite3.Connection) -> list[dict[str, str]]:
+def expected_schema() -> dict[tuple[str, str], str]:
+    """(type, name) -> SQL of every trigger and index a database of this sqjg version has:
+    the migrations run on an empty database in memory (a few milliseconds)."""
+    from . import schema
+
+    mem = sqlite3.connect(":memory:")
+    try:
+        for step in schema.MIGRATIONS:
+            step(mem)
+            schema.refresh_audit_triggers(mem)
+        return _schema_objects(mem)
+    finally:
+        mem.close()
+
+
+def _schema_objects(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {
+        (kind, name): sql
+        for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master"
+            " WHERE type IN ('trigger', 'index') AND sql IS NOT NULL"
+        )
+    }
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """[(type, name, what)] for each trigger or index that is missing, altered or (a trigger)
+    not sqjg's. Not repaired here: a changed trigger is evidence, `--repair-triggers` fixes."""
+    expected = expected_schema()
+    actual = _schema_objects(conn)
+    out = []
+    for key, sql in expected.items():
+        if key not in actual:
+            out.append((*key, "missing"))
+        elif actual[key] != sql:
+            out.append((*key, "altered"))
+    for key in actual:
+        if key not in expected and key[0] == "trigger":
+            out.append((*key, "unexpected"))
+    return out
+
+
+def repair_triggers(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    """Re-create every missing or altered trigger and index and drop foreign triggers, inside
+    the caller's write transaction; each repair is an audit row (entity sqlite_master)."""
+    expected = expected_schema()
+    actual = _schema_objects(conn)
+    done = []
+    for kind, name, what in schema_problems(conn):
+        if what != "missing":
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+        if what != "unexpected":
+            conn.execute(expected[(kind, name)])
+        conn.execute(
+            "INSERT INTO audit_log(run_id, entity, entity_id, op, before, after)"
+            " VALUES ((SELECT max(id) FROM command_runs), 'sqlite_master', 0, ?, ?, ?)",
+            (
+                {"missing": "insert", "altered": "update", "unexpected": "delete"}[what],
+                json.dumps(
+                    {"type": kind, "name": name, "sql": actual.get((kind, name))},
+                    ensure_ascii=False,
+                )
+                if what != "missing"
+                else None,
+                json.dumps(
+                    {"type": kind, "name": name, "sql": expected[(kind, name)]}, ensure_ascii=False
+                )
+                if what != "unexpected"
+                else None,
+            ),
+        )
+        done.append({"type": kind, "name": name, "repair": what})
+    return done
+
+
+def remove_stale_temporaries(dest: Path) -> list[Path]:
+    """Remove `.NAME.PID.tmp` files a killed earlier run left beside `dest` (its process is gone)."""
+    removed = []
+    for tmp in dest.parent.glob(f".{glob_escape(dest.name)}.*.tmp"):
+        pid_text = tmp.name[len(dest.name) + 2 : -len(".tmp")]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_database(
+    conn: sqlite3.Connection, anchor: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     """Every check of `sqjg check`: [{check, problem}] — empty when all is well."""
+    from . import chain
+
     problems: list[dict[str, str]] = []
 
     def fail(check: str, problem: str) -> None:
         problems.append({"check": check, "problem": problem})
+
+    labels = {
+        "missing": _("{kind} {name} 不存在（被删除过）；可用 sqjg check --repair-triggers 重建"),
+        "altered": _(
+            "{kind} {name} 的定义与 sqjg 的不同（被改动过）；可用 sqjg check --repair-triggers 重建"
+        ),
+        "unexpected": _("{kind} {name} 不是 sqjg 建的；可用 sqjg check --repair-triggers 删除"),
+    }
+    kinds = {"trigger": _("触发器"), "index": _("索引")}
+    for kind, name, what in schema_problems(conn):
+        fail("schema", labels[what].format(kind=kinds[kind], name=name))
+    for p in chain.verify(conn):
+        fail("hash_chain", p["problem"])
+    if anchor:
+        for p in chain.verify_anchor(conn, anchor):
+            fail("anchor", p["problem"])
 
     for (result,) in conn.execute("PRAGMA integrity_check"):
         if result != "ok":

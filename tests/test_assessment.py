@@ -289,7 +289,7 @@ def test_earlier_months_count_from_their_published_result(conn, manual):
 
 @pytest.mark.parametrize(
     "month,too_early,first_day",
-    [(7, date(2026, 7, 25), date(2026, 7, 26)), (8, date(2026, 8, 30), date(2026, 8, 31))],
+    [(7, date(2026, 7, 25), date(2026, 7, 26)), (8, date(2026, 8, 31), date(2026, 9, 1))],
 )
 def test_when_a_month_can_be_published(conn, manual, month, too_early, first_day):
     make_city(conn)

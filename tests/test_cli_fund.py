@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 BOM = "\ufeff"
 
@@ -16,78 +16,91 @@ def add(*args):
 def ledger(city):
     """西街社区: +20,000 (7-3) +5,000 (7-5, voided 7-25) +1,500.50 (7-6) −800 (7-10) −1,200.25 (7-20).
     东门社区: +3,000 (7-4)."""
-    add(
-        "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3"
-    )
-    add(
-        "-c",
-        "西街社区",
-        "--source",
-        "enterprise",
-        "--from",
-        "华丰食品有限公司",
-        "--amount",
-        "5,000",
-        "--date",
-        "7-5",
-    )
-    add(
-        "-c",
-        "西街社区",
-        "--source",
-        "community",
-        "--from",
-        "梧桐苑",
-        "--amount",
-        "1500.50",
-        "--date",
-        "7-6",
-        "--note",
-        "居民自愿捐款",
-    )
-    add(
-        "-c",
-        "东门社区",
-        "--source",
-        "unit",
-        "--from",
-        "市财政局",
-        "--amount",
-        "3000",
-        "--date",
-        "7-4",
-    )
-    ok(
-        "fund",
-        "spend",
-        "-c",
-        "西街社区",
-        "--amount",
-        "800",
-        "--purpose",
-        "购买扫帚",
-        "--category",
-        "cleaning",
-        "--date",
-        "7-10",
-        "--approved-by",
-        "王丽",
-    )
-    ok(
-        "fund",
-        "spend",
-        "-c",
-        "西街社区",
-        "--amount",
-        "1200.25",
-        "--purpose",
-        "补植绿篱",
-        "--category",
-        "greening",
-        "--date",
-        "7-20",
-    )
-    ok("fund", "void", "2", "--reason", "企业撤回捐助", "--date", "7-25")
+
+    def build():
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "2万",
+            "--date",
+            "7-3",
+        )
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "enterprise",
+            "--from",
+            "华丰食品有限公司",
+            "--amount",
+            "5,000",
+            "--date",
+            "7-5",
+        )
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "community",
+            "--from",
+            "梧桐苑",
+            "--amount",
+            "1500.50",
+            "--date",
+            "7-6",
+            "--note",
+            "居民自愿捐款",
+        )
+        add(
+            "-c",
+            "东门社区",
+            "--source",
+            "unit",
+            "--from",
+            "市财政局",
+            "--amount",
+            "3000",
+            "--date",
+            "7-4",
+        )
+        ok(
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "800",
+            "--purpose",
+            "购买扫帚",
+            "--category",
+            "cleaning",
+            "--date",
+            "7-10",
+            "--approved-by",
+            "王丽",
+        )
+        ok(
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1200.25",
+            "--purpose",
+            "补植绿篱",
+            "--category",
+            "greening",
+            "--date",
+            "7-20",
+        )
+        ok("fund", "void", "2", "--reason", "企业撤回捐助", "--date", "7-25")
+
+    built_once("test_cli_fund.ledger", city, build)
     return city
 
 
@@ -631,16 +644,20 @@ def test_balance_table_shows_street_custody(ledger):
 
 def test_list_csv_and_json(ledger):
     assert ok("fund", "list", "--format", "csv") == BOM + (
-        "id,date,entry_type,community,street,source,payer,category,purpose,approved_by,amount_yuan,voids_id,"
-        "voided_by,voided_on,reason,note\n"
-        "1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,,,,,\n"
-        "4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,,,,,\n"
-        "2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,,7,2026-07-25,,\n"
-        "3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,,,,,居民自愿捐款\n"
-        "5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,,,,,\n"
-        "6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,,,,,\n"
-        "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,2,,,企业撤回捐助,\n"
+        "id,date,entry_type,community,street,source,payer,category,purpose,approved_by,amount_yuan,"
+        "income_yuan,expense_yuan,effective,voids_id,voided_by,voided_on,reason,note\n"
+        "1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,20000,0,true,,,,,\n"
+        "4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,3000,0,true,,,,,\n"
+        "2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,5000,0,false,,7,2026-07-25,,\n"
+        "3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,1500.5,0,true,,,,,居民自愿捐款\n"
+        "5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,0,800,true,,,,,\n"
+        "6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,0,1200.25,true,,,,,\n"
+        "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,-5000,0,false,2,,,企业撤回捐助,\n"
     )
+    # A spreadsheet SUM of the signed columns is the ledger's total.
+    rows = ok("fund", "list", "--format", "csv").splitlines()[1:]
+    assert sum(float(r.split(",")[11]) for r in rows) == 20000 + 3000 + 1500.5
+    assert sum(float(r.split(",")[12]) for r in rows) == 800 + 1200.25
     assert json.loads(ok("fund", "list", "-f", "json", "--category", "greening")) == [
         {
             "id": 6,
@@ -790,6 +807,8 @@ def test_check_fails_with_exit_1(ledger, tmp_path):
 
     conn = sqlite3.connect(ledger)
     conn.execute("DROP TRIGGER fund_entries_never_updated")
+    # a plain sqlite3 session cannot write the audit row (sqjg_chain): drop that trigger too
+    conn.execute("DROP TRIGGER audit_fund_entries_update")
     conn.execute("UPDATE fund_entries SET purpose = '发放加班费' WHERE id = 6")
     conn.execute("UPDATE fund_entries SET amount_fen = 2600000 WHERE id = 5")
     conn.commit()

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import connect, db_bytes, ok, refused, run
+from conftest import built_once, connect, db_bytes, ok, refused, run
 from test_issues import build_survey
 
 from sqjg.db import open_db, write_transaction
@@ -19,7 +19,7 @@ def listed(*args: str) -> list[dict]:
 
 @pytest.fixture
 def survey(city):
-    build_survey()
+    built_once("test_cli_issue.survey", city, build_survey)
     return city
 
 
@@ -77,6 +77,7 @@ def test_add_prints_the_id(city):
             "2",
             "--due",
             "8-1",
+            "--allow-duplicate",
             "--format",
             "csv",
         )
@@ -155,7 +156,7 @@ def test_responsible_party_follows_the_category(city, category, unit, expected):
 
 def test_found_defaults_to_today_and_due_accepts_every_form(city):
     for due in ("2026-08-10", "2026/8/10", "8-10", "8/10", "8月10日", "2026年8月10日"):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", due)
+        add("问题", "-c", "西街社区", "--category", "1", "--due", due, "--allow-duplicate")
     assert {(r["found"], r["due"]) for r in listed()} == {("2026-07-31", "2026-08-10")}
 
 
@@ -408,7 +409,18 @@ def test_cancelled_is_kept_and_never_counted(city):
 def states(city):
     """1 open, 2 resolved, 3 closed, 4 cancelled -- all found 7-1, due 7-20."""
     for _ in range(4):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-1")
+        add(
+            "问题",
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            "7-20",
+            "--found",
+            "7-1",
+            "--allow-duplicate",
+        )
     ok("issue", "resolve", "2", "--date", "7-5")
     ok("issue", "resolve", "3", "--date", "7-5")
     ok("issue", "verify", "3", "--pass", "--date", "7-6")
@@ -483,15 +495,16 @@ def test_list_filters(survey):
     assert [r["id"] for r in listed("--status", "resolved")] == [6]
     assert [r["id"] for r in listed("--status", "closed")] == [1, 2, 3]
     assert [r["id"] for r in listed("--status", "cancelled")] == [7]
-    assert [r["id"] for r in listed("--status", "overdue")] == [2, 4, 9]
+    # overdue: still open and past due; late: closed after the due date (2 was fixed 7-12).
+    assert [r["id"] for r in listed("--status", "overdue")] == [4, 9]
+    assert [r["id"] for r in listed("--status", "late")] == [2]
     assert [r["id"] for r in listed("--unit", "东城街道", "--status", "overdue")] == [4]
-    assert [r["id"] for r in listed("--status", "overdue", "--as-of", "7-14")] == [2]
+    assert [r["id"] for r in listed("--status", "overdue", "--as-of", "7-14")] == []
+    assert [r["id"] for r in listed("--status", "late", "--as-of", "7-14")] == [2]
     assert [r["id"] for r in listed("--as-of", "6-30")] == []
     assert "找不到社区“北极社区”" in refused("issue", "list", "--community", "北极社区")
-    assert "状态“late”无效：应为 open、resolved、closed、cancelled 或 overdue。" in refused(
-        "issue", "list", "--status", "late"
-    )
-    assert [r["id"] for r in listed("--status", "超期")] == [2, 4, 9]
+    assert "状态“later”无效：应为 open（待整改）" in refused("issue", "list", "--status", "later")
+    assert [r["id"] for r in listed("--status", "超期")] == [4, 9]
     assert "无法识别日期" in refused("issue", "list", "--as-of", "昨天")
 
 
@@ -506,12 +519,13 @@ def test_list_csv_and_table(survey):
     )
     assert (
         lines[1]
-        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,False,,0,0,0,False,"
+        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,false,,0,0,0,false,"
         "东城街道,2026-07-25,2026-07-24,,0,"
     )
     table = ok("issue", "list", "--status", "overdue")
-    assert "问题清单（截至 2026-07-31，共 3 条）" in table
-    assert "待整改（超期）" in table and "已结案" in table and "…" not in table
+    assert "问题清单（截至 2026-07-31，共 2 条）" in table
+    assert "待整改（超期）" in table and "已结案" not in table and "…" not in table
+    assert "已结案" in ok("issue", "list", "--status", "late")
     assert ok("issue", "list", "--as-of", "6-30") == "没有符合条件的问题。\n"
 
 
@@ -738,11 +752,10 @@ def test_export_import_round_trip(survey, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert (
         text.splitlines()[0]
-        == "description,community,compound,location,category,unit,due,found,kind,serious"
+        == "description,community,compound,location,category,unit,due,found,kind,serious,uid"
     )
-    assert (
-        text.splitlines()[1]
-        == "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,否"
+    assert text.splitlines()[1].startswith(
+        "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,false,"
     )
     before = [
         {
@@ -762,14 +775,22 @@ def test_export_import_round_trip(survey, tmp_path):
         for r in listed()
         if r["status"] != "cancelled"
     ]
-    assert ok("issue", "import", str(out)) == "已导入 8 个问题。\n"
+    # The rows carry their uids: importing the export again adds nothing.
+    assert ok("issue", "import", str(out)) == "新增 0，更新 0，未变 8\n"
+    assert len(listed()) == 9
+    # Without the uid column the same sheet is a new survey.
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n", encoding="utf-8"
+    )
+    assert ok("issue", "import", str(fresh)) == "已导入 8 个问题。\n"
     after = [{k: r[k] for k in before[0]} for r in listed() if r["id"] > 9]
     assert after == before
     gbk = tmp_path / "gbk.csv"
     ok("issue", "export", "-o", str(gbk), "--encoding", "gbk", "--community", "东门社区")
     assert (
-        gbk.read_bytes().decode("gbk").splitlines()[2]
-        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,是"
+        gbk.read_bytes().decode("gbk").splitlines()[2].rsplit(",", 1)[0]
+        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,true"
     )
     assert (
         ok("issue", "export", "--status", "cancelled")

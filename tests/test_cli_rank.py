@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 RULES = """# 测试用考评办法：只有手工项目
 [[items]]
@@ -35,55 +35,59 @@ def rules_file(tmp_path):
 @pytest.fixture
 def four(city, rules_file):
     """The conftest city plus two communities, with July scores: 90.5, 85, 70, 15."""
-    ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok(
-        "unit",
-        "add",
-        "北关社区",
-        "--kind",
-        "community",
-        "--street",
-        "西城街道",
-        "--secretary",
-        "刘芳",
-        "--director",
-        "孙强",
-        "--liaison",
-        "吴敏",
-    )
-    ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in (
-        ("西街社区", 50.5, 40),
-        ("东门社区", 55, 30),
-        ("南门社区", 40, 30),
-        ("北关社区", 10, 5),
-    ):
+
+    def build():
+        ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
         ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "work",
-            "--points",
-            str(work),
-            "--rules",
-            rules_file,
+            "unit",
+            "add",
+            "北关社区",
+            "--kind",
+            "community",
+            "--street",
+            "西城街道",
+            "--secretary",
+            "刘芳",
+            "--director",
+            "孙强",
+            "--liaison",
+            "吴敏",
         )
-        ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "people",
-            "--points",
-            str(people),
-            "--rules",
-            rules_file,
-        )
+        ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
+        for name, work, people in (
+            ("西街社区", 50.5, 40),
+            ("东门社区", 55, 30),
+            ("南门社区", 40, 30),
+            ("北关社区", 10, 5),
+        ):
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "work",
+                "--points",
+                str(work),
+                "--rules",
+                rules_file,
+            )
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "people",
+                "--points",
+                str(people),
+                "--rules",
+                rules_file,
+            )
+
+    built_once("test_cli_rank.four", city, build)
     return city
 
 
@@ -227,6 +231,10 @@ def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
+    assert "2026 年 7 月的结果已经公布" in refused(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--rules", rules_file,
+    )  # fmt: skip
     ok(
         "score",
         "set",
@@ -239,6 +247,9 @@ def test_publish_freezes_the_month(four, rules_file):
         "60",
         "--rules",
         rules_file,
+        "--late",
+        "--reason",
+        "补录",
     )
     assert (
         "公布结果不变"
@@ -254,6 +265,9 @@ def test_publish_freezes_the_month(four, rules_file):
             "40",
             "--rules",
             rules_file,
+            "--late",
+            "--reason",
+            "补录",
         ).stdout
     )
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
@@ -292,6 +306,18 @@ def test_publish_refused_before_the_assessment_date(four, rules_file, db_path, m
     err = refused("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "2026 年 7 月的考评结果要到 2026-07-26 才能公布" in err
     assert db_bytes(db_path) == before
+
+
+def test_a_month_is_not_published_on_its_last_day(four, rules_file, db_path, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-31")
+    before = db_bytes(db_path)
+    err = refused("rank", "--month", "8", "--rules", rules_file, "--publish")
+    assert "2026 年 8 月的考评结果要到 2026-09-01 才能公布" in err
+    assert db_bytes(db_path) == before
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    ok(
+        "rank", "--month", "8", "--rules", rules_file, "--publish", "--allow-missing"
+    )  # no August scores
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,17 @@ def init(db: DbOption = None) -> None:
 
     Example: sqjg init --db 共建.db
     """
-    with writing(db) as conn:
+    with writing(db, creating=True) as conn:
         from ..db import schema_version
 
         version = schema_version(conn)
+    # A database made before sqjg created files owner-only, or copied in with a wide mode.
+    import os
+
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{db_path(db)}{suffix}")
+        if part.exists() and not part.is_symlink():
+            os.chmod(part, 0o600)
     say(_("数据库已就绪：{path}（结构版本 {version}）").format(path=db_path(db), version=version))
 
 
@@ -157,12 +164,14 @@ def log(
             what = _short(
                 record.get("name") or record.get("description") or record.get("purpose") or ""
             )
-        rows.append({**e, "op_label": ops[e["op"]], "what": what})
+        who = _("（绕过 sqjg 写入）") if e["outside"] else e["user"]
+        rows.append({**e, "user": who, "op_label": ops[e["op"]], "what": what})
     emit(
         rows,
         [
             ("at", _("时间")),
             ("user", _("操作人")),
+            ("os_user", _("系统用户")),
             ("command", _("命令")),
             ("entity", _("对象")),
             ("entity_id", _("编号")),
@@ -203,29 +212,103 @@ def backup(
 
 
 def check(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="A fingerprint printed earlier, or a file holding one (账本指纹，文字或文件).",
+        ),
+    ] = None,
+    repair_triggers: Annotated[
+        bool,
+        typer.Option(
+            "--repair-triggers",
+            help="Re-create missing or altered triggers and indexes, recorded in the audit trail (重建触发器).",
+        ),
+    ] = False,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
     """Check the database and the domain's invariants (数据检查); exit 1 listing what fails.
 
-    Example: sqjg check
+    Hash chains are recomputed and each chain's first broken row is named; --anchor proves the
+    chains still hold a fingerprint printed by an earlier report or publication.
+
+    Example: sqjg check --anchor 7月考评.txt
     """
     from ..render import emit, to_json
     from ..safety import check_database
+    from ..safety import repair_triggers as repair
+
+    anchors = None
+    if anchor is not None:
+        from ..chain import parse_anchor
+
+        anchors = parse_anchor(_anchor_text(anchor))
+    if repair_triggers:
+        with writing(db) as conn:
+            repaired = repair(conn)
+        for r in repaired:
+            say(
+                _("已重建 {type} {name}（{repair}），已记入操作日志。").format(
+                    type=r["type"], name=r["name"], repair=r["repair"]
+                )
+            )
+        if not repaired:
+            say(_("触发器和索引都与 sqjg 的定义一致，无需重建。"))
+    from ..lateness import late_entries
 
     with reading(db) as conn:
-        problems = check_database(conn)
+        problems = check_database(conn, anchors)
+        late = late_entries(conn)
     if fmt == Fmt.json:
-        say(to_json({"ok": not problems, "problems": problems}))
-    elif problems:
-        emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
+        data: dict = {"ok": not problems, "problems": problems}
+        if late:
+            data["late_entries"] = late
+        say(to_json(data))
     else:
-        say(_("检查通过：数据库完整，外键一致，业务规则全部满足。"))
+        if problems:
+            emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
+        else:
+            say(_("检查通过：数据库完整，外键一致，业务规则全部满足。"))
+        if late:
+            # Not an error: recorded on purpose, with a reason; the published result is unchanged.
+            say("")
+            emit(
+                late,
+                _late_columns(),
+                fmt.value,
+                title=_("公布后补录（{n} 条）").format(n=len(late)),
+            )
     if problems:
         import sys
 
         sys.stderr.write(_("检查未通过：发现 {n} 个问题。").format(n=len(problems)) + "\n")
         raise typer.Exit(1)
+
+
+def _late_columns() -> list[tuple[str, str]]:
+    return [
+        ("year", _("年")),
+        ("month", _("月")),
+        ("entity", _("对象")),
+        ("entity_id", _("编号")),
+        ("date", _("日期")),
+        ("reason", _("补录原因")),
+        ("user", _("操作人")),
+        ("at", _("时间")),
+    ]
+
+
+def _anchor_text(value: str) -> str:
+    """--anchor is the fingerprint itself, or the name of a file (a filed report) holding it."""
+    p = Path(value)
+    try:
+        if len(value) < 4096 and p.is_file():
+            return p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        pass
+    return value
 
 
 def register(app: typer.Typer) -> None:

@@ -17,13 +17,28 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FmtMd,
     FormatMdOption,
     FormatOption,
+    Headers,
+    HeadersOption,
+    ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
+    OutputOption,
+    RawOption,
     RulesOption,
+    SheetOption,
     StreetOption,
+    allow_late,
+    complete_compounds,
+    complete_units,
     reading,
     say,
     writing,
@@ -64,7 +79,10 @@ CategoryOption = Annotated[
     ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")
+    str | None,
+    typer.Option(
+        "--unit", "-u", help="Responsible unit (责任单位).", autocompletion=complete_units
+    ),
 ]
 KindOption = Annotated[
     str | None,
@@ -72,7 +90,10 @@ KindOption = Annotated[
         "--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind
     ),
 ]
-CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
+CompoundOption = Annotated[
+    str | None,
+    typer.Option("--compound", help="Compound (小区).", autocompletion=complete_compounds),
+]
 
 
 def _complete_status(incomplete: str) -> list[tuple[str, str]]:
@@ -82,6 +103,7 @@ def _complete_status(incomplete: str) -> list[tuple[str, str]]:
         "closed": "已结案",
         "cancelled": "已作废",
         "overdue": "超期",
+        "late": "逾期结案",
     }
     return [(k, v) for k, v in labels.items() if k.startswith(incomplete)]
 
@@ -91,7 +113,8 @@ StatusOption = Annotated[
     typer.Option(
         "--status",
         "-s",
-        help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
+        help="open|resolved|closed|cancelled|overdue (open, past due)|late (closed after the due"
+        " date), or 待整改/已结案/超期/逾期结案… (状态).",
         autocompletion=_complete_status,
     ),
 ]
@@ -149,7 +172,16 @@ def add(
         typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号)."),
     ] = None,
     note: NoteOption = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Log it even if the community has an open issue with the same description (允许重复).",
+        ),
+    ] = False,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Log a surveyed problem (登记问题, 立案) and print its id.
@@ -159,6 +191,7 @@ def add(
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -174,6 +207,7 @@ def add(
             serious=serious,
             inspection=inspection,
             note=note,
+            refuse_duplicate=not allow_duplicate,
         )
         brief = issues.brief(conn, issue_id)
     if fmt == Fmt.json:
@@ -197,12 +231,18 @@ def add(
 
 @app.command("resolve")
 def resolve(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
     Example: sqjg issue resolve 12 --date 7-18
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
     say(
@@ -221,12 +261,15 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
 
     Example: sqjg issue verify 12 --pass
     """
+    allow_late(late, reason)
     if passed is None:
         from ..errors import Invalid
 
@@ -246,12 +289,18 @@ def verify(
 
 @app.command("notify")
 def notify(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
     say(
@@ -267,12 +316,14 @@ def extend(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Move an issue's due date later (延期); the original due date is kept.
 
     Example: sqjg issue extend 12 --due 8-15 --reason 需市政处配合施工
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
     say(
@@ -294,18 +345,164 @@ def reassign(
     category: CategoryOption = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Send an issue back and route it to another responsible party (回退/改派).
 
     Example: sqjg issue reassign 12 --unit 市政处 --category 4
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
     say(
         _("问题 {id} 已改派给“{unit}”（类别 {category}）。").format(
             id=issue_id, unit=r["unit"], category=r["category"]
         )
+    )
+
+
+class TodoFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    markdown = "markdown"
+
+
+TODO_COLUMNS = [
+    ("id", N_("编号")),
+    ("community", N_("社区")),
+    ("description", N_("问题")),
+    ("place", N_("地点")),
+    ("due", N_("整改时限")),
+    ("when", N_("剩余/超期")),
+    ("notices", N_("已发通知")),
+    ("contact", N_("社区联系人")),
+]
+
+
+@app.command("todo")
+def todo(
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", help="Responsible unit (责任单位).", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        TodoFormat, typer.Option("--format", "-f", help="text|csv|markdown (输出格式).")
+    ] = TodoFormat.text,
+    db: DbOption = None,
+) -> None:
+    """A unit's open issues by due date, ready to send (责任单位待办清单).
+
+    Each with the days left or overdue, the notices sent and the community's secretary and director.
+
+    Example: sqjg issue todo --unit 交通局 --format csv > 交通局待办.csv
+    """
+    with reading(db) as conn:
+        data = issues.todo_for_unit(conn, unit, as_of)
+    from ..render import emit, to_csv
+
+    rows = []
+    for i in data["issues"]:
+        days = i["days_left"]
+        people = [
+            _("书记 {name}").format(name=i["secretary"]) if i["secretary"] else "",
+            _("主任 {name}").format(name=i["director"]) if i["director"] else "",
+        ]
+        rows.append(
+            {
+                "id": i["id"],
+                "community": i["community"],
+                "description": i["description"],
+                "place": " ".join(p for p in (i["compound"], i["location"]) if p),
+                "due": i["due"],
+                "when": (
+                    _("超期 {n} 天").format(n=-days)
+                    if days < 0
+                    else _("今天到期")
+                    if days == 0
+                    else _("还有 {n} 天").format(n=days)
+                ),
+                "notices": i["notices"],
+                "contact": " ".join(p for p in people if p),
+            }
+        )
+    columns = [(k, _(h)) for k, h in TODO_COLUMNS]
+    title = _("{unit}待整改问题（截至 {date}，共 {n} 件）").format(
+        unit=data["unit"], date=data["as_of"], n=len(rows)
+    )
+    if fmt == TodoFormat.csv:
+        # Chinese headers: the file goes to the unit's staff, who open it in a spreadsheet.
+        sys.stdout.write(to_csv(rows, [k for k, _h in columns], header=[h for _k, h in columns]))
+        return
+    emit(
+        rows,
+        columns,
+        "markdown" if fmt == TodoFormat.markdown else "table",
+        title=title,
+        numeric=["id", "notices"],
+        empty=_("{unit}截至 {date} 没有待整改的问题。").format(
+            unit=data["unit"], date=data["as_of"]
+        ),
+        fold=["description", "place"],
+        priority={"id": 0, "community": 0, "description": 0, "due": 0, "when": 0, "contact": 1},
+    )
+
+
+@app.command("edit")
+def edit(
+    issue_id: IdArgument,
+    description: Annotated[
+        str | None, typer.Option("--description", help="The corrected description (问题描述).")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help='Where exactly (具体地点); "" clears it.')
+    ] = None,
+    compound: CompoundOption = None,
+    kind: KindOption = None,
+    serious: Annotated[
+        bool | None,
+        typer.Option(
+            "--serious/--not-serious",
+            help="A serious problem, or not (严重问题).",
+            show_default=False,
+        ),
+    ] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct what an issue says (更正问题): description, location, compound, kind, seriousness.
+
+    The change is kept in the issue's history (sqjg issue show). Category and unit change only
+    through reassign.
+
+    Example: sqjg issue edit 12 --description "楼道堆放杂物" --note 错别字
+    """
+    with writing(db) as conn:
+        changes = issues.edit_issue(
+            conn,
+            issue_id,
+            description=description,
+            location=location,
+            compound=compound,
+            kind=kind,
+            serious=serious,
+            note=note,
+        )
+    say(_("已更正问题 {id}：{changes}。").format(id=issue_id, changes=_changes_text(changes)))
+
+
+def _changes_text(changes: dict) -> str:
+    def shown(key: str, value: object) -> str:
+        if key == "serious":
+            return _("是") if value else _("否")
+        return str(value) if value not in (None, "") else _("（空）")
+
+    return _("；").join(
+        _("{field}：{old} → {new}").format(
+            field=_(issues.EDITABLE[k]), old=shown(k, old), new=shown(k, new)
+        )
+        for k, (old, new) in changes.items()
     )
 
 
@@ -316,12 +513,14 @@ def cancel(
         str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)
     ],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
 
     Example: sqjg issue cancel 12 --reason 与 9 号重复
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         issues.cancel_issue(conn, issue_id, reason=reason, on=date)
     say(_("问题 {id} 已作废。").format(id=issue_id))
@@ -387,6 +586,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
                 new=d.get("unit"),
                 nc=d.get("category"),
             )
+        elif e["event"] == "edit":
+            text += "  " + _changes_text(d)
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
@@ -411,6 +612,31 @@ LIST_COLUMNS = [
     ("extensions", N_("延期")),
     ("serious_label", N_("严重")),
 ]
+# What a clerk chasing problems needs first when the terminal is too narrow for all of it.
+LIST_PRIORITY = {
+    "id": 0,
+    "description": 0,
+    "status_label": 0,
+    "community": 1,
+    "due": 1,
+    "unit": 2,
+    "days_overdue": 2,
+    "compound": 3,
+    "location": 3,
+    "category": 3,
+    "kind": 4,
+    "found": 4,
+    "serious_label": 4,
+    "notices": 5,
+    "reworks": 6,
+    "extensions": 6,
+}
+
+
+class SortChoice(str, Enum):
+    due = "due"
+    found = "found"
+    days_overdue = "days-overdue"
 
 
 @app.command("list")
@@ -423,6 +649,19 @@ def list_(
     kind: KindOption = None,
     status: StatusOption = None,
     as_of: AsOfOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", help="Words that must all be in the description, location or kind (搜索)."
+        ),
+    ] = None,
+    sort: Annotated[
+        SortChoice | None,
+        typer.Option("--sort", help="due|found|days-overdue (排序); default by id."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many issues (条数上限).")
+    ] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -442,6 +681,11 @@ def list_(
             unit=unit,
             kind=kind,
         )
+    # Every word anywhere in the description, location or kind, of any length (the trigram
+    # index of `sqjg serve` needs three characters; this does not).
+    rows = issues.search_sort_limit(
+        rows, search=search, sort=sort.value if sort else None, limit=limit
+    )
     from ..render import emit, to_csv
 
     if fmt == Fmt.csv:
@@ -468,6 +712,8 @@ def list_(
         fmt.value,
         data=data,
         numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+        priority=LIST_PRIORITY,
+        fold=["description", "location"],
         title=_("问题清单（截至 {date}，共 {n} 条）").format(
             date=issues.as_of_date(as_of), n=len(rows)
         ),
@@ -498,6 +744,27 @@ SUMMARY_COLUMNS = [
     ("extension_rate", N_("延期率")),
     ("exposure", N_("曝光")),
 ]
+# The group's name and its totals stay on any terminal; the breakdowns go first.
+SUMMARY_PRIORITY = {
+    "name": 0,
+    "total": 0,
+    "open": 1,
+    "overdue": 1,
+    "closure_rate": 1,
+    "closed": 2,
+    "on_time_rate": 2,
+    "resolved": 3,
+    "overdue_pending_rate": 3,
+    "exposure": 3,
+    "due": 4,
+    "rework_rate": 4,
+    "extension_rate": 4,
+    "category_1": 5,
+    "category_2": 5,
+    "category_3": 5,
+    "category_4": 5,
+    "cancelled": 6,
+}
 
 
 @app.command("summary")
@@ -554,6 +821,7 @@ def summary(
         columns,
         fmt.value,
         numeric=[k for k, _h in SUMMARY_COLUMNS],
+        priority=SUMMARY_PRIORITY,
         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)),
     )
 
@@ -622,12 +890,11 @@ def exposure(
 
 @app.command("import")
 def import_(
-    file: Annotated[
-        str, typer.Argument(help="Survey sheet CSV (排查表), UTF-8 or GBK.", show_default=False)
-    ],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
@@ -635,62 +902,53 @@ def import_(
     Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
     社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
 
-    Example: sqjg issue import 7月排查表.csv
+    Example: sqjg issue import 7月排查表.xlsx
     """
+    allow_late(late, reason)
     with writing(db) as conn:
-        n = issues.import_issues(conn, file, encoding)
-    say(_("已导入 {n} 个问题。").format(n=n))
+        counts = issues.import_issues(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个问题。").format(n=counts["added"]))
 
 
 @app.command("export")
 def export(
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")
-    ] = "utf-8",
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
     status: StatusOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
+    """Export issues as a survey sheet (导出排查表), CSV or xlsx, that `issue import` reads back.
 
-    Example: sqjg issue export -o 排查表.csv --community 西街社区
+    Example: sqjg issue export -o 排查表.xlsx --format xlsx --community 西街社区
     """
+    from ..clikit import export as write_export
+
     with reading(db) as conn:
         rows = issues.export_rows(
             conn, status=status, community=community, street=street, unit=unit
         )
-    from ..render import to_csv
-
-    enc = encoding.strip().lower().replace("_", "-")
-    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
-    text = to_csv(rows, issues.EXPORT_COLUMNS, bom=utf8)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from ..errors import Invalid
-
-    try:
-        data = text.encode("utf-8" if utf8 else enc)
-    except LookupError:
-        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
-    except UnicodeEncodeError:
-        raise Invalid(
-            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
-        ) from None
-    try:
-        with open(output, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
-        ) from None
-    say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
+    write_export(
+        rows,
+        issues.EXPORT_COLUMNS,
+        issues.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("排查表"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
 def register(root: typer.Typer) -> None:

@@ -14,9 +14,12 @@ from ..clikit import (
     FmtMd,
     FormatMdOption,
     FormatOption,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     YearOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -183,7 +186,18 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
             out += "\n" + n + "\n"
         sys.stdout.write(out)
         return
-    emit(flat, columns, "table", title=title, numeric=numeric, empty=_("还没有登记任何社区。"))
+    emit(
+        flat,
+        columns,
+        "record" if fmt == "record" else "table",
+        title=title,
+        numeric=numeric,
+        empty=_("还没有登记任何社区。"),
+        # On a narrow terminal the ranking itself stays; items go right to left, the street last.
+        priority={"rank": 0, "community": 0, "score": 0, "outcome": 0, "street": 1}
+        | {k: 2 for k in item_keys},
+        fold=["outcome"],
+    )
     if media:
         say(_("媒体公布（最后一名）："))
         for m in media:
@@ -355,8 +369,13 @@ def rank(
     if allow_missing and not publish:
         raise Invalid(_("--allow-missing 只与 --publish 同用。"))
     if publish:
+        from ..chain import fingerprint
+
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
+            printed = fingerprint(conn)
+        if fmt == FmtMd.json:
+            result = {**result, "fingerprint": printed}
         if fmt == FmtMd.table:
             say(
                 _("已公布 {year} 年 {month} 月考评结果，此后数据或规则改变不影响公布结果。").format(
@@ -375,6 +394,10 @@ def rank(
                 + "\n"
             )
     print_monthly(result, fmt.value)
+    if publish and fmt in (FmtMd.table, FmtMd.markdown):
+        # Keep this line on paper: `sqjg check --anchor` proves the chains still hold it.
+        say("")
+        say(printed)
 
 
 def target(
@@ -444,12 +467,15 @@ def score_set(
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Enter a manual item's points for a month (录入手工评分); setting again replaces, history kept.
 
     Example: sqjg score set 西街社区 --month 7 --item daily --points 4.5
     """
+    allow_late(late, reason)
     from .. import assessment
 
     r = load_rules(rules)

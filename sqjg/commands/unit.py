@@ -10,9 +10,19 @@ from .. import units
 from ..clikit import (
     CommunityOption,
     DbOption,
+    EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FormatOption,
+    Headers,
+    HeadersOption,
+    ImportFileArgument,
     NoteOption,
+    OutputOption,
+    RawOption,
+    SheetOption,
     StreetOption,
     reading,
     say,
@@ -143,6 +153,19 @@ COLUMNS = [
     ("liaison", N_("联系领导")),
     ("code", N_("代码")),
 ]
+# Who and where first; the people and the code go first on a narrow terminal.
+LIST_PRIORITY = {
+    "name": 0,
+    "kind_label": 0,
+    "street": 1,
+    "community": 1,
+    "lead_unit": 2,
+    "communities": 3,
+    "secretary": 3,
+    "director": 3,
+    "liaison": 4,
+    "code": 5,
+}
 JSON_KEYS = [
     "name",
     "kind",
@@ -190,7 +213,14 @@ def list_(
     if rows and fmt == Fmt.table:
         # Only show the columns that have something in them.
         columns = [c for c in columns if any(r.get(c[0]) for r in rows)]
-    emit(rows, columns, fmt.value, data=data, empty=_("没有符合条件的单位。"))
+    emit(
+        rows,
+        columns,
+        fmt.value,
+        data=data,
+        empty=_("没有符合条件的单位。"),
+        priority=LIST_PRIORITY,
+    )
 
 
 @app.command("show")
@@ -257,7 +287,7 @@ def edit(
     Example: sqjg unit edit 西街社区 --secretary 李红
     """
     with writing(db) as conn:
-        units.edit_unit(
+        changes = units.edit_unit(
             conn,
             name,
             new_name=new_name,
@@ -268,7 +298,25 @@ def edit(
             code=code,
             note=note,
         )
-    say(_("已修改：{name}").format(name=new_name or name))
+    if not changes:
+        say(_("{name} 已是这样，未修改。").format(name=name))
+        return
+    labels = {
+        "name": _("名称"),
+        "street": _("所属街道"),
+        "secretary": _("书记"),
+        "director": _("主任"),
+        "liaison": _("联系领导"),
+        "code": _("代码"),
+        "note": _("备注"),
+    }
+    said = _("；").join(
+        _("{field} {old} → {new}").format(
+            field=labels[k], old=old or _("（空）"), new=new or _("（空）")
+        )
+        for k, (old, new) in changes.items()
+    )
+    say(_("已修改 {name}：{changes}。").format(name=name, changes=said))
 
 
 @app.command("remove")
@@ -287,19 +335,56 @@ def remove(
 
 @app.command("import")
 def import_(
-    file: Annotated[str, typer.Argument(help="CSV file (CSV 文件), UTF-8 or GBK.")],
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="File encoding (编码), e.g. gbk.")
-    ] = None,
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
     db: DbOption = None,
 ) -> None:
-    """Import units from a CSV register (批量导入单位); all rows or none.
+    """Import units from a register, CSV or workbook (批量导入单位); all rows or none.
 
-    Example: sqjg unit import 单位名录.csv
+    Example: sqjg unit import 单位名录.xlsx --sheet 名录
     """
     with writing(db) as conn:
-        n = units.import_units(conn, file, encoding)
-    say(_("已导入 {n} 个单位。").format(n=n))
+        counts = units.import_units(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个单位。").format(n=counts["added"]))
+
+
+@app.command("export")
+def export(
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
+    kind: KindOption = None,
+    street: StreetOption = None,
+    community: CommunityOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the register (导出单位名录), CSV or xlsx, that `unit import` reads back.
+
+    Example: sqjg unit export -o 单位名录.xlsx --format xlsx
+    """
+    from ..clikit import export as write_export
+
+    with reading(db) as conn:
+        rows = units.export_rows(conn, kind=kind, street=street, community=community)
+    write_export(
+        rows,
+        units.EXPORT_COLUMNS,
+        units.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("单位名录"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 行到 {path}。").format(n=len(rows), path=output))
 
 
 @app.command("civilized")
