@@ -242,11 +242,29 @@ def gather_facts(
     return facts
 
 
+def month_vetoes(
+    conn: sqlite3.Connection, rules: Rules, year: int, month: int
+) -> dict[int, list[str]]:
+    """Community id → the [[veto]] keys in force on it for the month (no query when the rules
+    have no [[veto]]: the ranking keeps its few queries)."""
+    out: dict[int, list[str]] = {}
+    if not rules.vetoes:
+        return out
+    for unit_id, key in conn.execute(
+        "SELECT unit_id, key FROM vetoes WHERE year = ? AND month = ? AND cleared_at IS NULL"
+        " ORDER BY key",
+        (year, month),
+    ):
+        out.setdefault(unit_id, []).append(key)
+    return out
+
+
 def _scored(
     rules: Rules,
     comms: Sequence[dict[str, Any]],
     facts: dict[int, CommunityFacts],
     items: Sequence[Item] | None = None,
+    vetoes: dict[int, list[str]] | None = None,
 ) -> list[Scored]:
     out = []
     for c in comms:
@@ -256,7 +274,10 @@ def _scored(
             total = total_of(points, rules.items_in(f.month), rules.ranking)
         else:
             total = total_of(points, items)
-        out.append(Scored(c["id"], c["name"], points, total))
+        effects = {v.effect for k in (vetoes or {}).get(c["id"], []) if (v := rules.veto(k))}
+        if "zero" in effects:
+            total = 0.0
+        out.append(Scored(c["id"], c["name"], points, total, no_award="no_award" in effects))
     return out
 
 
@@ -321,6 +342,7 @@ _ROW_ORDER = (
     "last",
     "grade",
     "grade_reward_yuan",
+    "veto",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -367,7 +389,8 @@ def _last_in(
         }
     as_of = as_of_for(year, month, today)
     facts = gather_facts(conn, rules, rules.items, year, month, as_of, (c["id"] for c in comms))
-    return {r.scored.key for r in rank_rows(rules.ranking, _scored(rules, comms, facts)) if r.last}
+    scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
+    return {r.scored.key for r in rank_rows(rules.ranking, scored) if r.last}
 
 
 def _previous_last(
@@ -463,7 +486,8 @@ def compute(
     comms = communities(conn)
     by_id = {c["id"]: c for c in comms}
     facts = gather_facts(conn, rules, rules.items, year, month, as_of, by_id)
-    scored = _scored(rules, comms, facts)
+    vetoes = month_vetoes(conn, rules, year, month)
+    scored = _scored(rules, comms, facts, vetoes=vetoes)
     ranked = rank_rows(rules.ranking, scored)
     lasts = {r.scored.key for r in ranked if r.last}
     if lasts:
@@ -491,7 +515,10 @@ def compute(
             "baseline_reward_yuan": yuan(baseline.reward_fen) if r.baseline and baseline else 0,
             "last": r.last,
             "grade": r.grade.title if r.grade else None,
-            "grade_reward_yuan": yuan(r.grade.reward_fen) if r.grade else 0,
+            "grade_reward_yuan": yuan(r.grade.reward_fen)
+            if r.grade and not r.scored.no_award
+            else 0,
+            "veto": vetoes.get(r.scored.key, []),
             "community_uid": c["uid"],
         }
         out_rows.append(row)
@@ -724,7 +751,8 @@ def month_totals(
         (c["id"] for c in comms),
     )
     uid = {c["id"]: c["uid"] for c in comms}
-    return {uid[s.key]: s.total for s in _scored(rules, comms, facts)}
+    scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
+    return {uid[s.key]: s.total for s in scored}
 
 
 def unit_ranking(
@@ -950,6 +978,68 @@ def set_score(
         "count": int(points) if item.source == "count:manual" else None,
         "replaced": float(old[1]) if old else None,
         "published": is_published,
+    }
+
+
+def set_veto(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    name: str,
+    year: int,
+    month: int,
+    key: str,
+    note: str | None = None,
+    *,
+    clear: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Put a [[veto]] (一票否决) on a community's month, or lift it with clear (history kept)."""
+    today = today or today_()
+    unit = units.find_community(conn, name)
+    veto = rules.veto(key)
+    if veto is None:
+        raise NotFound(
+            _("规则文件中没有一票否决项“{key}”；有：{keys}。").format(
+                key=key, keys=_("、").join(v.key for v in rules.vetoes) or _("（无）")
+            )
+        )
+    check_month(rules, year, month, today)
+    current = conn.execute(
+        "SELECT id FROM vetoes WHERE unit_id = ? AND year = ? AND month = ? AND key = ?"
+        " AND cleared_at IS NULL",
+        (unit.id, year, month, key),
+    ).fetchone()
+    if clear:
+        if current is None:
+            raise Invalid(
+                _("{unit} {year} 年 {month} 月没有“{name}”一票否决，无需撤销。").format(
+                    unit=unit.name, year=year, month=month, name=_(veto.name)
+                )
+            )
+        conn.execute(
+            f"UPDATE vetoes SET cleared_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
+            (current[0],),
+        )
+    else:
+        if current is not None:
+            raise Conflict(
+                _("{unit} {year} 年 {month} 月已经有“{name}”一票否决。").format(
+                    unit=unit.name, year=year, month=month, name=_(veto.name)
+                )
+            )
+        conn.execute(
+            "INSERT INTO vetoes(unit_id, year, month, key, note) VALUES (?, ?, ?, ?, ?)",
+            (unit.id, year, month, key, note),
+        )
+    return {
+        "unit": unit.name,
+        "year": year,
+        "month": month,
+        "key": key,
+        "name": veto.name,
+        "effect": veto.effect,
+        "cleared": clear,
+        "published": published(conn, year, month) is not None,
     }
 
 

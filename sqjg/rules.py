@@ -76,6 +76,7 @@ KNOWN_SECTIONS = (
     "year_end",
     "targets",
     "compound",
+    "veto",
 )
 
 
@@ -141,6 +142,19 @@ class Escalation:
 class Baseline:
     score: float
     reward_fen: int
+
+
+VETO_EFFECTS = ("zero", "no_award")
+
+
+@dataclass(frozen=True)
+class Veto:
+    """一票否决: "zero" makes the month's total 0; "no_award" keeps score and rank but gives no
+    award, grade reward or baseline award."""
+
+    key: str
+    name: str
+    effect: str
 
 
 @dataclass(frozen=True)
@@ -223,6 +237,10 @@ class Rules:
     year_end: YearEnd = field(default_factory=YearEnd)
     targets: dict[int, float] = field(default_factory=dict)
     compound: Contest = field(default_factory=Contest)
+    vetoes: tuple[Veto, ...] = ()
+
+    def veto(self, key: str) -> Veto | None:
+        return next((v for v in self.vetoes if v.key == key), None)
 
     @property
     def exposure_notices(self) -> int:
@@ -429,6 +447,50 @@ def validate(rules: Rules) -> None:
     compound = _check_compound(c, data.get("compound", {}))
     rules.items, rules.ranking, rules.year_end = items, ranking, year_end
     rules.targets, rules.compound = targets, compound
+    rules.vetoes = _check_vetoes(c, data.get("veto", []))
+
+
+def _check_vetoes(c: _Checker, raw: Any) -> tuple[Veto, ...]:
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise c.fail(_("[[veto]] 应写成表数组（每项一个 [[veto]]）"), "veto")
+    out: list[Veto] = []
+    for index, t in enumerate(raw):
+        n = index + 1
+        unknown = [k for k in t if k not in ("key", "name", "effect")]
+        if unknown:
+            raise c.fail(
+                _("[[veto]] 第 {n} 项有未知的键“{k}”（可用：key、name、effect）").format(
+                    n=n, k=unknown[0]
+                ),
+                "veto",
+                index,
+                unknown[0],
+            )
+        key, name, effect = t.get("key"), t.get("name"), t.get("effect")
+        if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
+            raise c.fail(
+                _("[[veto]] 第 {n} 项的 key 应由小写英文字母、数字和下划线组成，以字母开头").format(
+                    n=n
+                ),
+                "veto",
+                index,
+                "key",
+            )
+        if any(v.key == key for v in out):
+            raise c.fail(_("[[veto]] 的 key“{key}”重复").format(key=key), "veto", index, "key")
+        if not isinstance(name, str) or not name.strip():
+            raise c.fail(_("[[veto]] {key} 缺少 name").format(key=key), "veto", index, "key")
+        if effect not in VETO_EFFECTS:
+            raise c.fail(
+                _(
+                    "[[veto]] {key} 的 effect 应为 zero（当月总分为 0）或 no_award（不得任何奖励）"
+                ).format(key=key),
+                "veto",
+                index,
+                "effect" if "effect" in t else "key",
+            )
+        out.append(Veto(key, name.strip(), effect))
+    return tuple(out)
 
 
 def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
@@ -1313,6 +1375,7 @@ class Scored:
     items: dict[str, float]
     total: float
     previous_last: int = 0  # months in a row it was last just before this one
+    no_award: bool = False  # a "no_award" veto: ranked, but no award of any kind
 
 
 @dataclass
@@ -1397,6 +1460,7 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
             award is not None
             and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION)
             and not (r.last and last_sanctioned)
+            and not s.no_award
         ):
             r.award = award
         r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
@@ -1405,7 +1469,7 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
         for e in ranking.escalation:
             if r.consecutive_last >= e.months:
                 r.escalation = e
-        if ranking.baseline is not None:
+        if ranking.baseline is not None and not s.no_award:
             r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
         r.grade = grade_of(ranking.grades, s.total)
         out.append(r)

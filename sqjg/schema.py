@@ -39,6 +39,7 @@ AUDITED = [
     "mechanisms",
     "scores",
     "publications",
+    "vetoes",
 ]
 
 
@@ -469,12 +470,33 @@ CREATE INDEX issue_edits_issue ON issue_edits(issue_id);
     )
 
 
+def m006_vetoes(conn: sqlite3.Connection) -> None:
+    """一票否决 entered by hand: one row per community, month and [[veto]] key; lifting it keeps
+    the row with cleared_at, so what was vetoed stays on record."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE vetoes (
+    id INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    key TEXT NOT NULL,
+    note TEXT,
+    cleared_at TEXT,{COMMON}
+);
+CREATE UNIQUE INDEX vetoes_current ON vetoes(unit_id, year, month, key) WHERE cleared_at IS NULL;
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
     m003_late_entries,
     m004_issue_edits,
     m005_reader_views,
+    m006_vetoes,
 ]
 LATEST = len(MIGRATIONS)
 

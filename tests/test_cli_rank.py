@@ -124,6 +124,7 @@ def row(
         "last": last,
         "grade": None,
         "grade_reward_yuan": 0,
+        "veto": [],
     }
 
 
@@ -871,3 +872,43 @@ def test_score_set_count_refusals(city, tmp_path, args, words):
     rules.write_text(COUNT_RULES, encoding="utf-8")
     err = refused("score", "set", "西街社区", "--month", "7", *args, "--rules", rules)
     assert words in err
+
+
+def test_score_veto(four, tmp_path):
+    vetoed = tmp_path / "否决.toml"
+    vetoed.write_text(
+        RULES.replace("[ranking]", '[[veto]]\nkey = "safety"\nname = "安全责任事故"\neffect = "zero"\n\n'
+                      '[[veto]]\nkey = "petition"\nname = "越级上访"\neffect = "no_award"\n\n[ranking]'),
+        encoding="utf-8",
+    )  # fmt: skip
+    out = ok("score", "veto", "西街社区", "--month", "7", "--key", "petition", "--note", "集体上访",
+             "--rules", vetoed)  # fmt: skip
+    assert out.strip() == "已登记一票否决：西街社区 2026 年 7 月“越级上访”，不得任何奖励。"
+    ok("score", "veto", "东门社区", "--month", "7", "--key", "safety", "--rules", vetoed)
+    data = json.loads(ok("rank", "--month", "7", "--rules", vetoed, "--format", "json"))
+    rows = {r["community"]: r for r in data["rows"]}
+    # 西街 keeps 90.5 and rank 1 but gets no award and no baseline award
+    assert (rows["西街社区"]["rank"], rows["西街社区"]["score"]) == (1, 90.5)
+    assert rows["西街社区"]["award"] is None and not rows["西街社区"]["baseline"]
+    assert rows["西街社区"]["veto"] == ["petition"]
+    # 东门's month is 0: it falls below 北关 (15) to last
+    assert (rows["东门社区"]["score"], rows["东门社区"]["rank"], rows["东门社区"]["last"]) == (
+        0.0,
+        4,
+        True,
+    )
+    assert rows["东门社区"]["veto"] == ["safety"] and rows["北关社区"]["veto"] == []
+    assert "越级上访" in refused("score", "veto", "西街社区", "--month", "7", "--key", "petition",
+                                "--rules", vetoed)  # fmt: skip
+    assert "没有一票否决项“bogus”" in refused("score", "veto", "西街社区", "--month", "7",
+                                           "--key", "bogus", "--rules", vetoed)  # fmt: skip
+    out = ok("score", "veto", "东门社区", "--month", "7", "--key", "safety", "--clear",
+             "--rules", vetoed)  # fmt: skip
+    assert "已撤销" in out
+    assert "无需撤销" in refused("score", "veto", "东门社区", "--month", "7", "--key", "safety",
+                              "--clear", "--rules", vetoed)  # fmt: skip
+    again = json.loads(ok("rank", "--month", "7", "--rules", vetoed, "--format", "json"))
+    assert {r["community"]: r["score"] for r in again["rows"]}["东门社区"] == 85.0
+    shown = ok("rules", "show", "--rules", vetoed)
+    assert "一票否决：安全责任事故（safety），当月总分为 0。" in shown
+    assert "一票否决：越级上访（petition），保留分数和名次，不得任何奖励。" in shown

@@ -42,6 +42,10 @@ def test_blank_database_migrates_to_expected_tables(tmp_path):
     assert {"id", "uid", "name", "kind", "parent_id", "created_at", "updated_at"} <= set(
         d["units"].columns_dict
     )
+    assert list(d["vetoes"].columns_dict) == [
+        "id", "unit_id", "year", "month", "key", "note", "cleared_at", "uid", "created_at",
+        "updated_at",
+    ]  # fmt: skip
     fks = {(fk.column, fk.other_table) for fk in d["issues"].foreign_keys}
     assert ("community_id", "units") in fks and ("unit_id", "units") in fks
     assert d.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST

@@ -1060,3 +1060,38 @@ def test_issue_filters_only_on_issue_counts():
         rules_from_text(ITEM + 'kind = "乱堆乱放"\n')
     with pytest.raises(RulesError, match="count:…"):
         rules_from_text(COUNTS.replace("per = -2\n", 'per = -2\nkind = "乱堆乱放"\n', 1))
+
+
+# --- 一票否决 -------------------------------------------------------------------------------
+
+
+def test_no_award_veto_keeps_rank_but_gives_nothing():
+    s = scored(95, 90, 85, 70)
+    s[0].no_award = True
+    r = by_name(rank_rows(SPEECH, s))
+    assert r["A"].rank == 1 and r["A"].award is None and not r["A"].baseline
+    # the award of rank 1 is not handed down: B keeps rank 2's
+    assert r["B"].award.rank == 2 and r["C"].award.rank == 3
+
+
+def test_vetoes_in_the_rules_file():
+    r = rules_from_text(
+        ITEM + '\n[[veto]]\nkey = "safety"\nname = "安全事故"\neffect = "zero"\n'
+        '\n[[veto]]\nkey = "petition"\nname = "越级上访"\neffect = "no_award"\n'
+    )
+    assert [(v.key, v.effect) for v in r.vetoes] == [("safety", "zero"), ("petition", "no_award")]
+
+
+@pytest.mark.parametrize(
+    "veto,line,words",
+    [
+        ('key = "safety"\nname = "安全"\neffect = "half"\n', 10, ["effect", "no_award"]),
+        ('key = "Safety"\nname = "安全"\neffect = "zero"\n', 8, ["key"]),
+        ('key = "safety"\neffect = "zero"\n', 8, ["name"]),
+        ('key = "safety"\nname = "安全"\neffect = "zero"\nwhy = 1\n', 11, ["why"]),
+    ],
+)
+def test_bad_vetoes(veto, line, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(ITEM + "\n[[veto]]\n" + veto, "v.toml")
+    assert f"第 {line} 行" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)

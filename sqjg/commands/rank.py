@@ -513,6 +513,50 @@ def score_set(
         )
 
 
+@score_app.command("veto")
+def score_veto(
+    community: Annotated[str, typer.Argument(help="Community (社区).")],
+    month: RequiredMonth,
+    key: Annotated[
+        str, typer.Option("--key", "-k", help="Key of a [[veto]] in the rules (否决项).")
+    ],
+    year: YearOption = None,
+    note: NoteOption = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Lift the veto (撤销一票否决).")] = False,
+    rules: RulesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Put a one-vote veto on a community's month, or lift it with --clear (一票否决).
+
+    Example: sqjg score veto 北关社区 --month 7 --key safety --note "发生安全责任事故"
+    """
+    from .. import assessment
+
+    r = load_rules(rules)
+    y, m = _year_month(month, year)
+    with writing(db) as conn:
+        done = assessment.set_veto(conn, r, community, y, m, key, note, clear=clear)
+    words = {"zero": _("当月总分为 0"), "no_award": _("不得任何奖励")}[done["effect"]]
+    if clear:
+        say(
+            _("已撤销：{unit} {year} 年 {month} 月“{name}”一票否决。").format(
+                unit=done["unit"], year=y, month=m, name=_(done["name"])
+            )
+        )
+    else:
+        say(
+            _("已登记一票否决：{unit} {year} 年 {month} 月“{name}”，{effect}。").format(
+                unit=done["unit"], year=y, month=m, name=_(done["name"]), effect=words
+            )
+        )
+    if done["published"]:
+        say(
+            _(
+                "注意：{year} 年 {month} 月已公布，公布结果不变；要让新分数生效，请用 sqjg rank --month {month} --year {year} --publish --force 重新公布。"
+            ).format(year=y, month=m)
+        )
+
+
 @score_app.command("list")
 def score_list(
     month: OptionalMonth = None,
@@ -659,6 +703,7 @@ def _rules_data(r: Any) -> dict[str, Any]:
         },
         "deadlines": r.deadlines,
         "exposure_notices": r.exposure_notices,
+        "veto": [{"key": v.key, "name": v.name, "effect": v.effect} for v in r.vetoes],
     }
 
 
@@ -831,6 +876,16 @@ def rules_show(
             "年终得分相同时依次比较联系社区月均总分、第三类问题按期整改率；仍相同则各奖项个数不变，并列单位平分所占名次的奖金。"
         )
     )
+    for v in data["veto"]:
+        say(
+            _("一票否决：{name}（{key}），{effect}。").format(
+                name=_(v["name"]),
+                key=v["key"],
+                effect={"zero": _("当月总分为 0"), "no_award": _("保留分数和名次，不得任何奖励")}[
+                    v["effect"]
+                ],
+            )
+        )
     rates = data["targets"]["civilized_rate"]
     if rates:
         say(
