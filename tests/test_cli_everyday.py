@@ -153,7 +153,11 @@ def test_search_sort_and_limit(survey):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sort", "bogus"], "--sort 只能是以下之一：due、found、days-overdue。"),
+        (
+            ["--sort", "bogus"],
+            "--sort 只能是以下之一：due（整改时限/时限）、found（发现日期/发现）、"
+            "days-overdue（超期天数/超期）。",
+        ),
         (["--limit", "0"], "--limit"),
         (["--status", "later"], "late（逾期结案）"),
     ],
@@ -454,3 +458,43 @@ def test_report_daily_lists_issues_falling_due_per_unit(survey):
         (6, "东城街道", 0),
         (5, "交通局", 5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "same_as"),
+    [
+        (["unit", "list", "--format", "记录"], ["unit", "list", "--format", "record"]),
+        (["fund", "balance", "--by", "街道"], ["fund", "balance", "--by", "street"]),
+        (["issue", "summary", "--by", "责任单位"], ["issue", "summary", "--by", "unit"]),
+        (["issue", "list", "--sort", "超期天数"], ["issue", "list", "--sort", "days-overdue"]),
+        (["issue", "todo", "-u", "交通局", "-f", "文本"], ["issue", "todo", "-u", "交通局"]),
+    ],
+)
+def test_every_choice_takes_its_chinese_word(survey, args, same_as):
+    assert ok(*args) == ok(*same_as)
+
+
+def test_a_wrong_choice_lists_codes_and_words(city):
+    err = refused("fund", "balance", "--by", "区")
+    assert err == "--by 只能是以下之一：community（社区）、street（街道/街道办事处）。\n"
+
+
+def test_spending_categories_take_chinese_words_and_errors_list_both(city):
+    ok("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "100")
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "10",
+        "--purpose",
+        "扫帚",
+        "--category",
+        "清洁",
+    )
+    err = refused(
+        "fund", "spend", "-c", "西街社区", "--amount", "10", "--purpose", "x", "--category", "吃饭"
+    )
+    assert "cleaning（环境卫生/保洁/清洁）" in err and "other（其他）" in err
+    assert "street（街道）" in refused("unit", "add", "某某", "--kind", "乱")
