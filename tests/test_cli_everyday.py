@@ -498,3 +498,24 @@ def test_spending_categories_take_chinese_words_and_errors_list_both(city):
     )
     assert "cleaning（环境卫生/保洁/清洁）" in err and "other（其他）" in err
     assert "street（街道）" in refused("unit", "add", "某某", "--kind", "乱")
+
+
+def test_log_shows_local_time_and_chinese_entity_names(city, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        out = ok("log", "--limit", "1")
+        entry = json.loads(ok("log", "--limit", "1", "--format", "json"))[0]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    from datetime import datetime, timedelta
+
+    utc = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
+    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    row = out.strip("\n").split("\n")[-1]
+    assert row.split()[:2] == local.split()
+    assert "  单位  " in row and "units" not in row
+    assert entry["entity"] == "units"  # JSON keeps the table's name
