@@ -179,6 +179,13 @@ class SqjgGroup(TyperGroup):
         super().__init__(*a, **kw)
         _add_display_options(self)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Help lists the commands in the order of the work (登记 → 问题 → 经费 → 活动 → 考评 →
+        # 报告 → 数据), which is the order of COMMAND_MODULES; anything else after them.
+        order = list(COMMAND_MODULES)
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
+
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         from .render import display
 
@@ -288,17 +295,17 @@ COMMAND_MODULES = {
     "activity": "activity",
     "submit": "activity",
     "due": "activity",
+    "score": "rank",
     "rank": "rank",
     "target": "rank",
-    "score": "rank",
     "rules": "rank",
+    "report": "report",
     "init": "admin",
     "info": "admin",
     "demo": "admin",
     "log": "admin",
     "backup": "admin",
     "check": "admin",
-    "report": "report",
 }
 
 

@@ -519,3 +519,13 @@ def test_log_shows_local_time_and_chinese_entity_names(city, monkeypatch):
     assert row.split()[:2] == local.split()
     assert "  单位  " in row and "units" not in row
     assert entry["entity"] == "units"  # JSON keeps the table's name
+
+
+def test_help_lists_the_commands_in_the_order_of_the_work():
+    out = ok("--help")
+    listed = [
+        line.split()[0] for line in out[out.index("Commands:") :].split("\n")[1:] if line.strip()
+    ]
+    assert listed[:3] == ["unit", "issue", "fund"]
+    assert listed.index("meeting") < listed.index("rank") < listed.index("report")
+    assert listed.index("report") < listed.index("init") < listed.index("check")
