@@ -529,3 +529,14 @@ def test_help_lists_the_commands_in_the_order_of_the_work():
     assert listed[:3] == ["unit", "issue", "fund"]
     assert listed.index("meeting") < listed.index("rank") < listed.index("report")
     assert listed.index("report") < listed.index("init") < listed.index("check")
+
+
+def test_the_notice_that_puts_an_issue_on_the_board_says_so(city):
+    ok(*_add())
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-21")
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-22")
+    third = ok("issue", "notify", "1", "--date", "7-23")
+    assert third.split("\n")[1] == (
+        "问题 1 已收到 3 次整改通知仍未结案，现已列入曝光台（sqjg issue exposure）。"
+    )
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-24")
