@@ -306,6 +306,7 @@ COMMAND_MODULES = {
     "log": "admin",
     "backup": "admin",
     "check": "admin",
+    "serve": "serve",
 }
 
 

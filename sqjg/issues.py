@@ -1121,6 +1121,7 @@ def _filters(
     unit: str | None = None,
     kind: str | None = None,
     issue_id: int | None = None,
+    search: str | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """Conditions on the issues row `i` for the common filters (names resolved once)."""
     where: list[str] = []
@@ -1157,6 +1158,13 @@ def _filters(
     if issue_id is not None:
         where.append("i.id = :issue_id")
         params["issue_id"] = issue_id
+    if search and search.strip():
+        # instr, not the trigram index: any length of text matches, one or two characters too.
+        where.append(
+            "(instr(i.description, :search) OR instr(coalesce(i.location, ''), :search)"
+            " OR instr(coalesce(i.kind, ''), :search))"
+        )
+        params["search"] = unicodedata.normalize("NFKC", search.strip())
     return where, params
 
 
@@ -1528,8 +1536,8 @@ def month_facts(
 
     Keyed by community id (or compound id with by="compound"; issues without a compound are
     skipped). Values: due (counted issues whose due date in force falls in [first, last]),
-    due_closed_on_time (of those, closed on time), overdue, overdue_pending and exposure (as of
-    `last`). Groups without issues are absent: callers default to zeros.
+    due_closed_on_time (of those, closed on time), overdue (open past due on `last`, or fixed
+    late within the period), overdue_pending and exposure (as of `last`). Groups without issues are absent: callers default to zeros.
     """
     if by not in ("community", "compound"):
         raise Invalid(
@@ -1540,12 +1548,64 @@ def month_facts(
     figures = {
         "due": DUE_IN,
         "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
-        "overdue": OVERDUE,
+        # overdue in the period, not ever: an issue fixed late in July costs nothing in September
+        "overdue": _MONTH_COUNTS["overdue"],
         "overdue_pending": OVERDUE_PENDING,
         "exposure": ON_BOARD,
     }
     params = {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
     return _grouped(conn, by, figures, params)
+
+
+# count:* sources of the rules file. Issue states as they stood at the month's end…
+_MONTH_COUNTS = {
+    "found": f"{COUNTED} AND a.found >= :first",
+    # overdue in the month: open past due at its end, or fixed late during it
+    "overdue": f"({OVERDUE_PENDING} OR (a.status_d <> 'cancelled' AND a.resolved_d BETWEEN :first"
+    " AND :d AND a.resolved_d > a.due_d))",
+    "exposure": ON_BOARD,
+}
+# … and events dated in the month: each notice, each failed verification (a rework).
+_MONTH_EVENTS = {"notices": "notify", "rework": "verify_fail"}
+COUNT_WHATS = (*_MONTH_COUNTS, *_MONTH_EVENTS)
+
+
+def month_counts(
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    what: str,
+    *,
+    exposure_notices: int,
+    kind: str | None = None,
+    category: int | None = None,
+    serious: bool | None = None,
+    by: str = "community",
+) -> dict[int, int]:
+    """Per community (or compound): how many issues (or events) of `what` in [first, last],
+    optionally only issues of a kind, a category or seriousness. Absent groups are zero."""
+    conds, params = [], {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
+    if kind is not None:
+        conds.append("i.kind = :kind")
+        params["kind"] = kind
+    if category is not None:
+        conds.append("i.category = :category")
+        params["category"] = category
+    if serious is not None:
+        conds.append("i.serious = :serious")
+        params["serious"] = int(serious)
+    where = " AND ".join(conds)
+    if what in _MONTH_COUNTS:
+        got = _grouped(conn, by, {"n": _MONTH_COUNTS[what]}, params, where)
+        return {k: v["n"] for k, v in got.items() if v["n"]}
+    column = {"community": "i.community_id", "compound": "i.compound_id"}[by]
+    params["event"] = _MONTH_EVENTS[what]
+    sql = (
+        f"SELECT {column}, count(*) FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        " WHERE e.event = :event AND e.happened_on BETWEEN :first AND :d"
+        f"{' AND ' + where if where else ''} AND {column} IS NOT NULL GROUP BY {column}"
+    )
+    return {r[0]: r[1] for r in conn.execute(sql, params)}
 
 
 def unit_facts(

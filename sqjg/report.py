@@ -195,6 +195,7 @@ def monthly_report(
         "late_entries": late_entries(conn, year, month),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
+        "tie_break": list(rules.ranking.tie_break),
         "ranking": ranking,
         "media": result.get("media", []),
         "items": items,

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import connect, db_bytes, ok, refused, run
+from conftest import built_once, connect, db_bytes, ok, refused, run
 from test_issues import build_survey
 
 from sqjg.db import open_db, write_transaction
@@ -19,7 +19,7 @@ def listed(*args: str) -> list[dict]:
 
 @pytest.fixture
 def survey(city):
-    build_survey()
+    built_once("test_cli_issue.survey", city, build_survey)
     return city
 
 

@@ -693,6 +693,8 @@ def list_(
             unit=unit,
             kind=kind,
         )
+    # Every word anywhere in the description, location or kind, of any length (the trigram
+    # index of `sqjg serve` needs three characters; this does not).
     rows = issues.search_sort_limit(
         rows, search=search, sort=sort.value if sort else None, limit=limit
     )
