@@ -670,7 +670,14 @@ def test_as_of_matches_a_replay_of_the_history(
                 in_period = counted and first.isoformat() <= want["due"] <= d.isoformat()
                 f["due"] += in_period
                 f["due_closed_on_time"] += in_period and want["on_time"] is True
-                f["overdue"] += want["overdue"]
+                # Overdue in the period: open past due at its end, or fixed late within it.
+                fixed = want["resolved_on"]
+                f["overdue"] += (want["status"] == "open" and want["overdue"]) or (
+                    counted
+                    and fixed is not None
+                    and first.isoformat() <= fixed <= d.isoformat()
+                    and fixed > want["due"]
+                )
                 f["overdue_pending"] += want["status"] == "open" and want["overdue"]
                 f["exposure"] += want["status"] in ("open", "resolved") and (
                     m["serious"] or want["notices"] >= notices_n
