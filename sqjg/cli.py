@@ -54,8 +54,12 @@ def _usage_message(e: UsageError) -> str:
         ptype = getattr(param, "type", None)
         if getattr(ptype, "name", "") == "choice":
             choices = [str(getattr(c, "value", c)) for c in ptype.choices]  # type: ignore[union-attr]
+            shown = [
+                f"{c}（{'/'.join(clikit.CHOICE_WORDS[c])}）" if c in clikit.CHOICE_WORDS else c
+                for c in choices
+            ]
             return _("{param} 只能是以下之一：{choices}。").format(
-                param=hint, choices=_("、").join(choices)
+                param=hint, choices=_("、").join(shown)
             )
         if ptype is not None and ptype.name in (
             "int",
@@ -129,8 +133,26 @@ def _add_display_options(group: Any) -> None:
     for command in group.commands.values():
         if hasattr(command, "commands"):
             _add_display_options(command)
-        elif not any(p.name == "wide" for p in command.params):
+            continue
+        if not any(p.name == "wide" for p in command.params):
             command.params.extend(_display_options())
+        for p in command.params:
+            if getattr(p.type, "name", "") == "choice" and not hasattr(p.type, "_words"):
+                _accept_words(p.type)
+
+
+def _accept_words(ptype: Any) -> None:
+    """Let a fixed choice take its Chinese word (clikit.CHOICE_WORDS) as well as its code."""
+    convert = ptype.convert
+    codes = [str(getattr(c, "value", c)) for c in ptype.choices]
+
+    def with_words(value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str):
+            value = clikit.choice_code(value.strip(), codes)
+        return convert(value, param, ctx)
+
+    ptype.convert = with_words
+    ptype._words = True
 
 
 def _month_words(args: list[str]) -> list[str]:
@@ -156,6 +178,13 @@ class SqjgGroup(TyperGroup):
     def __init__(self, *a: Any, **kw: Any) -> None:
         super().__init__(*a, **kw)
         _add_display_options(self)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # Help lists the commands in the order of the work (登记 → 问题 → 经费 → 活动 → 考评 →
+        # 报告 → 数据), which is the order of COMMAND_MODULES; anything else after them.
+        order = list(COMMAND_MODULES)
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         from .render import display
@@ -266,17 +295,17 @@ COMMAND_MODULES = {
     "activity": "activity",
     "submit": "activity",
     "due": "activity",
+    "score": "rank",
     "rank": "rank",
     "target": "rank",
-    "score": "rank",
     "rules": "rank",
+    "report": "report",
     "init": "admin",
     "info": "admin",
     "demo": "admin",
     "log": "admin",
     "backup": "admin",
     "check": "admin",
-    "report": "report",
     "serve": "serve",
 }
 

@@ -27,6 +27,33 @@ class State:
 state = State()
 
 
+# The Chinese words accepted for the codes of every fixed choice (--format, --by, --sort,
+# --headers), defined once: the command line reads them and its errors list them.
+CHOICE_WORDS: dict[str, tuple[str, ...]] = {
+    "table": ("表格",),
+    "record": ("记录", "逐条"),
+    "text": ("文本", "文字"),
+    "community": ("社区",),
+    "street": ("街道", "街道办事处"),
+    "unit": ("单位", "责任单位"),
+    "compound": ("小区",),
+    "kind": ("类型", "问题类型"),
+    "due": ("整改时限", "时限"),
+    "found": ("发现日期", "发现"),
+    "days-overdue": ("超期天数", "超期"),
+    "zh": ("中文",),
+    "en": ("英文",),
+}
+
+
+def choice_code(value: str, choices: tuple[str, ...] | list[str]) -> str:
+    """The code a Chinese word stands for among `choices`, else the value as typed."""
+    for code in choices:
+        if value in CHOICE_WORDS.get(code, ()):
+            return code
+    return value
+
+
 class Fmt(str, Enum):
     table = "table"
     csv = "csv"

@@ -49,7 +49,8 @@ SOURCE_ALIASES = {
     "社区自筹": "community",
 }  # fmt: skip
 CATEGORY_ALIASES = {
-    "cleaning": "cleaning", "保洁": "cleaning", "卫生": "cleaning", "环境卫生": "cleaning",
+    "cleaning": "cleaning", "保洁": "cleaning", "清洁": "cleaning", "卫生": "cleaning",
+    "环境卫生": "cleaning", "清扫": "cleaning",
     "greening": "greening", "绿化": "greening",
     "publicity": "publicity", "宣传": "publicity",
     "activity": "activity", "活动": "activity",
@@ -97,7 +98,8 @@ def check_category(category: str) -> str:
     if c is None:
         raise Invalid(
             _(
-                "支出类别“{value}”无效：应为 cleaning、greening、publicity、activity、repair 或 other。"
+                "支出类别“{value}”无效：应为 cleaning（环境卫生/保洁/清洁）、greening（绿化）、"
+                "publicity（宣传）、activity（活动）、repair（维修）或 other（其他）。"
             ).format(value=category)
         )
     return c

@@ -55,7 +55,8 @@ def check_kind(kind: str) -> str:
     if k is None:
         raise Invalid(
             _(
-                "类型“{kind}”无效：应为 street、community、compound、unit、department 或 enterprise。"
+                "类型“{kind}”无效：应为 street（街道）、community（社区）、compound（小区）、"
+                "unit（共建单位）、department（职能部门）或 enterprise（企业）。"
             ).format(kind=kind)
         )
     return k

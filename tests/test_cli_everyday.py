@@ -153,7 +153,11 @@ def test_search_sort_and_limit(survey):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--sort", "bogus"], "--sort 只能是以下之一：due、found、days-overdue。"),
+        (
+            ["--sort", "bogus"],
+            "--sort 只能是以下之一：due（整改时限/时限）、found（发现日期/发现）、"
+            "days-overdue（超期天数/超期）。",
+        ),
         (["--limit", "0"], "--limit"),
         (["--status", "later"], "late（逾期结案）"),
     ],
@@ -454,3 +458,85 @@ def test_report_daily_lists_issues_falling_due_per_unit(survey):
         (6, "东城街道", 0),
         (5, "交通局", 5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "same_as"),
+    [
+        (["unit", "list", "--format", "记录"], ["unit", "list", "--format", "record"]),
+        (["fund", "balance", "--by", "街道"], ["fund", "balance", "--by", "street"]),
+        (["issue", "summary", "--by", "责任单位"], ["issue", "summary", "--by", "unit"]),
+        (["issue", "list", "--sort", "超期天数"], ["issue", "list", "--sort", "days-overdue"]),
+        (["issue", "todo", "-u", "交通局", "-f", "文本"], ["issue", "todo", "-u", "交通局"]),
+    ],
+)
+def test_every_choice_takes_its_chinese_word(survey, args, same_as):
+    assert ok(*args) == ok(*same_as)
+
+
+def test_a_wrong_choice_lists_codes_and_words(city):
+    err = refused("fund", "balance", "--by", "区")
+    assert err == "--by 只能是以下之一：community（社区）、street（街道/街道办事处）。\n"
+
+
+def test_spending_categories_take_chinese_words_and_errors_list_both(city):
+    ok("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "100")
+    ok(
+        "fund",
+        "spend",
+        "-c",
+        "西街社区",
+        "--amount",
+        "10",
+        "--purpose",
+        "扫帚",
+        "--category",
+        "清洁",
+    )
+    err = refused(
+        "fund", "spend", "-c", "西街社区", "--amount", "10", "--purpose", "x", "--category", "吃饭"
+    )
+    assert "cleaning（环境卫生/保洁/清洁）" in err and "other（其他）" in err
+    assert "street（街道）" in refused("unit", "add", "某某", "--kind", "乱")
+
+
+def test_log_shows_local_time_and_chinese_entity_names(city, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        out = ok("log", "--limit", "1")
+        entry = json.loads(ok("log", "--limit", "1", "--format", "json"))[0]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    from datetime import datetime, timedelta
+
+    utc = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
+    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    row = out.strip("\n").split("\n")[-1]
+    assert row.split()[:2] == local.split()
+    assert "  单位  " in row and "units" not in row
+    assert entry["entity"] == "units"  # JSON keeps the table's name
+
+
+def test_help_lists_the_commands_in_the_order_of_the_work():
+    out = ok("--help")
+    listed = [
+        line.split()[0] for line in out[out.index("Commands:") :].split("\n")[1:] if line.strip()
+    ]
+    assert listed[:3] == ["unit", "issue", "fund"]
+    assert listed.index("meeting") < listed.index("rank") < listed.index("report")
+    assert listed.index("report") < listed.index("init") < listed.index("check")
+
+
+def test_the_notice_that_puts_an_issue_on_the_board_says_so(city):
+    ok(*_add())
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-21")
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-22")
+    third = ok("issue", "notify", "1", "--date", "7-23")
+    assert third.split("\n")[1] == (
+        "问题 1 已收到 3 次整改通知仍未结案，现已列入曝光台（sqjg issue exposure）。"
+    )
+    assert "曝光台" not in ok("issue", "notify", "1", "--date", "7-24")

@@ -187,7 +187,7 @@ def test_output_failing_midway_keeps_the_old_report(town, tmp_path, monkeypatch)
         (["monthly", "--month", "6"], "考评从 2026 年 7 月开始"),
         (
             ["monthly", "--month", "7", "-f", "pdf"],
-            "只能是以下之一：text、markdown、csv、json、html",
+            "只能是以下之一：text（文本/文字）、markdown、csv、json、html",
         ),
         (["monthly"], "缺少必需的参数 --month"),
         (

@@ -9,7 +9,7 @@ import typer
 
 from ..clikit import DbOption, Fmt, FormatOption, db_path, reading, say, state, writing
 from ..errors import Conflict
-from ..i18n import _
+from ..i18n import N_, _
 
 
 def init(db: DbOption = None) -> None:
@@ -165,15 +165,25 @@ def log(
                 record.get("name") or record.get("description") or record.get("purpose") or ""
             )
         who = _("（绕过 sqjg 写入）") if e["outside"] else e["user"]
-        rows.append({**e, "user": who, "op_label": ops[e["op"]], "what": what})
+        rows.append(
+            {
+                **e,
+                "user": who,
+                "op_label": ops[e["op"]],
+                "what": what,
+                "at_local": _local_time(e["at"]),
+                "entity_label": _(ENTITY_LABELS.get(e["entity"], e["entity"])),
+            }
+        )
+    table = fmt == Fmt.table
     emit(
         rows,
         [
-            ("at", _("时间")),
+            ("at_local" if table else "at", _("时间")),
             ("user", _("操作人")),
             ("os_user", _("系统用户")),
             ("command", _("命令")),
-            ("entity", _("对象")),
+            ("entity_label" if table else "entity", _("对象")),
             ("entity_id", _("编号")),
             ("op_label", _("操作")),
             ("what", _("内容")),
@@ -182,6 +192,39 @@ def log(
         data=entries,
         empty=_("没有符合条件的操作记录。"),
     )
+
+
+# The audited tables in the words of the people reading the log.
+ENTITY_LABELS = {
+    "units": N_("单位"),
+    "unit_links": N_("共建关系"),
+    "civilized": N_("文明社区"),
+    "issues": N_("问题"),
+    "issue_events": N_("问题处置"),
+    "issue_edits": N_("问题更正"),
+    "fund_entries": N_("经费"),
+    "meetings": N_("共建委会议"),
+    "cleanups": N_("大清扫"),
+    "cleanup_units": N_("大清扫参加单位"),
+    "inspections": N_("检查"),
+    "submissions": N_("上报"),
+    "mechanisms": N_("长效机制"),
+    "scores": N_("手工评分"),
+    "publications": N_("公布"),
+}
+
+
+def _local_time(stamp: str | None) -> str:
+    """The database's UTC stamp (2026-07-31T01:02:03Z) in the machine's local time, to the second."""
+    from datetime import datetime
+
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _short(value: object, width: int = 40) -> str:

@@ -294,18 +294,30 @@ def notify(
     note: NoteOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
+    from ..clikit import rules as load_rules
+
     allow_late(late, reason)
+    board_at = load_rules(rules).exposure_notices
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
+        serious = conn.execute("SELECT serious FROM issues WHERE id = ?", (issue_id,)).fetchone()[0]
     say(
         _("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"])
     )
+    if r["notices"] == board_at and not serious:
+        # The notice that puts it on the board: the clerk should know before the media does.
+        say(
+            _(
+                "问题 {id} 已收到 {n} 次整改通知仍未结案，现已列入曝光台（sqjg issue exposure）。"
+            ).format(id=issue_id, n=r["notices"])
+        )
 
 
 @app.command("extend")
