@@ -154,6 +154,7 @@ def root_options(
 COMMAND_MODULES = {
     "unit": "unit",
     "issue": "issue",
+    "calendar": "issue",
     "fund": "fund",
     "meeting": "activity",
     "cleanup": "activity",

@@ -21,13 +21,16 @@ import json
 import sqlite3
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import units
 from .dates import not_in_future, parse_date, today
 from .errors import Invalid, NotFound
 from .i18n import _
 from .units import Unit
+
+if TYPE_CHECKING:
+    from .timelimits import TimeLimit, TimeLimits
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
 EVENTS = (
@@ -521,7 +524,7 @@ def add_issue(
     *,
     community: str,
     category: int | str,
-    due: date | str,
+    due: date | str | None = None,
     compound: str | None = None,
     location: str | None = None,
     unit: str | None = None,
@@ -530,10 +533,12 @@ def add_issue(
     serious: bool = False,
     inspection: int | None = None,
     note: str | None = None,
+    limits: TimeLimits | None = None,
 ) -> int:
     """Log a surveyed problem (立案); returns its id. Every rule is checked before anything is written.
 
     Without `found`, the problem was found today -- or, with `inspection`, on the inspection's date.
+    Without `due`, the time limit of its kind, else category, else the default (`limits`) sets it.
     """
     text = _clean(description)
     if not text:
@@ -565,7 +570,7 @@ def add_issue(
         else (date.fromisoformat(inspected_on) if inspected_on else today())
     )
     not_in_future(found_on, _("发现"))
-    due_on = parse_date(due)
+    due_on = parse_date(due) if due is not None else default_due(limits, kind, cat, found_on)[0]
     if due_on < found_on:
         raise Invalid(
             _("整改时限 {due} 早于发现日期 {found}。").format(
@@ -591,6 +596,32 @@ def add_issue(
             )
         ],
     )
+
+
+def default_due(
+    limits: TimeLimits | None, kind: str | None, category: int, found: date
+) -> tuple[date, TimeLimit, list[int]]:
+    """The due date the rules' time limits give; the rule used; years the calendar does not know."""
+    from .timelimits import due_from
+
+    rule = limits.rule_for(_clean(kind), category) if limits else None
+    if rule is None:
+        raise Invalid(
+            _("没有给出整改时限（--due），规则文件 [issues.time_limits] 也没有适用的时限。")
+        )
+    due_on, unknown = due_from(found, rule)
+    return due_on, rule, unknown
+
+
+def due_rule(
+    conn: sqlite3.Connection, issue_id: int, limits: TimeLimits
+) -> tuple[TimeLimit, list[int]]:
+    """Which time limit set a stored issue's original due date, and the unknown years it crossed."""
+    kind, category, found = conn.execute(
+        "SELECT kind, category, found FROM issues WHERE id = ?", (issue_id,)
+    ).fetchone()
+    _due, rule, unknown = default_due(limits, kind, category, date.fromisoformat(found))
+    return rule, unknown
 
 
 _INSERT_ISSUE = (
@@ -1384,7 +1415,11 @@ _REQUIRED = ("description", "community", "category", "due")
 
 
 def import_issues(
-    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+    conn: sqlite3.Connection,
+    path: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: TimeLimits | None = None,
 ) -> int:
     """Import a survey sheet (排查表); returns how many issues came in.
 
@@ -1395,7 +1430,8 @@ def import_issues(
     from .csvio import read_rows
 
     keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
-    missing = [k for k in _REQUIRED if k not in keys]
+    # With time limits in the rules, a sheet may leave the due date out (a row or the column).
+    missing = [k for k in _REQUIRED if k not in keys and not (k == "due" and limits)]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
     if not records:
@@ -1441,14 +1477,19 @@ def import_issues(
             party = parties.get(pkey) or parties.setdefault(
                 pkey, responsible_party(reg, where, cat, uname)
             )
-            field = "due"
-            if not rec.get("due"):
-                raise Invalid(_("整改时限不能为空。"))
-            due_on = day(rec["due"])
             field = "found"
             found_on = day(rec["found"]) if rec.get("found") else now_iso
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
+            field = "due"
+            if rec.get("due"):
+                due_on = day(rec["due"])
+            elif limits:
+                due_on = default_due(limits, rec.get("kind"), cat, date.fromisoformat(found_on))[
+                    0
+                ].isoformat()
+            else:
+                raise Invalid(_("整改时限不能为空。"))
             if due_on < found_on:
                 raise Invalid(
                     _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)

@@ -180,6 +180,13 @@ class Rules:
         return int(self.data.get("issues", {}).get("exposure_notices", 3))
 
     @property
+    def time_limits(self):  # -> sqjg.timelimits.TimeLimits
+        """Default time limits by kind and category ([issues.time_limits]); validated on load."""
+        from .timelimits import time_limits_from
+
+        return time_limits_from(self.data.get("issues", {}).get("time_limits"))
+
+    @property
     def banned_words(self) -> list[str]:
         return list(self.data.get("funds", {}).get("banned_words", DEFAULT_BANNED))
 
@@ -376,6 +383,12 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
     n = issues.get("exposure_notices", 3)
     if not _is_int(n) or n < 1:
         raise c.fail(_("[issues] exposure_notices 应为正整数"), "issues", key="exposure_notices")
+    from .timelimits import LimitError, time_limits_from
+
+    try:
+        time_limits_from(issues.get("time_limits"))
+    except LimitError as e:
+        raise c.fail(e.args[1], "issues.time_limits", key=e.args[0]) from None
     funds = data.get("funds", {})
     if not isinstance(funds, dict):
         raise c.fail(_("[funds] 应为表"), "funds")

@@ -132,8 +132,13 @@ def add(
         ),
     ],
     due: Annotated[
-        str, typer.Option("--due", help="Due date (整改时限), e.g. 7-20.", show_default=False)
-    ],
+        str | None,
+        typer.Option(
+            "--due",
+            help="Due date (整改时限), e.g. 7-20; default from the rules' [issues.time_limits].",
+            show_default=False,
+        ),
+    ] = None,
     compound: CompoundOption = None,
     location: Annotated[
         str | None, typer.Option("--location", "-l", help="Where exactly (具体地点).")
@@ -153,15 +158,22 @@ def add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Log a surveyed problem (登记问题, 立案) and print its id.
 
     Without --unit the responsible party follows the category: 1 the community, 2 its street
-    office, 3 its lead unit; 4 needs the department.
+    office, 3 its lead unit; 4 needs the department. Without --due the rules file's time limit
+    of the kind, else of the category, else its default sets the due date.
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
+    limits = None
+    if due is None:
+        from ..clikit import rules as load_rules
+
+        limits = load_rules(rules).time_limits
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -169,6 +181,7 @@ def add(
             community=community,
             category=category,
             due=due,
+            limits=limits,
             compound=compound,
             location=location,
             unit=unit,
@@ -179,6 +192,7 @@ def add(
             note=note,
         )
         brief = issues.brief(conn, issue_id)
+        rule, unknown = issues.due_rule(conn, issue_id, limits) if limits else (None, [])
     if fmt == Fmt.json:
         _print_json({"id": issue_id})
     elif fmt == Fmt.csv:
@@ -196,6 +210,18 @@ def add(
                 due=brief["due"],
             )
         )
+        if rule is not None:
+            say(
+                _("整改时限按规则文件 [issues.time_limits] {key} = {limit} 计算。").format(
+                    key=rule.key, limit=rule.text()
+                )
+            )
+        if unknown:
+            say(
+                _("节假日日历没有 {years} 年的安排，这些年份只按周末计算工作日。").format(
+                    years=_("、").join(str(y) for y in unknown)
+                )
+            )
 
 
 @app.command("resolve")
@@ -628,17 +654,21 @@ def import_(
     file: ImportFileArgument,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
 
     Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
-    社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
+    社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型). A row without a due date takes the
+    rules file's time limit ([issues.time_limits]).
 
     Example: sqjg issue import 7月排查表.xlsx
     """
     with writing(db) as conn:
-        n = issues.import_issues(conn, file, encoding, sheet)
+        from ..clikit import rules as load_rules
+
+        n = issues.import_issues(conn, file, encoding, sheet, limits=load_rules(rules).time_limits)
     say(_("已导入 {n} 个问题。").format(n=n))
 
 
@@ -693,5 +723,53 @@ def export(
     say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
+_CALENDAR_COLUMNS = [
+    ("date", N_("日期")),
+    ("weekday", N_("星期")),
+    ("kind", N_("安排")),
+    ("name", N_("节日")),
+]
+_WEEKDAYS = (N_("一"), N_("二"), N_("三"), N_("四"), N_("五"), N_("六"), N_("日"))
+
+
+def calendar(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year (年份); default this year.")
+    ] = None,
+    fmt: FormatOption = Fmt.table,
+) -> None:
+    """The official holidays and make-up working days (法定节假日与调休) that time limits count by.
+
+    Example: sqjg calendar --year 2026
+    """
+    from ..dates import today
+    from ..errors import Invalid
+    from ..render import emit
+    from ..timelimits import year_calendar
+
+    y = year if year is not None else today().year
+    days = year_calendar(y)
+    if days is None:
+        raise Invalid(
+            _("节假日日历没有 {year} 年的安排：这一年的工作日只按周末计算。").format(year=y)
+        )
+    rows = [
+        {
+            "date": d.day.isoformat(),
+            "weekday": _(_WEEKDAYS[d.day.weekday()]),
+            "kind": _("放假") if d.kind == "holiday" else _("调休上班"),
+            "name": d.name,
+        }
+        for d in days
+    ]
+    emit(
+        rows,
+        [(k, _(h)) for k, h in _CALENDAR_COLUMNS],
+        fmt,
+        title=_("{year} 年法定节假日与调休").format(year=y),
+    )
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="issue")
+    root.command("calendar")(calendar)
