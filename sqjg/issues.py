@@ -157,6 +157,9 @@ def as_of_date(as_of: date | str | None = None) -> str:
 #                 stood at D), else none; closed_d likewise the verify_pass date;
 #   notices_d, reworks_d, extensions_d: notices, failed verifications, extensions dated on or
 #                 before D.
+#   late_days_d   days already overdue when a late extension (one dated after the due date it
+#                 replaced) was granted, summed over the extensions dated on or before D: a late
+#                 extension moves the date but does not erase the days it came too late for.
 #   (When the issue's newest event is on or before D -- always so for "as of today" -- these are
 #   the denormalised columns of the issues row, which `_sync` keeps equal to the same history.)
 #
@@ -165,13 +168,15 @@ def as_of_date(as_of: date | str | None = None) -> str:
 # Due in [F, D] (应结案): counted, and the due date in force at D falls between F and D.
 #   "Due by D" is the same with F unbounded.
 # Overdue as of D (超期): counted, and either not resolved and D is after the due date in force,
-#   or resolved (the resolution standing at D) after that due date.
+#   or resolved (the resolution standing at D) after that due date, or late_days_d > 0.
 # Overdue and pending (超期待处置): open at D (not resolved) and D after the due date in force.
 # Closed on time as of D (按期结案): closed at D, having been resolved on or before the due date
-#   in force. The flag is frozen when the issue closes (a closed issue takes no more events).
+#   in force, and never extended late. The flag is frozen when the issue closes (a closed issue
+#   takes no more events).
 # On the exposure board as of D (曝光台): not closed and not cancelled at D, and serious or with
 #   at least N notices (the rules file's exposure_notices) dated on or before D.
-# Days overdue: from the due date in force to the resolution standing at D, else to D.
+# Days overdue: late_days_d, plus the days from the due date in force to the resolution standing
+#   at D (else to D) when that is later.
 # Reworked (返工): counted, with at least one failed verification by D.
 # Ever resolved (已处置): resolved or closed at D, or open again after a rework (every rework
 #   follows a resolve).
@@ -180,12 +185,15 @@ def as_of_date(as_of: date | str | None = None) -> str:
 
 COUNTED = "(a.status_d <> 'cancelled')"
 DUE_IN = "(a.status_d <> 'cancelled' AND a.due_d BETWEEN :first AND :d)"
-OVERDUE = "(a.status_d <> 'cancelled' AND coalesce(a.resolved_d, :d) > a.due_d)"
+OVERDUE = (
+    "(a.status_d <> 'cancelled' AND (coalesce(a.resolved_d, :d) > a.due_d OR a.late_days_d > 0))"
+)
 OVERDUE_PENDING = "(a.status_d = 'open' AND :d > a.due_d)"
 ON_TIME = "(a.status_d = 'closed' AND a.on_time = 1)"
 ON_BOARD = "(a.status_d IN ('open', 'resolved') AND (a.serious = 1 OR a.notices_d >= :notices))"
 DAYS_OVERDUE = (
-    f"CASE WHEN {OVERDUE} THEN CAST(julianday(coalesce(a.resolved_d, :d)) - julianday(a.due_d) AS INTEGER)"
+    f"CASE WHEN {OVERDUE} THEN a.late_days_d"
+    " + max(0, CAST(julianday(coalesce(a.resolved_d, :d)) - julianday(a.due_d) AS INTEGER))"
     " ELSE 0 END"
 )
 REWORKED = "(a.status_d <> 'cancelled' AND a.reworks_d > 0)"
@@ -199,6 +207,11 @@ EXTENDED = "(a.status_d <> 'cancelled' AND a.extensions_d > 0)"
 # lifecycle functions enforce (and `history_problems` checks): an issue's events are recorded in
 # date order, so the newest event is the one with the largest id; and every extension moves the
 # due date later, so the due date in force is the largest extension date.
+# Days an extension `e` came too late for: from the due date it replaced to the day it was granted.
+LATE_DAYS_SQL = (
+    "coalesce(sum(CASE WHEN e.event = 'extend' THEN max(0, CAST(julianday(e.happened_on)"
+    " - julianday(json_extract(e.detail, '$.from_due')) AS INTEGER)) END), 0)"
+)
 _HISTORY = {
     "status": (
         "CASE max(CASE e.event WHEN 'create' THEN e.id * 8 WHEN 'resolve' THEN e.id * 8 + 1"
@@ -212,6 +225,7 @@ _HISTORY = {
     "notices": "count(*) FILTER (WHERE e.event = 'notify')",
     "reworks": "count(*) FILTER (WHERE e.event = 'verify_fail')",
     "extensions": "count(*) FILTER (WHERE e.event = 'extend')",
+    "late_days": LATE_DAYS_SQL,
     "last_event_on": "max(e.happened_on)",
 }
 
@@ -245,6 +259,7 @@ _STORED_COLUMNS = {
     "notices_d": "i.notices",
     "reworks_d": "i.reworks",
     "extensions_d": "i.extensions",
+    "late_days_d": "i.late_days",
 }
 _CURRENT_COLUMNS = {
     # The unary + keeps SQLite from answering "status_d IN (...)" by skip-scanning
@@ -255,6 +270,7 @@ _CURRENT_COLUMNS = {
     "notices_d": "i.notices",
     "reworks_d": "i.reworks",
     "extensions_d": "i.extensions",
+    "late_days_d": "i.late_days",
 }
 _HISTORY_COLUMNS = {
     "status_d": _HISTORY["status"],
@@ -263,6 +279,7 @@ _HISTORY_COLUMNS = {
     "notices_d": _HISTORY["notices"],
     "reworks_d": _HISTORY["reworks"],
     "extensions_d": _HISTORY["extensions"],
+    "late_days_d": _HISTORY["late_days"],
 }
 _BASE_COLUMNS = (
     "i.id, i.community_id, i.compound_id, i.unit_id, i.category, i.kind, i.serious, i.found,"
@@ -802,14 +819,15 @@ _DENORMALISED = (
     "notices",
     "reworks",
     "extensions",
+    "late_days",
     "last_event_on",
 )
 _DERIVED_SQL = (
     "SELECT id, status, due,"
     " CASE WHEN status IN ('resolved', 'closed') THEN last_resolve END AS resolved_on,"
     " CASE WHEN status = 'closed' THEN last_close END AS closed_on,"
-    " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due, 0) END AS on_time,"
-    " notices, reworks, extensions, last_event_on"
+    " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due AND late_days = 0, 0) END AS on_time,"
+    " notices, reworks, extensions, late_days, last_event_on"
     " FROM ("
     + _history(
         "i.id, " + ", ".join(f"{expr} AS {name}" for name, expr in _HISTORY.items()), "{which}"

@@ -309,7 +309,32 @@ ALTER TABLE command_runs ADD COLUMN os_user TEXT;
     chain.create_triggers(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_hash_chains]
+def m003_late_extension_days(conn: sqlite3.Connection) -> None:
+    """issues.late_days: days already overdue when a late extension was granted, so that moving
+    the due date afterwards does not erase them (overdue, days overdue, not on time)."""
+    conn.execute("ALTER TABLE issues ADD COLUMN late_days INTEGER NOT NULL DEFAULT 0")
+    if conn.execute("SELECT 1 FROM issue_events WHERE event = 'extend' LIMIT 1").fetchone() is None:
+        # Nothing to fill in; and the UPDATE's audit trigger would need sqjg's chain function,
+        # which the in-memory replay of the migrations (safety.expected_schema) does not define.
+        return
+    # The same sum sqjg.issues keeps up to date, written out so this migration never changes.
+    conn.execute(
+        "UPDATE issues SET late_days = (SELECT coalesce(sum(max(0, CAST(julianday(e.happened_on)"
+        " - julianday(json_extract(e.detail, '$.from_due')) AS INTEGER))), 0)"
+        " FROM issue_events e WHERE e.issue_id = issues.id AND e.event = 'extend')"
+        # Only issues ever extended: every other row would add an audit row for nothing.
+        " WHERE id IN (SELECT issue_id FROM issue_events WHERE event = 'extend')"
+    )
+    conn.execute(
+        "UPDATE issues SET on_time = 0 WHERE status = 'closed' AND late_days > 0 AND on_time = 1"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_hash_chains,
+    m003_late_extension_days,
+]
 LATEST = len(MIGRATIONS)
 
 
