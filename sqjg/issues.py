@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from . import units
 from .dates import not_in_future, parse_date, today
 from .errors import Invalid, NotFound
-from .i18n import _
+from .i18n import N_, _
 from .units import Unit
 
 if TYPE_CHECKING:
@@ -870,12 +870,55 @@ def verify_issue(
     passed: bool,
     on: date | str | None = None,
     note: str | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
-    """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework."""
+    """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework.
+
+    `by` names the verifier, who must not belong to the responsible unit (independent verification).
+    """
     issue = _load(conn, issue_id)
     _check_transition(issue, "verify")
+    verifier = units.normalize_name(by) if by is not None else None
+    if by is not None:
+        if not verifier:
+            raise Invalid(_("核查人（--by）不能为空。"))
+        _check_independent(conn, issue["unit_id"], verifier)
     event = "verify_pass" if passed else "verify_fail"
-    return _record(conn, issue_id, event, _event_date(issue, on, _("核查")), note=note)
+    when = _event_date(issue, on, _("核查"))
+    detail = {"by": verifier} if verifier else None
+    return _record(conn, issue_id, event, when, note=note, detail=detail)
+
+
+def unit_people(conn: sqlite3.Connection, unit_id: int) -> dict[str, str]:
+    """Name → role of everyone registered under a unit: the unit itself, its contact and head;
+    a community's secretary and director; a street office's liaison leaders (on its communities)."""
+    row = conn.execute(
+        "SELECT name, kind, contact, head, secretary, director FROM units WHERE id = ?", (unit_id,)
+    ).fetchone()
+    people: dict[str, str] = {}
+    roles = ((row[2], _("联系人")), (row[3], _("负责人")), (row[4], _("书记")), (row[5], _("主任")))
+    for person, role in roles:
+        if person:
+            people.setdefault(units.normalize_name(person), role)
+    if row[1] == "street":
+        for (person,) in conn.execute(
+            "SELECT liaison FROM units WHERE kind = 'community' AND parent_id = ? AND liaison IS NOT NULL",
+            (unit_id,),
+        ):
+            people.setdefault(units.normalize_name(person), _("联系领导"))
+    people[units.normalize_name(row[0])] = _("本单位")
+    return people
+
+
+def _check_independent(conn: sqlite3.Connection, unit_id: int, verifier: str) -> None:
+    people = unit_people(conn, unit_id)
+    if verifier in people:
+        unit = conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
+        raise Invalid(
+            _(
+                "核查人“{by}”是责任单位“{unit}”的{role}，不能核查本单位的整改：请由其他人核查。"
+            ).format(by=verifier, unit=unit, role=people[verifier])
+        )
 
 
 def notify_issue(
@@ -1030,14 +1073,39 @@ ISSUE_KEYS = [
     "closed_on",
     "days_overdue",
     "inspection_id",
+    "flags",
 ]
+
+# Flags an issue can carry (codes in JSON, labels for people); `issue list --flag CODE` filters.
+# 多次返工: the fix failed verification this many times, a case for the committee, not the unit.
+REWORK_FLAG_AT = 3
+FLAGS = {"rework": N_("多次返工")}
+_FLAG_ALIASES = {"rework": "rework", "多次返工": "rework", "返工": "rework"}
+_FLAG_SQL = {"rework": f"a.reworks_d >= {REWORK_FLAG_AT}"}
+
+
+def parse_flag(value: str) -> str:
+    code = _FLAG_ALIASES.get(value.strip().lower()) if value else None
+    if code is None:
+        raise Invalid(
+            _("标记“{value}”无效：应为 {choices}。").format(
+                value=value,
+                choices=_("、").join(f"{k}（{_(v)}）" for k, v in FLAGS.items()),
+            )
+        )
+    return code
+
+
+def flag_labels(flags: list[str]) -> str:
+    return _("、").join(_(FLAGS[f]) for f in flags)
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row[k] for k in ISSUE_KEYS}
+    out = {k: row[k] for k in ISSUE_KEYS if k != "flags"}
     out["overdue"] = bool(row["overdue"])
     out["serious"] = bool(row["serious"])
     out["on_time"] = None if row["on_time"] is None else bool(row["on_time"])
+    out["flags"] = ["rework"] if row["reworks"] >= REWORK_FLAG_AT else []
     return out
 
 
@@ -1096,6 +1164,7 @@ def list_issues(
     as_of: date | str | None = None,
     status: str | None = None,
     exposure_notices: int = 3,
+    flag: str | None = None,
     **filters: Any,
 ) -> list[dict[str, Any]]:
     """Issues found on or before `as_of` (default today), each as it stood on that date, by id.
@@ -1115,6 +1184,8 @@ def list_issues(
         else:
             outer = " WHERE a.status_d = :status"
             params["status"] = st
+    if flag:
+        outer += (" AND " if outer else " WHERE ") + _FLAG_SQL[parse_flag(flag)]
     sql = as_of_view(conn, params, " AND ".join(where)) + _LIST_SELECT + outer + " ORDER BY a.id"
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]

@@ -309,9 +309,13 @@ ALTER TABLE command_runs ADD COLUMN os_user TEXT;
     chain.create_triggers(conn)
 
 
-def m003_late_extension_days(conn: sqlite3.Connection) -> None:
-    """issues.late_days: days already overdue when a late extension was granted, so that moving
-    the due date afterwards does not erase them (overdue, days overdue, not on time)."""
+def m003_case_handling(conn: sqlite3.Connection) -> None:
+    """Case handling: units.contact/head/phone (who notices go to, and who may not verify the
+    unit's own work); issues.late_days, the days already overdue when a late extension was
+    granted, so that moving the due date afterwards does not erase them."""
+    conn.execute("ALTER TABLE units ADD COLUMN contact TEXT")
+    conn.execute("ALTER TABLE units ADD COLUMN head TEXT")
+    conn.execute("ALTER TABLE units ADD COLUMN phone TEXT")
     conn.execute("ALTER TABLE issues ADD COLUMN late_days INTEGER NOT NULL DEFAULT 0")
     if conn.execute("SELECT 1 FROM issue_events WHERE event = 'extend' LIMIT 1").fetchone() is None:
         # Nothing to fill in; and the UPDATE's audit trigger would need sqjg's chain function,
@@ -333,7 +337,7 @@ def m003_late_extension_days(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
-    m003_late_extension_days,
+    m003_case_handling,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,6 +167,27 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def normalize_name(text: str) -> str:
+    """A person's or unit's name as compared: NFKC, no format characters, no spaces."""
+    s = unicodedata.normalize("NFKC", str(text))
+    return "".join(ch for ch in s if unicodedata.category(ch) != "Cf" and not ch.isspace())
+
+
+_PHONE_CHARS = frozenset("0123456789-+() ")
+
+
+def check_phone(phone: str | None) -> str | None:
+    """A telephone number as written (digits, spaces, -, +, brackets), or None when empty."""
+    if phone is None:
+        return None
+    text = unicodedata.normalize("NFKC", phone).strip()
+    if not text:
+        return None
+    if not set(text) <= _PHONE_CHARS or sum(ch.isdigit() for ch in text) < 3:
+        raise Invalid(_("电话“{value}”无效：只能有数字、空格、-、+ 和括号。").format(value=phone))
+    return text
+
+
 def add_unit(
     conn: sqlite3.Connection,
     name: str,
@@ -179,8 +201,15 @@ def add_unit(
     liaison: str | None = None,
     code: str | None = None,
     note: str | None = None,
+    contact: str | None = None,
+    head: str | None = None,
+    phone: str | None = None,
 ) -> int:
-    """Register a unit; returns its id. Every rule is checked before anything is written."""
+    """Register a unit; returns its id. Every rule is checked before anything is written.
+
+    contact (联系人) and head (负责人) are whom notices are addressed to; any kind may have them.
+    """
+    phone = check_phone(phone)
     kind = check_kind(kind)
     name = (name or "").strip()
     if not name:
@@ -243,8 +272,8 @@ def add_unit(
         for c in links:
             _check_no_other_lead(conn, c, None)
     cur = conn.execute(
-        "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note,"
+        " contact, head, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             name,
             kind,
@@ -254,6 +283,9 @@ def add_unit(
             people["director"],
             people["liaison"],
             _clean(note),
+            _clean(contact),
+            _clean(head),
+            phone,
         ),
     )
     unit_id = cur.lastrowid
@@ -352,6 +384,9 @@ def edit_unit(
     liaison: str | None = None,
     code: str | None = None,
     note: str | None = None,
+    contact: str | None = None,
+    head: str | None = None,
+    phone: str | None = None,
 ) -> None:
     """Change a unit's name or details; only the given fields change. An empty string clears a field."""
     unit = find(conn, name)
@@ -390,6 +425,12 @@ def edit_unit(
                     )
                 )
             changes[key] = _clean(value)
+    if contact is not None:
+        changes["contact"] = _clean(contact)
+    if head is not None:
+        changes["head"] = _clean(head)
+    if phone is not None:
+        changes["phone"] = check_phone(phone)
     if code is not None:
         changes["code"] = _clean(code)
     if note is not None:
@@ -450,6 +491,7 @@ def remove_unit(conn: sqlite3.Connection, name: str) -> None:
 
 _LIST_SQL = """
 SELECT u.id, u.uid, u.name, u.kind, u.code, u.secretary, u.director, u.liaison, u.note,
+       u.contact, u.head, u.phone,
        CASE u.kind WHEN 'community' THEN p.name WHEN 'compound' THEN gp.name END AS street,
        CASE u.kind WHEN 'compound' THEN p.name END AS community,
        CASE u.kind WHEN 'community' THEN
@@ -571,6 +613,9 @@ IMPORT_ALIASES = {
     "secretary": "secretary", "书记": "secretary",
     "director": "director", "主任": "director",
     "liaison": "liaison", "联系领导": "liaison",
+    "contact": "contact", "联系人": "contact",
+    "head": "head", "负责人": "head",
+    "phone": "phone", "电话": "phone", "联系电话": "phone",
     "lead": "lead", "牵头单位": "lead", "是否牵头": "lead",
     "code": "code", "代码": "code", "区划代码": "code",
     "note": "note", "备注": "note",
@@ -634,6 +679,9 @@ def import_units(
                     secretary=rec.get("secretary") or None,
                     director=rec.get("director") or None,
                     liaison=rec.get("liaison") or None,
+                    contact=rec.get("contact") or None,
+                    head=rec.get("head") or None,
+                    phone=rec.get("phone") or None,
                     code=rec.get("code") or None,
                     note=rec.get("note") or None,
                 )

@@ -72,13 +72,13 @@ def build_survey():
     assert ids == list(range(1, 10))
     for args in (
         ("resolve", "1", "--date", "7-8"),
-        ("verify", "1", "--pass", "--date", "7-9"),
+        ("verify", "1", "--pass", "--by", "三创办张明", "--date", "7-9"),
         ("resolve", "2", "--date", "7-12"),
-        ("verify", "2", "--pass", "--date", "7-13"),
+        ("verify", "2", "--pass", "--by", "三创办张明", "--date", "7-13"),
         ("resolve", "3", "--date", "7-15"),
-        ("verify", "3", "--fail", "--date", "7-16"),
+        ("verify", "3", "--fail", "--by", "三创办张明", "--date", "7-16"),
         ("resolve", "3", "--date", "7-18"),
-        ("verify", "3", "--pass", "--date", "7-19"),
+        ("verify", "3", "--pass", "--by", "三创办张明", "--date", "7-19"),
         ("notify", "4", "--date", "7-16"),
         ("extend", "5", "--due", "8-15", "--reason", "苗木采购", "--date", "7-18"),
         ("resolve", "6", "--date", "7-24"),
@@ -311,7 +311,7 @@ def test_month_facts_and_unit_facts(survey):
 def test_fixed_in_august_is_still_overdue_as_of_july_31(survey, monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", "2026-08-20")
     ok("issue", "resolve", "4", "--date", "8-5")
-    ok("issue", "verify", "4", "--pass", "--date", "8-6")
+    ok("issue", "verify", "4", "--pass", "--by", "三创办张明", "--date", "8-6")
     ok("issue", "resolve", "9", "--date", "8-3")
     ok("issue", "notify", "8", "--date", "8-2")
     conn = connect(survey)

@@ -38,7 +38,7 @@ def test_late_extension_keeps_overdue_days(city):
     assert shown["overdue"] is True
     assert shown["days_overdue"] == 5
     ok("issue", "resolve", "1", "--date", "7-20")
-    ok("issue", "verify", "1", "--pass", "--date", "7-22")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-22")
     shown = _issue(1)
     assert shown["status"] == "closed"
     assert shown["on_time"] is False
@@ -49,7 +49,7 @@ def test_extension_in_time_erases_nothing_because_nothing_was_late(city):
     _add("7-10")
     ok("issue", "extend", "1", "--due", "7-31", "--reason", "需市政处配合", "--date", "7-8")
     ok("issue", "resolve", "1", "--date", "7-20")
-    ok("issue", "verify", "1", "--pass", "--date", "7-22")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-22")
     shown = _issue(1)
     assert (shown["overdue"], shown["days_overdue"], shown["on_time"]) == (False, 0, True)
 
@@ -82,18 +82,20 @@ def test_migration_backfills_late_days_from_the_events(city, db_path):
     _add("7-10")
     ok("issue", "extend", "1", "--due", "7-31", "--reason", "需市政处配合", "--date", "7-15")
     ok("issue", "resolve", "1", "--date", "7-20")
-    ok("issue", "verify", "1", "--pass", "--date", "7-22")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-22")
     _add("7-30")
     conn = sqlite3.connect(db_path)
     try:
         # The database as it was before the column: triggers naming it go first.
         for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'issues'"
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('issues', 'units')"
         ).fetchall():
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute("ALTER TABLE issues DROP COLUMN late_days")
+        for column in ("contact", "head", "phone"):
+            conn.execute(f"ALTER TABLE units DROP COLUMN {column}")
         conn.execute("UPDATE issues SET on_time = 1 WHERE id = 1")
-        schema.m003_late_extension_days(conn)
+        schema.m003_case_handling(conn)
         rows = conn.execute("SELECT id, late_days, on_time FROM issues ORDER BY id").fetchall()
         assert rows == [(1, 5, 0), (2, 0, None)]
     finally:

@@ -242,6 +242,14 @@ def resolve(
 @app.command("verify")
 def verify(
     issue_id: IdArgument,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Who verified (核查人); not a person of the responsible unit.",
+            show_default=False,
+        ),
+    ],
     passed: Annotated[
         bool | None,
         typer.Option(
@@ -254,14 +262,17 @@ def verify(
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
 
-    Example: sqjg issue verify 12 --pass
+    The verifier (--by) must be independent: someone registered under the responsible unit (its
+    contact, head, secretary, director or liaison leader), or the unit itself, is refused.
+
+    Example: sqjg issue verify 12 --pass --by 三创办张明
     """
     if passed is None:
         from ..errors import Invalid
 
         raise Invalid(_("请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"))
     with writing(db) as conn:
-        r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note)
+        r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note, by=by)
     if passed:
         verdict = _("按期") if r["on_time"] else _("未按期")
         say(_("问题 {id} 核查通过，已结案（{verdict}）。").format(id=issue_id, verdict=verdict))
@@ -399,7 +410,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
         "  "
         + _("整改通知 {n} 次，返工 {r} 次，延期 {e} 次").format(
             n=i["notices"], r=i["reworks"], e=i["extensions"]
-        ),
+        )
+        + (_("  标记：{flags}").format(flags=issues.flag_labels(i["flags"])) if i["flags"] else ""),
     ]
     if i["inspection_id"]:
         lines.append("  " + _("来自检查记录 {id}").format(id=i["inspection_id"]))
@@ -416,6 +428,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
                 new=d.get("unit"),
                 nc=d.get("category"),
             )
+        if d.get("by"):
+            text += "  " + _("核查人 {by}").format(by=d["by"])
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
@@ -451,6 +465,12 @@ def list_(
     unit: UnitOption = None,
     kind: KindOption = None,
     status: StatusOption = None,
+    flag: Annotated[
+        str | None,
+        typer.Option(
+            "--flag", help="Only issues with this flag: rework (多次返工, 3+ failed checks)."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
@@ -464,6 +484,7 @@ def list_(
             conn,
             as_of=as_of,
             status=status,
+            flag=flag,
             community=community,
             street=street,
             compound=compound,
@@ -478,8 +499,10 @@ def list_(
         return
     for r in rows:
         r_status = issues.status_label(r["status"])
-        r["status_label"] = r_status + (
-            _("（超期）") if r["overdue"] and r["status"] != "closed" else ""
+        r["status_label"] = (
+            r_status
+            + (_("（超期）") if r["overdue"] and r["status"] != "closed" else "")
+            + (_("（{flags}）").format(flags=issues.flag_labels(r["flags"])) if r["flags"] else "")
         )
         r["serious_label"] = _yes(r["serious"])
         r["days_overdue"] = r["days_overdue"] or None
