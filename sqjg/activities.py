@@ -835,3 +835,84 @@ def due_status(
         group.sort(key=lambda t: (t[0], t[1]))
         out.extend(row for _status, _position, row in group)
     return out
+
+
+# --- Bulk import ------------------------------------------------------------------------------
+
+IMPORT_ALIASES = {
+    "community": "community", "社区": "community",
+    "date": "date", "日期": "date",
+    "attendees": "attendees", "参会人数": "attendees",
+    "participants": "participants", "参加人数": "participants",
+    "units": "units", "参加单位": "units",
+    "leader": "leader", "检查领导": "leader",
+    "score": "score", "得分": "score",
+    "report": "report", "上报事项": "report",
+    "note": "note", "备注": "note",
+}  # fmt: skip
+IMPORT_COLUMNS = {
+    "meeting": ("community", "date"),
+    "cleanup": ("community", "date", "participants"),
+    "inspection": ("community", "date", "leader", "score"),
+}
+
+
+def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str]) -> None:
+    note = r.get("note") or None
+    if kind == "meeting":
+        add_meeting(
+            conn, r["community"], r["date"], attendees=r.get("attendees") or None, note=note
+        )
+    elif kind == "cleanup":
+        add_cleanup(
+            conn,
+            r["community"],
+            r["date"],
+            r["participants"],
+            units_=r.get("units") or None,
+            note=note,
+        )
+    else:
+        add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=note)
+
+
+def import_activities(
+    conn: sqlite3.Connection,
+    kind: str,
+    path: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> int:
+    """Import meetings, clean-ups or inspections (kind) from a CSV or workbook, each row through the
+    same checks as its add command; if any row is refused, every bad row is listed and nothing is
+    written."""
+    from .csvio import read_rows
+
+    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
+    missing = [k for k in IMPORT_COLUMNS[kind] if k not in keys]
+    if missing:
+        raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
+    errors: list[str] = []
+    conn.execute("SAVEPOINT import_activities")
+    try:
+        for line, rec in records:
+            conn.execute("SAVEPOINT import_row")
+            try:
+                _import_row(conn, kind, rec)
+                conn.execute("RELEASE import_row")
+            except (Invalid, NotFound, Conflict) as e:
+                conn.execute("ROLLBACK TO import_row")
+                conn.execute("RELEASE import_row")
+                errors.append(_("{where}：{reason}").format(where=line.at(), reason=e))
+        if errors:
+            raise Invalid(
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+                + "\n"
+                + "\n".join(errors)
+            )
+    except BaseException:
+        conn.execute("ROLLBACK TO import_activities")
+        conn.execute("RELEASE import_activities")
+        raise
+    conn.execute("RELEASE import_activities")
+    return len(records)

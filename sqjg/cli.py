@@ -20,7 +20,7 @@ from typer._click.exceptions import (
     NoSuchOption,
     UsageError,
 )
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from . import clikit
 from .i18n import _, language_in, set_language
@@ -74,13 +74,58 @@ def _usage_message(e: UsageError) -> str:
     return _("命令用法有误：{error}").format(error=text)
 
 
+def _set_display(ctx: Any, param: Any, value: bool) -> None:
+    from .render import display
+
+    setattr(display, param.name, value if param.name == "wide" else not value)
+
+
+def _display_options() -> list[TyperOption]:
+    """--wide and --no-pager, the same on every command that prints (defined once, here)."""
+    return [
+        TyperOption(
+            param_decls=["--wide", "wide"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="On a terminal, show every column of a table (显示全部列).",
+        ),
+        TyperOption(
+            param_decls=["--no-pager", "pager"],
+            is_flag=True,
+            default=False,
+            expose_value=False,
+            callback=_set_display,
+            help="Never page a long table through less/$PAGER (不分页).",
+        ),
+    ]
+
+
+def _add_display_options(group: Any) -> None:
+    for command in group.commands.values():
+        if hasattr(command, "commands"):
+            _add_display_options(command)
+        elif not any(p.name == "wide" for p in command.params):
+            command.params.extend(_display_options())
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        _add_display_options(self)
+
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        from .render import display
+
+        display.wide, display.pager = False, True
         clikit.remember_argv(list(args) if args is not None else None)
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
-        set_language(language_in(list(args) if args is not None else sys.argv[1:]))
+        words = list(args) if args is not None else sys.argv[1:]
+        set_language(language_in(words))
+        _refuse_undecodable(words)
         return super().main(args, *a, **kw)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -102,6 +147,23 @@ class SqjgGroup(TyperGroup):
             clikit.fail(_usage_message(e))
         except Exception as e:  # noqa: BLE001 - domain and SQLite errors become one sentence
             clikit.handle(e)
+
+
+def _refuse_undecodable(words: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite and the terminal
+    cannot encode: refuse them before anything runs, showing the bad bytes as \\xNN."""
+    for n, word in enumerate(words, 1):
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sys.stderr.write(
+                _("第 {n} 个参数 {arg} 不是有效的 UTF-8 文字，请检查终端或脚本的编码。").format(
+                    n=n, arg=shown
+                )
+                + "\n"
+            )
+            sys.exit(1)
 
 
 # The root alone: its options, callback and error policy. Commands are added by `whole_app` (help,
@@ -145,6 +207,7 @@ def root_options(
     activities, and rank the communities every month.
     """
     clikit.state.db = db
+    clikit.state.late_reason = None
     set_language(lang)
 
 

@@ -21,6 +21,7 @@ from .errors import SqjgError
 class State:
     db: Path | None = None
     argv: str = "sqjg"
+    late_reason: str | None = None  # --late --reason: entries inside a published month
 
 
 state = State()
@@ -30,6 +31,7 @@ class Fmt(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    record = "record"
 
 
 class FmtMd(str, Enum):
@@ -37,6 +39,7 @@ class FmtMd(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    record = "record"
 
 
 DbOption = Annotated[
@@ -45,7 +48,7 @@ DbOption = Annotated[
         "--db",
         help="SQLite database file (数据库文件); default $SQJG_DB, else the app directory.",
         show_default=False,
-        dir_okay=False,
+        # No dir_okay=False: Click's refusal says only "invalid value"; open_db names the directory.
     ),
 ]
 FormatOption = Annotated[Fmt, typer.Option("--format", "-f", help="Output format (输出格式).")]
@@ -106,10 +109,30 @@ def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path, write=True)
     try:
-        with write_transaction(conn, state.argv):
+        with write_transaction(conn, state.argv, state.late_reason):
             yield conn
     finally:
         conn.close()
+
+
+LateOption = Annotated[
+    bool,
+    typer.Option(
+        "--late",
+        help="Record an entry dated inside a published month, with --reason (公布后补录).",
+    ),
+]
+LateReasonOption = Annotated[
+    str | None,
+    typer.Option("--reason", help="Why the entry is late (补录原因); with --late."),
+]
+
+
+def allow_late(late: bool, reason: str | None) -> None:
+    """Let this command record entries inside a published month (checked with its writes)."""
+    from .lateness import check_reason
+
+    state.late_reason = check_reason(late, reason)
 
 
 def say(message: str) -> None:
@@ -173,3 +196,99 @@ def rules(path: Path | None):  # -> sqjg.rules.Rules
     from .rules import load_rules
 
     return load_rules(path)
+
+
+class ExportFmt(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class Headers(str, Enum):
+    en = "en"
+    zh = "zh"
+
+
+ExportFormatOption = Annotated[
+    ExportFmt,
+    typer.Option("--format", "-f", help="csv, or xlsx with --output (导出格式)."),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
+]
+ExportEncodingOption = Annotated[
+    str,
+    typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码)."),
+]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV: leave text starting with = + - @ as it is (不转义公式); off by default.",
+    ),
+]
+HeadersOption = Annotated[
+    Headers,
+    typer.Option("--headers", help="CSV column names and 是/否: en (default) or zh (表头语言)."),
+]
+
+
+def zh_header(key: str, aliases: dict[str, str]) -> str:
+    """The first Chinese spelling an importer accepts for a column (so zh headers read back)."""
+    for spelling, canonical in aliases.items():
+        if canonical == key and not spelling.isascii():
+            return spelling
+    return key
+
+
+def export(
+    rows: list[dict],
+    keys: list[str],
+    aliases: dict[str, str],
+    *,
+    fmt: ExportFmt,
+    output: str | None,
+    encoding: str = "utf-8",
+    raw: bool = False,
+    headers: Headers = Headers.en,
+    sheet: str = "Sheet1",
+) -> None:
+    """Write rows as CSV (stdout or --output) or as a workbook (--output); refuses before writing."""
+    from .errors import Invalid
+    from .i18n import _
+
+    if fmt == ExportFmt.xlsx:
+        if output is None:
+            raise Invalid(_("--format xlsx 需要用 --output 指定文件。"))
+        from .xlsxio import write_workbook
+
+        write_workbook(output, [(sheet, [(k, zh_header(k, aliases)) for k in keys], rows)])
+        return
+    from .render import to_csv
+
+    enc = encoding.strip().lower().replace("_", "-")
+    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
+    zh = headers == Headers.zh
+    text = to_csv(
+        rows,
+        keys,
+        bom=utf8,
+        raw=raw,
+        header=[zh_header(k, aliases) for k in keys] if zh else None,
+        yes_no=zh,
+    )
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        data = text.encode("utf-8" if utf8 else enc)
+    except LookupError:
+        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
+    except UnicodeEncodeError:
+        raise Invalid(
+            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
+        ) from None
+    from .reportfmt import write_atomic
+
+    # Atomic, owner-only, a symlink at the target replaced rather than followed.
+    write_atomic(output, data)

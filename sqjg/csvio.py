@@ -11,11 +11,10 @@ from typing import Any
 
 from .errors import Invalid
 from .i18n import _
+from .render import FORMULA_LEADS
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
-# What a spreadsheet treats as the start of a formula; exports put a ' in front, imports take it off.
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -114,8 +113,11 @@ def read_rows(
             _("--sheet 只用于工作簿（.xlsx、.xls、.ods），{path} 是 CSV 文件。").format(path=p)
         )
     text = decode(data, encoding).replace("\x00", "")
+    # strict: a quote left open is an error naming its line, not the rest of the file
+    # swallowed silently into one cell.
+    start = 1
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise Invalid(_("文件 {path} 是空的或没有表头。").format(path=p))
@@ -128,8 +130,10 @@ def read_rows(
                 raise Invalid(_("第 1 行：列“{name}”重复。").format(name=h.strip()))
             keys.append(key)
         out = []
+        start = reader.line_num + 1
         for record in reader:
-            line = reader.line_num
+            line = start
+            start = reader.line_num + 1
             if not any(v.strip() for v in record):
                 continue
             if len(record) > len(keys):
@@ -142,8 +146,25 @@ def read_rows(
             }
             out.append((Where(line), values))
     except csv.Error as e:
-        raise Invalid(_("CSV 格式错误：{error}").format(error=e)) from None
+        raise Invalid(_csv_error(str(e), start)) from None
     return keys, out
+
+
+def _csv_error(error: str, line: int) -> str:
+    """The csv module's English reason as one Chinese sentence naming where the record began."""
+    if "field larger than field limit" in error:
+        return _(
+            "第 {line} 行起有一个单元格超过 {limit} 个字符的上限（常见原因是引号没有配对）。"
+        ).format(line=line, limit=f"{csv.field_size_limit():,}")
+    if "unexpected end of data" in error or "EOF" in error:
+        return _("第 {line} 行开始的引号没有配对，一直到文件末尾。").format(line=line)
+    if "expected after" in error:
+        return _('第 {line} 行：引号后面紧跟着别的字符（引号内的引号要写成两个 ""）。').format(
+            line=line
+        )
+    if "NUL" in error or "new-line character seen in unquoted field" in error:
+        return _("第 {line} 行：含有不能出现在 CSV 里的字符。").format(line=line)
+    return _("第 {line} 行：CSV 格式错误。").format(line=line)
 
 
 def cell_text(value: Any) -> str:

@@ -186,8 +186,13 @@ def os_user() -> str:
 
 
 @contextmanager
-def write_transaction(conn: sqlite3.Connection, argv: str = "") -> Iterator[sqlite3.Connection]:
-    """One command's writes: all or nothing, recorded in command_runs for the audit trail."""
+def write_transaction(
+    conn: sqlite3.Connection, argv: str = "", late_reason: str | None = None
+) -> Iterator[sqlite3.Connection]:
+    """One command's writes: all or nothing, recorded in command_runs for the audit trail.
+
+    Before committing, entries dated inside a published month are refused, or recorded as
+    late entries when the command was given --late --reason (sqjg.lateness)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(
@@ -195,6 +200,9 @@ def write_transaction(conn: sqlite3.Connection, argv: str = "") -> Iterator[sqli
             (current_user(), os_user(), argv),
         )
         yield conn
+        from .lateness import guard
+
+        guard(conn, late_reason)
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -126,17 +126,12 @@ def _text(value: str | None) -> str | None:
 # --- banned purposes ---------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
 def banned_word_in(purpose: str, banned_words: Iterable[str]) -> str | None:
-    """The first banned word found in a purpose (case-insensitive, after NFKC), else None."""
-    folded = _fold(purpose)
-    for word in banned_words:
-        if word and _fold(word) in folded:
-            return word
-    return None
+    """The first banned word found in a purpose, after sqjg.text's folding (spaces, punctuation,
+    zero-width characters, traditional forms and look-alike letters cannot hide it), else None."""
+    from .text import banned_word_in as find
+
+    return find(purpose, banned_words)
 
 
 def _default_banned_words() -> list[str]:
@@ -660,6 +655,29 @@ LIST_KEYS = [
     "id", "date", "entry_type", "community", "street", "source", "payer", "category", "purpose",
     "approved_by", "amount_yuan", "voids_id", "voided_by", "voided_on", "reason", "note",
 ]  # fmt: skip
+
+
+# For a spreadsheet: a void is the negative of what it voids, so SUM(income_yuan) and
+# SUM(expense_yuan) over every row are the ledger's totals, and `effective` picks out the entries
+# still in force (neither voided nor a void) for whoever prefers to filter instead.
+SPREADSHEET_KEYS = [*LIST_KEYS[:11], "income_yuan", "expense_yuan", "effective", *LIST_KEYS[11:]]
+
+
+def spreadsheet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """list_entries rows with SPREADSHEET_KEYS: signed income and expense in yuan, and effective."""
+    out = []
+    for r in rows:
+        kind = r["voids_type"] if r["entry_type"] == "void" else r["entry_type"]
+        signed = -r["amount_fen"] if r["entry_type"] == "void" else r["amount_fen"]
+        out.append(
+            {
+                **{k: r[k] for k in LIST_KEYS},
+                "income_yuan": yuan(signed) if kind == "contribution" else 0,
+                "expense_yuan": yuan(signed) if kind == "expenditure" else 0,
+                "effective": r["entry_type"] != "void" and not r["voided_by"],
+            }
+        )
+    return out
 
 
 def list_entries(

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import units
 from .dates import not_in_future, parse_date, today
-from .errors import Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .i18n import N_, _
+from .text import name_key, normalize_name
 from .units import Unit
 
 if TYPE_CHECKING:
@@ -878,10 +879,11 @@ def verify_issue(
     """
     issue = _load(conn, issue_id)
     _check_transition(issue, "verify")
-    verifier = units.normalize_name(by) if by is not None else None
+    verifier = None
     if by is not None:
-        if not verifier:
+        if not by.strip():
             raise Invalid(_("核查人（--by）不能为空。"))
+        verifier = normalize_name(by)
         _check_independent(conn, issue["unit_id"], verifier)
     event = "verify_pass" if passed else "verify_fail"
     when = _event_date(issue, on, _("核查"))
@@ -899,25 +901,31 @@ def unit_people(conn: sqlite3.Connection, unit_id: int) -> dict[str, str]:
     roles = ((row[2], _("联系人")), (row[3], _("负责人")), (row[4], _("书记")), (row[5], _("主任")))
     for person, role in roles:
         if person:
-            people.setdefault(units.normalize_name(person), role)
+            people.setdefault(_person_key(person), role)
     if row[1] == "street":
         for (person,) in conn.execute(
             "SELECT liaison FROM units WHERE kind = 'community' AND parent_id = ? AND liaison IS NOT NULL",
             (unit_id,),
         ):
-            people.setdefault(units.normalize_name(person), _("联系领导"))
-    people[units.normalize_name(row[0])] = _("本单位")
+            people.setdefault(_person_key(person), _("联系领导"))
+    people[_person_key(row[0])] = _("本单位")
     return people
+
+
+def _person_key(name: str) -> str:
+    # People write 陈建国 and 陈 建国, 陳建國 and 陈建国 for the same person.
+    return name_key(name).replace(" ", "")
 
 
 def _check_independent(conn: sqlite3.Connection, unit_id: int, verifier: str) -> None:
     people = unit_people(conn, unit_id)
-    if verifier in people:
+    key = _person_key(verifier)
+    if key in people:
         unit = conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
         raise Invalid(
             _(
                 "核查人“{by}”是责任单位“{unit}”的{role}，不能核查本单位的整改：请由其他人核查。"
-            ).format(by=verifier, unit=unit, role=people[verifier])
+            ).format(by=verifier, unit=unit, role=people[key])
         )
 
 
@@ -1487,6 +1495,7 @@ IMPORT_ALIASES = {
     "kind": "kind", "类型": "kind", "问题类型": "kind",
     "serious": "serious", "严重": "serious", "是否严重": "serious", "严重问题": "serious",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
 }  # fmt: skip
 EXPORT_COLUMNS = [
     "description",
@@ -1499,6 +1508,7 @@ EXPORT_COLUMNS = [
     "found",
     "kind",
     "serious",
+    "uid",
 ]
 _REQUIRED = ("description", "community", "category", "due")
 
@@ -1509,12 +1519,17 @@ def import_issues(
     encoding: str | None = None,
     sheet: str | None = None,
     limits: TimeLimits | None = None,
-) -> int:
-    """Import a survey sheet (排查表); returns how many issues came in.
+) -> dict[str, int]:
+    """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
 
     Every row is checked first (names resolved once into dicts, each distinct date parsed once);
     if any row is bad, Invalid lists every bad row with its line number and reason and nothing is
-    written. Otherwise all rows go in with two executemany statements.
+    written. Otherwise new rows go in with two executemany statements.
+
+    A row carrying the uid of an issue (as `issue export` writes) is that issue, not a new one:
+    unchanged it is skipped; a later due date is an extension and another responsible unit or
+    category a reassignment, through the same rules as `issue extend` and `issue reassign`. Other
+    changes are refused, since the history of an issue is kept as events, not edited.
     """
     from .csvio import read_rows
 
@@ -1542,6 +1557,19 @@ def import_issues(
 
     errors: list[str] = []
     prepared: list[tuple] = []
+    updates: list[tuple[Any, int, tuple, tuple]] = []
+    unchanged = 0
+    seen: set[str] = set()
+    new_uids: list[str | None] = []
+    known = {}
+    if "uid" in keys:
+        known = {
+            r[0]: (r[1], r[2:])
+            for r in conn.execute(
+                "SELECT uid, id, description, community_id, compound_id, location, category,"
+                " unit_id, kind, found, due, serious FROM issues"
+            )
+        }
     for line, rec in records:
         # The column being checked, so a workbook error can name its cell.
         field = "description"
@@ -1590,22 +1618,52 @@ def import_issues(
                     _("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious"))
                 )
             # csvio has stripped every cell already.
-            prepared.append(
-                (
-                    text,
-                    where.id,
-                    place.id if place else None,
-                    rec.get("location") or None,
-                    cat,
-                    party.id,
-                    rec.get("kind") or None,
-                    found_on,
-                    due_on,
-                    int(flag in _TRUE),
-                    None,
-                    rec.get("note") or None,
-                )
+            record = (
+                text,
+                where.id,
+                place.id if place else None,
+                rec.get("location") or None,
+                cat,
+                party.id,
+                rec.get("kind") or None,
+                found_on,
+                due_on,
+                int(flag in _TRUE),
+                None,
+                rec.get("note") or None,
             )
+            uid = rec.get("uid", "")
+            field = "uid"
+            if uid and uid in seen:
+                raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+            seen.add(uid)
+            if not uid or uid not in known:
+                # A uid this database does not know (a sheet from another office's copy) is a new
+                # issue that keeps its uid, so the two copies still name it alike.
+                new_uids.append(uid or None)
+                prepared.append(record)
+                continue
+            issue_id, stored = known[uid]
+            # (description, community, compound, location, category, unit, kind, found, due, serious)
+            sheet_values = (*record[:7], record[7], record[8], record[9])
+            if sheet_values == tuple(stored):
+                unchanged += 1
+                continue
+            names = ("description", "community", "compound", "location", "category", "unit",
+                     "kind", "found", "due", "serious")  # fmt: skip
+            fixed = [
+                n
+                for n, a, b in zip(names, sheet_values, stored)
+                if a != b and n not in ("category", "unit", "due")
+            ]
+            if fixed:
+                field = fixed[0]
+                raise Invalid(
+                    _(
+                        "问题 {id} 的{fields}与登记的不同：导入只能延期整改时限或改派责任单位。"
+                    ).format(id=issue_id, fields=_("、").join(_column_label(n) for n in fixed))
+                )
+            updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
             errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
     if errors:
@@ -1614,8 +1672,48 @@ def import_issues(
             + "\n"
             + "\n".join(errors)
         )
-    _insert(conn, prepared, bulk=True)
-    return len(prepared)
+    conn.execute("SAVEPOINT import_issues")
+    try:
+        for line, issue_id, new, old in updates:
+            field = "due"
+            try:
+                if (new[4], new[5]) != (old[4], old[5]):
+                    field = "unit"
+                    name = conn.execute(
+                        "SELECT name FROM units WHERE id = ?", (new[5],)
+                    ).fetchone()[0]
+                    reassign_issue(conn, issue_id, unit=name, category=new[4], note=_("导入排查表"))
+                if new[8] != old[8]:
+                    field = "due"
+                    extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
+            except (Invalid, NotFound, Conflict) as e:
+                errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+        if errors:
+            raise Invalid(
+                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
+                + "\n"
+                + "\n".join(errors)
+            )
+        if prepared:
+            first = _insert(conn, prepared, bulk=True)
+            conn.executemany(
+                "UPDATE issues SET uid = ? WHERE id = ?",
+                [(u, first + n) for n, u in enumerate(new_uids) if u],
+            )
+    except BaseException:
+        conn.execute("ROLLBACK TO import_issues")
+        conn.execute("RELEASE import_issues")
+        raise
+    conn.execute("RELEASE import_issues")
+    return {"added": len(prepared), "updated": len(updates), "unchanged": unchanged}
+
+
+def _column_label(key: str) -> str:
+    """A survey-sheet column in the words of its Chinese header."""
+    for spelling, canonical in IMPORT_ALIASES.items():
+        if canonical == key and not spelling.isascii():
+            return spelling
+    return key
 
 
 def export_rows(
@@ -1624,12 +1722,14 @@ def export_rows(
     """Issues as survey-sheet rows (EXPORT_COLUMNS), the due date in force as of today; importing
     them gives the same issues again. Cancelled issues are left out unless asked for by status."""
     rows = list_issues(conn, status=status, **filters)
+    uids = dict(conn.execute("SELECT id, uid FROM issues"))
     out = []
     for r in rows:
         if r["status"] == "cancelled" and status is None:
             continue
         rec = {k: r.get(k) for k in EXPORT_COLUMNS}
-        rec["serious"] = _("是") if r["serious"] else _("否")
+        rec["serious"] = bool(r["serious"])
+        rec["uid"] = uids[r["id"]]
         out.append(rec)
     return out
 

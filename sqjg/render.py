@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .i18n import _
@@ -37,17 +37,42 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str], *, bom: bool = True) -> str:
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"); csvio takes the ' off.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(value: Any, *, raw: bool = False, yes_no: bool = False) -> Any:
+    """A value as a CSV cell: booleans in one style, lists joined, and a text that a spreadsheet
+    would run as a formula given a leading ' (shown as text, and taken off again on import)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if yes_no:
+            return _("是") if value else _("否")
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        value = ";".join(map(str, value))
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
+def to_csv(
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    *,
+    bom: bool = True,
+    raw: bool = False,
+    header: Sequence[str] | None = None,
+    yes_no: bool = False,
+) -> str:
+    """Rows as CSV, English keys unless `header` is given; `raw` leaves formula-leading text as it
+    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(keys)
+    w.writerow(header or keys)
     for r in rows:
-        w.writerow(
-            [
-                ";".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
-                for v in (r.get(k) for k in keys)
-            ]
-        )
+        w.writerow([csv_value(r.get(k), raw=raw, yes_no=yes_no) for k in keys])
     return (CSV_BOM if bom else "") + buf.getvalue()
 
 
@@ -120,10 +145,21 @@ def emit(
     data: Any = None,
     numeric: Sequence[str] = (),
     empty: str | None = None,
+    priority: Mapping[str, int] | None = None,
+    fold: Sequence[str] = (),
 ) -> None:
-    """Print rows as a table, CSV (English keys, BOM) or JSON (`data` if given, else the rows)."""
+    """Print rows as a table, CSV (English keys, BOM), JSON (`data` if given, else the rows),
+    Markdown or records (one `字段：值` block per row).
+
+    `priority` and `fold` matter only on a terminal: see `fit_columns` and `terminal_table`.
+    """
     fmt = getattr(fmt, "value", fmt)
-    if fmt == "json":
+    if fmt == "record":
+        if not rows and empty:
+            sys.stdout.write(empty + "\n")
+            return
+        sys.stdout.write(to_records(rows, columns, title))
+    elif fmt == "json":
         sys.stdout.write(to_json(rows if data is None else data) + "\n")
     elif fmt == "csv":
         keys = [k for k, _h in columns]
@@ -134,12 +170,191 @@ def emit(
         if not rows and empty:
             sys.stdout.write(empty + "\n")
             return
-        if not sys.stdout.isatty():
-            text = plain_table(rows, columns, title, numeric)
-            if text is not None:
-                sys.stdout.write(text)
-                return
+        if on_terminal():
+            terminal_table(rows, columns, title, numeric, priority or {}, fold)
+            return
+        text = plain_table(rows, columns, title, numeric)
+        if text is not None:
+            sys.stdout.write(text)
+            return
         print_renderable(table(rows, columns, title, numeric))
+
+
+def to_records(
+    rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None
+) -> str:
+    """One block of `字段：值` lines per row, a blank line between: a wide row read downwards."""
+    from rich.cells import cell_len
+
+    width = max((cell_len(h) for _k, h in columns), default=0)
+    blocks = [title] if title else []
+    for r in rows:
+        lines = []
+        for key, header in columns:
+            pad = " " * (width - cell_len(header)) if "\n" not in header else ""
+            lines.append(
+                _("{field}{pad}：{value}").format(field=header, pad=pad, value=cell(r.get(key)))
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+class Display:
+    """How tables are shown on a terminal, set by the shared --wide and --no-pager options."""
+
+    wide: bool = False
+    pager: bool = True
+
+
+display = Display()
+
+
+def on_terminal() -> bool:
+    """Whether stdout is a person's terminal: the only case where tables are fitted and paged."""
+    out = sys.stdout
+    return hasattr(out, "isatty") and out.isatty() and not isinstance(out, io.StringIO)
+
+
+def screen_size() -> tuple[int, int]:
+    """Columns and lines of the terminal; SQJG_WIDTH, when set, wins for the columns."""
+    import shutil
+
+    cols, lines = shutil.get_terminal_size((80, 24))
+    if os.environ.get("SQJG_WIDTH"):
+        cols = int(os.environ["SQJG_WIDTH"])
+    return cols, lines
+
+
+def natural_widths(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> dict[str, int]:
+    """Each column's width in terminal cells when no cell is wrapped (CJK counts double)."""
+    from rich.cells import cell_len
+
+    def longest(text: str) -> int:
+        return max((cell_len(line) for line in text.split("\n")), default=0)
+
+    return {
+        key: max([longest(header), *(longest(cell(r.get(key))) for r in rows)])
+        for key, header in columns
+    }
+
+
+def table_width(widths: Sequence[int]) -> int:
+    """box.SIMPLE_HEAD: one space of padding each side of a cell, one rule between columns and an
+    edge each side."""
+    return sum(widths) + 3 * len(widths) + 1 if widths else 0
+
+
+def fit_columns(
+    columns: Sequence[Column],
+    widths: Mapping[str, int],
+    screen: int,
+    priority: Mapping[str, int],
+) -> tuple[list[Column], list[Column]]:
+    """The columns kept and the columns left out so that the table fits `screen` cells.
+
+    Priority 0 is never left out (the first column's default); a higher number goes first, and
+    among equals the rightmost. Columns left out are then taken back, best first, while they still
+    fit: a narrow column need not go because a wide one of the same priority went before it.
+    """
+    first = columns[0][0] if columns else None
+
+    def rank(key: str) -> int:
+        return priority.get(key, 0 if key == first else 1)
+
+    kept = list(columns)
+    dropped: list[Column] = []
+    order = sorted(
+        (c for c in columns if rank(c[0]) > 0),
+        key=lambda c: (-rank(c[0]), -columns.index(c)),
+    )
+    for col in order:
+        if table_width([widths[k] for k, _h in kept]) <= screen:
+            break
+        kept.remove(col)
+        dropped.append(col)
+    for col in reversed(dropped[:]):
+        trial = [c for c in columns if c in kept or c is col]
+        if table_width([widths[k] for k, _h in trial]) <= screen:
+            kept = trial
+            dropped.remove(col)
+    return kept, [c for c in columns if c in dropped]
+
+
+def terminal_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None,
+    numeric: Sequence[str],
+    priority: Mapping[str, int],
+    fold: Sequence[str],
+) -> None:
+    """A table on a terminal: fitted to the screen by leaving out low-priority columns (named in
+    one line under it), or all of it with --wide; through the pager when it is longer or wider
+    than the screen. A cell is never wrapped inside: only the `fold` columns (free text such as a
+    description) may wrap, and then at spaces first, so names, dates and money stay whole.
+    """
+    from rich.console import Console
+
+    cols, lines = screen_size()
+    widths = natural_widths(rows, columns)
+    if display.wide:
+        kept, hidden = list(columns), []
+    else:
+        kept, hidden = fit_columns(columns, widths, cols, priority)
+    t = table(rows, kept, title, numeric)
+    for col, (key, _h) in zip(t.columns, kept):
+        if key not in fold:
+            col.no_wrap = True
+            col.min_width = widths[key]
+    width = max(cols, table_width([widths[k] for k, _h in kept])) if display.wide else cols
+    buf = io.StringIO()
+    con = Console(file=buf, width=width, force_terminal=True, highlight=False, emoji=False)
+    con.print(t)
+    text = "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    if hidden:
+        note = _("另有 {n} 列未显示：{names}；加 --wide 显示全部列。").format(
+            n=len(hidden), names=_("、").join(h for _k, h in hidden)
+        )
+        text += note + "\n"
+    shown = text.split("\n")
+    from rich.cells import cell_len
+
+    too_big = len(shown) > lines or max((cell_len(_strip_ansi(s)) for s in shown), default=0) > cols
+    if display.pager and too_big and page(text):
+        return
+    sys.stdout.write(text)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def page(text: str) -> bool:
+    """Show text through the pager as git does ($PAGER, else `less -SRFX`); False when there is
+    none to run, so the caller prints it directly."""
+    import subprocess
+
+    command = os.environ.get("PAGER")
+    if command is None:
+        command = "less -SRFX"
+    if command.strip() in ("", "cat"):
+        return False
+    sys.stdout.flush()
+    try:
+        proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
+    except OSError:
+        return False
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(text.encode("utf-8"))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager before the end: not an error
+    proc.wait()
+    return proc.returncode != 127  # 127: the shell found no such pager
 
 
 # Text whose width every terminal and rich agree on (printable ASCII, Latin, punctuation, symbols,

@@ -164,6 +164,7 @@ def monthly_report(
     (it computes every earlier month; only the HTML chart and the JSON need it)."""
     from . import activities, assessment, chain
     from .dates import today as today_
+    from .lateness import late_entries
 
     today = today or today_()
     result = assessment.monthly(conn, rules, year, month, today)
@@ -191,6 +192,7 @@ def monthly_report(
         "ranking_as_of": result.get("as_of"),
         "rules_hash": result.get("rules_hash"),
         "fingerprint": chain.fingerprint(conn),
+        "late_entries": late_entries(conn, year, month),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
         "ranking": ranking,

@@ -15,7 +15,6 @@ import html
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -698,8 +697,40 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
         _due_section(rep),
         _target_section(rep["target"], charts=charts),
     ]
+    if rep.get("late_entries"):
+        sections.append(_late_section(rep["late_entries"]))
     return Document(
         monthly_title(rep), meta, sections, "published" if rep["published"] else "provisional"
+    )
+
+
+def _late_section(late: list[dict[str, Any]]) -> Section:
+    """Entries recorded inside the month after it was published: listed, never re-ranked."""
+    rows = [
+        {
+            "date": e["date"] or "",
+            "entity": e["entity"],
+            "entity_id": str(e["entity_id"]),
+            "reason": e["reason"],
+            "user": e["user"] or "",
+        }
+        for e in late
+    ]
+    return Section(
+        _("公布后补录"),
+        [
+            Lines([_("以下记录在本月结果公布之后补录，公布的排名不因此改变。")], note=True),
+            Table(
+                [
+                    ("date", _("日期")),
+                    ("entity", _("对象")),
+                    ("entity_id", _("编号")),
+                    ("reason", _("补录原因")),
+                    ("user", _("操作人")),
+                ],
+                rows,
+            ),
+        ],
     )
 
 
@@ -1434,6 +1465,22 @@ def daily_json(rep: dict[str, Any]) -> str:
 # --- writing a file -------------------------------------------------------------------------
 
 
+def _os_error(e: OSError) -> str:
+    """The reason in the user's language for the errors people meet, else the system's words."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: _("磁盘已满"),
+        errno.EDQUOT: _("磁盘配额已用完"),
+        errno.EACCES: _("没有写入权限"),
+        errno.EPERM: _("没有写入权限"),
+        errno.EROFS: _("文件系统只读"),
+        errno.ENOENT: _("目录不存在"),
+        errno.ELOOP: _("路径中有符号链接循环"),
+    }
+    return reasons.get(e.errno, e.strerror or str(e))
+
+
 def _write_all(f: Any, data: bytes) -> None:
     """Write in pieces (a big page is not one system call)."""
     view = memoryview(data)
@@ -1441,33 +1488,40 @@ def _write_all(f: Any, data: bytes) -> None:
         f.write(view[start : start + (1 << 16)])
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write a report file so that a reader (or a killed cron job) sees the old file or the new
-    one, never half of it: a temporary file in the same directory, fsync, then rename."""
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write an output file so that a reader (or a killed cron job) sees the old file or the new
+    one, never half of it: a temporary file in the same directory, fsync, then rename.
+
+    The file is owner-only (0600, whatever the umask: names of people are inside). A symlink
+    at the target is replaced by the new file, never followed. Temporaries that a killed
+    earlier run left beside the target are removed first.
+    """
+    from .safety import remove_stale_temporaries
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         raise Invalid(_("{path} 是一个目录，不能写成报表文件。").format(path=path))
     if not directory.is_dir():
         raise Invalid(_("目录 {dir} 不存在，无法写入 {path}。").format(dir=directory, path=path))
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    remove_stale_temporaries(target)
+    tmp = directory / f".{target.name}.{os.getpid()}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+        # A regular file being replaced keeps the mode its owner gave it; anything else (a new
+        # file, a symlink being replaced) is owner-only.
+        keep = target.lstat() if target.exists() and not target.is_symlink() else None
+        os.fchmod(fd, keep.st_mode & 0o777 if keep is not None else 0o600)
     except OSError as e:
         raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+            _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))
         ) from None
     try:
         with os.fdopen(fd, "wb") as f:
             _write_all(f, data)
             f.flush()
             os.fsync(f.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException as e:
         try:
@@ -1476,7 +1530,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             pass
         if isinstance(e, OSError):
             raise Invalid(
-                _("无法写入文件 {path}：{error}").format(path=path, error=e.strerror)
+                _("无法写入文件 {path}：{error}").format(path=path, error=_os_error(e))
             ) from None
         raise
     try:  # the rename itself is durable once the directory is synced

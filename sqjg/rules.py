@@ -704,7 +704,7 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
         b = raw["baseline"]
         if not isinstance(b, dict) or set(b) - {"score", "reward"} or "score" not in b:
             raise c.fail(
-                _("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}"),
+                _("[ranking] baseline 应为 {{ score = 分数, reward = 元 }}").format(),
                 "ranking",
                 key="baseline",
             )
@@ -797,7 +797,7 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
             raise c.fail(
                 _(
                     "[year_end] weights 应为 {{ communities = 权重, rectification = 权重 }}，均不小于 0"
-                ),
+                ).format(),
                 "year_end",
                 key="weights",
             )
@@ -812,11 +812,13 @@ def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
 
 def _check_targets(c: _Checker, raw: Any) -> dict[int, float]:
     if not isinstance(raw, dict) or set(raw) - {"civilized_rate"}:
-        raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}"), "targets")
+        raise c.fail(_("[targets] 只能有 civilized_rate = {{ 年份 = 比例 }}").format(), "targets")
     rates = raw.get("civilized_rate", {})
     if not isinstance(rates, dict):
         raise c.fail(
-            _("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}"), "targets", key="civilized_rate"
+            _("[targets] civilized_rate 应为 {{ 2026 = 0.70, … }}").format(),
+            "targets",
+            key="civilized_rate",
         )
     out: dict[int, float] = {}
     for year, rate in rates.items():
@@ -1013,6 +1015,9 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
 
     - awards go by rank equality (two tied for 2nd both get the 2nd award, and there is no
       3rd); none below min_award_score;
+    - never an award and a sanction in one month: an award outweighs a yellow card, but the
+      last place outweighs an award when the rules sanction last place (media or escalation),
+      so in a city of three the third is named in the media and gets no red flag;
     - yellow card: fewer than `yellow_card_bottom` communities strictly below, unless awarded;
     - last: none strictly below; media when publish_last; consecutive months last (including
       `previous_last`) reach the highest escalation whose `months` they reach;
@@ -1024,15 +1029,18 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     has_bottom = bool(ordered) and ordered[0][2] > 0
     awards = {a.rank: a for a in ranking.awards}
     out: list[Ranked] = []
+    last_sanctioned = ranking.publish_last or bool(ranking.escalation)
     for s, rank, below in ordered:
         r = Ranked(s, rank, below)
+        r.last = has_bottom and below == 0
         award = awards.get(rank)
-        if award is not None and round(s.total, _PRECISION) >= round(
-            ranking.min_award_score, _PRECISION
+        if (
+            award is not None
+            and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION)
+            and not (r.last and last_sanctioned)
         ):
             r.award = award
         r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
-        r.last = has_bottom and below == 0
         r.media = r.last and ranking.publish_last
         r.consecutive_last = s.previous_last + 1 if r.last else 0
         for e in ranking.escalation:
@@ -1044,21 +1052,46 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     return out
 
 
+# Year-end units tied on score are told apart by these parts of it, in this order.
+PRIZE_TIE_BREAK = ("communities", "rectification")
+
+
 def prize_rows(year_end: YearEnd, scored: Sequence[Scored]) -> list[Ranked]:
-    """Year-end unit prizes: the prizes fill ranks in order (1 × first = rank 1, 2 × second =
-    ranks 2-3, 3 × third = ranks 4-6); a unit gets the prize whose ranks hold its rank, so units
-    tied on a rank share the prize of that rank (ties as in the monthly awards)."""
-    tiers: list[tuple[int, int, Prize]] = []
-    first = 1
-    for p in year_end.unit_prizes:
-        tiers.append((first, first + p.count - 1, p))
-        first += p.count
+    """Year-end unit prizes: the prizes fill places in order (1 × first = place 1, 2 × second =
+    places 2-3, 3 × third = places 4-6), so the number of each prize always holds.
+
+    Units tied on score are told apart by PRIZE_TIE_BREAK (their communities' mean monthly
+    total, then their category-3 on-time rate). Units still tied share the places they
+    occupy: when those places hold one prize each gets it; when they hold different prizes
+    (or run past the last prize) the group pools the money of its places and shares it
+    equally, rounded down to the fen, under the joined titles marked 并列.
+    """
+    slots = [p for p in year_end.unit_prizes for _n in range(p.count)]
+    ordered = _order(scored, PRIZE_TIE_BREAK)
     out: list[Ranked] = []
-    for s, rank, below in _order(scored, ()):
-        r = Ranked(s, rank, below)
-        if round(s.total, _PRECISION) >= round(year_end.min_score, _PRECISION):
-            r.prize = next((p for lo, hi, p in tiers if lo <= rank <= hi), None)
-        out.append(r)
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end][1] == ordered[start][1]:
+            end += 1
+        group = ordered[start:end]
+        held = slots[start:end]
+        prize: Prize | None = None
+        if held and round(group[0][0].total, _PRECISION) >= round(year_end.min_score, _PRECISION):
+            if len(group) == len(held) and all(p == held[0] for p in held):
+                prize = held[0]
+            else:
+                titles = list(dict.fromkeys(_(p.title) for p in held))
+                prize = Prize(
+                    _("{titles}（并列）").format(titles=_("、").join(titles)),
+                    len(group),
+                    sum(p.reward_fen for p in held) // len(group),
+                )
+        for s, rank, below in group:
+            r = Ranked(s, rank, below)
+            r.prize = prize
+            out.append(r)
+        start = end
     return out
 
 

@@ -119,12 +119,24 @@ def backup(
     """Copy the database with SQLite's online backup API (safe while others write), then check
     the copy. The copy is written beside the target and renamed into place only when it is whole."""
     dest = Path(target)
+    (db_file,) = [r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"]
+    if db_file:
+        # Overwriting the live database or its -wal/-shm/-journal destroys committed writes.
+        aim = os.path.realpath(dest)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if aim == os.path.realpath(db_file + suffix):
+                raise Invalid(
+                    _(
+                        "备份目标 {path} 是数据库本身或它的 -wal/-shm/-journal 文件，不能覆盖。"
+                    ).format(path=dest)
+                )
     if dest.is_dir():
         raise Invalid(_("备份目标是一个目录：{path}").format(path=dest))
     if not dest.parent.is_dir():
         raise Invalid(_("备份目录不存在：{path}").format(path=dest.parent))
     if dest.exists() and not force:
         raise Conflict(_("文件 {path} 已存在；加 --force 覆盖。").format(path=dest))
+    remove_stale_temporaries(dest)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -209,16 +221,49 @@ def repair_triggers(conn: sqlite3.Connection) -> list[dict[str, str]]:
             " VALUES ((SELECT max(id) FROM command_runs), 'sqlite_master', 0, ?, ?, ?)",
             (
                 {"missing": "insert", "altered": "update", "unexpected": "delete"}[what],
-                json.dumps({"type": kind, "name": name, "sql": actual.get((kind, name))}, ensure_ascii=False)
+                json.dumps(
+                    {"type": kind, "name": name, "sql": actual.get((kind, name))},
+                    ensure_ascii=False,
+                )
                 if what != "missing"
                 else None,
-                json.dumps({"type": kind, "name": name, "sql": expected[(kind, name)]}, ensure_ascii=False)
+                json.dumps(
+                    {"type": kind, "name": name, "sql": expected[(kind, name)]}, ensure_ascii=False
+                )
                 if what != "unexpected"
                 else None,
             ),
         )
         done.append({"type": kind, "name": name, "repair": what})
     return done
+
+
+def remove_stale_temporaries(dest: Path) -> list[Path]:
+    """Remove `.NAME.PID.tmp` files a killed earlier run left beside `dest` (its process is gone)."""
+    removed = []
+    for tmp in dest.parent.glob(f".{glob_escape(dest.name)}.*.tmp"):
+        pid_text = tmp.name[len(dest.name) + 2 : -len(".tmp")]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def check_database(
@@ -234,7 +279,9 @@ def check_database(
 
     labels = {
         "missing": _("{kind} {name} 不存在（被删除过）；可用 sqjg check --repair-triggers 重建"),
-        "altered": _("{kind} {name} 的定义与 sqjg 的不同（被改动过）；可用 sqjg check --repair-triggers 重建"),
+        "altered": _(
+            "{kind} {name} 的定义与 sqjg 的不同（被改动过）；可用 sqjg check --repair-triggers 重建"
+        ),
         "unexpected": _("{kind} {name} 不是 sqjg 建的；可用 sqjg check --repair-triggers 删除"),
     }
     kinds = {"trigger": _("触发器"), "index": _("索引")}

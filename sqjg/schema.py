@@ -309,7 +309,25 @@ ALTER TABLE command_runs ADD COLUMN os_user TEXT;
     chain.create_triggers(conn)
 
 
-def m003_case_handling(conn: sqlite3.Connection) -> None:
+def m003_late_entries(conn: sqlite3.Connection) -> None:
+    """Entries recorded inside a published month with --late --reason (公布后补录)."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE late_entries (
+    id INTEGER PRIMARY KEY,
+    audit_id INTEGER NOT NULL UNIQUE REFERENCES audit_log(id),
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+CREATE INDEX late_entries_month ON late_entries(year, month);
+""",
+    )
+
+
+def m004_case_handling(conn: sqlite3.Connection) -> None:
     """Case handling: units.contact/head/phone (who notices go to, and who may not verify the
     unit's own work); issues.late_days, the days already overdue when a late extension was
     granted, so that moving the due date afterwards does not erase them."""
@@ -337,7 +355,8 @@ def m003_case_handling(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
-    m003_case_handling,
+    m003_late_entries,
+    m004_case_handling,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -386,13 +405,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
 
     Inside the caller's write transaction the insert triggers of `tables` are dropped, the rows
     go in, then one INSERT ... SELECT writes exactly the audit rows the triggers would have
-    written, and the triggers are recreated. DDL is transactional in SQLite: other connections
+    written, the hash-chain links of the new chained rows and audit rows are computed in one
+    pass, and the triggers are recreated. DDL is transactional in SQLite: other connections
     never see the database without its triggers, and a crash or rollback restores them.
     Rows must be appended (ids above the current maximum).
     """
-    marks = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in tables}
+    from . import chain
+
+    chained = [t for t in tables if t in chain.CHAINED] + ["audit_log"]
+    marks = {
+        t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+        for t in {*tables, *chained}
+    }
     for t in tables:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
+    for t in chained:
+        conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
     try:
         yield
         for t in tables:
@@ -403,6 +431,11 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
                 f" WHERE id > ? ORDER BY id",
                 (marks[t],),
             )
+        for t in chained:
+            chain.link_new_rows(conn, t, marks[t])
     finally:
         for t in tables:
             _create_audit_trigger(conn, t, "insert", _columns(conn, t))
+        for t in chained:
+            conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
+            conn.execute(chain.trigger_sql(t))

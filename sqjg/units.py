@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import Conflict, Invalid, NotFound
 from .i18n import N_, _
+from .text import normalize_name, spellings
 
 KINDS = ("street", "community", "compound", "unit", "department", "enterprise")
 
@@ -85,17 +86,24 @@ def _unit(row: Any) -> Unit:
 
 
 def find(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = KINDS) -> Unit:
-    """Find a unit by name among `kinds`; a compound may be written as 社区/小区."""
-    name = (name or "").strip()
+    """Find a unit by name among `kinds`; a compound may be written as 社区/小区. The name is
+    normalised first and its traditional and simplified spellings are the same name."""
+    name = normalize_name(name or "")
     if "/" in name and "compound" in kinds:
         community_name, _sep, compound_name = name.partition("/")
         community = find_community(conn, community_name)
         return find_compound(conn, community, compound_name)
     marks = ",".join("?" * len(kinds))
-    found = conn.execute(
-        f"SELECT id, name, kind, parent_id FROM units WHERE name = ? AND kind IN ({marks}) ORDER BY id",
-        (name, *kinds),
-    ).fetchall()
+    found = []
+    for traditional in (False, True):
+        forms = spellings(name, traditional=traditional)
+        found = conn.execute(
+            f"SELECT id, name, kind, parent_id FROM units WHERE name IN ({','.join('?' * len(forms))})"
+            f" AND kind IN ({marks}) ORDER BY id",
+            (*forms, *kinds),
+        ).fetchall()
+        if found or name.isascii():
+            break
     if not found:
         raise _not_found(conn, name, kinds)
     if len(found) > 1:
@@ -121,7 +129,7 @@ def find_street(conn: sqlite3.Connection, name: str) -> Unit:
 
 
 def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
-    name = (name or "").strip()
+    name = normalize_name(name or "")
     if "/" in name:
         other = find(conn, name, ("compound",))
         if other.parent_id != community.id:
@@ -131,10 +139,16 @@ def find_compound(conn: sqlite3.Connection, community: Unit, name: str) -> Unit:
                 )
             )
         return other
-    row = conn.execute(
-        "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
-        (community.id, name),
-    ).fetchone()
+    row = None
+    for traditional in (False, True):
+        forms = spellings(name, traditional=traditional)
+        row = conn.execute(
+            "SELECT id, name, kind, parent_id FROM units WHERE kind = 'compound' AND parent_id = ?"
+            f" AND name IN ({','.join('?' * len(forms))})",
+            (community.id, *forms),
+        ).fetchone()
+        if row is not None or name.isascii():
+            break
     if row is None:
         names = [
             r[0]
@@ -167,12 +181,6 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def normalize_name(text: str) -> str:
-    """A person's or unit's name as compared: NFKC, no format characters, no spaces."""
-    s = unicodedata.normalize("NFKC", str(text))
-    return "".join(ch for ch in s if unicodedata.category(ch) != "Cf" and not ch.isspace())
-
-
 _PHONE_CHARS = frozenset("0123456789-+() ")
 
 
@@ -186,6 +194,13 @@ def check_phone(phone: str | None) -> str | None:
     if not set(text) <= _PHONE_CHARS or sum(ch.isdigit() for ch in text) < 3:
         raise Invalid(_("电话“{value}”无效：只能有数字、空格、-、+ 和括号。").format(value=phone))
     return text
+
+
+def _clean_name(value: str | None) -> str | None:
+    """A person's or unit's name given in an option: normalised, or None when blank."""
+    if value is None or not value.strip():
+        return None
+    return normalize_name(value)
 
 
 def add_unit(
@@ -211,16 +226,14 @@ def add_unit(
     """
     phone = check_phone(phone)
     kind = check_kind(kind)
-    name = (name or "").strip()
-    if not name:
-        raise Invalid(_("名称不能为空。"))
+    name = normalize_name(name or "")
     if "/" in name:
         raise Invalid(_("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=name))
-    street, community = _clean(street), _clean(community)
+    street, community = _clean_name(street), _clean_name(community)
     people = {
-        "secretary": _clean(secretary),
-        "director": _clean(director),
-        "liaison": _clean(liaison),
+        "secretary": _clean_name(secretary),
+        "director": _clean_name(director),
+        "liaison": _clean_name(liaison),
     }
     if kind != "community":
         given = [k for k, v in people.items() if v]
@@ -249,9 +262,11 @@ def add_unit(
             raise Invalid(_("登记小区“{name}”需要 --community 指明所属社区。").format(name=name))
         parent = find_community(conn, community)
         parent_id = parent.id
+        forms = spellings(name)
         if conn.execute(
-            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ?",
-            (parent_id, name),
+            "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ?"
+            f" AND name IN ({','.join('?' * len(forms))})",
+            (parent_id, *forms),
         ).fetchone():
             raise Conflict(
                 _("社区“{community}”下已有小区“{name}”。").format(community=parent.name, name=name)
@@ -283,8 +298,8 @@ def add_unit(
             people["director"],
             people["liaison"],
             _clean(note),
-            _clean(contact),
-            _clean(head),
+            _clean_name(contact),
+            _clean_name(head),
             phone,
         ),
     )
@@ -306,9 +321,11 @@ def split_names(text: str) -> list[str]:
 
 
 def _check_name_free(conn: sqlite3.Connection, name: str, except_id: int | None = None) -> None:
+    forms = spellings(name)
     row = conn.execute(
-        "SELECT kind FROM units WHERE name = ? AND kind <> 'compound' AND id IS NOT ?",
-        (name, except_id),
+        f"SELECT kind FROM units WHERE name IN ({','.join('?' * len(forms))})"
+        " AND kind <> 'compound' AND id IS NOT ?",
+        (*forms, except_id),
     ).fetchone()
     if row:
         raise Conflict(_("名称“{name}”已被{kind}使用。").format(name=name, kind=kind_label(row[0])))
@@ -392,17 +409,17 @@ def edit_unit(
     unit = find(conn, name)
     changes: dict[str, Any] = {}
     if new_name is not None:
-        new_name = new_name.strip()
-        if not new_name:
-            raise Invalid(_("名称不能为空。"))
+        new_name = normalize_name(new_name)
         if "/" in new_name:
             raise Invalid(
                 _("名称“{name}”不能含有“/”（它用来写“社区/小区”）。").format(name=new_name)
             )
         if unit.kind == "compound":
+            forms = spellings(new_name)
             if conn.execute(
-                "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ? AND name = ? AND id <> ?",
-                (unit.parent_id, new_name, unit.id),
+                "SELECT 1 FROM units WHERE kind = 'compound' AND parent_id = ?"
+                f" AND name IN ({','.join('?' * len(forms))}) AND id <> ?",
+                (unit.parent_id, *forms, unit.id),
             ).fetchone():
                 raise Conflict(_("该社区下已有小区“{name}”。").format(name=new_name))
         else:
@@ -424,11 +441,11 @@ def edit_unit(
                         name=unit.name, kind=kind_label(unit.kind)
                     )
                 )
-            changes[key] = _clean(value)
+            changes[key] = _clean_name(value)
     if contact is not None:
-        changes["contact"] = _clean(contact)
+        changes["contact"] = _clean_name(contact)
     if head is not None:
-        changes["head"] = _clean(head)
+        changes["head"] = _clean_name(head)
     if phone is not None:
         changes["phone"] = check_phone(phone)
     if code is not None:
@@ -616,10 +633,15 @@ IMPORT_ALIASES = {
     "contact": "contact", "联系人": "contact",
     "head": "head", "负责人": "head",
     "phone": "phone", "电话": "phone", "联系电话": "phone",
-    "lead": "lead", "牵头单位": "lead", "是否牵头": "lead",
+    "lead": "lead", "是否牵头": "lead", "牵头单位": "lead",
     "code": "code", "代码": "code", "区划代码": "code",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
 }  # fmt: skip
+EXPORT_COLUMNS = [
+    "name", "kind", "street", "community", "lead", "secretary", "director", "liaison", "code",
+    "note", "uid",
+]  # fmt: skip
 
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "✓", "牵头"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "否"}
@@ -633,14 +655,36 @@ _IMPORT_ORDER = {
 }
 
 
+def export_rows(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]]:
+    """The register as `unit import` reads it (EXPORT_COLUMNS): a unit that co-builds with several
+    communities has one row per community, each saying whether it leads that community."""
+    out = []
+    for r in list_units(conn, **filters):
+        base = {k: r.get(k) for k in EXPORT_COLUMNS if k in r}
+        base["lead"] = False
+        if r["kind"] != "community":
+            base["street"] = None
+        if r["kind"] in ("unit", "enterprise") and r["communities"]:
+            for c in r["communities"]:
+                out.append({**base, "community": c, "lead": c in r["lead_of"]})
+        else:
+            out.append(base)
+    return out
+
+
 def import_units(
     conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
-) -> int:
+) -> dict[str, int]:
     """Import a register; every row is checked and a single bad row means nothing goes in.
 
     Rows are applied parents first (streets, then communities, compounds, units), so the
     file's own order does not matter. Each row is inserted inside a savepoint: its error is
     collected with the line number, and if any row failed the whole import rolls back.
+
+    A row whose uid is a registered unit updates it through the rules of `unit edit` and
+    `unit link`, or is skipped when nothing changed; a uid this database does not know (a
+    register from another office's copy) is a new unit that keeps its uid. A unit's second row
+    (another community) links it. Returns how many rows added, updated and left units unchanged.
     """
     from .csvio import read_rows
 
@@ -664,12 +708,31 @@ def import_units(
         except Invalid as e:
             errors.append((line, _("{where}：{reason}").format(where=line.at(field), reason=e)))
     prepared.sort(key=lambda t: (t[0], t[1]))
+    registered = {r["uid"]: r for r in list_units(conn)} if "uid" in keys else {}
+    added_here: dict[str, str] = {}  # uid or name of a unit this file added → its name
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
     conn.execute("SAVEPOINT import_units")
     try:
         for _order, line, kind, rec, lead in prepared:
             conn.execute("SAVEPOINT import_row")
             try:
-                add_unit(
+                uid = rec.get("uid", "")
+                again = (
+                    added_here.get(uid or rec.get("name", ""))
+                    if kind in ("unit", "enterprise")
+                    else None
+                )
+                if uid and uid in registered:
+                    outcome = _update_from_row(conn, registered[uid], kind, rec, lead)
+                    counts[outcome] += 1
+                    conn.execute("RELEASE import_row")
+                    continue
+                if again and rec.get("community"):
+                    link_unit(conn, again, rec["community"], lead=lead)
+                    counts["added"] += 1
+                    conn.execute("RELEASE import_row")
+                    continue
+                new_id = add_unit(
                     conn,
                     rec.get("name", ""),
                     kind,
@@ -685,6 +748,10 @@ def import_units(
                     code=rec.get("code") or None,
                     note=rec.get("note") or None,
                 )
+                if uid:
+                    conn.execute("UPDATE units SET uid = ? WHERE id = ?", (uid, new_id))
+                added_here[uid or rec.get("name", "").strip()] = rec.get("name", "").strip()
+                counts["added"] += 1
                 conn.execute("RELEASE import_row")
             except (Invalid, NotFound, Conflict) as e:
                 conn.execute("ROLLBACK TO import_row")
@@ -702,7 +769,51 @@ def import_units(
         conn.execute("RELEASE import_units")
         raise
     conn.execute("RELEASE import_units")
-    return len(prepared)
+    return counts
+
+
+def _update_from_row(
+    conn: sqlite3.Connection, cur: dict[str, Any], kind: str, rec: dict[str, str], lead: bool
+) -> str:
+    """Bring a registered unit in line with its row; "updated" or "unchanged"."""
+    if kind != cur["kind"]:
+        raise Invalid(
+            _("识别码 {uid} 是{kind}“{name}”，导入不能改变类型。").format(
+                uid=cur["uid"], kind=kind_label(cur["kind"]), name=cur["name"]
+            )
+        )
+    changed = False
+    community = _clean(rec.get("community"))
+    if kind in ("unit", "enterprise") and community:
+        if community not in cur["communities"] or (lead and community not in cur["lead_of"]):
+            link_unit(conn, cur["name"], community, lead=lead)
+            cur["communities"] = [*cur["communities"], community]
+            if lead:
+                cur["lead_of"] = [*cur["lead_of"], community]
+            changed = True
+        elif not lead and community in cur["lead_of"]:
+            raise Invalid(
+                _(
+                    "导入不能取消“{name}”在社区“{community}”的牵头单位：请用 unit link 改由其他单位牵头。"
+                ).format(name=cur["name"], community=community)
+            )
+    elif kind == "compound" and community != cur["community"]:
+        raise Invalid(_("导入不能把小区“{name}”移到其他社区。").format(name=cur["name"]))
+    fields = ["name", "code", "note"]
+    if kind == "community":
+        fields += ["street", "secretary", "director", "liaison"]
+    changes = {
+        k: (_clean(rec.get(k)) or "") for k in fields if k in rec and _clean(rec.get(k)) != cur[k]
+    }
+    if changes:
+        here = f"{cur['community']}/{cur['name']}" if kind == "compound" else cur["name"]
+        new_name = changes.pop("name", None)
+        edit_unit(conn, here, new_name=new_name, **changes)
+        cur.update(changes)
+        if new_name is not None:
+            cur["name"] = new_name
+        changed = True
+    return "updated" if changed else "unchanged"
 
 
 def designate_civilized(

@@ -57,7 +57,11 @@ def test_the_hostile_clerks_sqlite3_session_is_caught_with_the_rows_named(ledger
     raw = sqlite3.connect(ledger)
     saved = {
         n: trigger_sql(raw, n)
-        for n in ("fund_entries_never_updated", "audit_fund_entries_update", "audit_publications_update")
+        for n in (
+            "fund_entries_never_updated",
+            "audit_fund_entries_update",
+            "audit_publications_update",
+        )
     }
     for name in saved:
         raw.execute(f"DROP TRIGGER {name}")
@@ -134,7 +138,11 @@ def test_a_missing_or_altered_trigger_is_an_error_until_repaired(ledger):
     raw.execute("DROP TRIGGER fund_entries_never_deleted")
     sql = trigger_sql(raw, "fund_entries_never_updated")
     raw.execute("DROP TRIGGER fund_entries_never_updated")
-    raw.execute(sql.replace("RAISE(ABORT", "RAISE(IGNORE").replace(", '经费记录不能修改：更正请登记作废记录（sqjg fund void）。'", ""))
+    raw.execute(
+        sql.replace("RAISE(ABORT", "RAISE(IGNORE").replace(
+            ", '经费记录不能修改：更正请登记作废记录（sqjg fund void）。'", ""
+        )
+    )
     raw.execute("DROP INDEX issues_unit")
     raw.execute("CREATE TRIGGER mine AFTER INSERT ON units BEGIN SELECT 1; END")
     raw.commit()
@@ -153,7 +161,9 @@ def test_a_missing_or_altered_trigger_is_an_error_until_repaired(ledger):
     out = ok("check", "--repair-triggers")
     assert "已重建 trigger fund_entries_never_deleted（missing），已记入操作日志。" in out
     assert "检查通过" in out
-    repairs = [e for e in json.loads(ok("log", "--format", "json")) if e["entity"] == "sqlite_master"]
+    repairs = [
+        e for e in json.loads(ok("log", "--format", "json")) if e["entity"] == "sqlite_master"
+    ]
     assert {(e["op"], (e["after"] or e["before"])["name"]) for e in repairs} == {
         ("insert", "fund_entries_never_deleted"),
         ("update", "fund_entries_never_updated"),
@@ -164,8 +174,9 @@ def test_a_missing_or_altered_trigger_is_an_error_until_repaired(ledger):
     assert "无需重建" in ok("check", "--repair-triggers")
 
 
-def recompute_chain(raw, table, link=chain.hasher(None)):
+def recompute_chain(raw, table):
     """What a clerk who has read the source can do: rebuild a chain from the current rows."""
+    link = chain.hasher(None)
     prev = None
     for link_id, content in raw.execute(
         f"SELECT c.id, {chain.content_sql(table, 't')} FROM chain_links c"
@@ -178,7 +189,9 @@ def recompute_chain(raw, table, link=chain.hasher(None)):
 
 def tamper_and_recompute(path):
     raw = sqlite3.connect(path)
-    saved = [trigger_sql(raw, n) for n in ("fund_entries_never_updated", "audit_fund_entries_update")]
+    saved = [
+        trigger_sql(raw, n) for n in ("fund_entries_never_updated", "audit_fund_entries_update")
+    ]
     raw.execute("DROP TRIGGER fund_entries_never_updated")
     raw.execute("DROP TRIGGER audit_fund_entries_update")
     # a change the ledger's own arithmetic cannot see: only the chain can
@@ -212,7 +225,20 @@ def test_a_recomputed_chain_passes_alone_but_fails_the_anchor(ledger, tmp_path):
 
 
 def test_a_truncated_chain_fails_the_anchor(ledger):
-    ok("fund", "add", "-c", "东门社区", "--source", "unit", "--from", "市财政局", "--amount", "100", "--date", "7-20")
+    ok(
+        "fund",
+        "add",
+        "-c",
+        "东门社区",
+        "--source",
+        "unit",
+        "--from",
+        "市财政局",
+        "--amount",
+        "100",
+        "--date",
+        "7-20",
+    )
     fp = chain.fingerprint(sqlite3.connect(ledger))
     raw = sqlite3.connect(ledger)
     (last,) = raw.execute("SELECT max(id) FROM fund_entries").fetchone()
@@ -274,3 +300,25 @@ def test_each_command_records_the_os_user_beside_the_label(ledger):
     assert users == {("tester", pwd.getpwuid(os.getuid()).pw_name)}
     entry = json.loads(ok("log", "--limit", "1", "--format", "json"))[0]
     assert entry["user"] == "tester" and entry["os_user"] == pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp_path):
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(
+        "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
+        + "".join(
+            f"杂物{i},西街社区,梧桐苑,{i}号楼,1,,2026-07-20,2026-07-01,乱堆乱放\n"
+            for i in range(50)
+        ),
+        encoding="utf-8",
+    )
+    ok("issue", "import", str(sheet))
+    ok(
+        "issue", "notify", "1", "--date", "7-10"
+    )  # the per-row triggers are back and continue the chain
+    assert json.loads(ok("check", "--format", "json")) == {"ok": True, "problems": []}
+    raw = sqlite3.connect(ledger)
+    assert (
+        raw.execute("SELECT count(*) FROM issue_events").fetchone()
+        == raw.execute("SELECT count(*) FROM chain_links WHERE entity = 'issue_events'").fetchone()
+    )

@@ -631,16 +631,20 @@ def test_balance_table_shows_street_custody(ledger):
 
 def test_list_csv_and_json(ledger):
     assert ok("fund", "list", "--format", "csv") == BOM + (
-        "id,date,entry_type,community,street,source,payer,category,purpose,approved_by,amount_yuan,voids_id,"
-        "voided_by,voided_on,reason,note\n"
-        "1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,,,,,\n"
-        "4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,,,,,\n"
-        "2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,,7,2026-07-25,,\n"
-        "3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,,,,,居民自愿捐款\n"
-        "5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,,,,,\n"
-        "6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,,,,,\n"
-        "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,2,,,企业撤回捐助,\n"
+        "id,date,entry_type,community,street,source,payer,category,purpose,approved_by,amount_yuan,"
+        "income_yuan,expense_yuan,effective,voids_id,voided_by,voided_on,reason,note\n"
+        "1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,20000,0,true,,,,,\n"
+        "4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,3000,0,true,,,,,\n"
+        "2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,5000,0,false,,7,2026-07-25,,\n"
+        "3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,1500.5,0,true,,,,,居民自愿捐款\n"
+        "5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,0,800,true,,,,,\n"
+        "6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,0,1200.25,true,,,,,\n"
+        "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,-5000,0,false,2,,,企业撤回捐助,\n"
     )
+    # A spreadsheet SUM of the signed columns is the ledger's total.
+    rows = ok("fund", "list", "--format", "csv").splitlines()[1:]
+    assert sum(float(r.split(",")[11]) for r in rows) == 20000 + 3000 + 1500.5
+    assert sum(float(r.split(",")[12]) for r in rows) == 800 + 1200.25
     assert json.loads(ok("fund", "list", "-f", "json", "--category", "greening")) == [
         {
             "id": 6,

@@ -507,7 +507,7 @@ def test_list_csv_and_table(survey):
     )
     assert (
         lines[1]
-        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,False,,0,0,0,False,"
+        == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,false,,0,0,0,false,"
         "东城街道,2026-07-25,2026-07-24,,0,"
     )
     table = ok("issue", "list", "--status", "overdue")
@@ -739,11 +739,10 @@ def test_export_import_round_trip(survey, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert (
         text.splitlines()[0]
-        == "description,community,compound,location,category,unit,due,found,kind,serious"
+        == "description,community,compound,location,category,unit,due,found,kind,serious,uid"
     )
-    assert (
-        text.splitlines()[1]
-        == "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,否"
+    assert text.splitlines()[1].startswith(
+        "楼道堆物,西街社区,梧桐苑,,1,西街社区,2026-07-10,2026-07-01,乱堆乱放,false,"
     )
     before = [
         {
@@ -763,14 +762,22 @@ def test_export_import_round_trip(survey, tmp_path):
         for r in listed()
         if r["status"] != "cancelled"
     ]
-    assert ok("issue", "import", str(out)) == "已导入 8 个问题。\n"
+    # The rows carry their uids: importing the export again adds nothing.
+    assert ok("issue", "import", str(out)) == "新增 0，更新 0，未变 8\n"
+    assert len(listed()) == 9
+    # Without the uid column the same sheet is a new survey.
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n", encoding="utf-8"
+    )
+    assert ok("issue", "import", str(fresh)) == "已导入 8 个问题。\n"
     after = [{k: r[k] for k in before[0]} for r in listed() if r["id"] > 9]
     assert after == before
     gbk = tmp_path / "gbk.csv"
     ok("issue", "export", "-o", str(gbk), "--encoding", "gbk", "--community", "东门社区")
     assert (
-        gbk.read_bytes().decode("gbk").splitlines()[2]
-        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,是"
+        gbk.read_bytes().decode("gbk").splitlines()[2].rsplit(",", 1)[0]
+        == "化粪池外溢,东门社区,,,1,东门社区,2026-07-20,2026-07-01,,true"
     )
     assert (
         ok("issue", "export", "--status", "cancelled")

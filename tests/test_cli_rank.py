@@ -206,6 +206,10 @@ def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
     out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
+    assert "2026 年 7 月的结果已经公布" in refused(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--rules", rules_file,
+    )  # fmt: skip
     ok(
         "score",
         "set",
@@ -218,6 +222,9 @@ def test_publish_freezes_the_month(four, rules_file):
         "60",
         "--rules",
         rules_file,
+        "--late",
+        "--reason",
+        "补录",
     )
     assert (
         "公布结果不变"
@@ -233,6 +240,9 @@ def test_publish_freezes_the_month(four, rules_file):
             "40",
             "--rules",
             rules_file,
+            "--late",
+            "--reason",
+            "补录",
         ).stdout
     )
     data = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
@@ -430,13 +440,16 @@ def test_year_end_units(four, rules_file):
     assert [
         (r["rank"], r["unit"], r["score"], r["prize"], r["reward_yuan"]) for r in data["rows"]
     ] == [
-        (1, "交通局", 94.3, "一等奖", 100000),
-        (1, "市人社局", 94.3, "一等奖", 100000),
+        # two units of one community tie on every part of the score: they take places 1-2
+        # and share 一等奖 + one 二等奖; one 二等奖 is left for the third place
+        (1, "交通局", 94.3, "一等奖、二等奖（并列）", 90000),
+        (1, "市人社局", 94.3, "一等奖、二等奖（并列）", 90000),
         (3, "市财政局", 91.0, "二等奖", 80000),
         (4, "市统计局", 49.0, "三等奖", 60000),
     ]
     table = ok("rank", "--units", "--year", "2026", "--rules", rules_file)
-    assert "2026 年共建单位年终考核" in table and "一等奖 · 奖励 100,000 元" in table
+    assert "2026 年共建单位年终考核" in table
+    assert "一等奖、二等奖（并列） · 奖励 90,000 元" in table
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -454,6 +467,48 @@ def test_rules_show_and_check(rules_file):
     assert ok("rules", "check", str(rules_file)).strip() == (
         f"规则文件 {rules_file} 有效：2 个考评项目，满分合计 100 分，0 个小区竞赛项目。"
     )
+
+
+def test_rules_show_says_what_the_file_says(rules_file, tmp_path):
+    # RULES has no [year_end]: the speech's prizes apply and are shown as the defaults
+    out = ok("rules", "show", "--rules", rules_file)
+    assert "规则文件没有 [year_end]，年终考核用讲话的默认奖项：" in out
+    assert "后 3 名：黄牌警告（获奖社区除外）。" in out
+    assert "最后一名不获奖（同一个月不既奖又罚）。" in out
+    assert json.loads(ok("rules", "show", "--rules", rules_file, "--format", "json"))["year_end"][
+        "default"
+    ]
+    own = tmp_path / "own.toml"
+    own.write_text(
+        RULES
+        + "yellow_card_bottom = 0\n\n[year_end]\n"
+        + 'unit_prizes = [ { title = "优胜单位", count = 2, reward = 1000 } ]\n',
+        encoding="utf-8",
+    )
+    out = ok("rules", "show", "--rules", own)
+    assert "黄牌" in out and "后 0 名" not in out and "不发黄牌警告。" in out
+    assert "默认奖项" not in out and "一等奖" not in out
+    assert "年终（共建单位）：优胜单位 2 个各 1,000 元" in out
+    assert "平分所占名次的奖金" in out
+    data = json.loads(ok("rules", "show", "--rules", own, "--format", "json"))
+    assert data["year_end"]["default"] is False
+    assert data["ranking"]["yellow_card_bottom"] == 0
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("[ranking]\nbaseline = 80\n", "{ score = 分数, reward = 元 }"),
+        ("[year_end]\nweights = 1\n", "{ communities = 权重, rectification = 权重 }"),
+        ("[targets]\nother = 1\n", "civilized_rate = { 年份 = 比例 }"),
+        ("[targets]\ncivilized_rate = 0.7\n", "{ 2026 = 0.70, … }"),
+    ],
+)
+def test_rules_check_messages_show_single_braces(tmp_path, text, shown):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[items]]\nkey = "a"\nname = "甲"\nsource = "manual"\nmax = 10\n\n' + text)
+    err = refused("rules", "check", str(bad))
+    assert shown in err and "{{" not in err and "}}" not in err
 
 
 def test_rules_check_refusals(tmp_path):

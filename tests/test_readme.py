@@ -65,8 +65,15 @@ def test_the_fence_check_catches_an_unclosed_fence():
 def _shown_commands() -> list[tuple[int, str]]:
     """Every sqjg command line in the README's code blocks (typed ones, and those in cog scripts)."""
     found = []
+    inside = False
     for number, line in enumerate(README.read_text(encoding="utf-8").splitlines(), 1):
         text = line.strip()
+        if text.startswith("```"):
+            inside = not inside
+            continue
+        # In a fence, or in the script of a cog block (whose output lands in a fence below it).
+        if not inside and not text.startswith("sqjg "):
+            continue
         if text.startswith("$ "):
             text = text[2:]
         # A cron line: the command after the schedule's five fields.

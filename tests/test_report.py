@@ -245,6 +245,7 @@ def test_monthly_report_sections(town, db_path):
         "ranking_as_of",
         "rules_hash",
         "fingerprint",
+        "late_entries",
         "rules_changed",
         "baseline_score",
         "ranking",
@@ -426,7 +427,10 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(
     # these rules have no assessment deadline: July is publishable once it has ended
     monkeypatch.setenv("SQJG_TODAY", "2026-08-01")
     ok("rank", "--month", "7", "--publish")
-    ok("score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60")
+    ok(
+        "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
+        "--late", "--reason", "补录",
+    )  # fmt: skip
     rep = monthly(db_path)
     assert rep["published"] is True and rep["published_on"] == "2026-08-01"
     assert [r["community"] for r in rep["ranking"]] == [

@@ -315,6 +315,40 @@ def test_award_winner_never_carded_in_a_small_city():
     ]  # B and C stand in the bottom 3 but won awards
 
 
+@pytest.mark.parametrize(
+    "totals,awarded,carded",
+    [
+        # three: the last is named in the media, so it gets no red flag but the card
+        ((90, 80, 70), "AB", "C"),
+        # four: 2nd and 3rd stand in the bottom three but the award outweighs the card
+        ((90, 80, 70, 60), "ABC", "D"),
+        # five: 4th carded, 5th carded and last
+        ((90, 80, 70, 60, 50), "ABC", "DE"),
+    ],
+)
+def test_never_an_award_and_a_sanction_in_one_month(totals, awarded, carded):
+    r = by_name(rank_rows(SPEECH, scored(*totals)))
+    names = "ABCDE"[: len(totals)]
+    assert "".join(n for n in names if r[n].award) == awarded
+    assert "".join(n for n in names if r[n].yellow_card) == carded
+    (last,) = [x for x in r.values() if x.last]
+    assert last.media and last.award is None and last.yellow_card
+    for x in r.values():
+        assert not (x.award and (x.yellow_card or x.media or x.escalation))
+
+
+def test_last_may_win_when_the_rules_sanction_no_last_place():
+    # the compound contest: no card, no media, no escalation: the last of two can take rank 2's flag
+    ranking = Ranking(
+        awards=(Award(1, "小区流动红旗", 0), Award(2, "小区流动红旗", 0)),
+        yellow_card_bottom=0,
+        publish_last=False,
+        escalation=(),
+    )
+    r = by_name(rank_rows(ranking, scored(90, 80)))
+    assert r["B"].last and r["B"].award is not None
+
+
 def test_min_award_score():
     ranking = Ranking(min_award_score=60)
     r = by_name(rank_rows(ranking, scored(80, 59.99, 50, 40)))
@@ -404,19 +438,58 @@ def test_year_end_prizes_in_order():
     assert r[0].prize.reward_fen == 10_000_000
 
 
-def test_year_end_prizes_with_ties():
-    # Two tied first both get the first prize; the next rank is 3, which holds a second prize.
+def test_year_end_tie_across_a_boundary_shares_the_money_and_keeps_the_counts():
+    # Two tied first occupy places 1-2 (一等奖 10 万 + 二等奖 8 万): 9 万 each, one 二等奖 left.
     r = prize_rows(YEAR_END, scored(99, 99, 97, 96, 95, 94, 94, 90))
     assert [(x.rank, x.prize.title if x.prize else None) for x in r] == [
-        (1, "一等奖"),
-        (1, "一等奖"),
+        (1, "一等奖、二等奖（并列）"),
+        (1, "一等奖、二等奖（并列）"),
         (3, "二等奖"),
         (4, "三等奖"),
         (5, "三等奖"),
-        (6, "三等奖"),
-        (6, "三等奖"),
+        (6, "三等奖（并列）"),
+        (6, "三等奖（并列）"),
         (8, None),
     ]
+    assert [x.prize.reward_fen if x.prize else 0 for x in r] == [
+        9_000_000, 9_000_000, 8_000_000, 6_000_000, 6_000_000, 3_000_000, 3_000_000, 0,
+    ]  # fmt: skip
+    # the money paid is exactly the prizes' money: counts hold
+    assert (
+        sum(x.prize.reward_fen for x in r if x.prize) == 10_000_000 + 2 * 8_000_000 + 3 * 6_000_000
+    )
+
+
+def test_year_end_tie_at_the_second_prize_boundary_makes_no_third_second_prize():
+    # The speech's 二等奖两个: three tied for places 2-4 would have been three second prizes.
+    r = prize_rows(YEAR_END, scored(99, 90, 90, 90, 80))
+    titles = [x.prize.title for x in r]
+    assert titles.count("二等奖") == 0
+    assert titles[1:4] == ["二等奖、三等奖（并列）"] * 3
+    assert [x.prize.reward_fen for x in r[1:4]] == [(2 * 8_000_000 + 6_000_000) // 3] * 3
+    assert r[4].prize.title == "三等奖" and r[4].rank == 5
+
+
+def test_year_end_ties_inside_one_prize_keep_it():
+    r = prize_rows(YEAR_END, scored(99, 95, 95, 80))
+    assert [x.prize.title for x in r] == ["一等奖", "二等奖", "二等奖", "三等奖"]
+    assert r[1].prize.reward_fen == r[2].prize.reward_fen == 8_000_000
+
+
+def test_year_end_tie_broken_by_the_stated_chain():
+    # equal scores; the communities' mean decides, then the category-3 rate
+    r = by_name(
+        prize_rows(
+            YEAR_END,
+            scored(90, 90, 90, 90, communities=[80, 85, 85, 70], rectification=[100, 50, 60, 100]),
+        )
+    )
+    assert (r["C"].rank, r["B"].rank, r["A"].rank, r["D"].rank) == (1, 2, 3, 4)
+    assert (r["C"].prize.title, r["B"].prize.title, r["A"].prize.title) == (
+        "一等奖",
+        "二等奖",
+        "二等奖",
+    )
 
 
 def test_year_end_min_score():
@@ -478,6 +551,13 @@ def test_prizes_never_exceed_the_counts_except_for_ties(values):
     winners = [r for r in ranked if r.prize]
     if len(set(ranks)) == len(ranks):
         assert len(winners) == min(6, len(values))
+    # ties or not, the money paid is the money of the places taken (less sharing's odd fen)
+    slots = [p.reward_fen for p in YEAR_END.unit_prizes for _n in range(p.count)]
+    paid = sum(r.prize.reward_fen for r in winners)
+    assert sum(slots[: len(values)]) - len(values) < paid <= sum(slots[: len(values)])
+    titles = [r.prize.title for r in winners]
+    for p in YEAR_END.unit_prizes:
+        assert titles.count(p.title) <= p.count
 
 
 # --- rules files ----------------------------------------------------------------------------

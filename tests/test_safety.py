@@ -3,8 +3,10 @@
 import json
 import sqlite3
 import stat
+import subprocess
 
-from conftest import connect, ok, refused, run
+import pytest
+from conftest import connect, db_bytes, ok, refused, run
 
 
 def test_every_write_is_audited_with_who_when_and_command(city, monkeypatch):
@@ -138,3 +140,37 @@ def test_uids_are_unique_and_time_ordered(city):
     uids = [r[0] for r in conn.execute("SELECT uid FROM units ORDER BY id")]
     assert len(set(uids)) == len(uids) and all(len(u) == 32 for u in uids)
     assert uids[0][:12] <= uids[-1][:12]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_backup_refuses_the_database_and_its_companion_files(city, suffix):
+    ok("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "100")
+    before = db_bytes(city)
+    err = refused("backup", f"{city}{suffix}", "--force")
+    assert "是数据库本身或它的 -wal/-shm/-journal 文件" in err
+    assert db_bytes(city) == before
+    assert "检查通过" in ok("check")
+
+
+def test_backup_through_a_symlink_to_the_wal_is_refused(city, tmp_path):
+    link = tmp_path / "looks-harmless.db"
+    link.symlink_to(f"{city}-wal")
+    assert "不能覆盖" in refused("backup", str(link), "--force")
+
+
+def test_backup_removes_the_temporary_file_a_killed_run_left(city, tmp_path):
+    target = tmp_path / "b.db"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = tmp_path / f".b.db.{gone.pid}.tmp"
+    stale.write_bytes(b"half a backup")
+    running = subprocess.Popen(["sleep", "30"])
+    try:
+        busy = tmp_path / f".b.db.{running.pid}.tmp"  # another backup still writing: kept
+        busy.write_bytes(b"in progress")
+        ok("backup", str(target))
+        assert not stale.exists() and busy.exists()
+    finally:
+        running.kill()
+        running.wait()
+    assert target.exists()

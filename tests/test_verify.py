@@ -33,7 +33,7 @@ def test_verify_needs_by(city):
         ("3", None, "交通局", "核查人“交通局”是责任单位“交通局”的本单位"),
         # A community's secretary and director belong to it (category 1).
         ("1", None, "王丽", "核查人“王丽”是责任单位“西街社区”的书记"),
-        ("1", None, "陈 建国", "核查人“陈建国”是责任单位“西街社区”的主任"),
+        ("1", None, "陈 建国", "核查人“陈 建国”是责任单位“西街社区”的主任"),
         # The street's liaison leader for the community belongs to the street office (category 2).
         ("2", None, "周志刚", "核查人“周志刚”是责任单位“东城街道”的联系领导"),
     ],

@@ -228,3 +228,47 @@ def test_column_letters_and_unescape():
     assert unescape("'好") == "'好"
     assert Where(7).at("due") == "第 7 行"
     assert Where(7, "排查表", {"due": "E"}).at("due") == "工作表“排查表”第 7 行 E 列"
+
+
+def test_meeting_cleanup_and_inspection_imports(city, tmp_path):
+    from datetime import date
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "会议"
+    ws.append(["2026年7月共建委会议"])
+    ws.append(["社区", "日期", "参会人数", "备注"])
+    ws.append(["西街社区", date(2026, 7, 2), 15, "部署共建月"])
+    ws.append(["东门社区", date(2026, 7, 3), 12])
+    cleanups = book.create_sheet("大清扫")
+    cleanups.append(["社区", "日期", "参加人数", "参加单位"])
+    cleanups.append(["西街社区", date(2026, 7, 18), 300, "交通局、市人社局"])
+    inspections = book.create_sheet("检查")
+    inspections.append(["社区", "日期", "检查领导", "得分"])
+    inspections.append(["西街社区", date(2026, 7, 3), "张建华", 92.5])
+    path = tmp_path / "activities.xlsx"
+    book.save(path)
+    assert ok("meeting", "import", str(path)) == "已导入 2 条记录。\n"
+    assert ok("cleanup", "import", str(path), "--sheet", "大清扫") == "已导入 1 条记录。\n"
+    assert ok("inspect", "import", str(path), "--sheet", "3") == "已导入 1 条记录。\n"
+    timeline = json.loads(ok("activity", "list", "--format", "json"))
+    assert sorted((r["type"], r["community"], r["date"]) for r in timeline) == [
+        ("cleanup", "西街社区", "2026-07-18"),
+        ("inspection", "西街社区", "2026-07-03"),
+        ("meeting", "东门社区", "2026-07-03"),
+        ("meeting", "西街社区", "2026-07-02"),
+    ]
+    # Every bad row is named and nothing is written, not even the good row.
+    bad = openpyxl.Workbook()
+    bad.active.title = "会议"
+    for row in (["社区", "日期"], ["西街社区", date(2026, 7, 20)], ["北门社区", date(2026, 7, 4)], ["西街社区", date(2026, 8, 4)]):  # fmt: skip
+        bad.active.append(row)
+    bad_path = tmp_path / "bad.xlsx"
+    bad.save(bad_path)
+    before = db_bytes(city)
+    message = refused("meeting", "import", str(bad_path))
+    assert message.splitlines()[0] == "导入失败，未写入任何记录。有 2 行有误："
+    assert message.splitlines()[1].startswith("工作表“会议”第 3 行：")
+    assert message.splitlines()[2].startswith("工作表“会议”第 4 行：")
+    assert db_bytes(city) == before
+    assert "表头缺少必需的列：leader、score" in refused("inspect", "import", str(path))

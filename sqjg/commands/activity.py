@@ -11,11 +11,17 @@ from ..clikit import (
     AsOfOption,
     CommunityOption,
     DbOption,
+    EncodingOption,
     Fmt,
     FormatOption,
+    ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
+    SheetOption,
     StreetOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -74,12 +80,15 @@ def meeting_add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a co-construction committee meeting (共建委会议).
 
     Example: sqjg meeting add --community 西街社区 --date 2026-07-03 --attendees 18
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -117,12 +126,15 @@ def cleanup_add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a big clean-up (卫生大清扫) and who took part.
 
     Example: sqjg cleanup add --community 东门社区 --date 2026-07-18 --participants 300 --units 交通局,环卫处
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -152,12 +164,15 @@ def inspect_add(
     ],
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a city leaders' inspection (市级领导检查) and its score; prints its id for `issue add --inspection`.
 
     Example: sqjg inspect add --community 西街社区 --date 2026-07-07 --leader 张建华 --score 92.5
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -187,12 +202,15 @@ def submit(
     on: DateOption,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a report handed up to the 三创办 (上报); submitting again is a resubmission, the earliest counts.
 
     Example: sqjg submit --community 西街社区 --report survey --date 2026-07-09
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:
@@ -676,6 +694,62 @@ def _days_text(row: dict[str, Any], open_: bool) -> str:
     if row["status"] == "missing":
         return (_("还剩 {n} 天") if open_ else _("已逾期 {n} 天")).format(n=row["days"])
     return ""
+
+
+def _import(kind: str, file: str, encoding: str | None, sheet: str | None, db: Any) -> None:
+    from .. import activities
+
+    with writing(db) as conn:
+        n = activities.import_activities(conn, kind, file, encoding, sheet)
+    say(_("已导入 {n} 条记录。").format(n=n))
+
+
+@meeting_app.command("import")
+def meeting_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import meetings from a CSV or workbook (批量导入共建委会议); all rows or none.
+
+    Columns: community, date, attendees, note (or 社区, 日期, 参会人数, 备注).
+
+    Example: sqjg meeting import 7月会议.xlsx
+    """
+    _import("meeting", file, encoding, sheet, db)
+
+
+@cleanup_app.command("import")
+def cleanup_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import clean-ups from a CSV or workbook (批量导入大清扫); all rows or none.
+
+    Columns: community, date, participants, units, note (or 社区, 日期, 参加人数, 参加单位, 备注).
+
+    Example: sqjg cleanup import 大清扫.xlsx
+    """
+    _import("cleanup", file, encoding, sheet, db)
+
+
+@inspect_app.command("import")
+def inspect_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import inspections from a CSV or workbook (批量导入市级领导检查); all rows or none.
+
+    Columns: community, date, leader, score, note (or 社区, 日期, 检查领导, 得分, 备注).
+
+    Example: sqjg inspect import 检查记录.xlsx
+    """
+    _import("inspection", file, encoding, sheet, db)
 
 
 def register(app: typer.Typer) -> None:

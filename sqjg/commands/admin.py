@@ -21,6 +21,13 @@ def init(db: DbOption = None) -> None:
         from ..db import schema_version
 
         version = schema_version(conn)
+    # A database made before sqjg created files owner-only, or copied in with a wide mode.
+    import os
+
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{db_path(db)}{suffix}")
+        if part.exists() and not part.is_symlink():
+            os.chmod(part, 0o600)
     say(_("数据库已就绪：{path}（结构版本 {version}）").format(path=db_path(db), version=version))
 
 
@@ -230,7 +237,8 @@ def check(
     Example: sqjg check --anchor 7月考评.txt
     """
     from ..render import emit, to_json
-    from ..safety import check_database, repair_triggers as repair
+    from ..safety import check_database
+    from ..safety import repair_triggers as repair
 
     anchors = None
     if anchor is not None:
@@ -248,19 +256,48 @@ def check(
             )
         if not repaired:
             say(_("触发器和索引都与 sqjg 的定义一致，无需重建。"))
+    from ..lateness import late_entries
+
     with reading(db) as conn:
         problems = check_database(conn, anchors)
+        late = late_entries(conn)
     if fmt == Fmt.json:
-        say(to_json({"ok": not problems, "problems": problems}))
-    elif problems:
-        emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
+        data: dict = {"ok": not problems, "problems": problems}
+        if late:
+            data["late_entries"] = late
+        say(to_json(data))
     else:
-        say(_("检查通过：数据库完整，外键一致，业务规则全部满足。"))
+        if problems:
+            emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
+        else:
+            say(_("检查通过：数据库完整，外键一致，业务规则全部满足。"))
+        if late:
+            # Not an error: recorded on purpose, with a reason; the published result is unchanged.
+            say("")
+            emit(
+                late,
+                _late_columns(),
+                fmt.value,
+                title=_("公布后补录（{n} 条）").format(n=len(late)),
+            )
     if problems:
         import sys
 
         sys.stderr.write(_("检查未通过：发现 {n} 个问题。").format(n=len(problems)) + "\n")
         raise typer.Exit(1)
+
+
+def _late_columns() -> list[tuple[str, str]]:
+    return [
+        ("year", _("年")),
+        ("month", _("月")),
+        ("entity", _("对象")),
+        ("entity_id", _("编号")),
+        ("date", _("日期")),
+        ("reason", _("补录原因")),
+        ("user", _("操作人")),
+        ("at", _("时间")),
+    ]
 
 
 def _anchor_text(value: str) -> str:

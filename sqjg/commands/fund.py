@@ -16,11 +16,14 @@ from ..clikit import (
     Fmt,
     FormatOption,
     ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     SheetOption,
     StreetOption,
     YearOption,
+    allow_late,
     reading,
     rules,
     say,
@@ -101,12 +104,15 @@ def add(
     amount: AmountOption,
     on: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record a contribution to a community's funds (登记经费收入).
 
     Example: sqjg fund add --community 西街社区 --source unit --from 市财政局 --amount 2万 --date 7-3
     """
+    allow_late(late, reason)
     from .. import funds
 
     with writing(db) as conn:
@@ -146,12 +152,15 @@ def spend(
     ] = None,
     note: NoteOption = None,
     rules_file: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Record an expenditure (登记经费支出); never for bonuses or welfare, never above the balance.
 
     Example: sqjg fund spend --community 西街社区 --amount 3000 --purpose 购买保洁工具 --category cleaning
     """
+    allow_late(late, reason)
     from .. import funds
 
     words = rules(rules_file).banned_words
@@ -190,12 +199,14 @@ def void(
     ],
     reason: Annotated[str, typer.Option("--reason", "-r", help="Why it is voided (作废原因).")],
     on: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Void an entry with a reversing entry (作废/冲销); the original stays in the ledger.
 
     Example: sqjg fund void 12 --reason 重复登记
     """
+    allow_late(late, reason if late else None)
     from .. import funds
 
     with writing(db) as conn:
@@ -221,6 +232,8 @@ def import_(
     file: ImportFileArgument,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Import ledger entries from a CSV or workbook (批量导入经费记录); all rows or none.
@@ -231,6 +244,7 @@ def import_(
 
     Example: sqjg fund import 7月经费台账.xlsx
     """
+    allow_late(late, reason)
     from .. import funds
 
     with writing(db) as conn:
@@ -387,6 +401,12 @@ def _balance_table(rows_fen: list[dict], day) -> None:
         title=title,
         numeric=[*(f"src_{s}" for s in funds.SOURCES), "raised", "spent", "balance"],
         empty=_("没有符合条件的社区。"),
+        # The balance is the point; the breakdown by source and by purpose goes first.
+        # The street stays for its subtotal rows.
+        priority={"community": 0, "balance": 0, "street": 1, "raised": 2, "spent": 2}
+        | {f"src_{s}": 3 for s in funds.SOURCES}
+        | {"spent_detail": 4},
+        fold=["spent_detail"],
     )
 
 
@@ -433,6 +453,10 @@ def list_(
             date_to=end,
         )
     data = [{k: r[k] for k in funds.LIST_KEYS} for r in rows]
+    if fmt == Fmt.csv:
+        keys = funds.SPREADSHEET_KEYS
+        emit(funds.spreadsheet_rows(rows), [(k, k) for k in keys], "csv")
+        return
     if fmt != Fmt.table:
         emit(data, [(k, k) for k in funds.LIST_KEYS], fmt.value, data=data)
         return

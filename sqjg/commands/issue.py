@@ -18,15 +18,25 @@ from ..clikit import (
     CommunityOption,
     DbOption,
     EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FmtMd,
     FormatMdOption,
     FormatOption,
+    Headers,
+    HeadersOption,
     ImportFileArgument,
+    LateOption,
+    LateReasonOption,
     NoteOption,
+    OutputOption,
+    RawOption,
     RulesOption,
     SheetOption,
     StreetOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -158,6 +168,8 @@ def add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
@@ -169,6 +181,7 @@ def add(
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
+    allow_late(late, reason)
     limits = None
     if due is None:
         from ..clikit import rules as load_rules
@@ -226,12 +239,18 @@ def add(
 
 @app.command("resolve")
 def resolve(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
     Example: sqjg issue resolve 12 --date 7-18
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
     say(
@@ -258,6 +277,8 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
@@ -267,6 +288,7 @@ def verify(
 
     Example: sqjg issue verify 12 --pass --by 三创办张明
     """
+    allow_late(late, reason)
     if passed is None:
         from ..errors import Invalid
 
@@ -286,12 +308,18 @@ def verify(
 
 @app.command("notify")
 def notify(
-    issue_id: IdArgument, date: DateOption = None, note: NoteOption = None, db: DbOption = None
+    issue_id: IdArgument,
+    date: DateOption = None,
+    note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    db: DbOption = None,
 ) -> None:
     """Record a notice to rectify sent to the responsible side (整改通知).
 
     Example: sqjg issue notify 12 --date 7-22
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
     say(
@@ -307,12 +335,14 @@ def extend(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why (延期理由).", show_default=False)],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Move an issue's due date later (延期); the original due date is kept.
 
     Example: sqjg issue extend 12 --due 8-15 --reason 需市政处配合施工
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         r = issues.extend_issue(conn, issue_id, due=due, reason=reason, on=date)
     say(
@@ -334,12 +364,15 @@ def reassign(
     category: CategoryOption = None,
     date: DateOption = None,
     note: NoteOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Send an issue back and route it to another responsible party (回退/改派).
 
     Example: sqjg issue reassign 12 --unit 市政处 --category 4
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         r = issues.reassign_issue(conn, issue_id, unit=unit, category=category, on=date, note=note)
     say(
@@ -356,12 +389,14 @@ def cancel(
         str, typer.Option("--reason", help="Why (作废理由), e.g. 重复登记.", show_default=False)
     ],
     date: DateOption = None,
+    late: LateOption = False,
     db: DbOption = None,
 ) -> None:
     """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
 
     Example: sqjg issue cancel 12 --reason 与 9 号重复
     """
+    allow_late(late, reason if late else None)
     with writing(db) as conn:
         issues.cancel_issue(conn, issue_id, reason=reason, on=date)
     say(_("问题 {id} 已作废。").format(id=issue_id))
@@ -454,6 +489,25 @@ LIST_COLUMNS = [
     ("extensions", N_("延期")),
     ("serious_label", N_("严重")),
 ]
+# What a clerk chasing problems needs first when the terminal is too narrow for all of it.
+LIST_PRIORITY = {
+    "id": 0,
+    "description": 0,
+    "status_label": 0,
+    "community": 1,
+    "due": 1,
+    "unit": 2,
+    "days_overdue": 2,
+    "compound": 3,
+    "location": 3,
+    "category": 3,
+    "kind": 4,
+    "found": 4,
+    "serious_label": 4,
+    "notices": 5,
+    "reworks": 6,
+    "extensions": 6,
+}
 
 
 @app.command("list")
@@ -520,6 +574,8 @@ def list_(
         fmt.value,
         data=data,
         numeric=["id", "days_overdue", "notices", "reworks", "extensions"],
+        priority=LIST_PRIORITY,
+        fold=["description", "location"],
         title=_("问题清单（截至 {date}，共 {n} 条）").format(
             date=issues.as_of_date(as_of), n=len(rows)
         ),
@@ -550,6 +606,27 @@ SUMMARY_COLUMNS = [
     ("extension_rate", N_("延期率")),
     ("exposure", N_("曝光")),
 ]
+# The group's name and its totals stay on any terminal; the breakdowns go first.
+SUMMARY_PRIORITY = {
+    "name": 0,
+    "total": 0,
+    "open": 1,
+    "overdue": 1,
+    "closure_rate": 1,
+    "closed": 2,
+    "on_time_rate": 2,
+    "resolved": 3,
+    "overdue_pending_rate": 3,
+    "exposure": 3,
+    "due": 4,
+    "rework_rate": 4,
+    "extension_rate": 4,
+    "category_1": 5,
+    "category_2": 5,
+    "category_3": 5,
+    "category_4": 5,
+    "cancelled": 6,
+}
 
 
 @app.command("summary")
@@ -606,6 +683,7 @@ def summary(
         columns,
         fmt.value,
         numeric=[k for k, _h in SUMMARY_COLUMNS],
+        priority=SUMMARY_PRIORITY,
         title=_("问题排查情况（截至 {date}）").format(date=issues.as_of_date(as_of)),
     )
 
@@ -677,6 +755,8 @@ def import_(
     file: ImportFileArgument,
     encoding: EncodingOption = None,
     sheet: SheetOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
@@ -688,62 +768,55 @@ def import_(
 
     Example: sqjg issue import 7月排查表.xlsx
     """
+    allow_late(late, reason)
     with writing(db) as conn:
         from ..clikit import rules as load_rules
 
-        n = issues.import_issues(conn, file, encoding, sheet, limits=load_rules(rules).time_limits)
-    say(_("已导入 {n} 个问题。").format(n=n))
+        counts = issues.import_issues(
+            conn, file, encoding, sheet, limits=load_rules(rules).time_limits
+        )
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个问题。").format(n=counts["added"]))
 
 
 @app.command("export")
 def export(
-    output: Annotated[
-        str | None,
-        typer.Option("--output", "-o", help="Write to this file (输出文件); default stdout."),
-    ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).")
-    ] = "utf-8",
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
     community: CommunityOption = None,
     street: StreetOption = None,
     unit: UnitOption = None,
     status: StatusOption = None,
     db: DbOption = None,
 ) -> None:
-    """Export issues as a survey sheet (导出排查表) that `issue import` reads back.
+    """Export issues as a survey sheet (导出排查表), CSV or xlsx, that `issue import` reads back.
 
-    Example: sqjg issue export -o 排查表.csv --community 西街社区
+    Example: sqjg issue export -o 排查表.xlsx --format xlsx --community 西街社区
     """
+    from ..clikit import export as write_export
+
     with reading(db) as conn:
         rows = issues.export_rows(
             conn, status=status, community=community, street=street, unit=unit
         )
-    from ..render import to_csv
-
-    enc = encoding.strip().lower().replace("_", "-")
-    utf8 = enc in ("utf-8", "utf8", "utf-8-sig")
-    text = to_csv(rows, issues.EXPORT_COLUMNS, bom=utf8)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from ..errors import Invalid
-
-    try:
-        data = text.encode("utf-8" if utf8 else enc)
-    except LookupError:
-        raise Invalid(_("不认识的编码“{encoding}”。").format(encoding=encoding)) from None
-    except UnicodeEncodeError:
-        raise Invalid(
-            _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
-        ) from None
-    try:
-        with open(output, "wb") as f:
-            f.write(data)
-    except OSError as e:
-        raise Invalid(
-            _("无法写入文件 {path}：{error}").format(path=output, error=e.strerror)
-        ) from None
-    say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
+    write_export(
+        rows,
+        issues.EXPORT_COLUMNS,
+        issues.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("排查表"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
 _CALENDAR_COLUMNS = [

@@ -14,9 +14,12 @@ from ..clikit import (
     FmtMd,
     FormatMdOption,
     FormatOption,
+    LateOption,
+    LateReasonOption,
     NoteOption,
     RulesOption,
     YearOption,
+    allow_late,
     reading,
     say,
     writing,
@@ -175,7 +178,18 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
             out += "\n" + n + "\n"
         sys.stdout.write(out)
         return
-    emit(flat, columns, "table", title=title, numeric=numeric, empty=_("还没有登记任何社区。"))
+    emit(
+        flat,
+        columns,
+        "record" if fmt == "record" else "table",
+        title=title,
+        numeric=numeric,
+        empty=_("还没有登记任何社区。"),
+        # On a narrow terminal the ranking itself stays; items go right to left, the street last.
+        priority={"rank": 0, "community": 0, "score": 0, "outcome": 0, "street": 1}
+        | {k: 2 for k in item_keys},
+        fold=["outcome"],
+    )
     if media:
         say(_("媒体公布（最后一名）："))
         for m in media:
@@ -424,12 +438,15 @@ def score_set(
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Enter a manual item's points for a month (录入手工评分); setting again replaces, history kept.
 
     Example: sqjg score set 西街社区 --month 7 --item daily --points 4.5
     """
+    allow_late(late, reason)
     from .. import assessment
 
     r = load_rules(rules)
@@ -566,6 +583,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 "rectification": ye.rectification_weight,
             },
             "min_score": ye.min_score,
+            # a file without [year_end] gets the speech's prizes; say so rather than pass them off as its own
+            "default": "year_end" not in r.data,
         },
         "targets": {"civilized_rate": {str(k): v for k, v in sorted(r.targets.items())}},
         "compound": {
@@ -653,7 +672,12 @@ def rules_show(
         )
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
-    say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
+    if rk["yellow_card_bottom"]:
+        say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
+    else:
+        say(_("不发黄牌警告。"))
+    if rk["publish_last"] or rk["escalation"]:
+        say(_("最后一名不获奖（同一个月不既奖又罚）。"))
     if rk["publish_last"]:
         say(_("最后一名：社区名称、书记、主任、街道联系领导和共建牵头单位在新闻媒体公布。"))
     for e in rk["escalation"]:
@@ -668,6 +692,8 @@ def rules_show(
             )
         )
     ye = data["year_end"]
+    if ye["default"]:
+        say(_("规则文件没有 [year_end]，年终考核用讲话的默认奖项："))
     say(
         _(
             "年终（共建单位）：{prizes}；年度得分 = {cw:g} × 联系社区月均总分 + {rw:g} × 100 × 第三类问题按期整改率。"
@@ -678,6 +704,11 @@ def rules_show(
             ),
             cw=ye["weights"]["communities"],
             rw=ye["weights"]["rectification"],
+        )
+    )
+    say(
+        _(
+            "年终得分相同时依次比较联系社区月均总分、第三类问题按期整改率；仍相同则各奖项个数不变，并列单位平分所占名次的奖金。"
         )
     )
     rates = data["targets"]["civilized_rate"]

@@ -11,10 +11,17 @@ from ..clikit import (
     CommunityOption,
     DbOption,
     EncodingOption,
+    ExportEncodingOption,
+    ExportFmt,
+    ExportFormatOption,
     Fmt,
     FormatOption,
+    Headers,
+    HeadersOption,
     ImportFileArgument,
     NoteOption,
+    OutputOption,
+    RawOption,
     SheetOption,
     StreetOption,
     reading,
@@ -159,6 +166,19 @@ COLUMNS = [
     ("phone", N_("联系电话")),
     ("code", N_("代码")),
 ]
+# Who and where first; the people and the code go first on a narrow terminal.
+LIST_PRIORITY = {
+    "name": 0,
+    "kind_label": 0,
+    "street": 1,
+    "community": 1,
+    "lead_unit": 2,
+    "communities": 3,
+    "secretary": 3,
+    "director": 3,
+    "liaison": 4,
+    "code": 5,
+}
 JSON_KEYS = [
     "name",
     "kind",
@@ -209,7 +229,14 @@ def list_(
     if rows and fmt == Fmt.table:
         # Only show the columns that have something in them.
         columns = [c for c in columns if any(r.get(c[0]) for r in rows)]
-    emit(rows, columns, fmt.value, data=data, empty=_("没有符合条件的单位。"))
+    emit(
+        rows,
+        columns,
+        fmt.value,
+        data=data,
+        empty=_("没有符合条件的单位。"),
+        priority=LIST_PRIORITY,
+    )
 
 
 @app.command("show")
@@ -332,8 +359,46 @@ def import_(
     Example: sqjg unit import 单位名录.xlsx --sheet 名录
     """
     with writing(db) as conn:
-        n = units.import_units(conn, file, encoding, sheet)
-    say(_("已导入 {n} 个单位。").format(n=n))
+        counts = units.import_units(conn, file, encoding, sheet)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 个单位。").format(n=counts["added"]))
+
+
+@app.command("export")
+def export(
+    output: OutputOption = None,
+    fmt: ExportFormatOption = ExportFmt.csv,
+    encoding: ExportEncodingOption = "utf-8",
+    raw: RawOption = False,
+    headers: HeadersOption = Headers.en,
+    kind: KindOption = None,
+    street: StreetOption = None,
+    community: CommunityOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the register (导出单位名录), CSV or xlsx, that `unit import` reads back.
+
+    Example: sqjg unit export -o 单位名录.xlsx --format xlsx
+    """
+    from ..clikit import export as write_export
+
+    with reading(db) as conn:
+        rows = units.export_rows(conn, kind=kind, street=street, community=community)
+    write_export(
+        rows,
+        units.EXPORT_COLUMNS,
+        units.IMPORT_ALIASES,
+        fmt=fmt,
+        output=output,
+        encoding=encoding,
+        raw=raw,
+        headers=headers,
+        sheet=_("单位名录"),
+    )
+    if output is not None:
+        say(_("已导出 {n} 行到 {path}。").format(n=len(rows), path=output))
 
 
 @app.command("civilized")
