@@ -205,8 +205,13 @@ def _scored(
 ) -> list[Scored]:
     out = []
     for c in comms:
-        points = score_items(rules, facts[c["id"]], items)
-        out.append(Scored(c["id"], c["name"], points, total_of(points)))
+        f = facts[c["id"]]
+        points = score_items(rules, f, items)
+        if items is None:
+            total = total_of(points, rules.items_in(f.month), rules.ranking)
+        else:
+            total = total_of(points, items)
+        out.append(Scored(c["id"], c["name"], points, total))
     return out
 
 
@@ -246,6 +251,9 @@ _TOP_ORDER = (
     "rules_hash",
     "baseline_score",
     "items",
+    "max_total",
+    "bonus_cap",
+    "left_out",
     "rows",
     "media",
 )
@@ -265,6 +273,8 @@ _ROW_ORDER = (
     "baseline",
     "baseline_reward_yuan",
     "last",
+    "grade",
+    "grade_reward_yuan",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -277,7 +287,7 @@ _MEDIA_ORDER = (
     "consecutive_last",
     "escalation",
 )
-_ITEM_ORDER = ("key", "name", "source", "max", "min")
+_ITEM_ORDER = ("key", "name", "source", "max", "min", "bonus")
 
 
 def _reorder(d: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
@@ -357,6 +367,7 @@ def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
             "source": i.source,
             "max": i.max if not i.is_penalty else 0,
             "min": i.min if i.is_penalty else 0,
+            "bonus": i.bonus,
         }
         for i in items
     ]
@@ -400,6 +411,8 @@ def compute(
             "baseline": r.baseline,
             "baseline_reward_yuan": yuan(baseline.reward_fen) if r.baseline and baseline else 0,
             "last": r.last,
+            "grade": r.grade.title if r.grade else None,
+            "grade_reward_yuan": yuan(r.grade.reward_fen) if r.grade else 0,
             "community_uid": c["uid"],
         }
         out_rows.append(row)
@@ -424,7 +437,11 @@ def compute(
         "as_of": as_of.isoformat(),
         "rules_hash": rules.sha256,
         "baseline_score": baseline.score if baseline else None,
-        "items": items_meta(rules.items),
+        # an item assessed in other months only is left out, so the month's maximum can be lower
+        "items": items_meta(rules.items_in(month)),
+        "max_total": round1(rules.ranking.scale_to or rules.max_in(month)),
+        "bonus_cap": rules.ranking.bonus_cap,
+        "left_out": [i.name for i in rules.items if not i.applies_in(month)],
         "rows": out_rows,
         "media": media,
     }
@@ -772,6 +789,15 @@ def set_score(
                 name=_(item.name),
                 source=source_label(item.source),
                 keys=_("、").join(manual) or _("（无）"),
+            )
+        )
+    if not item.applies_in(month):
+        raise Invalid(
+            _("项目“{key}”（{name}）只在 {months} 月考评，{month} 月没有这一项。").format(
+                key=item.key,
+                name=_(item.name),
+                months=_("、").join(str(m) for m in item.months),
+                month=month,
             )
         )
     if not math.isfinite(points) or not 0 <= points <= item.max:

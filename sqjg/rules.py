@@ -77,6 +77,11 @@ class Item:
     min: float = 0.0  # penalty items: the floor (negative)
     target_fen: int = 0  # `funds`: the amount that earns full points
     note: str = ""
+    months: tuple[int, ...] = ()  # the months the item is assessed in; () = every month
+    bonus: bool = False  # 加分项: beyond the base maximum, capped by [ranking] bonus_cap
+
+    def applies_in(self, month: int) -> bool:
+        return not self.months or month in self.months
 
     @property
     def is_penalty(self) -> bool:
@@ -107,6 +112,15 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """One band of 等次: a total of at least `score` is rated `title`."""
+
+    score: float
+    title: str
+    reward_fen: int = 0
+
+
+@dataclass(frozen=True)
 class Ranking:
     tie_break: tuple[str, ...] = ()
     awards: tuple[Award, ...] = (
@@ -123,6 +137,9 @@ class Ranking:
     )
     baseline: Baseline | None = None
     first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
+    bonus_cap: float | None = None  # the most the bonus items add together; None = no cap
+    scale_to: float | None = None  # totals rescaled so the month's base maximum is this many
+    grades: tuple[Grade, ...] = ()  # 等次, highest score first
 
 
 @dataclass(frozen=True)
@@ -203,6 +220,14 @@ class Rules:
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
 
+    def items_in(self, month: int) -> tuple[Item, ...]:
+        """The items assessed in a month (an item with `months` is left out elsewhere)."""
+        return tuple(i for i in self.items if i.applies_in(month))
+
+    def max_in(self, month: int) -> float:
+        """The month's base maximum: the full points of its non-bonus items."""
+        return base_max(self.items_in(month))
+
     def require_items(self) -> None:
         """The assessment needs [[items]]; files for other commands may leave them out."""
         if not self.items:
@@ -252,6 +277,11 @@ def rules_from_text(text: str, path: str | os.PathLike[str] = "<rules>") -> Rule
     p = Path(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively; no 考评办法 nests this deep
+        raise RulesError(
+            _("规则文件 {path} 的数组或表嵌套过深，无法读取。").format(path=p)
+        ) from None
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)).strip()
@@ -349,7 +379,7 @@ def _fen(value: Any) -> int | None:
     if not _is_number(value) or value < 0:
         return None
     fen = Decimal(str(value)) * 100
-    if fen != fen.to_integral_value():
+    if fen != fen.to_integral_value() or fen > MAX_REWARD_FEN:
         return None
     return int(fen)
 
@@ -440,7 +470,10 @@ RESERVED_KEYS = frozenset(
         "month",
     }
 )
-_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note")
+_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note", "months", "bonus")
+# Far past any 考评办法 (100-point and 1,000-point schemes exist); beyond is a typing slip.
+MAX_POINTS = 1000
+MAX_REWARD_FEN = 100_000_000 * 100
 
 
 def _check_items(
@@ -502,6 +535,31 @@ def _check_items(
         note = t.get("note", "")
         if not isinstance(note, str):
             raise fail(_("{where} 的 note 应为文字").format(where=where), "note")
+        months = t.get("months", [])
+        if (
+            not isinstance(months, list)
+            or (not months and "months" in t)
+            or not all(_is_int(m) and 1 <= m <= 12 for m in months)
+            or len(set(months)) != len(months)
+        ):
+            raise fail(
+                _("{where} 的 months 应为 1 到 12 的月份列表，不重复，如 [7]").format(where=where),
+                "months",
+            )
+        bonus = t.get("bonus", False)
+        if not isinstance(bonus, bool):
+            raise fail(_("{where} 的 bonus 应为 true 或 false").format(where=where), "bonus")
+        if bonus and source in PENALTY_SOURCES:
+            raise fail(_("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus")
+        for k in ("max", "per", "min"):
+            if k in t and _is_number(t[k]) and abs(t[k]) > MAX_POINTS:
+                raise fail(
+                    _("{where} 的 {k} 超出合理范围（绝对值不超过 {limit} 分）").format(
+                        where=where, k=k, limit=MAX_POINTS
+                    ),
+                    k,
+                )
+        extra = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
         if source.startswith("submission:") and source.split(":", 1)[1] not in deadlines:
             raise fail(
                 _("{where} 的 source“{source}”需要 [deadlines] 中有 {report}").format(
@@ -520,7 +578,7 @@ def _check_items(
                 if not _is_number(t[k]) or t[k] >= 0:
                     raise fail(_("{where} 的 {k} 应为负数").format(where=where, k=k), k)
             items.append(
-                Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), note=note)
+                Item(key, name.strip(), source, 0.0, float(t["per"]), float(t["min"]), **extra)
             )
             continue
         for k in ("per", "min"):
@@ -546,7 +604,7 @@ def _check_items(
         elif "target" in t:
             raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
         items.append(
-            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, note=note)
+            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, **extra)
         )
     return tuple(items)
 
@@ -630,6 +688,9 @@ _RANKING_KEYS = (
     "escalation",
     "baseline",
     "first_month",
+    "bonus_cap",
+    "scale_to",
+    "grades",
 )
 
 
@@ -730,9 +791,77 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
                 key="first_month",
             )
         first_month = (int(m.group(1)), int(m.group(2)))
+    bonus_cap = raw.get("bonus_cap")
+    if bonus_cap is not None and (not _is_number(bonus_cap) or not 0 <= bonus_cap <= MAX_POINTS):
+        raise c.fail(
+            _("[ranking] bonus_cap 应为 0 到 {limit} 之间的数（加分合计最多多少分）").format(
+                limit=MAX_POINTS
+            ),
+            "ranking",
+            key="bonus_cap",
+        )
+    scale_to = raw.get("scale_to")
+    if scale_to is not None and (not _is_number(scale_to) or not 0 < scale_to <= MAX_POINTS):
+        raise c.fail(
+            _("[ranking] scale_to 应为大于 0、不超过 {limit} 的数（总分折算成多少分）").format(
+                limit=MAX_POINTS
+            ),
+            "ranking",
+            key="scale_to",
+        )
+    grades = _check_grades(c, raw.get("grades", []))
     return Ranking(
-        tie_break, awards, float(min_award), bottom, publish_last, escalation, baseline, first_month
+        tie_break,
+        awards,
+        float(min_award),
+        bottom,
+        publish_last,
+        escalation,
+        baseline,
+        first_month,
+        None if bonus_cap is None else float(bonus_cap),
+        None if scale_to is None else float(scale_to),
+        grades,
     )
+
+
+def _check_grades(c: _Checker, raw: Any) -> tuple[Grade, ...]:
+    shape = _("[ranking] grades 第 {n} 项应为 {{ score = 分数, title = 等次, reward = 元 }}")
+    if not isinstance(raw, list):
+        raise c.fail(_("[ranking] grades 应为列表，从高分到低分"), "ranking", key="grades")
+    out: list[Grade] = []
+    for n, g in enumerate(raw, 1):
+        if not isinstance(g, dict) or set(g) - {"score", "title", "reward"}:
+            raise c.fail(shape.format(n=n), "ranking", key="grades")
+        score, title, fen = g.get("score"), g.get("title"), _fen(g.get("reward", 0))
+        if not _is_number(score) or not 0 <= score <= MAX_POINTS:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 score 应为 0 到 {limit} 之间的数").format(
+                    n=n, limit=MAX_POINTS
+                ),
+                "ranking",
+                key="grades",
+            )
+        if not isinstance(title, str) or not title.strip():
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项缺少 title").format(n=n), "ranking", key="grades"
+            )
+        if fen is None:
+            raise c.fail(
+                _("[ranking] grades 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(n=n),
+                "ranking",
+                key="grades",
+            )
+        if out and score >= out[-1].score:
+            raise c.fail(
+                _(
+                    "[ranking] grades 应按 score 从高到低排列：第 {n} 项的 score {score:g} 不低于前一项"
+                ).format(n=n, score=score),
+                "ranking",
+                key="grades",
+            )
+        out.append(Grade(float(score), title.strip(), fen))
+    return tuple(out)
 
 
 def _check_year_end(c: _Checker, raw: Any) -> YearEnd:
@@ -935,16 +1064,40 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
 def score_items(
     rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None
 ) -> dict[str, float]:
-    """Each item's points for one month (the rules' [[items]], or `items` for the compound contest)."""
+    """Each item's points for one month: the rules' [[items]] assessed that month, or `items`
+    for the compound contest (an item whose `months` leave this month out gets no entry)."""
     deadlines = rules.deadlines
-    return {
-        i.key: item_points(i, facts, deadlines) for i in (rules.items if items is None else items)
-    }
+    chosen = rules.items if items is None else items
+    return {i.key: item_points(i, facts, deadlines) for i in chosen if i.applies_in(facts.month)}
 
 
-def total_of(points: Mapping[str, float]) -> float:
-    """The month's total: the sum of the items, never below 0."""
-    return max(0.0, sum(points.values()))
+def base_max(items: Sequence[Item]) -> float:
+    return sum(i.max for i in items if not i.bonus)
+
+
+def total_of(
+    points: Mapping[str, float],
+    items: Sequence[Item] = (),
+    ranking: Ranking | None = None,
+) -> float:
+    """The month's total, never below 0.
+
+    Without items: the plain sum. With them: the base items (scaled by `scale_to` / the month's
+    base maximum when the ranking says so) plus the bonus items, whose sum is capped by
+    `bonus_cap`; a bonus lifts a total, a cap never lowers the base.
+    """
+    if not items:
+        return max(0.0, sum(points.values()))
+    bonus_keys = {i.key for i in items if i.bonus}
+    base = sum(v for k, v in points.items() if k not in bonus_keys)
+    bonus = sum(v for k, v in points.items() if k in bonus_keys)
+    if ranking is not None and ranking.bonus_cap is not None:
+        bonus = min(bonus, ranking.bonus_cap)
+    if ranking is not None and ranking.scale_to is not None:
+        full = base_max([i for i in items if i.key in points])
+        if full > 0:
+            base = base * ranking.scale_to / full
+    return max(0.0, base + bonus)
 
 
 def round1(value: float) -> float:
@@ -976,6 +1129,7 @@ class Ranked:
     escalation: Escalation | None = None
     baseline: bool = False
     prize: Prize | None = None
+    grade: Grade | None = None
 
 
 # Sums of floats that are equal on paper can differ in the 15th digit; compare at 1e-9.
@@ -1008,6 +1162,12 @@ def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Sco
             out.append((keyed[i][1], start + 1, n - end))
         start = end
     return out
+
+
+def grade_of(grades: Sequence[Grade], total: float) -> Grade | None:
+    """The first (highest) band the total reaches; None below every band or without grades."""
+    t = round(total, _PRECISION)
+    return next((g for g in grades if t >= round(g.score, _PRECISION)), None)
 
 
 def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
@@ -1048,6 +1208,7 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
                 r.escalation = e
         if ranking.baseline is not None:
             r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
+        r.grade = grade_of(ranking.grades, s.total)
         out.append(r)
     return out
 

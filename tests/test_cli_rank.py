@@ -118,6 +118,8 @@ def row(
         "baseline": baseline,
         "baseline_reward_yuan": 500 if baseline else 0,
         "last": last,
+        "grade": None,
+        "grade_reward_yuan": 0,
     }
 
 
@@ -144,9 +146,26 @@ def test_rank_json_contract(four, rules_file):
         "rules_hash": hashlib.sha256(RULES.encode()).hexdigest(),
         "baseline_score": 80.0,
         "items": [
-            {"key": "work", "name": "工作实绩", "source": "manual", "max": 60.0, "min": 0},
-            {"key": "people", "name": "群众满意度", "source": "manual", "max": 40.0, "min": 0},
+            {
+                "key": "work",
+                "name": "工作实绩",
+                "source": "manual",
+                "max": 60.0,
+                "min": 0,
+                "bonus": False,
+            },
+            {
+                "key": "people",
+                "name": "群众满意度",
+                "source": "manual",
+                "max": 40.0,
+                "min": 0,
+                "bonus": False,
+            },
         ],
+        "max_total": 100.0,
+        "bonus_cap": None,
+        "left_out": [],
         "rows": EXPECTED_ROWS,
         "media": [
             {
@@ -576,3 +595,135 @@ def test_demo_ends_with_the_july_ranking(tmp_path):
     assert "媒体公布（最后一名）：" in tail
     target = ok("target", "--db", str(tmp_path / "demo.db"))
     assert "已认定 3 个 / 共 14 个社区" in target
+
+
+# --- items of some months, bonus items, scaled totals ----------------------------------------
+
+MONTHLY_RULES = """
+[[items]]
+key = "work"
+name = "日常工作"
+source = "manual"
+max = 80
+
+[[items]]
+key = "survey"
+name = "排查情况上报"
+source = "manual"
+max = 20
+months = [7]
+
+[[items]]
+key = "extra"
+name = "创新工作加分"
+source = "manual"
+max = 5
+bonus = true
+
+[ranking]
+first_month = "2026-07"
+bonus_cap = 3
+"""
+
+
+@pytest.fixture
+def monthly_rules(tmp_path):
+    p = tmp_path / "月度.toml"
+    p.write_text(MONTHLY_RULES, encoding="utf-8")
+    return p
+
+
+def test_july_only_item_bonus_and_cap_at_the_command_line(city, monthly_rules, monkeypatch):
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+
+    def score(name, month, item, points):
+        ok("score", "set", name, "--month", month, "--item", item, "--points", points,
+           "--rules", monthly_rules)  # fmt: skip
+
+    score("西街社区", "7", "work", "70")
+    score("西街社区", "7", "survey", "20")
+    score("西街社区", "7", "extra", "5")
+    score("东门社区", "7", "work", "75")
+    score("西街社区", "8", "work", "60")
+    score("西街社区", "8", "extra", "2")
+    score("东门社区", "8", "work", "64")
+    err = refused("score", "set", "西街社区", "--month", "8", "--item", "survey", "--points", "5",
+                  "--rules", monthly_rules)  # fmt: skip
+    assert "只在 7 月考评" in err and "8 月没有这一项" in err
+
+    july = json.loads(ok("rank", "--month", "7", "--rules", monthly_rules, "--format", "json"))
+    # 70 + 20 + the bonus 5 capped at 3
+    assert [(r["community"], r["score"]) for r in july["rows"]] == [
+        ("西街社区", 93.0),
+        ("东门社区", 75.0),
+    ]
+    assert july["max_total"] == 100.0 and july["bonus_cap"] == 3 and july["left_out"] == []
+    assert [i["bonus"] for i in july["items"]] == [False, False, True]
+
+    august = json.loads(ok("rank", "--month", "8", "--rules", monthly_rules, "--format", "json"))
+    assert [i["key"] for i in august["items"]] == ["work", "extra"]
+    assert august["max_total"] == 80.0 and august["left_out"] == ["排查情况上报"]
+    assert [(r["community"], r["score"], r["items"]) for r in august["rows"]] == [
+        ("东门社区", 64.0, {"work": 64.0, "extra": 0.0}),
+        ("西街社区", 62.0, {"work": 60.0, "extra": 2.0}),
+    ]
+    table = ok("rank", "--month", "8", "--rules", monthly_rules)
+    assert "本月满分 80 分（不在本月考评的项目：排查情况上报）。" in table
+    assert "排查情况上报" not in table.split("本月满分")[0]  # no column for it
+    csv_head = ok("rank", "--month", "8", "--rules", monthly_rules, "--format", "csv")
+    assert csv_head.splitlines()[0].startswith("\ufeffrank,community,street,work,extra,score,")
+
+    shown = ok("rules", "show", "--rules", monthly_rules)
+    assert "20（仅 7 月）" in shown and "加分 5" in shown
+    assert "考评项目（满分合计 100 分）" in shown
+    assert "加分项不计入满分，加分合计最多 3 分。" in shown
+    assert "只在部分月份考评的项目" in shown
+    data = json.loads(ok("rules", "show", "--rules", monthly_rules, "--format", "json"))
+    assert [(i["key"], i["months"], i["bonus"]) for i in data["items"]] == [
+        ("work", [], False),
+        ("survey", [7], False),
+        ("extra", [], True),
+    ]
+    assert data["ranking"]["bonus_cap"] == 3 and data["ranking"]["scale_to"] is None
+
+
+def test_scale_to_at_the_command_line(city, monthly_rules, monkeypatch, tmp_path):
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    scaled = tmp_path / "scaled.toml"
+    scaled.write_text(MONTHLY_RULES + "scale_to = 100\n", encoding="utf-8")
+    ok("score", "set", "西街社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", scaled)  # fmt: skip
+    august = json.loads(ok("rank", "--month", "8", "--rules", scaled, "--format", "json"))
+    assert august["max_total"] == 100.0
+    assert august["rows"][0]["community"] == "西街社区" and august["rows"][0]["score"] == 75.0
+    assert "折算为 100 分" in ok("rules", "show", "--rules", scaled)
+
+
+def test_grades_at_the_command_line(four, tmp_path):
+    graded = tmp_path / "等次.toml"
+    graded.write_text(
+        RULES
+        + 'grades = [ { score = 90, title = "优秀", reward = 5000 }, { score = 80, title = "良好" },\n'
+        + '           { score = 60, title = "合格" }, { score = 0, title = "不合格" } ]\n',
+        encoding="utf-8",
+    )
+    data = json.loads(ok("rank", "--month", "7", "--rules", graded, "--format", "json"))
+    # 90.5, 85, 70, 15
+    assert [(r["community"], r["grade"], r["grade_reward_yuan"]) for r in data["rows"]] == [
+        ("西街社区", "优秀", 5000),
+        ("东门社区", "良好", 0),
+        ("南门社区", "合格", 0),
+        ("北关社区", "不合格", 0),
+    ]
+    table = ok("rank", "--month", "7", "--rules", graded)
+    assert "优秀 · 奖励 5,000 元" in table and "不合格" in table
+    shown = ok("rules", "show", "--rules", graded)
+    assert "等次：总分不低于 90 分为优秀 · 奖励 5,000 元。" in shown
+    assert "等次：总分不低于 0 分为不合格。" in shown
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        RULES + 'grades = [ { score = 60, title = "合格" }, { score = 90, title = "优秀" } ]\n',
+        encoding="utf-8",
+    )
+    err = refused("rules", "check", str(bad))
+    assert "grades" in err and "从高到低" in err and "第 17 行" in err

@@ -11,6 +11,7 @@ from sqjg.rules import (
     Baseline,
     CommunityFacts,
     Escalation,
+    Grade,
     Prize,
     Ranking,
     RulesError,
@@ -661,6 +662,32 @@ ITEM = '[[items]]\nkey = "a"\nname = "甲"\nsource = "manual"\nmax = 10\n'
         (ITEM + "maxx = 3\n", 6, ["[[items]] a", "maxx"]),
         (ITEM.replace('name = "甲"\n', ""), 2, ["[[items]] a", "name"]),
         (ITEM.replace('source = "manual"\n', ""), 2, ["[[items]] a", "source"]),
+        # months, bonus and sane bounds
+        (ITEM + "months = [13]\n", 6, ["[[items]] a", "months"]),
+        (ITEM + "months = []\n", 6, ["[[items]] a", "months"]),
+        (ITEM + "months = [7, 7]\n", 6, ["[[items]] a", "months"]),
+        (ITEM + 'bonus = "yes"\n', 6, ["[[items]] a", "bonus"]),
+        (
+            ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = -1\n'
+            "min = -5\nbonus = true\n",
+            12,
+            ["[[items]] o", "bonus"],
+        ),
+        (ITEM.replace("max = 10", "max = 5000"), 5, ["[[items]] a", "max", "1000"]),
+        (
+            ITEM + '[[items]]\nkey = "o"\nname = "超期"\nsource = "overdue"\nper = -1\n'
+            "min = -100000\n",
+            11,
+            ["[[items]] o", "min", "1000"],
+        ),
+        (
+            ITEM + '\n[ranking]\nawards = [ { rank = 1, title = "红旗", reward = 100000001 } ]\n',
+            8,
+            ["awards", "reward"],
+        ),
+        (ITEM + "\n[ranking]\nbonus_cap = -1\n", 8, ["bonus_cap"]),
+        (ITEM + "\n[ranking]\nscale_to = 0\n", 8, ["scale_to"]),
+        (ITEM + "\n[ranking]\nscale_to = 1e9\n", 8, ["scale_to"]),
         # ranking
         (ITEM + '\n[ranking]\ntie_break = ["a", "zzz"]\n', 8, ["tie_break", "zzz"]),
         (ITEM + "\n[ranking]\nyellow_card_bottom = -1\n", 8, ["yellow_card_bottom"]),
@@ -738,3 +765,132 @@ def test_escalation_and_award_types_are_kept():
     )
     assert r.ranking.awards == (Award(1, "红旗", 150),)
     assert r.ranking.escalation == (Escalation(2, "说明"),)
+
+
+def test_a_nesting_that_blows_the_stack_is_one_sentence(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text(ITEM + "x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="嵌套过深"):
+        load_rules(path)
+
+
+# --- items of some months, bonus items, scaled totals ---------------------------------------
+
+MONTHS_AND_BONUS = """
+[[items]]
+key = "work"
+name = "日常工作"
+source = "manual"
+max = 80
+
+[[items]]
+key = "survey"
+name = "排查情况上报"
+source = "manual"
+max = 20
+months = [7]
+
+[[items]]
+key = "extra"
+name = "创新工作加分"
+source = "manual"
+max = 5
+bonus = true
+
+[[items]]
+key = "praise"
+name = "上级表扬加分"
+source = "manual"
+max = 5
+bonus = true
+"""
+
+
+def test_an_item_of_july_only_is_left_out_elsewhere():
+    r = rules_from_text(MONTHS_AND_BONUS)
+    assert [i.key for i in r.items_in(7)] == ["work", "survey", "extra", "praise"]
+    assert [i.key for i in r.items_in(8)] == ["work", "extra", "praise"]
+    assert (r.max_in(7), r.max_in(8)) == (100.0, 80.0)  # bonus items are beyond the maximum
+    manual = {"work": 70, "survey": 20}
+    assert score_items(r, CommunityFacts(2026, 7, manual=manual))["survey"] == 20
+    august = score_items(r, CommunityFacts(2026, 8, manual=manual))
+    assert "survey" not in august  # not a zero: the item does not exist in August
+    assert total_of(august, r.items_in(8), r.ranking) == 70
+
+
+def test_bonus_lifts_the_total_beyond_the_maximum_up_to_the_cap():
+    uncapped = rules_from_text(MONTHS_AND_BONUS)
+    capped = rules_from_text(MONTHS_AND_BONUS + "\n[ranking]\nbonus_cap = 6\n")
+    points = {"work": 78, "survey": 20, "extra": 5, "praise": 4}
+    assert total_of(points, uncapped.items_in(7), uncapped.ranking) == 78 + 20 + 5 + 4
+    assert total_of(points, capped.items_in(7), capped.ranking) == 78 + 20 + 6
+    # the cap limits the bonus, never the base: a low base keeps all of its own points
+    assert total_of({"work": 10, "survey": 0, "extra": 1}, capped.items_in(7), capped.ranking) == 11
+
+
+def test_scale_to_expresses_each_month_on_the_same_scale():
+    r = rules_from_text(MONTHS_AND_BONUS + "\n[ranking]\nscale_to = 100\nbonus_cap = 3\n")
+    # August has 80 base points: 60 of 80 is 75 of 100; the bonus (capped at 3) is added after
+    august = score_items(r, CommunityFacts(2026, 8, manual={"work": 60, "extra": 5}))
+    assert total_of(august, r.items_in(8), r.ranking) == pytest.approx(75 + 3)
+    july = score_items(r, CommunityFacts(2026, 7, manual={"work": 60, "survey": 20}))
+    assert total_of(july, r.items_in(7), r.ranking) == pytest.approx(80)
+
+
+def test_shipped_rules_assess_the_july_reports_in_july_only():
+    from pathlib import Path
+
+    r = load_rules(Path(__file__).resolve().parent.parent / "data" / "rules.toml")
+    july_only = [i.key for i in r.items if i.months]
+    assert july_only == ["survey", "cleanup_report", "funds_report"]
+    assert all(r.item(k).months == (7,) for k in july_only)
+    assert (r.max_in(7), r.max_in(8)) == (100.0, 85.0)
+
+
+# --- grades ---------------------------------------------------------------------------------
+
+GRADES = (Grade(95, "优秀", 500_000), Grade(85, "良好"), Grade(60, "合格"), Grade(0, "不合格"))
+
+
+def test_grades_take_the_highest_band_reached():
+    r = by_name(rank_rows(Ranking(grades=GRADES), scored(95, 94.99, 85, 60, 59.9, 0)))
+    assert [r[n].grade.title for n in "ABCDEF"] == [
+        "优秀",
+        "良好",
+        "良好",
+        "合格",
+        "不合格",
+        "不合格",
+    ]
+    assert r["A"].grade.reward_fen == 500_000 and r["B"].grade.reward_fen == 0
+
+
+def test_no_grades_no_grade_and_a_gap_below_the_lowest_band():
+    assert rank_rows(SPEECH, scored(99))[0].grade is None
+    (low,) = rank_rows(Ranking(grades=(Grade(60, "合格"),)), scored(59))
+    assert low.grade is None
+
+
+def test_grades_in_the_rules_file():
+    r = rules_from_text(
+        ITEM + '\n[ranking]\ngrades = [ { score = 95, title = "优秀", reward = 5000 },'
+        ' { score = 0, title = "不合格" } ]\n'
+    )
+    assert r.ranking.grades == (Grade(95.0, "优秀", 500_000), Grade(0.0, "不合格", 0))
+
+
+@pytest.mark.parametrize(
+    "grades,words",
+    [
+        ("1", "列表"),
+        ("[ { score = 95 } ]", "title"),
+        ('[ { score = 95, title = "优", extra = 1 } ]', "grades 第 1 项"),
+        ('[ { score = -1, title = "优" } ]', "score"),
+        ('[ { score = 60, title = "合格" }, { score = 60, title = "良好" } ]', "从高到低"),
+        ('[ { score = 60, title = "合格", reward = -1 } ]', "reward"),
+    ],
+)
+def test_bad_grades_name_the_key_and_line(grades, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(ITEM + "\n[ranking]\ngrades = " + grades + "\n", "g.toml")
+    assert "第 8 行" in str(e.value) and words in str(e.value) and "grades" in str(e.value)

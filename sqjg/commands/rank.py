@@ -75,6 +75,8 @@ def outcome_words(row: dict[str, Any]) -> str:
         )
     if row.get("baseline"):
         parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
+    if row.get("grade"):
+        parts.append(_reward(row["grade"], row.get("grade_reward_yuan") or 0))
     return " / ".join(parts)
 
 
@@ -163,6 +165,12 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
     notes = []
     if result.get("published") and result.get("rules_changed"):
         notes.append(_("注意：当前规则文件与公布时不同；显示的是公布时的结果。"))
+    if result.get("left_out"):
+        notes.append(
+            _("本月满分 {max:g} 分（不在本月考评的项目：{items}）。").format(
+                max=result["max_total"], items=_("、").join(_(n) for n in result["left_out"])
+            )
+        )
     media = _media_lines(result)
     if fmt == "markdown":
         out = to_markdown(flat, columns, title)
@@ -546,6 +554,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d["max"] = i.max
         if i.source == "funds":
             d["target_yuan"] = yuan(i.target_fen)
+        d["months"] = list(i.months)
+        d["bonus"] = i.bonus
         return d
 
     rk, ye = r.ranking, r.year_end
@@ -553,7 +563,7 @@ def _rules_data(r: Any) -> dict[str, Any]:
         "path": str(r.path),
         "sha256": r.sha256,
         "items": [item(i) for i in r.items],
-        "max_total": sum(i.max for i in r.items),
+        "max_total": sum(i.max for i in r.items if not i.bonus),
         "ranking": {
             "first_month": f"{rk.first_month[0]}-{rk.first_month[1]:02d}"
             if rk.first_month
@@ -564,6 +574,12 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 for a in rk.awards
             ],
             "min_award_score": rk.min_award_score,
+            "bonus_cap": rk.bonus_cap,
+            "scale_to": rk.scale_to,
+            "grades": [
+                {"score": g.score, "title": g.title, "reward_yuan": yuan(g.reward_fen)}
+                for g in rk.grades
+            ],
             "yellow_card_bottom": rk.yellow_card_bottom,
             "publish_last": rk.publish_last,
             "escalation": [{"months": e.months, "action": e.action} for e in rk.escalation],
@@ -614,6 +630,12 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if "target_yuan" in i
             else ""
         )
+        if i.get("bonus"):
+            points = _("加分 {points}").format(points=points)
+        if i.get("months"):
+            points += _("（仅 {months} 月）").format(
+                months=_("、").join(str(m) for m in i["months"])
+            )
         out.append(
             {
                 "key": i["key"],
@@ -672,6 +694,26 @@ def rules_show(
         )
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
+    if any(i["bonus"] for i in data["items"]):
+        say(
+            _("加分项不计入满分，加分合计最多 {cap:g} 分。").format(cap=rk["bonus_cap"])
+            if rk["bonus_cap"] is not None
+            else _("加分项不计入满分，加分合计不设上限。")
+        )
+    for g in rk["grades"]:
+        say(
+            _("等次：总分不低于 {score:g} 分为{grade}。").format(
+                score=g["score"], grade=_reward(g["title"], g["reward_yuan"])
+            )
+        )
+    if any(i["months"] for i in data["items"]):
+        say(_("只在部分月份考评的项目，其他月份不计，当月满分相应减少。"))
+    if rk["scale_to"]:
+        say(
+            _("总分折算：各月基础项目得分按当月满分折算为 {n:g} 分，再加加分。").format(
+                n=rk["scale_to"]
+            )
+        )
     if rk["yellow_card_bottom"]:
         say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
     else:
