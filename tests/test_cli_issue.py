@@ -503,12 +503,12 @@ def test_list_csv_and_table(survey):
         lines[0]
         == "\ufeffid,description,community,compound,location,category,unit,kind,found,due,status,overdue,"
         "on_time,notices,reworks,extensions,serious,street,original_due,resolved_on,closed_on,"
-        "days_overdue,inspection_id"
+        "days_overdue,inspection_id,flags"
     )
     assert (
         lines[1]
         == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,false,,0,0,0,false,"
-        "东城街道,2026-07-25,2026-07-24,,0,"
+        "东城街道,2026-07-25,2026-07-24,,0,,"
     )
     table = ok("issue", "list", "--status", "overdue")
     assert "问题清单（截至 2026-07-31，共 3 条）" in table
