@@ -109,7 +109,17 @@ def _issues(conn: sqlite3.Connection, rules: Rules, as_of: date) -> dict[str, An
     by_unit = issues.summary(conn, as_of, by="unit", exposure_notices=rules.exposure_notices)
     overdue_units = [r for r in by_unit if r["level"] != "total" and r["overdue"] > 0]
     overdue_units.sort(key=lambda r: (-r["overdue"], -r["overdue_pending"], r["name"]))
-    return {"as_of": as_of.isoformat(), "communities": by_community, "overdue_units": overdue_units}
+    rework = [
+        {k: r[k] for k in ("id", "description", "community", "unit", "status", "reworks")}
+        for r in issues.list_issues(conn, as_of=as_of, flag="rework")
+        if r["status"] != "cancelled"
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "communities": by_community,
+        "overdue_units": overdue_units,
+        "rework": rework,
+    }
 
 
 def _exposure(conn: sqlite3.Connection, rules: Rules, as_of: date) -> list[dict[str, Any]]:

@@ -412,8 +412,38 @@ def _issues_section(rep: dict[str, Any]) -> Section:
                 title=_("（三）超期问题（按责任单位）"),
                 empty=_("没有超期问题。"),
             ),
+            *_rework_tables(rep["issues"].get("rework", [])),
         ],
     )
+
+
+def _rework_tables(rows: list[dict[str, Any]]) -> list[Table]:
+    """Issues flagged 多次返工; only shown when there are some (most months have none)."""
+    from . import issues
+
+    if not rows:
+        return []
+    shown = [
+        {
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "unit": r["unit"],
+            "status": issues.status_label(r["status"]),
+            "reworks": _int(r["reworks"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("unit", _("责任单位")),
+        ("status", _("状态")),
+        ("reworks", _("返工")),
+    ]
+    title = _("（四）多次返工（核查未通过满 {n} 次）").format(n=issues.REWORK_FLAG_AT)
+    return [Table(columns, shown, numeric=("id", "reworks"), title=title)]
 
 
 def _exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Table:

@@ -80,6 +80,31 @@ def test_three_failed_verifications_flag_rework(city):
     assert "待整改（超期）（多次返工）" in ok("issue", "list")
 
 
+def test_monthly_report_lists_rework_flagged_issues(city):
+    _add()
+    _add()
+    for fixed, checked in (("7-2", "7-3"), ("7-4", "7-5")):
+        ok("issue", "resolve", "1", "--date", fixed)
+        ok("issue", "verify", "1", "--fail", "--by", "三创办张明", "--date", checked)
+    # Two failures: no flag, and no such table.
+    assert "多次返工" not in ok("report", "monthly", "--month", "7")
+    ok("issue", "resolve", "1", "--date", "7-6")
+    ok("issue", "verify", "1", "--fail", "--by", "三创办张明", "--date", "7-7")
+    data = json.loads(ok("report", "monthly", "--month", "7", "--format", "json"))
+    assert data["issues"]["rework"] == [
+        {
+            "id": 1,
+            "description": "单位门前乱堆杂物",
+            "community": "西街社区",
+            "unit": "交通局",
+            "status": "open",
+            "reworks": 3,
+        }
+    ]
+    text = ok("report", "monthly", "--month", "7")
+    assert "（四）多次返工（核查未通过满 3 次）" in text
+
+
 def test_unknown_flag_refused(city):
     assert "标记“late”无效" in refused("issue", "list", "--flag", "late")
     assert run("issue", "list", "--flag", "late").stdout == ""
