@@ -197,6 +197,13 @@ class Rules:
         return int(self.data.get("issues", {}).get("exposure_notices", 3))
 
     @property
+    def notice_ladder(self):  # -> tuple[sqjg.notices.Step, ...]
+        """Who each successive notice goes to ([[issues.notices]]); validated on load."""
+        from .notices import ladder_from
+
+        return ladder_from(self.data.get("issues", {}).get("notices"))
+
+    @property
     def time_limits(self):  # -> sqjg.timelimits.TimeLimits
         """Default time limits by kind and category ([issues.time_limits]); validated on load."""
         from .timelimits import time_limits_from
@@ -419,6 +426,12 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
         time_limits_from(issues.get("time_limits"))
     except LimitError as e:
         raise c.fail(e.args[1], "issues.time_limits", key=e.args[0]) from None
+    from .notices import NoticeError, ladder_from
+
+    try:
+        ladder_from(issues.get("notices"))
+    except NoticeError as e:
+        raise c.fail(e.args[2], "issues.notices", e.args[0], key=e.args[1]) from None
     funds = data.get("funds", {})
     if not isinstance(funds, dict):
         raise c.fail(_("[funds] 应为表"), "funds")

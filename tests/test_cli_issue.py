@@ -271,7 +271,7 @@ def test_lifecycle_messages_and_history(city):
     add("垃圾堆", "-c", "西街社区", "--category", "3", "--due", "7-20", "--found", "7-1")
     assert (
         ok("issue", "notify", "1", "--date", "7-10")
-        == "已向问题 1 的责任单位发出整改通知（第 1 次）。\n"
+        == "已向问题 1 的责任单位发出整改通知（第 1 次）。第 1 步，致 责任单位联系人（未登记）。\n"
     )
     assert (
         ok("issue", "extend", "1", "--due", "7-25", "--reason", "等待清运车", "--date", "7-12")

@@ -311,19 +311,40 @@ def notify(
     issue_id: IdArgument,
     date: DateOption = None,
     note: NoteOption = None,
+    print_to: Annotated[
+        str | None,
+        typer.Option(
+            "--print",
+            help="Also write the printable letter (整改通知书, HTML, A4) to this file.",
+            show_default=False,
+        ),
+    ] = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record a notice to rectify sent to the responsible side (整改通知).
+    """Record a notice to rectify sent to the responsible side (整改通知), at its step of the
+    rules' notice ladder ([[issues.notices]]), and say whom it is addressed to.
 
-    Example: sqjg issue notify 12 --date 7-22
+    Example: sqjg issue notify 12 --date 7-22 --print 通知书.html
     """
+    from .. import notices
+    from ..clikit import rules as load_rules
+
     allow_late(late, reason)
+    ladder = load_rules(rules).notice_ladder
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
+        page, step, people = notices.issue_letter(conn, issue_id, ladder)
+        if print_to is not None:
+            from ..reportfmt import write_atomic
+
+            # Inside the transaction: a letter that cannot be written records no notice.
+            write_atomic(print_to, page.encode("utf-8"))
     say(
         _("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"])
+        + _("第 {step} 步，致 {to}。").format(step=step.number, to=notices.describe(people))
     )
 
 

@@ -1,0 +1,167 @@
+"""The notice ladder ([[issues.notices]]): steps, addressees and the printed letter."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import ok, refused
+
+from sqjg.notices import DEFAULT_LADDER, NoticeError, ladder_from, step_for
+
+LADDER = """
+[[issues.notices]]
+to = ["unit.contact"]
+after_days = 1
+
+[[issues.notices]]
+to = ["unit.head", "street.liaison"]
+after_days = 7
+
+[[issues.notices]]
+to = ["exposure", "community.secretary"]
+after_days = 14
+"""
+
+
+@pytest.fixture
+def case(city, tmp_path, monkeypatch):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(LADDER, encoding="utf-8")
+    monkeypatch.setenv("SQJG_RULES", str(rules))
+    ok("unit", "edit", "交通局", "--contact", "李强", "--head", "赵刚", "--phone", "0371-12345678")
+    ok(
+        "issue", "add", "单位门前乱堆杂物", "-c", "西街社区", "--compound", "梧桐苑",
+        "--category", "3", "--location", "3号楼东侧", "--found", "7-1", "--due", "7-6",
+    )  # fmt: skip
+
+
+def test_ladder_steps_and_addressees(case, tmp_path):
+    out = [ok("issue", "notify", "1", "--date", d) for d in ("7-8", "7-14", "7-21", "7-25")]
+    assert "第 1 步，致 责任单位联系人 李强。" in out[0]
+    assert "第 2 步，致 责任单位负责人 赵刚、街道联系领导 周志刚。" in out[1]
+    assert "第 3 步，致 媒体曝光台、社区书记 王丽。" in out[2]
+    # Past the ladder's end a notice stays on its last step.
+    assert "（第 4 次）" in out[3] and "第 3 步" in out[3]
+
+
+def test_unregistered_addressee_is_said(city, tmp_path, monkeypatch):
+    ok(
+        "issue",
+        "add",
+        "路灯损坏",
+        "-c",
+        "西街社区",
+        "--category",
+        "4",
+        "--unit",
+        "环卫处",
+        "--found",
+        "7-1",
+        "--due",
+        "7-20",
+    )
+    out = ok("issue", "notify", "1")
+    assert "致 责任单位联系人（未登记）" in out
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cells, self.text = {}, []
+        self._th = None
+        self._tag = None
+
+    def handle_starttag(self, tag, attrs):
+        self._tag = tag
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._tag == "th":
+            self._th = data
+        elif self._tag == "td" and self._th:
+            self.cells[self._th] = data
+            self._th = None
+        self._tag = None
+
+
+def test_third_notice_letter_renders(case, tmp_path):
+    for d in ("7-8", "7-14"):
+        ok("issue", "notify", "1", "--date", d)
+    letter = tmp_path / "通知书.html"
+    ok("issue", "notify", "1", "--date", "7-21", "--print", str(letter))
+    page = letter.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "@page { size: A4;" in page
+    parsed = _Text()
+    parsed.feed(page)
+    text = "".join(parsed.text)
+    assert "整改通知书" in text and "第 3 次通知" in text
+    assert "致：媒体曝光台、社区书记 王丽" in text
+    assert parsed.cells == {
+        "问题编号": "1",
+        "问题": "单位门前乱堆杂物",
+        "地点": "西街社区 / 梧桐苑 · 3号楼东侧",
+        "类别": "共建单位",
+        "责任单位": "交通局",
+        "整改时限": "2026-07-06",
+        "超期天数": "25",
+        "此前通知": "2026-07-08、2026-07-14",
+    }
+    assert re.search(r"三城同创办公室<br>2026-07-21", page)
+
+
+def test_letter_escapes_what_people_typed(city, tmp_path):
+    ok(
+        "issue",
+        "add",
+        "<script>alert(1)</script>",
+        "-c",
+        "西街社区",
+        "--category",
+        "1",
+        "--found",
+        "7-1",
+        "--due",
+        "7-20",
+    )
+    letter = tmp_path / "x.html"
+    ok("issue", "notify", "1", "--print", str(letter))
+    page = letter.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_letter_that_cannot_be_written_records_no_notice(case, tmp_path):
+    err = refused("issue", "notify", "1", "--print", str(tmp_path / "missing" / "x.html"))
+    assert "不存在" in err
+    assert json.loads(ok("issue", "show", "1", "--format", "json"))["issue"]["notices"] == 0
+
+
+def test_default_ladder_and_step_for():
+    assert ladder_from(None) == DEFAULT_LADDER
+    assert step_for(DEFAULT_LADDER, 1).to == ("unit.contact",)
+    assert step_for(DEFAULT_LADDER, 9).number == 3
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('to = ["mayor"]', "不认识的收件人“mayor”"),
+        ("to = []", "to 应为非空的字符串列表"),
+        ('to = ["unit"]\nafter_days = -1', "after_days 应为不小于上一步的非负整数"),
+        ('to = ["unit"]\nwhen = 3', "未知的键“when”"),
+    ],
+)
+def test_bad_ladder_refused_with_line(tmp_path, entry, message):
+    from sqjg.rules import RulesError, load_rules
+
+    path = tmp_path / "bad.toml"
+    path.write_text(f"[[issues.notices]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(RulesError) as e:
+        load_rules(path)
+    assert message in str(e.value) and "第 " in str(e.value)
+
+
+def test_ladder_must_not_go_back_in_days():
+    with pytest.raises(NoticeError):
+        ladder_from([{"to": ["unit"], "after_days": 7}, {"to": ["unit"], "after_days": 3}])
