@@ -218,6 +218,7 @@ COMMAND_MODULES = {
     "unit": "unit",
     "issue": "issue",
     "calendar": "issue",
+    "notice": "issue",
     "fund": "fund",
     "meeting": "activity",
     "cleanup": "activity",

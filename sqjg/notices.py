@@ -238,6 +238,59 @@ def issue_letter(
     return letter_page(title, [body]), step, people
 
 
+# A letter for a whole unit goes to the people who answer for the unit.
+UNIT_LETTER_TO = Step(0, ("unit.contact", "unit.head"), 0)
+
+
+def _notice_dates(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for issue_id, day in conn.execute(
+        "SELECT issue_id, happened_on FROM issue_events WHERE event = 'notify'"
+        f" AND issue_id IN ({', '.join('?' for _i in ids)}) ORDER BY id",
+        ids,
+    ):
+        out.setdefault(issue_id, []).append(day)
+    return out
+
+
+def unit_letter(
+    conn: sqlite3.Connection, unit: str, *, overdue: bool = False, on: str | None = None
+) -> tuple[str, int] | None:
+    """One letter listing a unit's open issues (or only the overdue ones): (html, count), or
+    None when it has none. Printing a letter records no notice."""
+    from . import issues, units
+    from .dates import today
+
+    u = units.find(conn, unit)
+    rows = [
+        r
+        for r in issues.list_issues(conn, unit=u.name)
+        if r["status"] in ("open", "resolved") and (r["overdue"] or not overdue)
+    ]
+    if not rows:
+        return None
+    for r in rows:
+        r["category_label"] = issues.category_label(r["category"])
+    people = addressees(conn, rows[0]["id"], UNIT_LETTER_TO)
+    day = on or today().isoformat()
+    body = letter_body(
+        rows, people, step=None, date=day, earlier=_notice_dates(conn, [r["id"] for r in rows])
+    )
+    return letter_page(_("整改通知书（{unit}）").format(unit=u.name), [body]), len(rows)
+
+
+def overdue_units(conn: sqlite3.Connection) -> list[str]:
+    """Names of the units with open overdue issues, by name."""
+    from . import issues
+
+    names = {
+        r["unit"]
+        for r in issues.list_issues(conn, status="overdue")
+        if r["status"] in ("open", "resolved")
+    }
+    return sorted(names)
+
+
 def letter_page(title: str, bodies: list[str]) -> str:
     """A whole printable page (A4) holding one letter or several, each on its own sheet."""
     return (

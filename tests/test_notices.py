@@ -165,3 +165,65 @@ def test_bad_ladder_refused_with_line(tmp_path, entry, message):
 def test_ladder_must_not_go_back_in_days():
     with pytest.raises(NoticeError):
         ladder_from([{"to": ["unit"], "after_days": 7}, {"to": ["unit"], "after_days": 3}])
+
+
+def test_unit_letter_lists_open_or_overdue_issues(case, tmp_path):
+    # A second issue of 交通局, not yet due; a third, closed, is never listed.
+    for text, due in (("围墙破损", "8-20"), ("门前积水", "7-10")):
+        ok(
+            "issue",
+            "add",
+            text,
+            "-c",
+            "西街社区",
+            "--category",
+            "3",
+            "--found",
+            "7-1",
+            "--due",
+            due,
+        )
+    ok("issue", "resolve", "3", "--date", "7-5")
+    ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-6")
+    ok("issue", "notify", "1", "--date", "7-8")
+    every = tmp_path / "all.html"
+    assert "（2 个问题）" in ok("notice", "--unit", "交通局", "-o", str(every))
+    page = every.read_text(encoding="utf-8")
+    assert "单位门前乱堆杂物" in page and "围墙破损" in page and "门前积水" not in page
+    assert "致：责任单位联系人 李强、责任单位负责人 赵刚" in page
+    assert "2026-07-08" in page  # the earlier notice of issue 1
+    late = tmp_path / "late.html"
+    assert "（1 个问题）" in ok("notice", "--unit", "交通局", "--overdue", "-o", str(late))
+    assert "围墙破损" not in late.read_text(encoding="utf-8")
+    # Printing records nothing.
+    assert json.loads(ok("issue", "show", "1", "--format", "json"))["issue"]["notices"] == 1
+
+
+def test_all_overdue_writes_one_letter_per_unit(case, tmp_path):
+    ok("issue", "add", "路面破损", "-c", "东门社区", "--category", "4", "--unit", "环卫处",
+       "--found", "7-1", "--due", "7-15")  # fmt: skip
+    ok("issue", "add", "路灯", "-c", "东门社区", "--category", "4", "--unit", "环卫处",
+       "--found", "7-1", "--due", "8-15")  # fmt: skip
+    out = tmp_path / "letters"
+    out.mkdir()
+    assert "已为 2 个单位" in ok("notice", "--all-overdue", "-o", str(out))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "整改通知书-交通局.html",
+        "整改通知书-环卫处.html",
+    ]
+    page = (out / "整改通知书-环卫处.html").read_text(encoding="utf-8")
+    assert "路面破损" in page and "路灯" not in page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "x.html"], "请用 --unit 指定一个责任单位"),
+        (["--unit", "交通局", "--all-overdue", "-o", "x"], "请用 --unit 指定一个责任单位"),
+        (["--unit", "交通局"], "请用 -o 指定输出的文件"),
+        (["--unit", "环卫处", "-o", "x.html"], "“环卫处”没有未结案的问题"),
+        (["--all-overdue", "-o", "no-such-dir"], "文件夹 no-such-dir 不存在"),
+    ],
+)
+def test_notice_refusals(case, args, message):
+    assert message in refused("notice", *args)

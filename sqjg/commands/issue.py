@@ -887,6 +887,69 @@ def calendar(
     )
 
 
+def notice(
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help="One letter for this responsible unit (责任单位).", show_default=False
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only the overdue issues (只列超期问题).")
+    ] = False,
+    all_overdue: Annotated[
+        bool,
+        typer.Option("--all-overdue", help="One letter per unit with overdue issues, into -o DIR."),
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Letter file, or with --all-overdue a folder (输出).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print 整改通知书 (HTML, A4) listing a unit's open issues; printing records no notice.
+
+    Example: sqjg notice --unit 交通局 --overdue -o 通知书.html
+    """
+    import os
+
+    from .. import notices
+    from ..errors import Invalid
+    from ..reportfmt import write_atomic
+
+    if all_overdue == (unit is not None):
+        raise Invalid(
+            _("请用 --unit 指定一个责任单位，或用 --all-overdue 为每个有超期问题的单位各写一份。")
+        )
+    if output is None:
+        raise Invalid(_("请用 -o 指定输出的文件（--all-overdue 时为文件夹）。"))
+    with reading(db) as conn:
+        if unit is not None:
+            letter = notices.unit_letter(conn, unit, overdue=overdue)
+            if letter is None:
+                raise Invalid(
+                    _("“{unit}”没有{what}的问题，不写通知书。").format(
+                        unit=unit, what=_("超期") if overdue else _("未结案")
+                    )
+                )
+            write_atomic(output, letter[0].encode("utf-8"))
+            say(_("已写出整改通知书 {path}（{n} 个问题）。").format(path=output, n=letter[1]))
+            return
+        if not os.path.isdir(output):
+            raise Invalid(_("文件夹 {path} 不存在。").format(path=output))
+        names = notices.overdue_units(conn)
+        for name in names:
+            page, n = notices.unit_letter(conn, name, overdue=True) or ("", 0)
+            write_atomic(os.path.join(output, f"整改通知书-{name}.html"), page.encode("utf-8"))
+    say(_("已为 {n} 个单位写出整改通知书，在 {path}。").format(n=len(names), path=output))
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="issue")
     root.command("calendar")(calendar)
+    root.command("notice")(notice)
