@@ -291,6 +291,35 @@ def overdue_units(conn: sqlite3.Connection) -> list[str]:
     return sorted(names)
 
 
+def notices_due(
+    conn: sqlite3.Connection, ladder: tuple[Step, ...], as_of: str
+) -> list[dict[str, Any]]:
+    """Open issues overdue at least as many days as the next step of the ladder asks, without
+    that notice yet (as of the date): what the office should send today."""
+    from . import issues
+
+    due = []
+    for r in issues.list_issues(conn, as_of=as_of, status="overdue"):
+        if r["status"] != "open" or r["notices"] >= len(ladder):
+            continue
+        step = ladder[r["notices"]]
+        if r["days_overdue"] >= step.after_days:
+            people = addressees(conn, r["id"], step)
+            due.append(
+                {
+                    "id": r["id"],
+                    "description": r["description"],
+                    "community": r["community"],
+                    "unit": r["unit"],
+                    "days_overdue": r["days_overdue"],
+                    "step": step.number,
+                    "to": [p["code"] for p in people],
+                    "addressees": describe(people),
+                }
+            )
+    return due
+
+
 def letter_page(title: str, bodies: list[str]) -> str:
     """A whole printable page (A4) holding one letter or several, each on its own sheet."""
     return (

@@ -247,6 +247,7 @@ def daily_report(
     from . import activities, issues
     from .dates import parse_date
     from .dates import today as today_
+    from .notices import notices_due
 
     d = parse_date(as_of) if as_of is not None else today_()
     groups = _deadline_groups(activities.due_status(conn, d, rules.deadlines))
@@ -271,4 +272,5 @@ def daily_report(
         "overdue_today": falling,
         "exposure_notices": rules.exposure_notices,
         "exposure": _exposure(conn, rules, d),
+        "notices_due": notices_due(conn, rules.notice_ladder, d.isoformat()),
     }

@@ -227,3 +227,20 @@ def test_all_overdue_writes_one_letter_per_unit(case, tmp_path):
 )
 def test_notice_refusals(case, args, message):
     assert message in refused("notice", *args)
+
+
+def test_daily_report_lists_notices_due_by_the_ladder(case, monkeypatch):
+    # Due 7-6: on 7-7 one day overdue, the first notice (after_days 1) is due.
+    monkeypatch.setenv("SQJG_TODAY", "2026-07-07")
+    due = json.loads(ok("report", "daily", "--format", "json"))["notices_due"]
+    assert [(r["id"], r["step"], r["to"]) for r in due] == [(1, 1, ["unit.contact"])]
+    ok("issue", "notify", "1")
+    # Sent: the second (after_days 7) is not due until 7-13.
+    monkeypatch.setenv("SQJG_TODAY", "2026-07-12")
+    assert json.loads(ok("report", "daily", "--format", "json"))["notices_due"] == []
+    monkeypatch.setenv("SQJG_TODAY", "2026-07-13")
+    due = json.loads(ok("report", "daily", "--format", "json"))["notices_due"]
+    assert [(r["step"], r["addressees"]) for r in due] == [
+        (2, "责任单位负责人 赵刚、街道联系领导 周志刚")
+    ]
+    assert "四、今天应发的整改通知" in ok("report", "daily")
