@@ -335,6 +335,20 @@ def m004_case_handling(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE units ADD COLUMN head TEXT")
     conn.execute("ALTER TABLE units ADD COLUMN phone TEXT")
     conn.execute("ALTER TABLE issues ADD COLUMN late_days INTEGER NOT NULL DEFAULT 0")
+    # Photo evidence inside the database, once per content; linked to issues by stage.
+    conn.execute(
+        "CREATE TABLE photos (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, name TEXT,"
+        " mime TEXT NOT NULL, bytes INTEGER NOT NULL, width INTEGER, height INTEGER,"
+        " taken_at TEXT, lat REAL, lon REAL, data BLOB NOT NULL, thumb BLOB,"
+        f" created_at TEXT NOT NULL DEFAULT {NOW})"
+    )
+    conn.execute(
+        "CREATE TABLE issue_photos (id INTEGER PRIMARY KEY,"
+        " issue_id INTEGER NOT NULL REFERENCES issues(id),"
+        " photo_id INTEGER NOT NULL REFERENCES photos(id),"
+        " stage TEXT NOT NULL CHECK (stage IN ('add', 'resolve', 'verify')),"
+        " UNIQUE (issue_id, photo_id, stage))"
+    )
     if conn.execute("SELECT 1 FROM issue_events WHERE event = 'extend' LIMIT 1").fetchone() is None:
         # Nothing to fill in; and the UPDATE's audit trigger would need sqjg's chain function,
         # which the in-memory replay of the migrations (safety.expected_schema) does not define.

@@ -92,6 +92,8 @@ def test_migration_backfills_late_days_from_the_events(city, db_path):
         ).fetchall():
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute("ALTER TABLE issues DROP COLUMN late_days")
+        conn.execute("DROP TABLE issue_photos")
+        conn.execute("DROP TABLE photos")
         for column in ("contact", "head", "phone"):
             conn.execute(f"ALTER TABLE units DROP COLUMN {column}")
         conn.execute("UPDATE issues SET on_time = 1 WHERE id = 1")

@@ -118,6 +118,33 @@ class ByChoice(str, Enum):
     kind = "kind"
 
 
+PhotoOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--photo",
+        help="A photo as evidence (照片), repeatable; stored inside the database.",
+        show_default=False,
+    ),
+]
+
+
+def _photos_and_rules(photo: list[str] | None, rules, stage: str | None = None):
+    """Read the photos (refused before anything is written) and check the rules' evidence
+    requirement for the stage; returns (photos, rules)."""
+    from .. import photos as photos_
+    from ..clikit import rules as load_rules
+    from ..errors import Invalid
+
+    r = load_rules(rules)
+    if stage == "resolve" and r.resolve_photo and not photo:
+        raise Invalid(
+            _("规则文件要求报整改完成时附照片（[issues] resolve_photo）：请用 --photo 文件。")
+        )
+    if stage == "verify" and r.verify_photo and not photo:
+        raise Invalid(_("规则文件要求核查时附照片（[issues] verify_photo）：请用 --photo 文件。"))
+    return photos_.read_all(photo, r.photo_max_mb), r
+
+
 def _print_json(data: object) -> None:
     import json
 
@@ -168,6 +195,7 @@ def add(
     ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
     rules: RulesOption = None,
@@ -183,10 +211,10 @@ def add(
     """
     allow_late(late, reason)
     limits = None
-    if due is None:
-        from ..clikit import rules as load_rules
-
-        limits = load_rules(rules).time_limits
+    pictures: list = []
+    if due is None or photo:
+        pictures, loaded = _photos_and_rules(photo, rules)
+        limits = loaded.time_limits if due is None else None
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -204,6 +232,10 @@ def add(
             inspection=inspection,
             note=note,
         )
+        if pictures:
+            from .. import photos as photos_
+
+            photos_.attach(conn, issue_id, "add", pictures)
         brief = issues.brief(conn, issue_id)
         rule, unknown = issues.due_rule(conn, issue_id, limits) if limits else (None, [])
     if fmt == Fmt.json:
@@ -242,17 +274,23 @@ def resolve(
     issue_id: IdArgument,
     date: DateOption = None,
     note: NoteOption = None,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
-    Example: sqjg issue resolve 12 --date 7-18
+    Example: sqjg issue resolve 12 --date 7-18 --photo 整改后.jpg
     """
+    from .. import photos as photos_
+
     allow_late(late, reason)
+    pictures, _rules = _photos_and_rules(photo, rules, "resolve")
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
+        photos_.attach(conn, issue_id, "resolve", pictures)
     say(
         _("问题 {id} 已报整改完成（{date}），等待核查。").format(id=issue_id, date=r["resolved_on"])
     )
@@ -277,8 +315,10 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
@@ -293,8 +333,12 @@ def verify(
         from ..errors import Invalid
 
         raise Invalid(_("请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"))
+    from .. import photos as photos_
+
+    pictures, _rules = _photos_and_rules(photo, rules, "verify")
     with writing(db) as conn:
         r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note, by=by)
+        photos_.attach(conn, issue_id, "verify", pictures)
     if passed:
         verdict = _("按期") if r["on_time"] else _("未按期")
         say(_("问题 {id} 核查通过，已结案（{verdict}）。").format(id=issue_id, verdict=verdict))
@@ -433,8 +477,11 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
 
     Example: sqjg issue show 12
     """
+    from .. import photos as photos_
+
     with reading(db) as conn:
         data = issues.show_issue(conn, issue_id)
+        data["photos"] = photos_.issue_photos(conn, issue_id)
     if fmt != Fmt.table:
         _print_json(data)
         return
@@ -489,7 +536,56 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
+    if data["photos"]:
+        lines.append(_("照片："))
+        for p in data["photos"]:
+            lines.append("  " + _photo_line(p))
     say("\n".join(lines))
+
+
+def _photo_line(p: dict) -> str:
+    from .. import photos as photos_
+
+    where = (
+        _("，位置 {lat}, {lon}").format(lat=p["lat"], lon=p["lon"]) if p["lat"] is not None else ""
+    )
+    return _("{stage}  {name}  {w}×{h}，拍摄于 {taken}{where}  SHA-256 {sha}").format(
+        stage=_(photos_.STAGES[p["stage"]]),
+        name=p["name"] or "",
+        w=p["width"],
+        h=p["height"],
+        taken=p["taken_at"] or _("（无记录）"),
+        where=where,
+        sha=p["sha256"][:12],
+    )
+
+
+@app.command("photos")
+def photos_cmd(
+    issue_id: IdArgument,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Write the photos, byte for byte, into this folder (导出)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """List an issue's photos (照片), or write them out with --export DIR.
+
+    Example: sqjg issue photos 12 --export 照片/
+    """
+    from .. import photos as photos_
+
+    with reading(db) as conn:
+        issues.show_issue(conn, issue_id)  # refuses an unknown id
+        if export is None:
+            found = photos_.issue_photos(conn, issue_id)
+            say(
+                "\n".join(_photo_line(p) for p in found)
+                or _("问题 {id} 没有照片。").format(id=issue_id)
+            )
+            return
+        written = photos_.export(conn, issue_id, export)
+    say(_("已导出 {n} 张照片到 {path}。").format(n=len(written), path=export))
 
 
 LIST_COLUMNS = [
