@@ -146,6 +146,10 @@ th, td { border: 1px solid #000; padding: 1.5mm 2.5mm; text-align: left; vertica
 th { width: 28mm; font-weight: normal; background: #f2f2f2; }
 .sign { text-align: right; margin-top: 14mm; }
 .letter + .letter { break-before: page; }
+.photos { display: flex; flex-wrap: wrap; gap: 4mm; }
+figure { margin: 0; width: 80mm; break-inside: avoid; }
+figure img { width: 80mm; height: auto; border: 1px solid #999; }
+figcaption { font-size: 9pt; }
 """
 
 
@@ -160,6 +164,7 @@ def letter_body(
     step: int | None,
     date: str,
     earlier: dict[int, list[str]],
+    photos: dict[int, list[dict[str, Any]]] | None = None,
 ) -> str:
     """One 整改通知书 (a <section>) for one or more issues of one responsible unit."""
     to = _("、").join(_esc(p["role"] + (f" {p['name']}" if p["name"] else "")) for p in people)
@@ -201,14 +206,47 @@ def letter_body(
             (_("超期天数"), i["days_overdue"] if i["overdue"] else _("未超期")),
             (_("此前通知"), _("、").join(earlier.get(i["id"], [])) or _("无")),
         ]
+        shots = (photos or {}).get(i["id"], [])
+        rows.append((_("照片"), _("{n} 张").format(n=len(shots)) if shots else _("无")))
         parts.append(
             "<table>"
             + "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
             + "</table>"
         )
+        if shots:
+            parts.append(
+                '<div class="photos">'
+                + "".join(
+                    f'<figure><img alt="{_esc(p["caption"])}" src="data:image/jpeg;base64,{p["thumb"]}">'
+                    f"<figcaption>{_esc(p['caption'])}</figcaption></figure>"
+                    for p in shots
+                )
+                + "</div>"
+            )
     parts.append(f'<p class="sign">{_esc(_("三城同创办公室"))}<br>{_esc(date)}</p>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def letter_photos(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The report copies of the issues' photos, base64 for a data: URI, with a caption."""
+    import base64
+
+    from .photos import STAGES
+
+    out: dict[int, list[dict[str, Any]]] = {}
+    for issue_id, stage, taken, thumb in conn.execute(
+        "SELECT ip.issue_id, ip.stage, p.taken_at, p.thumb FROM issue_photos ip"
+        " JOIN photos p ON p.id = ip.photo_id"
+        f" WHERE ip.issue_id IN ({', '.join('?' for _i in ids)}) AND p.thumb IS NOT NULL"
+        " ORDER BY ip.id",
+        ids,
+    ):
+        caption = _(STAGES[stage]) + (f" {taken}" if taken else "")
+        out.setdefault(issue_id, []).append(
+            {"caption": caption, "thumb": base64.b64encode(thumb).decode("ascii")}
+        )
+    return out
 
 
 def issue_letter(
@@ -232,7 +270,12 @@ def issue_letter(
     people = addressees(conn, issue_id, step)
     issue = {**issue, "category_label": issues.category_label(issue["category"])}
     body = letter_body(
-        [issue], people, step=len(sent), date=sent[-1], earlier={issue_id: sent[:-1]}
+        [issue],
+        people,
+        step=len(sent),
+        date=sent[-1],
+        earlier={issue_id: sent[:-1]},
+        photos=letter_photos(conn, [issue_id]),
     )
     title = _("整改通知书（问题 {id}，第 {n} 次）").format(id=issue_id, n=len(sent))
     return letter_page(title, [body]), step, people
@@ -273,8 +316,14 @@ def unit_letter(
         r["category_label"] = issues.category_label(r["category"])
     people = addressees(conn, rows[0]["id"], UNIT_LETTER_TO)
     day = on or today().isoformat()
+    ids = [r["id"] for r in rows]
     body = letter_body(
-        rows, people, step=None, date=day, earlier=_notice_dates(conn, [r["id"] for r in rows])
+        rows,
+        people,
+        step=None,
+        date=day,
+        earlier=_notice_dates(conn, ids),
+        photos=letter_photos(conn, ids),
     )
     return letter_page(_("整改通知书（{unit}）").format(unit=u.name), [body]), len(rows)
 

@@ -107,6 +107,7 @@ def test_third_notice_letter_renders(case, tmp_path):
         "整改时限": "2026-07-06",
         "超期天数": "25",
         "此前通知": "2026-07-08、2026-07-14",
+        "照片": "无",
     }
     assert re.search(r"三城同创办公室<br>2026-07-21", page)
 
@@ -244,3 +245,20 @@ def test_daily_report_lists_notices_due_by_the_ladder(case, monkeypatch):
         (2, "责任单位负责人 赵刚、街道联系领导 周志刚")
     ]
     assert "四、今天应发的整改通知" in ok("report", "daily")
+
+
+def test_letter_carries_the_photos(case, tmp_path):
+    from PIL import Image
+
+    shot = tmp_path / "现场.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = "2026:07:02 08:00:00"
+    Image.new("RGB", (2000, 1500), (90, 90, 200)).save(shot, "JPEG", exif=exif)
+    ok("issue", "resolve", "1", "--date", "7-5", "--photo", str(shot))
+    ok("issue", "verify", "1", "--fail", "--by", "三创办张明", "--date", "7-6")
+    letter = tmp_path / "l.html"
+    ok("issue", "notify", "1", "--date", "7-8", "--print", str(letter))
+    page = letter.read_text(encoding="utf-8")
+    assert "<th>照片</th><td>1 张</td>" in page
+    assert page.count('src="data:image/jpeg;base64,') == 1
+    assert "整改后 2026-07-02T08:00:00" in page
