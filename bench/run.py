@@ -283,6 +283,7 @@ def startup_rows(demo: Path, runs: int) -> list[Row]:
                 "issue",
                 "add",
                 "楼道堆放杂物",
+                "--allow-duplicate",
                 "-c",
                 "西街社区",
                 "--compound",

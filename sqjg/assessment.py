@@ -32,6 +32,7 @@ from .errors import Conflict, Invalid, NotFound
 from .i18n import _
 from .money import yuan
 from .rules import (
+    RATES,
     CommunityFacts,
     Item,
     Ranked,
@@ -66,10 +67,21 @@ def source_label(source: str) -> str:
         "submission:cleanup": _("大清扫情况按时上报"),
         "submission:selfcheck": _("自查情况按时上报"),
         "rectification": _("问题按期整改率"),
-        "overdue": _("月末超期问题"),
+        "overdue": _("当月超期问题"),
         "exposure": _("月末曝光台问题"),
         "mechanisms": _("长效机制建成比例"),
         "funds": _("截至月末筹集经费"),
+        "rate:closure": _("结案率"),
+        "rate:on_time": _("按期结案率"),
+        "rate:rework": _("返工率"),
+        "rate:overdue_open": _("超期待处置率"),
+        "rate:extension": _("延期率"),
+        "count:found": _("当月发现问题数"),
+        "count:overdue": _("当月超期问题数"),
+        "count:exposure": _("月末曝光台问题数"),
+        "count:rework": _("当月返工次数"),
+        "count:notices": _("当月整改通知次数"),
+        "count:manual": _("手工录入件数"),
     }.get(source, source)
 
 
@@ -150,7 +162,7 @@ def gather_facts(
     first = date(year, month, 1)
     facts = {i: CommunityFacts(year, month) for i in ids}
     sources = {i.source for i in items}
-    if "manual" in sources:
+    if sources & {"manual", "count:manual"}:
         for unit_id, item, points in conn.execute(
             "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
             (year, month),
@@ -188,6 +200,39 @@ def gather_facts(
                     dict(f.get("submitted") or {}),
                 )
                 t.mechanisms = int(f.get("mechanisms", 0))
+    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
+    if counted:
+        from . import issues
+
+        for i in counted:
+            got = issues.month_counts(
+                conn,
+                first,
+                as_of,
+                i.source.split(":", 1)[1],
+                exposure_notices=rules.exposure_notices,
+                kind=i.kind,
+                category=i.category,
+                serious=i.serious,
+                by=by,
+            )
+            for key, n in got.items():
+                if key in facts:
+                    facts[key].counts[i.key] = n
+    wanted = sorted({src.split(":", 1)[1] for src in sources if src.startswith("rate:")})
+    if wanted:
+        from . import issues
+
+        # the rates of `issue summary`, over the community's issues as of the month's end
+        for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
+            if row["level"] != by or row["id"] not in facts:
+                continue
+            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
+        for n in wanted:
+            have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
+            mean = sum(have) / len(have) if have else None
+            for f in facts.values():
+                f.rate_means[n] = mean
     if by == "community" and "funds" in sources:
         from . import funds
 
@@ -254,6 +299,7 @@ _TOP_ORDER = (
     "max_total",
     "bonus_cap",
     "left_out",
+    "missing",
     "rows",
     "media",
 )
@@ -373,6 +419,39 @@ def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
     ]
 
 
+def missing_entries(
+    conn: sqlite3.Connection, rules: Rules, year: int, month: int
+) -> list[dict[str, Any]]:
+    """Communities with no points entered for a hand-entered item assessed in the month.
+
+    A missing entry scores 0 like a real 0, so a forgotten sheet would silently sink a
+    community: `rank` warns about it and `--publish` waits for it.
+    """
+    keys = [i.key for i in rules.items_in(month) if i.source in ("manual", "count:manual")]
+    if not keys:
+        return []
+    entered: dict[int, set[str]] = {}
+    for unit_id, item in conn.execute(
+        "SELECT unit_id, item FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
+        (year, month),
+    ):
+        entered.setdefault(unit_id, set()).add(item)
+    out = []
+    for c in communities(conn):
+        lacking = [k for k in keys if k not in entered.get(c["id"], set())]
+        if lacking:
+            out.append({"community": c["name"], "items": lacking})
+    return out
+
+
+def missing_words(missing: Sequence[dict[str, Any]]) -> str:
+    """西街社区（daily、survey）、东门社区（daily）: for one-line messages."""
+    return _("、").join(
+        _("{community}（{items}）").format(community=m["community"], items=_("、").join(m["items"]))
+        for m in missing
+    )
+
+
 def compute(
     conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None
 ) -> dict[str, Any]:
@@ -442,6 +521,7 @@ def compute(
         "max_total": round1(rules.ranking.scale_to or rules.max_in(month)),
         "bonus_cap": rules.ranking.bonus_cap,
         "left_out": [i.name for i in rules.items if not i.applies_in(month)],
+        "missing": missing_entries(conn, rules, year, month),
         "rows": out_rows,
         "media": media,
     }
@@ -467,11 +547,13 @@ def publish(
     month: int,
     *,
     force: bool = False,
+    allow_missing: bool = False,
     today: date | None = None,
 ) -> dict[str, Any]:
     """Freeze the month: its ranks, totals, items, outcomes and the rules' hash are stored.
 
-    Publishing again needs force; the earlier publication is kept, marked superseded.
+    Publishing again needs force; the earlier publication is kept, marked superseded. A month
+    with hand-entered points still missing is refused unless allow_missing.
     """
     today = today or today_()
     check_month(rules, year, month, today)
@@ -496,6 +578,12 @@ def publish(
     result = compute(conn, rules, year, month, today)
     if not result["rows"]:
         raise Invalid(_("还没有登记任何社区，没有可公布的排名。"))
+    if result["missing"] and not allow_missing:
+        raise Invalid(
+            _(
+                "{year} 年 {month} 月还有手工评分没有录入：{missing}；录齐后再公布，或加 --allow-missing 按 0 分公布。"
+            ).format(year=year, month=month, missing=missing_words(result["missing"]))
+        )
     result["published"] = True
     result["published_on"] = today.isoformat()
     if existing is not None:
@@ -757,11 +845,14 @@ def set_score(
     year: int,
     month: int,
     item_key: str,
-    points: float,
+    points: float | None,
     note: str | None = None,
     today: date | None = None,
+    *,
+    count: int | None = None,
 ) -> dict[str, Any]:
-    """Enter a `manual` item's points for a community (or a compound, written 社区/小区).
+    """Enter a `manual` item's points (or a `count:manual` item's count) for a community (or a
+    compound, written 社区/小区). The count is stored as the row's points.
 
     Setting again replaces the current points; the old row is kept with superseded_at.
     """
@@ -772,7 +863,7 @@ def set_score(
         items, what = rules.items, _("社区考评项目")
     else:
         items, what = rules.compound.items, _("小区竞赛项目")
-    manual = [i.key for i in items if i.source == "manual"]
+    manual = [i.key for i in items if i.source in ("manual", "count:manual")]
     item = next((i for i in items if i.key == item_key), None)
     if item is None:
         raise NotFound(
@@ -780,7 +871,25 @@ def set_score(
                 what=what, key=item_key, keys=_("、").join(manual) or _("（无）")
             )
         )
-    if item.source != "manual":
+    if item.source == "count:manual":
+        if count is None or points is not None:
+            raise Invalid(
+                _("项目“{key}”（{name}）是计数扣分项，请用 --count 录入件数。").format(
+                    key=item.key, name=_(item.name)
+                )
+            )
+        if not 0 <= count <= 100_000:
+            raise Invalid(_("件数应在 0 到 100000 之间，现为 {count}。").format(count=count))
+        points = float(count)
+    elif count is not None:
+        raise Invalid(
+            _("项目“{key}”不是计数项，--count 只用于 count:manual 项目；请用 --points。").format(
+                key=item.key
+            )
+        )
+    elif points is None:
+        raise Invalid(_("请用 --points 录入分数（计数项用 --count）。"))
+    if item.source not in ("manual", "count:manual"):
         raise Invalid(
             _(
                 "项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。"
@@ -800,7 +909,7 @@ def set_score(
                 month=month,
             )
         )
-    if not math.isfinite(points) or not 0 <= points <= item.max:
+    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.max):
         raise Invalid(
             _("项目“{key}”的分数应在 0 到 {max:g} 之间，现为 {points:g}。").format(
                 key=item.key, max=item.max, points=points
@@ -838,6 +947,7 @@ def set_score(
         "item": item.key,
         "name": item.name,
         "points": float(points),
+        "count": int(points) if item.source == "count:manual" else None,
         "replaced": float(old[1]) if old else None,
         "published": is_published,
     }

@@ -202,15 +202,14 @@ def verify(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                 )
                 break
             if link(prev, content) != stored:
-                problems.append(
-                    {
-                        "table": table,
-                        "id": row_id,
-                        "problem": _(
-                            "{table} 第 {id} 行与哈希链不符：记录或链在此处被改动过"
-                        ).format(table=table, id=row_id),
-                    }
+                text = _("{table} 第 {id} 行与哈希链不符：记录或链在此处被改动过").format(
+                    table=table, id=row_id
                 )
+                if prev is None:
+                    # A chain wrong from its first link is as likely a key set differently
+                    # from when the rows were written as a tampered first row.
+                    text += _("（也可能是密钥不对：请用写入时的 SQJG_KEY 检查）")
+                problems.append({"table": table, "id": row_id, "problem": text})
                 break
             prev = stored
         for (row_id,) in conn.execute(

@@ -7,6 +7,7 @@ error policy: every refusal is one Chinese sentence on stderr and exit code 1, n
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import sys
 from typing import Any
@@ -30,6 +31,15 @@ def _usage_message(e: UsageError) -> str:
     """A Chinese sentence for what Click would say in English."""
     if isinstance(e, MissingParameter):
         hint = e.param.get_error_hint(e.ctx) if e.param is not None else "?"
+        # Click stops at the first; the parameters given on the command line are processed
+        # before it, so every required one not in ctx.params is missing too: name them all.
+        ctx, missing = e.ctx, []
+        if ctx is not None and e.param is not None:
+            for p in ctx.command.params:
+                if p.required and ctx.params.get(p.name) is None:
+                    missing.append(p.get_error_hint(ctx).replace("'", ""))
+        if len(missing) > 1:
+            return _("缺少必需的参数 {params}。").format(params=_("、").join(missing))
         return _("缺少必需的参数 {param}。").format(param=hint.replace("'", ""))
     if isinstance(e, NoSuchOption):
         extra = ""
@@ -64,6 +74,19 @@ def _usage_message(e: UsageError) -> str:
     text = e.format_message()
     if text.startswith("No such command"):
         name = text.split("'")[1] if "'" in text else text
+        group = getattr(e.ctx, "command", None)
+        known = sorted(getattr(group, "commands", {}))
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+        if near:
+            # The program name as people type it, whatever runs the tool (a script, python -m).
+            names, ctx = [], e.ctx
+            while ctx is not None and ctx.parent is not None:
+                names.insert(0, ctx.info_name)
+                ctx = ctx.parent
+            path = " ".join(["sqjg", *names])
+            return _("没有命令“{name}”，您是不是要用：{commands}？").format(
+                name=name, commands=_("、").join(f"{path} {c}" for c in near)
+            )
         return _("没有命令“{name}”：运行 sqjg --help 查看全部命令。").format(name=name)
     if text.startswith("Got unexpected extra argument"):
         return _("多余的参数：{args}（含空格的内容请加引号）。").format(
@@ -110,6 +133,23 @@ def _add_display_options(group: Any) -> None:
             command.params.extend(_display_options())
 
 
+def _month_words(args: list[str]) -> list[str]:
+    """--month 7月 / 七月 reads as 7: every --month is an integer option, and people write the
+    month as they say it. Only the value after --month/-m is touched; "--" ends the options."""
+    from .dates import month_number_text
+
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a == "--":
+            return out + args[i:]
+        if out and out[-1] in ("--month", "-m"):
+            a = month_number_text(a)
+        elif a.startswith("--month="):
+            a = "--month=" + month_number_text(a.removeprefix("--month="))
+        out.append(a)
+    return out
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
@@ -122,6 +162,7 @@ class SqjgGroup(TyperGroup):
 
         display.wide, display.pager = False, True
         clikit.remember_argv(list(args) if args is not None else None)
+        args = _month_words(list(args) if args is not None else sys.argv[1:])
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.
         words = list(args) if args is not None else sys.argv[1:]
         set_language(language_in(words))
@@ -238,6 +279,7 @@ COMMAND_MODULES = {
     "backup": "admin",
     "check": "admin",
     "report": "report",
+    "serve": "serve",
 }
 
 

@@ -59,7 +59,53 @@ AsOfOption = Annotated[
         "--as-of", help="Count as of this date (截至日期), e.g. 2026-07-31; default today."
     ),
 ]
-CommunityOption = Annotated[str | None, typer.Option("--community", "-c", help="Community (社区).")]
+
+
+def names_from_db(kinds: tuple[str, ...], ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names of the units of `kinds` in the database the command line names (--db, else
+    $SQJG_DB, else the default) that start with what was typed: for tab completion, so never
+    an error -- no database, no names."""
+    import sqlite3 as _sqlite3
+
+    root = ctx.find_root().params.get("db") if ctx is not None else None
+    db = ctx.params.get("db") if ctx is not None else None
+    path = db or root or db_path(None)
+    if not Path(path).exists():
+        return []
+    try:
+        conn = _sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            marks = ",".join("?" * len(kinds))
+            rows = conn.execute(
+                f"SELECT DISTINCT name FROM units WHERE kind IN ({marks}) ORDER BY name", kinds
+            ).fetchall()
+        finally:
+            conn.close()
+    except _sqlite3.Error:
+        return []
+    return [r[0] for r in rows if r[0].startswith(incomplete)]
+
+
+def complete_communities(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("community",), ctx, incomplete)
+
+
+def complete_compounds(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(("compound",), ctx, incomplete)
+
+
+def complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    return names_from_db(
+        ("street", "community", "compound", "unit", "department", "enterprise"), ctx, incomplete
+    )
+
+
+CommunityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--community", "-c", help="Community (社区).", autocompletion=complete_communities
+    ),
+]
 StreetOption = Annotated[str | None, typer.Option("--street", help="Street office (街道办事处).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Note (备注).")]
 ImportFileArgument = Annotated[
@@ -99,14 +145,23 @@ def reading(db: Path | None) -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing(db: Path | None) -> Iterator[sqlite3.Connection]:
-    """A connection inside one write transaction: the command's writes are all or nothing."""
+def writing(db: Path | None, *, creating: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection inside one write transaction: the command's writes are all or nothing.
+    `creating`: the command is there to create the file (init), so it needs no notice."""
     from .db import open_db, write_transaction
 
     path = db_path(db)
-    if db is None and state.db is None and not os.environ.get("SQJG_DB"):
+    implicit = db is None and state.db is None and not os.environ.get("SQJG_DB")
+    if implicit:
         # Only the tool's own default folder is created; a --db in a missing folder is refused.
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not creating:
+            from .i18n import _
+
+            # A first write without --db or $SQJG_DB: say where the data now lives.
+            sys.stderr.write(
+                _("已新建数据库 {path}（未指定 --db 或 SQJG_DB）。").format(path=path) + "\n"
+            )
     conn = open_db(path, write=True)
     try:
         with write_transaction(conn, state.argv, state.late_reason):

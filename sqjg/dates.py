@@ -84,6 +84,20 @@ def _calendar(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_CN_MONTHS = {
+    "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+    "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12,
+}  # fmt: skip
+
+
+def month_number_text(text: str) -> str:
+    """ "7月", "７月", "七月" -> "7"; anything else as written (the option's own check refuses it)."""
+    s = unicodedata.normalize("NFKC", text).strip().removesuffix("月").removesuffix("份")
+    if s in _CN_MONTHS:
+        return str(_CN_MONTHS[s])
+    return s if s.isdigit() else text
+
+
 def parse_month(month: int | str, year: int | None = None) -> tuple[int, int]:
     """Validate a --month/--year pair; the year defaults to the current one."""
     try:

@@ -304,13 +304,39 @@ def add_contribution(
     *,
     on: str | date | None = None,
     note: str | None = None,
+    refuse_repeat: bool = False,
 ) -> dict[str, Any]:
-    """Record money raised for a community (a contribution). Returns {id, community, balance_fen}."""
+    """Record money raised for a community (a contribution). Returns {id, community, balance_fen}.
+
+    With `refuse_repeat`, a contribution from the same payer of the same amount on the same day as
+    one already in the ledger (and not voided) is refused with its number: the usual slip is
+    entering one receipt twice, and a ledger entry can only be voided afterwards, never deleted.
+    """
     c = units.find_community(conn, community)
     src = check_source(source)
     fen = _amount(amount)
     day = _day(on, _("经费收入"))
     who = _payer(conn, c, src, payer)
+    if refuse_repeat:
+        same = conn.execute(
+            "SELECT e.id, u.name FROM fund_entries e JOIN units u ON u.id = e.community_id"
+            " WHERE e.entry_type = 'contribution' AND e.payer_id = ? AND e.amount_fen = ?"
+            " AND e.entry_date = ?"
+            " AND NOT EXISTS (SELECT 1 FROM fund_entries v WHERE v.voids_id = e.id) ORDER BY e.id",
+            (who.id, fen, day.isoformat()),
+        ).fetchone()
+        if same is not None:
+            raise Conflict(
+                _(
+                    "已有第 {id} 号收入：{date} {payer}向{community}缴款 {amount}；确是另一笔请加 --again。"
+                ).format(
+                    id=same[0],
+                    date=day.isoformat(),
+                    payer=who.name,
+                    community=same[1],
+                    amount=format_yuan(fen),
+                )
+            )
     entry_id = _insert(
         conn,
         c.id,

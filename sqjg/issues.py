@@ -18,6 +18,7 @@ summary, exposure board, month_facts, unit_facts) is built from them.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import unicodedata
 from datetime import date
@@ -80,6 +81,7 @@ def event_label(event: str) -> str:
         "extend": _("延期"),
         "reassign": _("改派"),
         "cancel": _("作废"),
+        "edit": _("更正"),
     }[event]
 
 
@@ -117,7 +119,8 @@ _STATUS_WORDS = {
     "resolved": "resolved", "已整改": "resolved", "待核查": "resolved", "已整改待核查": "resolved",
     "closed": "closed", "已结案": "closed", "结案": "closed",
     "cancelled": "cancelled", "canceled": "cancelled", "已作废": "cancelled", "作废": "cancelled",
-    "overdue": "overdue", "超期": "overdue",
+    "overdue": "overdue", "超期": "overdue", "超期未整改": "overdue",
+    "late": "late", "逾期结案": "late", "超期结案": "late",
 }  # fmt: skip
 
 
@@ -125,9 +128,10 @@ def parse_status(value: str) -> str:
     s = _STATUS_WORDS.get(str(value).strip().lower())
     if s is None:
         raise Invalid(
-            _("状态“{value}”无效：应为 open、resolved、closed、cancelled 或 overdue。").format(
-                value=value
-            )
+            _(
+                "状态“{value}”无效：应为 open（待整改）、resolved（待核查）、closed（已结案）、"
+                "cancelled（已作废）、overdue（超期）或 late（逾期结案）。"
+            ).format(value=value)
         )
     return s
 
@@ -525,6 +529,29 @@ def responsible_party(look: Any, community: Unit, category: int, unit_name: str 
     return unit
 
 
+_NOT_WORDS = re.compile(r"[\s\W_]+")
+
+
+def description_key(text: str) -> str:
+    """What two descriptions of the same problem share: NFKC, case, spacing and punctuation aside
+    (“楼道堆放杂物。” and “楼道 堆放杂物” are one problem)."""
+    return _NOT_WORDS.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def open_issue_like(conn: sqlite3.Connection, community_id: int, description: str):
+    """The lowest-numbered issue not yet closed or cancelled in the community whose description
+    has the same `description_key`, or None."""
+    key = description_key(description)
+    for row in conn.execute(
+        "SELECT id, description FROM issues WHERE community_id = ? AND status IN ('open', 'resolved')"
+        " ORDER BY id",
+        (community_id,),
+    ):
+        if description_key(row[1]) == key:
+            return {"id": row[0], "description": row[1]}
+    return None
+
+
 def _clean(text: str | None) -> str | None:
     # Only the ends are trimmed: what people wrote (line breaks included) is kept as written.
     if text is None:
@@ -552,17 +579,28 @@ def add_issue(
     inspection: int | None = None,
     note: str | None = None,
     limits: TimeLimits | None = None,
+    refuse_duplicate: bool = False,
 ) -> int:
     """Log a surveyed problem (立案); returns its id. Every rule is checked before anything is written.
 
     Without `found`, the problem was found today -- or, with `inspection`, on the inspection's date.
     Without `due`, the time limit of its kind, else category, else the default (`limits`) sets it.
+    With `refuse_duplicate`, an issue still open in the same community with the same description
+    (see `description_key`) is refused with its id: typing a survey sheet twice is the usual slip.
     """
     text = _clean(description)
     if not text:
         raise Invalid(_("问题描述不能为空。"))
     look = _SqlLookup(conn)
     where = look.community(community)
+    if refuse_duplicate:
+        same = open_issue_like(conn, where.id, text)
+        if same is not None:
+            raise Conflict(
+                _(
+                    "{community}已有相同描述的未结案问题 {id}（{description}）；确属另一处问题请加 --allow-duplicate。"
+                ).format(community=where.name, id=same["id"], description=same["description"])
+            )
     place = look.compound(where, compound.strip()) if compound and compound.strip() else None
     cat = parse_category(category)
     party = responsible_party(look, where, cat, unit)
@@ -1026,6 +1064,87 @@ def reassign_issue(
     return result
 
 
+# What `issue edit` may correct, with the label its history shows. Category and unit change
+# only through reassign (routing is an event with consequences); dates only through extend.
+EDITABLE = {
+    "description": N_("问题"),
+    "location": N_("地点"),
+    "compound": N_("小区"),
+    "kind": N_("类型"),
+    "serious": N_("严重"),
+}
+
+
+def edit_issue(
+    conn: sqlite3.Connection,
+    issue_id: int,
+    *,
+    description: str | None = None,
+    location: str | None = None,
+    compound: str | None = None,
+    kind: str | None = None,
+    serious: bool | None = None,
+    note: str | None = None,
+) -> dict[str, list[Any]]:
+    """Correct what an issue says (a typo in its description, the wrong compound); returns the
+    changes as {field: [before, after]}. An empty location, compound or kind clears it."""
+    issue = _load(conn, issue_id)
+    row = conn.execute(
+        "SELECT i.description, i.location, c.name, i.kind, i.serious FROM issues i"
+        " LEFT JOIN units c ON c.id = i.compound_id WHERE i.id = ?",
+        (issue_id,),
+    ).fetchone()
+    now = dict(zip(("description", "location", "compound", "kind", "serious"), row))
+    now["serious"] = bool(now["serious"])
+    wanted: dict[str, Any] = {}
+    if description is not None:
+        wanted["description"] = _clean(description)
+        if not wanted["description"]:
+            raise Invalid(_("问题描述不能为空。"))
+    for key, value in (("location", location), ("kind", kind)):
+        if value is not None:
+            wanted[key] = _clean(value)
+    compound_id = None
+    if compound is not None:
+        name = _clean(compound)
+        if name:
+            where = Unit(
+                *conn.execute(
+                    "SELECT id, name, kind, parent_id FROM units WHERE id = ?",
+                    (issue["community_id"],),
+                ).fetchone()
+            )
+            place = _SqlLookup(conn).compound(where, name)
+            compound_id, name = place.id, place.name
+        wanted["compound"] = name
+    if serious is not None:
+        wanted["serious"] = bool(serious)
+    if not wanted:
+        raise Invalid(
+            _(
+                "没有要修改的内容：请用 --description、--location、--compound、--kind 或 --serious/--not-serious。"
+            )
+        )
+    changes = {k: [now[k], v] for k, v in wanted.items() if now[k] != v}
+    if not changes:
+        raise Invalid(_("问题 {id} 已是这样，未修改。").format(id=issue_id))
+    columns = {"compound": "compound_id"}
+    values = {
+        k: (compound_id if k == "compound" else int(v) if k == "serious" else v)
+        for k, (_o, v) in changes.items()
+    }
+    sets = ", ".join(f"{columns.get(k, k)} = ?" for k in values)
+    conn.execute(
+        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
+        (*values.values(), issue_id),
+    )
+    conn.execute(
+        "INSERT INTO issue_edits(issue_id, happened_on, changes, note) VALUES (?, ?, ?, ?)",
+        (issue_id, today().isoformat(), json.dumps(changes, ensure_ascii=False), _clean(note)),
+    )
+    return changes
+
+
 def cancel_issue(
     conn: sqlite3.Connection, issue_id: int, *, reason: str, on: date | str | None = None
 ) -> dict[str, Any]:
@@ -1127,6 +1246,7 @@ def _filters(
     unit: str | None = None,
     kind: str | None = None,
     issue_id: int | None = None,
+    search: str | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """Conditions on the issues row `i` for the common filters (names resolved once)."""
     where: list[str] = []
@@ -1163,7 +1283,24 @@ def _filters(
     if issue_id is not None:
         where.append("i.id = :issue_id")
         params["issue_id"] = issue_id
+    if search and search.strip():
+        # instr, not the trigram index: any length of text matches, one or two characters too.
+        where.append(
+            "(instr(i.description, :search) OR instr(coalesce(i.location, ''), :search)"
+            " OR instr(coalesce(i.kind, ''), :search))"
+        )
+        params["search"] = unicodedata.normalize("NFKC", search.strip())
     return where, params
+
+
+# The list's overdue is what a clerk chases: still open and past due now. Closed after the due
+# date is late; past_due (both, and the fixed-late ones awaiting verification) is the
+# definition the figures use, for the reports.
+_LIST_CONDITIONS = {
+    "overdue": OVERDUE_PENDING,
+    "late": "(a.status_d = 'closed' AND a.on_time = 0)",
+    "past_due": OVERDUE,
+}
 
 
 def list_issues(
@@ -1178,7 +1315,8 @@ def list_issues(
     """Issues found on or before `as_of` (default today), each as it stood on that date, by id.
 
     Filters: community, street, compound, category, unit, kind, issue_id (all by name except the
-    last) and status (open|resolved|closed|cancelled|overdue, as of the date). Without a status
+    last) and status (open|resolved|closed|cancelled|overdue|late, as of the date; past_due for
+    the figures' definition). Without a status
     every issue is listed, whatever its state. Rows carry ISSUE_KEYS.
     """
     d = _iso(as_of)
@@ -1186,9 +1324,9 @@ def list_issues(
     params.update(d=d, first=FAR_PAST, notices=exposure_notices)
     outer = ""
     if status:
-        st = parse_status(status)
-        if st == "overdue":
-            outer = f" WHERE {OVERDUE}"
+        st = status if status == "past_due" else parse_status(status)
+        if st in _LIST_CONDITIONS:
+            outer = f" WHERE {_LIST_CONDITIONS[st]}"
         else:
             outer = " WHERE a.status_d = :status"
             params["status"] = st
@@ -1198,6 +1336,69 @@ def list_issues(
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]
     return [_shape(dict(zip(names, r))) for r in cur]
+
+
+def search_sort_limit(
+    rows: list[dict[str, Any]],
+    *,
+    search: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Listed issues narrowed to those whose description, location or kind hold every word of
+    `search` (NFKC, any case), ordered by due date, found date or days overdue (most first), at
+    most `limit` of them. Ties keep the id order."""
+    if search:
+        words = [w for w in unicodedata.normalize("NFKC", search).casefold().split() if w]
+
+        def hay(r: dict[str, Any]) -> str:
+            text = " ".join(str(r.get(k) or "") for k in ("description", "location", "kind"))
+            return unicodedata.normalize("NFKC", text).casefold()
+
+        rows = [r for r in rows if all(w in hay(r) for w in words)]
+    if sort == "due":
+        rows = sorted(rows, key=lambda r: r["due"])
+    elif sort == "found":
+        rows = sorted(rows, key=lambda r: r["found"])
+    elif sort == "days-overdue":
+        rows = sorted(rows, key=lambda r: -(r["days_overdue"] or 0))
+    return rows[:limit] if limit is not None else rows
+
+
+def todo_for_unit(
+    conn: sqlite3.Connection, unit: str, as_of: date | str | None = None
+) -> dict[str, Any]:
+    """A responsible party's open issues on a date, by due date, each with the days left (negative:
+    days overdue), its notices and its community's secretary and director to call. The list a
+    clerk sends to the unit."""
+    party = _SqlLookup(conn).unit(unit)
+    d = _iso(as_of)
+    rows = list_issues(conn, as_of=d, status="open", unit=party.name)
+    people = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT name, secretary, director FROM units WHERE kind = 'community'"
+        )
+    }
+    day = date.fromisoformat(d)
+    items = []
+    for r in sorted(rows, key=lambda r: (r["due"], r["id"])):
+        secretary, director = people.get(r["community"], (None, None))
+        items.append(
+            {
+                "id": r["id"],
+                "community": r["community"],
+                "compound": r["compound"],
+                "description": r["description"],
+                "location": r["location"],
+                "due": r["due"],
+                "days_left": (date.fromisoformat(r["due"]) - day).days,
+                "notices": r["notices"],
+                "secretary": secretary,
+                "director": director,
+            }
+        )
+    return {"unit": party.name, "as_of": d, "issues": items}
 
 
 def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
@@ -1225,6 +1426,22 @@ def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
                 "due": r[5],
             }
         )
+    # Corrections are in the history too, after the events of their day (they were typed later).
+    edits = [
+        {
+            "id": r[0],
+            "event": "edit",
+            "date": r[1],
+            "note": r[3],
+            "detail": json.loads(r[2]),
+            "due": None,
+        }
+        for r in conn.execute(
+            "SELECT id, happened_on, changes, note FROM issue_edits WHERE issue_id = ? ORDER BY id",
+            (issue_id,),
+        )
+    ]
+    events = sorted(events + edits, key=lambda e: (e["date"], e["event"] == "edit"))
     return {"issue": issue, "events": events}
 
 
@@ -1447,8 +1664,8 @@ def month_facts(
 
     Keyed by community id (or compound id with by="compound"; issues without a compound are
     skipped). Values: due (counted issues whose due date in force falls in [first, last]),
-    due_closed_on_time (of those, closed on time), overdue, overdue_pending and exposure (as of
-    `last`). Groups without issues are absent: callers default to zeros.
+    due_closed_on_time (of those, closed on time), overdue (open past due on `last`, or fixed
+    late within the period), overdue_pending and exposure (as of `last`). Groups without issues are absent: callers default to zeros.
     """
     if by not in ("community", "compound"):
         raise Invalid(
@@ -1459,12 +1676,68 @@ def month_facts(
     figures = {
         "due": DUE_IN,
         "due_closed_on_time": f"{DUE_IN} AND {ON_TIME}",
-        "overdue": OVERDUE,
+        # overdue in the period, not ever: an issue fixed late in July costs nothing in September
+        "overdue": _MONTH_COUNTS["overdue"],
         "overdue_pending": OVERDUE_PENDING,
         "exposure": ON_BOARD,
     }
     params = {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
     return _grouped(conn, by, figures, params)
+
+
+# count:* sources of the rules file. Issue states as they stood at the month's end…
+_MONTH_COUNTS = {
+    "found": f"{COUNTED} AND a.found >= :first",
+    # overdue in the month: open past due at its end, or fixed late during it
+    # -- or extended late during it: the extension moves the date, the days it came late for stay
+    "overdue": f"({OVERDUE_PENDING} OR (a.status_d <> 'cancelled' AND a.resolved_d BETWEEN :first"
+    " AND :d AND a.resolved_d > a.due_d)"
+    " OR (a.status_d <> 'cancelled' AND a.late_days_d > 0 AND EXISTS (SELECT 1 FROM issue_events le"
+    " WHERE le.issue_id = a.id AND le.event = 'extend' AND le.happened_on BETWEEN :first AND :d"
+    " AND le.happened_on > json_extract(le.detail, '$.from_due'))))",
+    "exposure": ON_BOARD,
+}
+# … and events dated in the month: each notice, each failed verification (a rework).
+_MONTH_EVENTS = {"notices": "notify", "rework": "verify_fail"}
+COUNT_WHATS = (*_MONTH_COUNTS, *_MONTH_EVENTS)
+
+
+def month_counts(
+    conn: sqlite3.Connection,
+    first: date,
+    last: date,
+    what: str,
+    *,
+    exposure_notices: int,
+    kind: str | None = None,
+    category: int | None = None,
+    serious: bool | None = None,
+    by: str = "community",
+) -> dict[int, int]:
+    """Per community (or compound): how many issues (or events) of `what` in [first, last],
+    optionally only issues of a kind, a category or seriousness. Absent groups are zero."""
+    conds, params = [], {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
+    if kind is not None:
+        conds.append("i.kind = :kind")
+        params["kind"] = kind
+    if category is not None:
+        conds.append("i.category = :category")
+        params["category"] = category
+    if serious is not None:
+        conds.append("i.serious = :serious")
+        params["serious"] = int(serious)
+    where = " AND ".join(conds)
+    if what in _MONTH_COUNTS:
+        got = _grouped(conn, by, {"n": _MONTH_COUNTS[what]}, params, where)
+        return {k: v["n"] for k, v in got.items() if v["n"]}
+    column = {"community": "i.community_id", "compound": "i.compound_id"}[by]
+    params["event"] = _MONTH_EVENTS[what]
+    sql = (
+        f"SELECT {column}, count(*) FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        " WHERE e.event = :event AND e.happened_on BETWEEN :first AND :d"
+        f"{' AND ' + where if where else ''} AND {column} IS NOT NULL GROUP BY {column}"
+    )
+    return {r[0]: r[1] for r in conn.execute(sql, params)}
 
 
 def unit_facts(
@@ -1555,7 +1828,9 @@ def import_issues(
             iso = dates[text] = parse_date(text, today_=now).isoformat()
         return iso
 
-    errors: list[str] = []
+    from .csvio import RowErrors
+
+    errors = RowErrors()
     prepared: list[tuple] = []
     updates: list[tuple[Any, int, tuple, tuple]] = []
     unchanged = 0
@@ -1665,12 +1940,12 @@ def import_issues(
                 )
             updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
-            errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+            errors.add(line, field, e)
     if errors:
         raise Invalid(
             _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
             + "\n"
-            + "\n".join(errors)
+            + "\n".join(errors.lines())
         )
     conn.execute("SAVEPOINT import_issues")
     try:
@@ -1687,12 +1962,12 @@ def import_issues(
                     field = "due"
                     extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
             except (Invalid, NotFound, Conflict) as e:
-                errors.append(_("{where}：{reason}").format(where=line.at(field), reason=e))
+                errors.add(line, field, e)
         if errors:
             raise Invalid(
                 _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
                 + "\n"
-                + "\n".join(errors)
+                + "\n".join(errors.lines())
             )
         if prepared:
             first = _insert(conn, prepared, bulk=True)

@@ -1,5 +1,6 @@
-"""Published months stay true: an entry dated inside a published month is refused, or, with
-`--late --reason`, recorded as a late entry (公布后补录) that check and the monthly report list.
+"""Published months stay true: an entry dated inside a published month (added or removed) is
+refused, or, with `--late --reason`, recorded as a late entry (公布后补录) that check and the
+monthly report list.
 
 The guard runs once per command, just before its write transaction commits, over the audit
 rows that command wrote: every writer (single adds, imports, voids, score set) is covered by
@@ -24,11 +25,13 @@ DATED = {
     "issue_events": "happened_on",
 }
 
+# The row as inserted, or as it was before a delete (removing a July meeting changes July too).
+_ROW = "coalesce(a.after, a.before)"
 _DAY = (
     "CASE a.entity "
-    + " ".join(f"WHEN '{t}' THEN json_extract(a.after, '$.{c}')" for t, c in DATED.items())
-    + " WHEN 'scores' THEN printf('%04d-%02d', json_extract(a.after, '$.year'),"
-    " json_extract(a.after, '$.month')) END"
+    + " ".join(f"WHEN '{t}' THEN json_extract({_ROW}, '$.{c}')" for t, c in DATED.items())
+    + f" WHEN 'scores' THEN printf('%04d-%02d', json_extract({_ROW}, '$.year'),"
+    f" json_extract({_ROW}, '$.month')) END"
 )
 
 _IN_PUBLISHED = f"""
@@ -36,7 +39,8 @@ SELECT a.id, a.entity, a.entity_id, p.year, p.month, substr({_DAY}, 1, 10) AS da
 FROM audit_log a
 JOIN publications p ON p.superseded_at IS NULL AND p.scope = 'community'
     AND substr({_DAY}, 1, 7) = printf('%04d-%02d', p.year, p.month)
-WHERE a.run_id = ? AND a.op = 'insert' AND a.entity IN ({",".join(f"'{t}'" for t in [*DATED, "scores"])})
+WHERE a.run_id = ? AND (a.op = 'insert' OR (a.op = 'delete' AND a.entity <> 'scores'))
+    AND a.entity IN ({",".join(f"'{t}'" for t in [*DATED, "scores"])})
 ORDER BY a.id
 """
 

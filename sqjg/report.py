@@ -205,6 +205,7 @@ def monthly_report(
         "late_entries": late_entries(conn, year, month),
         "rules_changed": bool(result.get("rules_changed")),
         "baseline_score": result.get("baseline_score"),
+        "tie_break": list(rules.ranking.tie_break),
         "ranking": ranking,
         "media": result.get("media", []),
         "items": items,
@@ -261,15 +262,27 @@ def daily_report(
             past_due.append({**g, "days_late": (d - when).days})
     yesterday = (d - timedelta(days=1)).isoformat()
     overdue = issues.list_issues(
-        conn, as_of=d, status="overdue", exposure_notices=rules.exposure_notices
+        conn, as_of=d, status="past_due", exposure_notices=rules.exposure_notices
     )
     falling = [r for r in overdue if r["due"] == yesterday]
+    # What each responsible unit must fix this week: open issues falling due from today on.
+    due_soon = sorted(
+        (
+            {**r, "days_left": (date.fromisoformat(r["due"]) - d).days}
+            for r in issues.list_issues(
+                conn, as_of=d, status="open", exposure_notices=rules.exposure_notices
+            )
+            if d.isoformat() <= r["due"] <= horizon.isoformat()
+        ),
+        key=lambda r: (r["unit"], r["due"], r["id"]),
+    )
     return {
         "as_of": d.isoformat(),
         "days": days,
         "upcoming": upcoming,
         "past_due": past_due,
         "overdue_today": falling,
+        "due_soon": due_soon,
         "exposure_notices": rules.exposure_notices,
         "exposure": _exposure(conn, rules, d),
         "notices_due": notices_due(conn, rules.notice_ladder, d.isoformat()),

@@ -140,6 +140,28 @@ def _status_line(rep: dict[str, Any]) -> str:
     return _("排名尚未公布：以下为截至 {as_of} 的暂定结果。").format(as_of=rep["ranking_as_of"])
 
 
+def _tie_note(rep: dict[str, Any]) -> str | None:
+    """Under the ranking: which equal totals were ordered by the rules' tie_break items."""
+    names = {i["key"]: i["name"] for i in rep.get("items", {}).get("items", [])}
+    keys = rep.get("tie_break") or []
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for r in rep["ranking"]:
+        groups.setdefault(r["score"], []).append(r)
+    broken = [g for g in groups.values() if len({r["rank"] for r in g}) > 1]
+    # A published month ranked under other rules may have been ordered by other items.
+    if not broken or not keys or rep.get("rules_changed"):
+        return None
+    ties = _("；").join(
+        _("{names}总分同为 {score}").format(
+            names=_("、").join(r["community"] for r in g), score=_n1(g[0]["score"])
+        )
+        for g in broken
+    )
+    return _("{ties}，按考评办法的 tie_break 依次比较 {items} 的得分排定先后。").format(
+        ties=ties, items=_("、").join(names.get(k, k) for k in keys)
+    )
+
+
 def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
     from .commands.rank import outcome_words
 
@@ -172,6 +194,9 @@ def _ranking_section(rep: dict[str, Any], *, charts: bool) -> Section:
             empty=_("还没有登记任何社区。"),
         )
     )
+    tie = _tie_note(rep)
+    if tie:
+        sec.blocks.append(Lines([tie], note=True))
     lines = []
     flags = []
     for r in rep["ranking"]:
@@ -897,7 +922,41 @@ def daily_document(rep: dict[str, Any]) -> Document:
         ),
         Section(_("四、今天应发的整改通知"), [_notices_due_table(rep.get("notices_due", []))]),
     ]
+    if "due_soon" in rep:
+        sections.append(
+            Section(
+                _("四、未来 {n} 天到期的问题（按责任单位）").format(n=rep["days"]),
+                [_due_soon_table(rep["due_soon"], rep["days"])],
+            )
+        )
     return Document(_("社区共建每日简报（{date}）").format(date=rep["as_of"]), [], sections)
+
+
+def _due_soon_table(rows: list[dict[str, Any]], days: int) -> Table:
+    shown = [
+        {
+            "unit": r["unit"],
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "due": r["due"],
+            "days": _("今天到期")
+            if r["days_left"] == 0
+            else _("还有 {n} 天").format(n=r["days_left"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", _("责任单位")),
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("due", _("整改时限")),
+        ("days", _("剩余")),
+    ]
+    return Table(
+        columns, shown, numeric=("id",), empty=_("未来 {n} 天没有到期的问题。").format(n=days)
+    )
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -1014,17 +1073,20 @@ def markdown(doc: Document) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
+# Fonts the reader's system already has first (macOS/iOS, Windows, Linux with fonts-noto-cjk),
+# then the webfont and legacy names; a Linux machine without any of them prints boxes.
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
+    '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
     '"WenQuanYi Micro Hei", "Noto Sans SC", SimHei, sans-serif'
 )
 RED, AMBER, GREY = "#c62828", "#f0a000", "#8fa3b3"
 
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-center { content: "PAGE_NUMBERS"; font-family: FONTS; font-size: 8pt; color: #777; } }
 * { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 html { font-family: FONTS; font-size: 10.5pt; color: #222; line-height: 1.45; }
-body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; }
+body { max-width: 190mm; margin: 0 auto; padding: 10mm 0; overflow-wrap: anywhere; }
 header { border-bottom: 2pt solid #b71c1c; padding-bottom: 6pt; margin-bottom: 8pt; }
 h1 { font-size: 18pt; margin: 0 0 4pt; letter-spacing: 0.5pt; }
 h2 { font-size: 13pt; margin: 16pt 0 6pt; padding-left: 6pt; border-left: 4pt solid #b71c1c;
@@ -1039,10 +1101,13 @@ p.note { color: #555; font-size: 9pt; }
 .badge.provisional { background: #fff8e1; color: #8a5a00; border: 0.75pt solid #8a5a00; }
 ul { margin: 4pt 0 6pt; padding-left: 16pt; }
 li { margin: 1pt 0; }
+/* A table wider than a phone scrolls sideways inside its wrapper; the page itself never does. */
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
+.block > h3 { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 8.5pt; }
 table.wide { font-size: 7.5pt; }
 th, td { border: 0.5pt solid #9e9e9e; padding: 2pt 3pt; text-align: left; vertical-align: top; }
-th { background: #eceff1; font-weight: 600; }
+th { background: #eceff1; font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 th.num { text-align: right; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.name, th.short { white-space: nowrap; }
@@ -1058,8 +1123,29 @@ figcaption { font-weight: 600; font-size: 10pt; margin-bottom: 2pt; }
 svg { display: block; width: 100%; height: auto; }
 svg text { font-family: FONTS; }
 footer { margin-top: 14pt; color: #777; font-size: 8pt; border-top: 0.5pt solid #ccc; padding-top: 4pt; }
-@media print { body { max-width: none; padding: 0; } }
+@media screen and (max-width: 600px) {
+  html { font-size: 15px; }
+  body { padding: 12px 14px; }
+  h1 { font-size: 20px; }
+  h2 { font-size: 17px; }
+  table, table.wide { font-size: 13px; }
+}
+@media print {
+  body { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  /* A heading at the foot of a page goes over with its table. */
+  section > h2, .block > h3 { break-after: avoid-page; page-break-after: avoid; }
+}
 """.replace("FONTS", FONT_STACK)
+
+
+def _css() -> str:
+    """The style sheet, its printed page numbers in the report's language."""
+    # CSS content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"
+    numbers = _("第 {page} 页 / 共 {pages} 页").format(
+        page='" counter(page) "', pages='" counter(pages) "'
+    )
+    return CSS.replace('"PAGE_NUMBERS"', '"' + numbers + '"')
 
 
 def _esc(v: Any) -> str:
@@ -1073,11 +1159,11 @@ NAME_COLUMNS = frozenset(
 
 
 def _html_table(t: Table) -> str:
-    out = []
+    out = ['<div class="block">']
     if t.title:
         out.append(f"<h3>{_esc(t.title)}</h3>")
     if not t.rows and t.empty:
-        out.append(f'<p class="empty">{_esc(t.empty)}</p>')
+        out.append(f'<p class="empty">{_esc(t.empty)}</p></div>')
         return "\n".join(out)
     wide = ' class="wide"' if len(t.columns) > 10 else ""
 
@@ -1098,12 +1184,12 @@ def _html_table(t: Table) -> str:
         return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{head_class(k, h)}>{_esc(h)}</th>" for k, h in t.columns)
-    out.append(f"<table{wide}><thead><tr>{head}</tr></thead><tbody>")
+    out.append(f'<div class="scroll"><table{wide}><thead><tr>{head}</tr></thead><tbody>')
     for r in t.rows:
         cls = f' class="{r["_class"]}"' if r.get("_class") else ""
         cells = "".join(f"<td{cell_class(k)}>{_esc(r.get(k))}</td>" for k, _h in t.columns)
         out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div></div>")
     return "\n".join(out)
 
 
@@ -1408,7 +1494,7 @@ def page(doc: Document) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_esc(doc.title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -1603,3 +1689,33 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
             os.close(dfd)
     except OSError:
         pass
+
+
+# --- xlsx -----------------------------------------------------------------------------------
+
+
+def _number(text: Any) -> Any:
+    """A displayed number ("20,000", "86.7", "-2.0") back to a number for a spreadsheet."""
+    try:
+        value = float(str(text).replace(",", ""))
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() and "." not in str(text) else value
+
+
+def workbook(doc: Document, path: Any) -> None:
+    """The document as one workbook: a sheet per section (named by its heading), its tables one
+    under another when it has several; numeric columns as numbers, text never a formula."""
+    from .xlsxio import write_workbook
+
+    sheets = []
+    for sec in doc.sections:
+        tables = [b for b in sec.blocks if isinstance(b, Table) and b.rows]
+        for n, t in enumerate(tables):
+            title = sec.heading if len(tables) == 1 else f"{sec.heading}{n + 1}"
+            rows = [
+                {k: (_number(r.get(k)) if k in t.numeric else r.get(k)) for k, _h in t.columns}
+                for r in t.rows
+            ]
+            sheets.append((title, t.columns, rows))
+    write_workbook(path, sheets)

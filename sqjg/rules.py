@@ -46,10 +46,24 @@ def rules_path(path: str | os.PathLike[str] | None = None) -> Path:
 MECHANISM_COUNT = 6  # the speech's six long-term mechanisms
 REPORTS = ("survey", "funds", "cleanup", "selfcheck")
 PENALTY_SOURCES = frozenset({"overdue", "exposure"})
+# rate:NAME → the indicator of `issue summary` it reads (one definition each, in sqjg.issues).
+RATES = {
+    "closure": "closure_rate",
+    "on_time": "on_time_rate",
+    "rework": "rework_rate",
+    "overdue_open": "overdue_pending_rate",
+    "extension": "extension_rate",
+}
+RATE_EMPTY = ("full", "zero", "average")
+# count:NAME: issues found, overdue in the month, on the exposure board, reworks, notices (from
+# the issues), or a count entered by hand (`sqjg score set … --count N`).
+COUNTS = ("found", "overdue", "exposure", "rework", "notices", "manual")
 SOURCES = (
     "manual", "inspection", "meeting", "cleanup",
     *(f"submission:{r}" for r in REPORTS),
     "rectification", "overdue", "exposure", "mechanisms", "funds",
+    *(f"rate:{r}" for r in RATES),
+    *(f"count:{c}" for c in COUNTS),
 )  # fmt: skip
 # A compound has no meetings, inspections or funds of its own: hand-entered points and its issues.
 COMPOUND_SOURCES = ("manual", "rectification", "overdue", "exposure")
@@ -66,6 +80,18 @@ KNOWN_SECTIONS = (
 
 
 @dataclass(frozen=True)
+class RateScoring:
+    """How a rate r (0-1) becomes points: linear max × r, a threshold (full_at, per_point) or
+    bands (at, points), read on 1 − r when inverted; `empty` when no issue counts."""
+
+    full_at: float | None = None
+    per_point: float = 0.0
+    bands: tuple[tuple[float, float], ...] = ()  # (at, points), highest `at` first
+    invert: bool = False
+    empty: str = "full"
+
+
+@dataclass(frozen=True)
 class Item:
     """One score item of the 考评办法."""
 
@@ -79,13 +105,19 @@ class Item:
     note: str = ""
     months: tuple[int, ...] = ()  # the months the item is assessed in; () = every month
     bonus: bool = False  # 加分项: beyond the base maximum, capped by [ranking] bonus_cap
+    rate: RateScoring | None = None  # rate:* sources: how the rate becomes points
+    # count:* sources: only issues of this kind / category / seriousness are counted
+    kind: str | None = None
+    category: int | None = None
+    serious: bool | None = None
 
     def applies_in(self, month: int) -> bool:
         return not self.months or month in self.months
 
     @property
     def is_penalty(self) -> bool:
-        return self.source in PENALTY_SOURCES
+        """Points of 0 or below: overdue, exposure, and a count with `per` but no `max`."""
+        return self.source in PENALTY_SOURCES or (self.source.startswith("count:") and not self.max)
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -501,7 +533,11 @@ RESERVED_KEYS = frozenset(
         "month",
     }
 )
-_ITEM_KEYS = ("key", "name", "source", "max", "per", "min", "target", "note", "months", "bonus")
+_ITEM_KEYS = (
+    "key", "name", "source", "max", "per", "min", "target", "note", "months", "bonus",
+    "full_at", "per_point", "bands", "invert", "empty", "kind", "category", "serious",
+)  # fmt: skip
+_RATE_KEYS = ("full_at", "per_point", "bands", "invert", "empty")
 # Far past any 考评办法 (100-point and 1,000-point schemes exist); beyond is a typing slip.
 MAX_POINTS = 1000
 MAX_REWARD_FEN = 100_000_000 * 100
@@ -590,7 +626,62 @@ def _check_items(
                     ),
                     k,
                 )
-        extra = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
+        extra: dict[str, Any] = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
+        filters = [k for k in ("kind", "category", "serious") if k in t]
+        if filters and (not source.startswith("count:") or source == "count:manual"):
+            raise fail(
+                _("{where} 的 {k} 只用于从问题计数的 count:… 项目").format(
+                    where=where, k=filters[0]
+                ),
+                filters[0],
+            )
+        if "kind" in t:
+            if not isinstance(t["kind"], str) or not t["kind"].strip():
+                raise fail(_("{where} 的 kind 应为问题类型文字").format(where=where), "kind")
+            extra["kind"] = t["kind"].strip()
+        if "category" in t:
+            if not _is_int(t["category"]) or not 1 <= t["category"] <= 4:
+                raise fail(_("{where} 的 category 应为 1 到 4").format(where=where), "category")
+            extra["category"] = t["category"]
+        if "serious" in t:
+            if not isinstance(t["serious"], bool):
+                raise fail(
+                    _("{where} 的 serious 应为 true 或 false").format(where=where), "serious"
+                )
+            extra["serious"] = t["serious"]
+        if source.startswith("count:"):
+            if bonus:
+                raise fail(
+                    _("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus"
+                )
+            per = t.get("per")
+            if per is None:
+                raise fail(
+                    _("{where} 是计数扣分项，缺少 per（每件扣分，负数）").format(where=where), "key"
+                )
+            if not _is_number(per) or per >= 0:
+                raise fail(_("{where} 的 per 应为负数").format(where=where), "per")
+            if "max" in t:
+                if "min" in t:
+                    raise fail(
+                        _("{where} 有 max 时从满分扣起、扣完为止，不用 min").format(where=where),
+                        "min",
+                    )
+                if not _is_number(t["max"]) or t["max"] <= 0:
+                    raise fail(_("{where} 的 max 应为正数").format(where=where), "max")
+                items.append(Item(key, name.strip(), source, float(t["max"]), float(per), **extra))
+                continue
+            if "min" not in t:
+                raise fail(
+                    _("{where} 没有 max 时是扣分项，缺少 min（最多扣到，负数）").format(
+                        where=where
+                    ),
+                    "key",
+                )
+            if not _is_number(t["min"]) or t["min"] >= 0:
+                raise fail(_("{where} 的 min 应为负数").format(where=where), "min")
+            items.append(Item(key, name.strip(), source, 0.0, float(per), float(t["min"]), **extra))
+            continue
         if source.startswith("submission:") and source.split(":", 1)[1] not in deadlines:
             raise fail(
                 _("{where} 的 source“{source}”需要 [deadlines] 中有 {report}").format(
@@ -634,10 +725,118 @@ def _check_items(
             target_fen = fen
         elif "target" in t:
             raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
+        rate = None
+        if source.startswith("rate:"):
+            rate = _check_rate(t, float(t["max"]), where, fail)
+        else:
+            for k in _RATE_KEYS:
+                if k in t:
+                    raise fail(
+                        _("{where} 的来源不是 rate:…，不能有 {k}").format(where=where, k=k), k
+                    )
         items.append(
-            Item(key, name.strip(), source, float(t["max"]), target_fen=target_fen, **extra)
+            Item(
+                key,
+                name.strip(),
+                source,
+                float(t["max"]),
+                target_fen=target_fen,
+                rate=rate,
+                **extra,
+            )
         )
     return tuple(items)
+
+
+def _check_rate(t: dict[str, Any], top: float, where: str, fail: Any) -> RateScoring:
+    invert, empty = t.get("invert", False), t.get("empty", "full")
+    if not isinstance(invert, bool):
+        raise fail(_("{where} 的 invert 应为 true 或 false").format(where=where), "invert")
+    if empty not in RATE_EMPTY:
+        raise fail(
+            _("{where} 的 empty 应为 {known} 之一").format(
+                where=where, known=_("、").join(RATE_EMPTY)
+            ),
+            "empty",
+        )
+    if "bands" in t and ("full_at" in t or "per_point" in t):
+        raise fail(
+            _("{where} 的 bands 与 full_at/per_point 只能用一种").format(where=where), "bands"
+        )
+    if ("full_at" in t) != ("per_point" in t):
+        raise fail(
+            _("{where} 的 full_at 和 per_point 要一起写").format(where=where),
+            "full_at" if "full_at" in t else "per_point",
+        )
+    full_at, per_point = None, 0.0
+    if "full_at" in t:
+        full_at, per_point = t["full_at"], t["per_point"]
+        if not _is_number(full_at) or not 0 <= full_at <= 1:
+            raise fail(
+                _("{where} 的 full_at 应为 0 到 1 之间的比例，如 0.70").format(where=where),
+                "full_at",
+            )
+        if not _is_number(per_point) or not 0 < per_point <= MAX_POINTS:
+            raise fail(
+                _("{where} 的 per_point 应为正数（每低一个百分点扣几分）").format(where=where),
+                "per_point",
+            )
+    bands: list[tuple[float, float]] = []
+    if "bands" in t:
+        raw = t["bands"]
+        if not isinstance(raw, list) or not raw:
+            raise fail(
+                _("{where} 的 bands 应为 [{{ at = 比例, points = 分 }}, …]").format(where=where),
+                "bands",
+            )
+        for n, b in enumerate(raw, 1):
+            if (
+                not isinstance(b, dict)
+                or set(b) != {"at", "points"}
+                or not _is_number(b["at"])
+                or not 0 <= b["at"] <= 1
+                or not _is_number(b["points"])
+                or not 0 <= b["points"] <= top
+            ):
+                raise fail(
+                    _(
+                        "{where} 的 bands 第 {n} 项应为 {{ at = 0 到 1 的比例, points = 0 到 max 的分 }}"
+                    ).format(where=where, n=n),
+                    "bands",
+                )
+            if bands and b["at"] >= bands[-1][0]:
+                raise fail(
+                    _("{where} 的 bands 应按 at 从高到低排列：第 {n} 项不低于前一项").format(
+                        where=where, n=n
+                    ),
+                    "bands",
+                )
+            bands.append((float(b["at"]), float(b["points"])))
+    return RateScoring(
+        None if full_at is None else float(full_at), float(per_point), tuple(bands), invert, empty
+    )
+
+
+def rate_points(item: Item, rate: float | None, mean: float | None) -> float:
+    """A rate item's points. `rate` None: no issue counts toward it, so `empty` decides
+    ("average" scores the mean rate of the communities that have one; full when none has)."""
+    s = item.rate or RateScoring()
+    if rate is None:
+        if s.empty == "zero":
+            return 0.0
+        if s.empty == "full" or mean is None:
+            return item.max
+        rate = mean
+    r = 1.0 - rate if s.invert else rate
+    r = round(r, _PRECISION)
+    if s.bands:
+        return next((p for at, p in s.bands if r >= round(at, _PRECISION)), 0.0)
+    if s.full_at is not None:
+        if r >= round(s.full_at, _PRECISION):
+            return item.max
+        below = (Decimal(str(s.full_at)) - Decimal(repr(r))) * 100  # percentage points
+        return max(0.0, item.max - s.per_point * float(below))
+    return item.max * r
 
 
 def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
@@ -1040,6 +1239,9 @@ class CommunityFacts:
     exposure: int = 0  # issues on the exposure board at month end
     mechanisms: int = 0  # long-term mechanisms in place at month end (of six)
     raised_fen: int = 0  # funds raised by month end
+    counts: dict[str, int] = field(default_factory=dict)  # count:* item key → the month's count
+    rates: dict[str, float | None] = field(default_factory=dict)  # rate name → 0-1, None: no issue
+    rate_means: dict[str, float | None] = field(default_factory=dict)  # … mean over communities
 
 
 def _clamp(value: float, bounds: tuple[float, float]) -> float:
@@ -1087,6 +1289,16 @@ def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str])
         raw = facts.mechanisms / MECHANISM_COUNT * item.max
     elif s == "funds":
         raw = facts.raised_fen / item.target_fen * item.max
+    elif s.startswith("count:"):
+        n = (
+            facts.manual.get(item.key, 0.0)
+            if s == "count:manual"
+            else facts.counts.get(item.key, 0)
+        )
+        raw = item.max + item.per * n  # from the maximum, 扣完为止; a penalty from 0 to min
+    elif s.startswith("rate:"):
+        name = s.split(":", 1)[1]
+        raw = rate_points(item, facts.rates.get(name), facts.rate_means.get(name))
     else:  # pragma: no cover - validate() admits only known sources
         raise ValueError(s)
     return _clamp(raw, item.bounds)

@@ -29,6 +29,7 @@ AUDITED = [
     "civilized",
     "issues",
     "issue_events",
+    "issue_edits",
     "fund_entries",
     "meetings",
     "cleanups",
@@ -309,6 +310,126 @@ ALTER TABLE command_runs ADD COLUMN os_user TEXT;
     chain.create_triggers(conn)
 
 
+def _case(expr: str, labels: dict[str, str]) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in labels.items())
+    return f"CASE {expr} {whens} ELSE {expr} END"
+
+
+def m005_reader_views(conn: sqlite3.Connection) -> None:
+    """Views with Chinese names and columns for readers of the published database (sqjg serve),
+    and a trigram full-text index of issue text, kept by triggers.
+
+    The labels are written out here, not taken from the message catalog: a migration must create
+    the same views whatever --lang the command that happens to run it was given.
+    """
+    status = _case(
+        "i.status",
+        {"open": "待整改", "resolved": "已整改待核查", "closed": "已结案", "cancelled": "已作废"},
+    )
+    entry = _case("f.entry_type", {"contribution": "收入", "expenditure": "支出", "void": "作废"})
+    source = _case(
+        "f.source",
+        {"unit": "共建单位凑集", "enterprise": "企业捐助", "community": "社区小区自筹"},
+    )
+    category = _case(
+        "coalesce(f.category, o.category)",
+        {"cleaning": "环境卫生", "greening": "绿化", "publicity": "宣传", "activity": "活动",
+         "repair": "维修", "other": "其他"},
+    )  # fmt: skip
+    # A void reverses its original: its sign is the opposite of the original's. The signed sum of
+    # a community's rows is its balance, as `fund balance` computes it.
+    signed = (
+        "CASE f.entry_type WHEN 'contribution' THEN f.amount_fen WHEN 'expenditure' THEN -f.amount_fen"
+        " ELSE CASE o.entry_type WHEN 'contribution' THEN -f.amount_fen ELSE f.amount_fen END END"
+    )
+    run_script(
+        conn,
+        f"""
+CREATE VIEW 问题清单 AS
+SELECT i.id AS 编号, i.description AS 问题, c.name AS 社区, s.name AS 街道, p.name AS 小区,
+       i.location AS 地点, i.category AS 类别, u.name AS 责任单位, i.kind AS 类型,
+       i.found AS 发现日期, i.due AS 整改时限, {status} AS 状态,
+       CASE i.serious WHEN 1 THEN '是' ELSE '否' END AS 严重,
+       i.notices AS 整改通知次数, i.extensions AS 延期次数,
+       CASE WHEN i.status = 'open' AND date('now', 'localtime') > i.due
+            THEN CAST(julianday(date('now', 'localtime')) - julianday(i.due) AS INTEGER) ELSE 0 END
+         AS 超期天数,
+       i.closed_on AS 结案日期, i.uid AS 识别码
+FROM issues i
+JOIN units c ON c.id = i.community_id
+LEFT JOIN units s ON s.id = c.parent_id
+LEFT JOIN units p ON p.id = i.compound_id
+JOIN units u ON u.id = i.unit_id;
+
+CREATE VIEW 经费台账 AS
+SELECT f.id AS 编号, f.entry_date AS 日期, c.name AS 社区, s.name AS 街道, {entry} AS 类型,
+       {source} AS 来源, py.name AS 缴款方, coalesce(f.purpose, o.purpose) AS 用途, {category} AS 类别,
+       f.approved_by AS 批准人, round(({signed}) / 100.0, 2) AS 金额（元）,
+       CASE WHEN v.id IS NOT NULL THEN '已作废' WHEN f.entry_type = 'void' THEN '冲销' ELSE '' END AS 作废,
+       f.voids_id AS 冲销编号, coalesce(f.reason, v.reason) AS 作废原因, f.note AS 备注
+FROM fund_entries f
+JOIN units c ON c.id = f.community_id
+LEFT JOIN units s ON s.id = c.parent_id
+LEFT JOIN units py ON py.id = f.payer_id
+LEFT JOIN fund_entries o ON o.id = f.voids_id
+LEFT JOIN fund_entries v ON v.voids_id = f.id;
+
+CREATE VIEW 经费余额 AS
+SELECT c.name AS 社区, s.name AS 街道,
+       round(coalesce(sum(CASE WHEN coalesce(o.entry_type, f.entry_type) = 'contribution' THEN {signed} END), 0) / 100.0, 2) AS 筹集（元）,
+       round(-coalesce(sum(CASE WHEN coalesce(o.entry_type, f.entry_type) = 'expenditure' THEN {signed} END), 0) / 100.0, 2) AS 支出（元）,
+       round(coalesce(sum({signed}), 0) / 100.0, 2) AS 余额（元）
+FROM units c
+LEFT JOIN units s ON s.id = c.parent_id
+LEFT JOIN fund_entries f ON f.community_id = c.id
+LEFT JOIN fund_entries o ON o.id = f.voids_id
+WHERE c.kind = 'community'
+GROUP BY c.id;
+
+CREATE VIEW 社区名录 AS
+SELECT c.name AS 社区, s.name AS 街道, c.secretary AS 书记, c.director AS 主任,
+       c.liaison AS 联系领导,
+       (SELECT lu.name FROM unit_links l JOIN units lu ON lu.id = l.unit_id
+        WHERE l.community_id = c.id AND l.is_lead = 1) AS 牵头单位,
+       (SELECT count(*) FROM units k WHERE k.parent_id = c.id AND k.kind = 'compound') AS 小区数,
+       c.code AS 代码, c.uid AS 识别码
+FROM units c LEFT JOIN units s ON s.id = c.parent_id
+WHERE c.kind = 'community';
+
+CREATE VIEW 月度排名 AS
+SELECT p.year AS 年, p.month AS 月, json_extract(r.value, '$.rank') AS 名次,
+       json_extract(r.value, '$.community') AS 社区, json_extract(r.value, '$.street') AS 街道,
+       json_extract(r.value, '$.score') AS 总分, json_extract(r.value, '$.award') AS 奖励,
+       json_extract(r.value, '$.reward_yuan') AS 奖金（元）,
+       CASE json_extract(r.value, '$.yellow_card') WHEN 1 THEN '黄牌警告' ELSE '' END AS 黄牌,
+       CASE json_extract(r.value, '$.media') WHEN 1 THEN '媒体公布' ELSE '' END AS 媒体,
+       substr(p.created_at, 1, 10) AS 公布日期
+FROM publications p, json_each(p.result, '$.rows') r
+WHERE p.scope = 'community' AND p.superseded_at IS NULL;
+
+-- Datasette's default search finds nothing in Chinese; trigram matches any 3+ characters.
+CREATE VIRTUAL TABLE issues_fts USING fts5(
+    description, location, kind, content='issues', content_rowid='id', tokenize='trigram'
+);
+INSERT INTO issues_fts(issues_fts) VALUES ('rebuild');
+CREATE TRIGGER issues_fts_insert AFTER INSERT ON issues BEGIN
+    INSERT INTO issues_fts(rowid, description, location, kind)
+    VALUES (NEW.id, NEW.description, NEW.location, NEW.kind);
+END;
+CREATE TRIGGER issues_fts_delete AFTER DELETE ON issues BEGIN
+    INSERT INTO issues_fts(issues_fts, rowid, description, location, kind)
+    VALUES ('delete', OLD.id, OLD.description, OLD.location, OLD.kind);
+END;
+CREATE TRIGGER issues_fts_update AFTER UPDATE OF description, location, kind ON issues BEGIN
+    INSERT INTO issues_fts(issues_fts, rowid, description, location, kind)
+    VALUES ('delete', OLD.id, OLD.description, OLD.location, OLD.kind);
+    INSERT INTO issues_fts(rowid, description, location, kind)
+    VALUES (NEW.id, NEW.description, NEW.location, NEW.kind);
+END;
+""",
+    )
+
+
 def m003_late_entries(conn: sqlite3.Connection) -> None:
     """Entries recorded inside a published month with --late --reason (公布后补录)."""
     run_script(
@@ -327,7 +448,28 @@ CREATE INDEX late_entries_month ON late_entries(year, month);
     )
 
 
-def m004_case_handling(conn: sqlite3.Connection) -> None:
+def m004_issue_edits(conn: sqlite3.Connection) -> None:
+    """Corrections of an issue's wording (issue edit): what changed, when and why, for its history.
+
+    A table of its own, not an issue_events kind: the events drive an issue's state as of a date,
+    and a corrected typo changes no state. The issues row itself is updated (and audited).
+    """
+    run_script(
+        conn,
+        f"""
+CREATE TABLE issue_edits (
+    id INTEGER PRIMARY KEY,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    happened_on TEXT NOT NULL,
+    changes TEXT NOT NULL CHECK (json_valid(changes)),
+    note TEXT,{COMMON}
+);
+CREATE INDEX issue_edits_issue ON issue_edits(issue_id);
+""",
+    )
+
+
+def m006_case_handling(conn: sqlite3.Connection) -> None:
     """Case handling: units.contact/head/phone (who notices go to, and who may not verify the
     unit's own work); issues.late_days, the days already overdue when a late extension was
     granted, so that moving the due date afterwards does not erase them."""
@@ -370,7 +512,9 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
     m003_late_entries,
-    m004_case_handling,
+    m004_issue_edits,
+    m005_reader_views,
+    m006_case_handling,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -409,6 +553,8 @@ def refresh_audit_triggers(conn: sqlite3.Connection) -> None:
     """
     for table in AUDITED:
         cols = _columns(conn, table)
+        if not cols:  # created by a later migration than the one just run
+            continue
         for op in ("insert", "update", "delete"):
             _create_audit_trigger(conn, table, op, cols)
 
@@ -435,8 +581,22 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
         conn.execute(f"DROP TRIGGER IF EXISTS audit_{t}_insert")
     for t in chained:
         conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
+    # Other per-row insert triggers that have a set-based twin: kept aside and re-created as they
+    # were (sqjg check compares trigger SQL), their work done by one statement instead.
+    kept = {}
+    for t in tables:
+        if t in _SET_BASED_TWINS:
+            name, _sql = _SET_BASED_TWINS[t]
+            found = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+            ).fetchone()
+            if found:
+                kept[name] = (t, found[0])
+                conn.execute(f"DROP TRIGGER {name}")
     try:
         yield
+        for name, (t, _trigger) in kept.items():
+            conn.execute(_SET_BASED_TWINS[t][1], (marks[t],))
         for t in tables:
             cols = _columns(conn, t)
             conn.execute(
@@ -453,3 +613,16 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
         for t in chained:
             conn.execute(f"DROP TRIGGER IF EXISTS chain_{t}")
             conn.execute(chain.trigger_sql(t))
+        for _t, trigger in kept.values():
+            conn.execute(trigger)
+
+
+# The search index of a survey sheet's issues, in one statement instead of a trigger per row
+# (measured on the demo city, 2 busy cores: 20,000 rows in 14-23 s with the trigger, 5.5 s so).
+_SET_BASED_TWINS = {
+    "issues": (
+        "issues_fts_insert",
+        "INSERT INTO issues_fts(rowid, description, location, kind)"
+        " SELECT id, description, location, kind FROM issues WHERE id > ? ORDER BY id",
+    ),
+}

@@ -74,6 +74,15 @@ def _suggest(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> str
 
 def _not_found(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...]) -> NotFound:
     what = "/".join(kind_label(k) for k in kinds) if len(kinds) < 3 else _("单位")
+    if conn.execute("SELECT 1 FROM units LIMIT 1").fetchone() is None:
+        # Usually the wrong file (a typo in --db or $SQJG_DB), not a wrong name: say which file.
+        files = [r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"]
+        return NotFound(
+            _(
+                "找不到{what}“{name}”：数据库 {path} 是空的，还没有登记任何单位；"
+                "请先用 sqjg unit add 登记，或用 --db 指定别的数据库文件。"
+            ).format(what=what, name=name, path=files[0] if files and files[0] else ":memory:")
+        )
     return NotFound(
         _("找不到{what}“{name}”{suggest}。").format(
             what=what, name=name, suggest=_suggest(conn, name, kinds)
@@ -404,8 +413,9 @@ def edit_unit(
     contact: str | None = None,
     head: str | None = None,
     phone: str | None = None,
-) -> None:
-    """Change a unit's name or details; only the given fields change. An empty string clears a field."""
+) -> dict[str, list[Any]]:
+    """Change a unit's name or details; only the given fields change. An empty string clears a field.
+    Returns what changed as {field: [before, after]} (the street by name), to say so."""
     unit = find(conn, name)
     changes: dict[str, Any] = {}
     if new_name is not None:
@@ -454,11 +464,44 @@ def edit_unit(
         changes["note"] = _clean(note)
     if not changes:
         raise Invalid(_("没有要修改的内容：请给出至少一个选项，如 --name 或 --secretary。"))
+    before = dict(
+        zip(
+            (
+                "name",
+                "parent_id",
+                "secretary",
+                "director",
+                "liaison",
+                "code",
+                "note",
+                "contact",
+                "head",
+                "phone",
+            ),
+            conn.execute(
+                "SELECT name, parent_id, secretary, director, liaison, code, note,"
+                " contact, head, phone FROM units"
+                " WHERE id = ?",
+                (unit.id,),
+            ).fetchone(),
+        )
+    )
     sets = ", ".join(f"{k} = ?" for k in changes)
     conn.execute(
         f"UPDATE units SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?",
         (*changes.values(), unit.id),
     )
+
+    def shown(key: str, value: Any) -> Any:
+        if key == "parent_id" and value is not None:
+            return conn.execute("SELECT name FROM units WHERE id = ?", (value,)).fetchone()[0]
+        return value
+
+    return {
+        ("street" if k == "parent_id" else k): [shown(k, before[k]), shown(k, v)]
+        for k, v in changes.items()
+        if before[k] != v
+    }
 
 
 def references(conn: sqlite3.Connection, unit_id: int) -> dict[str, int]:

@@ -128,6 +128,26 @@ def copy_db(template: Path, target: Path) -> Path:
     return target
 
 
+_snapshots: dict[str, Path] = {}
+_snapshot_dir: list[Path] = []
+
+
+def built_once(key: str, db_path: Path, build) -> None:
+    """Run `build` (CLI calls on the test's database) once per session; later tests get a copy.
+
+    For fixtures that only add records: what they build must not depend on the test."""
+    saved = _snapshots.get(key)
+    if saved is not None:
+        copy_db(saved, db_path)
+        return
+    build()
+    if not _snapshot_dir:
+        import tempfile
+
+        _snapshot_dir.append(Path(tempfile.mkdtemp(prefix="sqjg-fixtures-")))
+    _snapshots[key] = copy_db(db_path, _snapshot_dir[0] / f"{key}.db")
+
+
 @pytest.fixture(scope="session")
 def city_template(tmp_path_factory) -> Path:
     return build_template(tmp_path_factory.mktemp("city"), CITY)

@@ -58,6 +58,11 @@ def score(conn, rules, name, month, points, year=2026, item="work"):
     assessment.set_score(conn, rules, name, year, month, item, points, today=date(year, month, 28))
 
 
+def publish_scored(conn, rules, year, month, **kw):
+    """Publish a month whose scores the test entered for some communities only, on purpose."""
+    return assessment.publish(conn, rules, year, month, allow_missing=True, **kw)
+
+
 def rows_by_name(result, key="community"):
     return {r[key]: r for r in result["rows"]}
 
@@ -223,7 +228,7 @@ def test_published_month_does_not_move(conn, manual):
     make_city(conn)
     for name, p in (("甲社区", 90), ("乙社区", 80), ("丙社区", 10)):
         score(conn, manual, name, 7, p)
-    published = assessment.publish(conn, manual, 2026, 7, today=JULY)
+    published = publish_scored(conn, manual, 2026, 7, today=JULY)
     assert published["published"] is True and published["published_on"] == "2026-07-31"
     # The data change, and so do the rules.
     score(conn, manual, "丙社区", 7, 100)
@@ -240,11 +245,11 @@ def test_published_month_does_not_move(conn, manual):
 def test_publishing_again_needs_force_and_keeps_the_old_row(conn, manual):
     make_city(conn)
     score(conn, manual, "甲社区", 7, 90)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     with pytest.raises(Conflict, match="--force"):
-        assessment.publish(conn, manual, 2026, 7, today=JULY)
+        publish_scored(conn, manual, 2026, 7, today=JULY)
     score(conn, manual, "乙社区", 7, 95)
-    again = assessment.publish(conn, manual, 2026, 7, force=True, today=JULY)
+    again = publish_scored(conn, manual, 2026, 7, force=True, today=JULY)
     assert again["rows"][0]["community"] == "乙社区"
     stored = conn.execute(
         "SELECT superseded_at IS NOT NULL, rules_hash FROM publications ORDER BY id"
@@ -258,7 +263,7 @@ def test_stored_result_is_canonical_json_with_its_hash(conn, manual):
     import hashlib
 
     make_city(conn)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     text, digest = conn.execute("SELECT result, result_hash FROM publications").fetchone()
     assert hashlib.sha256(text.encode()).hexdigest() == digest
     assert text == json.dumps(
@@ -274,7 +279,7 @@ def test_earlier_months_count_from_their_published_result(conn, manual):
     for name, p in (("甲社区", 90), ("乙社区", 80), ("丙社区", 10)):
         score(conn, manual, name, 7, p)
         score(conn, manual, name, 8, p)
-    assessment.publish(conn, manual, 2026, 7, today=JULY)
+    publish_scored(conn, manual, 2026, 7, today=JULY)
     # Afterwards July's data would make 乙社区 last, but July was published with 丙社区 last.
     score(conn, manual, "丙社区", 7, 85)
     august = rows_by_name(assessment.compute(conn, manual, 2026, 8, today=date(2026, 8, 31)))
@@ -289,9 +294,9 @@ def test_earlier_months_count_from_their_published_result(conn, manual):
 def test_when_a_month_can_be_published(conn, manual, month, too_early, first_day):
     make_city(conn)
     with pytest.raises(Invalid, match=f"要到 {first_day.isoformat()} 才能公布"):
-        assessment.publish(conn, manual, 2026, month, today=too_early)
+        publish_scored(conn, manual, 2026, month, today=too_early)
     assert (
-        assessment.publish(conn, manual, 2026, month, today=first_day)["published_on"]
+        publish_scored(conn, manual, 2026, month, today=first_day)["published_on"]
         == first_day.isoformat()
     )
 
@@ -414,7 +419,7 @@ def test_year_end_uses_published_totals_and_needs_a_month(conn, manual):
     with pytest.raises(Invalid, match="还没有考评过的月份"):
         assessment.unit_ranking(conn, manual, 2026, today=date(2026, 7, 30))
     score(conn, manual, "甲社区", 7, 90)
-    assessment.publish(conn, manual, 2026, 7, today=date(2026, 7, 30))
+    publish_scored(conn, manual, 2026, 7, today=date(2026, 7, 30))
     score(conn, manual, "甲社区", 7, 10)  # after publication: does not count
     result = assessment.unit_ranking(conn, manual, 2026, today=date(2026, 7, 30))
     assert result["months"] == [7]
@@ -499,3 +504,216 @@ def test_set_score_refuses_a_computed_item_and_a_future_month(conn):
         assessment.set_score(
             conn, rules, "甲社区/甲社区一号院", 2026, 7, "sanitation", 41, today=JULY
         )
+
+
+def test_missing_entries_follow_the_items_of_the_month(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    rules = rules_from_text(
+        MANUAL + '\n[[items]]\nkey = "survey"\nname = "排查"\nsource = "manual"\nmax = 5\n'
+        "months = [7]\n",
+        "m.toml",
+    )
+    score(conn, rules, "甲社区", 7, 50)
+    assert assessment.missing_entries(conn, rules, 2026, 7) == [
+        {"community": "甲社区", "items": ["survey"]},
+        {"community": "乙社区", "items": ["work", "survey"]},
+    ]
+    score(conn, rules, "甲社区", 8, 50)
+    # survey is not assessed in August, so nobody lacks it
+    assert assessment.missing_entries(conn, rules, 2026, 8) == [
+        {"community": "乙社区", "items": ["work"]}
+    ]
+    with pytest.raises(Invalid, match="乙社区（work）"):
+        assessment.publish(conn, rules, 2026, 8, today=date(2026, 9, 1))
+    assert assessment.publish(conn, rules, 2026, 8, allow_missing=True, today=date(2026, 9, 1))[
+        "missing"
+    ] == [{"community": "乙社区", "items": ["work"]}]
+
+
+# --- rates from the issues, and every source of the registry --------------------------------
+
+RATE_RULES = """
+[[items]]
+key = "ontime"
+name = "按期结案率"
+source = "rate:on_time"
+max = 50
+full_at = 0.70
+per_point = 1
+
+[[items]]
+key = "closure"
+name = "结案率"
+source = "rate:closure"
+max = 20
+bands = [ { at = 0.90, points = 20 }, { at = 0.50, points = 10 }, { at = 0.0, points = 0 } ]
+
+[[items]]
+key = "closure_avg"
+name = "结案率（无问题按平均）"
+source = "rate:closure"
+max = 20
+empty = "average"
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def _two_issues(conn):
+    """甲社区: two issues due 7-15, one closed on time, one still open; one due in August."""
+    closed = issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
+    issues.resolve_issue(conn, closed, on="2026-07-14")
+    issues.verify_issue(conn, closed, passed=True, on="2026-07-16")
+    issues.add_issue(
+        conn, "卫生死角", community="甲社区", category=1, due="2026-07-15", found="2026-07-05"
+    )
+    issues.add_issue(
+        conn, "路面破损", community="甲社区", category=2, due="2026-08-15", found="2026-07-05"
+    )
+
+
+def test_rates_are_the_issue_summary_rates_at_month_end(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    _two_issues(conn)
+    rules = rules_from_text(RATE_RULES, "rates.toml")
+    result = assessment.compute(conn, rules, 2026, 7, today=JULY)
+    a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
+    # 甲: on-time 1/2 = 50 %, 20 points below 70 % → 50 − 20; closure 50 % → the 0.50 band;
+    # linear closure 20 × 0.5
+    assert a["items"] == {"ontime": 30.0, "closure": 10.0, "closure_avg": 10.0}
+    # 乙 has no issue due: full by default; "average" takes the mean of those with a rate (甲's 0.5)
+    assert b["items"] == {"ontime": 50.0, "closure": 20.0, "closure_avg": 10.0}
+
+
+def _item_text(source):
+    if source.startswith("count:"):
+        return f'source = "{source}"\nmax = 10\nper = -1\n'
+    if source in ("overdue", "exposure"):
+        return f'source = "{source}"\nper = -1\nmin = -10\n'
+    extra = "target = 10000\n" if source == "funds" else ""
+    extra += "invert = true\n" if source.startswith("rate:") else ""
+    return f'source = "{source}"\nmax = 10\n{extra}'
+
+
+def test_every_source_of_the_registry_gets_its_facts(conn, monkeypatch):
+    """A source whose facts are never gathered would silently score every community alike."""
+    from sqjg.rules import SOURCES
+
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+
+    make_city(conn, ("甲社区", "乙社区"))
+    _two_issues(conn)
+    reworked = issues.add_issue(
+        conn, "乱倒垃圾", community="甲社区", category=3, due="2026-07-20", found="2026-07-06"
+    )
+    issues.resolve_issue(conn, reworked, on="2026-07-10")
+    issues.verify_issue(conn, reworked, passed=False, on="2026-07-12")
+    issues.extend_issue(conn, reworked, due="2026-07-30", reason="雨季", on="2026-07-12")
+    for n in range(3):
+        issues.notify_issue(conn, reworked, on=f"2026-07-1{n + 3}")
+    activities.add_meeting(conn, "甲社区", "2026-07-02")
+    activities.add_inspection(conn, "甲社区", "2026-07-03", "张建华", 80)
+    activities.add_cleanup(conn, "甲社区", "2026-07-20", 100)
+    for report, day in (("survey", "07-09"), ("funds", "07-09"), ("cleanup", "07-24")):
+        activities.submit(conn, "甲社区", report, f"2026-{day}")
+    activities.submit(conn, "甲社区", "selfcheck", "2026-08-20")
+    activities.set_mechanism(conn, "甲社区", "meeting", "2026-07-01")
+    funds.add_contribution(conn, "甲社区", "unit", "单位0", "5000", on="2026-07-05")
+    silent = []
+    for source in SOURCES:
+        text = f'[[items]]\nkey = "x"\nname = "项"\n{_item_text(source)}'
+        text += '\n[ranking]\nfirst_month = "2026-07"\n'
+        rules = rules_from_text(text, f"{source}.toml")
+        # the self-check report is due 31 August: in July nobody can be late
+        month = 8 if source == "submission:selfcheck" else 7
+        if source == "manual":
+            score(conn, rules, "甲社区", month, 4, item="x")
+        if source == "count:manual":
+            assessment.set_score(conn, rules, "甲社区", 2026, month, "x", None, count=2)
+        result = assessment.compute(conn, rules, 2026, month, today=date(2026, 9, 1))
+        a, b = rows_by_name(result)["甲社区"], rows_by_name(result)["乙社区"]
+        if a["items"]["x"] == b["items"]["x"]:
+            silent.append(source)
+    assert silent == []
+
+
+def test_counts_from_the_issues_with_filters(conn):
+    make_city(conn, ("甲社区", "乙社区"))
+    issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-15",
+        found="2026-07-05", kind="乱堆乱放",
+    )  # fmt: skip
+    issues.add_issue(
+        conn, "路口乱堆乱放", community="甲社区", category=3, due="2026-07-30",
+        found="2026-07-06", kind="乱堆乱放", serious=True,
+    )  # fmt: skip
+    issues.add_issue(
+        conn, "六月的卫生死角", community="甲社区", category=1, due="2026-06-20", found="2026-06-10"
+    )
+    fixed_late = issues.add_issue(
+        conn, "井盖", community="乙社区", category=1, due="2026-06-30", found="2026-06-01"
+    )
+    issues.resolve_issue(conn, fixed_late, on="2026-07-03")
+    text = """
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:found"
+kind = "乱堆乱放"
+max = 10
+per = -2
+
+[[items]]
+key = "serious"
+name = "严重问题"
+source = "count:found"
+serious = true
+max = 10
+per = -5
+
+[[items]]
+key = "late"
+name = "超期问题"
+source = "count:overdue"
+per = -1
+min = -10
+
+[ranking]
+first_month = "2026-07"
+"""
+    rules = rules_from_text(text, "counts.toml")
+    rows = rows_by_name(assessment.compute(conn, rules, 2026, 7, today=JULY))
+    # 甲: two clutter issues found in July (the June one is not July's); one serious;
+    # overdue in July: all three are open past their due dates (7-15, 7-30, 6-20) on 7-31
+    assert rows["甲社区"]["items"] == {"clutter": 6.0, "serious": 5.0, "late": -3.0}
+    # 乙: nothing found in July; the June issue fixed late on 7-03 is overdue in July
+    assert rows["乙社区"]["items"] == {"clutter": 10.0, "serious": 10.0, "late": -1.0}
+    august = rows_by_name(assessment.compute(conn, rules, 2026, 8, today=date(2026, 9, 1)))
+    # fixed late in July costs nothing in August
+    assert august["乙社区"]["items"]["late"] == 0.0
+
+
+def test_overdue_counts_the_month_only(conn, monkeypatch):
+    """An issue fixed late in July costs points in July, not in September."""
+    monkeypatch.setenv("SQJG_TODAY", "2026-10-01")
+    make_city(conn, ("甲社区", "乙社区"))
+    late = issues.add_issue(
+        conn, "楼道乱堆乱放", community="甲社区", category=1, due="2026-07-10", found="2026-07-01"
+    )
+    issues.resolve_issue(conn, late, on="2026-07-20")
+    issues.verify_issue(conn, late, passed=True, on="2026-07-22")
+    rules = rules_from_text(
+        '[[items]]\nkey = "overdue"\nname = "超期问题"\nsource = "overdue"\nper = -1\nmin = -10\n'
+        '\n[ranking]\nfirst_month = "2026-07"\n',
+        "o.toml",
+    )
+    by_month = {
+        m: rows_by_name(assessment.compute(conn, rules, 2026, m, today=date(2026, 10, 1)))[
+            "甲社区"
+        ]["items"]["overdue"]
+        for m in (7, 8, 9)
+    }
+    assert by_month == {7: -1.0, 8: 0.0, 9: 0.0}

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 BOM = "\ufeff"
 
@@ -16,78 +16,91 @@ def add(*args):
 def ledger(city):
     """西街社区: +20,000 (7-3) +5,000 (7-5, voided 7-25) +1,500.50 (7-6) −800 (7-10) −1,200.25 (7-20).
     东门社区: +3,000 (7-4)."""
-    add(
-        "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3"
-    )
-    add(
-        "-c",
-        "西街社区",
-        "--source",
-        "enterprise",
-        "--from",
-        "华丰食品有限公司",
-        "--amount",
-        "5,000",
-        "--date",
-        "7-5",
-    )
-    add(
-        "-c",
-        "西街社区",
-        "--source",
-        "community",
-        "--from",
-        "梧桐苑",
-        "--amount",
-        "1500.50",
-        "--date",
-        "7-6",
-        "--note",
-        "居民自愿捐款",
-    )
-    add(
-        "-c",
-        "东门社区",
-        "--source",
-        "unit",
-        "--from",
-        "市财政局",
-        "--amount",
-        "3000",
-        "--date",
-        "7-4",
-    )
-    ok(
-        "fund",
-        "spend",
-        "-c",
-        "西街社区",
-        "--amount",
-        "800",
-        "--purpose",
-        "购买扫帚",
-        "--category",
-        "cleaning",
-        "--date",
-        "7-10",
-        "--approved-by",
-        "王丽",
-    )
-    ok(
-        "fund",
-        "spend",
-        "-c",
-        "西街社区",
-        "--amount",
-        "1200.25",
-        "--purpose",
-        "补植绿篱",
-        "--category",
-        "greening",
-        "--date",
-        "7-20",
-    )
-    ok("fund", "void", "2", "--reason", "企业撤回捐助", "--date", "7-25")
+
+    def build():
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "2万",
+            "--date",
+            "7-3",
+        )
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "enterprise",
+            "--from",
+            "华丰食品有限公司",
+            "--amount",
+            "5,000",
+            "--date",
+            "7-5",
+        )
+        add(
+            "-c",
+            "西街社区",
+            "--source",
+            "community",
+            "--from",
+            "梧桐苑",
+            "--amount",
+            "1500.50",
+            "--date",
+            "7-6",
+            "--note",
+            "居民自愿捐款",
+        )
+        add(
+            "-c",
+            "东门社区",
+            "--source",
+            "unit",
+            "--from",
+            "市财政局",
+            "--amount",
+            "3000",
+            "--date",
+            "7-4",
+        )
+        ok(
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "800",
+            "--purpose",
+            "购买扫帚",
+            "--category",
+            "cleaning",
+            "--date",
+            "7-10",
+            "--approved-by",
+            "王丽",
+        )
+        ok(
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "--amount",
+            "1200.25",
+            "--purpose",
+            "补植绿篱",
+            "--category",
+            "greening",
+            "--date",
+            "7-20",
+        )
+        ok("fund", "void", "2", "--reason", "企业撤回捐助", "--date", "7-25")
+
+    built_once("test_cli_fund.ledger", city, build)
     return city
 
 

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import connect, db_bytes, ok, refused, run
+from conftest import built_once, connect, db_bytes, ok, refused, run
 from test_issues import build_survey
 
 from sqjg.db import open_db, write_transaction
@@ -19,7 +19,7 @@ def listed(*args: str) -> list[dict]:
 
 @pytest.fixture
 def survey(city):
-    build_survey()
+    built_once("test_cli_issue.survey", city, build_survey)
     return city
 
 
@@ -77,6 +77,7 @@ def test_add_prints_the_id(city):
             "2",
             "--due",
             "8-1",
+            "--allow-duplicate",
             "--format",
             "csv",
         )
@@ -156,7 +157,7 @@ def test_responsible_party_follows_the_category(city, category, unit, expected):
 
 def test_found_defaults_to_today_and_due_accepts_every_form(city):
     for due in ("2026-08-10", "2026/8/10", "8-10", "8/10", "8月10日", "2026年8月10日"):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", due)
+        add("问题", "-c", "西街社区", "--category", "1", "--due", due, "--allow-duplicate")
     assert {(r["found"], r["due"]) for r in listed()} == {("2026-07-31", "2026-08-10")}
 
 
@@ -409,7 +410,18 @@ def test_cancelled_is_kept_and_never_counted(city):
 def states(city):
     """1 open, 2 resolved, 3 closed, 4 cancelled -- all found 7-1, due 7-20."""
     for _ in range(4):
-        add("问题", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-1")
+        add(
+            "问题",
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            "7-20",
+            "--found",
+            "7-1",
+            "--allow-duplicate",
+        )
     ok("issue", "resolve", "2", "--date", "7-5")
     ok("issue", "resolve", "3", "--date", "7-5")
     ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-6")
@@ -484,15 +496,16 @@ def test_list_filters(survey):
     assert [r["id"] for r in listed("--status", "resolved")] == [6]
     assert [r["id"] for r in listed("--status", "closed")] == [1, 2, 3]
     assert [r["id"] for r in listed("--status", "cancelled")] == [7]
-    assert [r["id"] for r in listed("--status", "overdue")] == [2, 4, 9]
+    # overdue: still open and past due; late: closed after the due date (2 was fixed 7-12).
+    assert [r["id"] for r in listed("--status", "overdue")] == [4, 9]
+    assert [r["id"] for r in listed("--status", "late")] == [2]
     assert [r["id"] for r in listed("--unit", "东城街道", "--status", "overdue")] == [4]
-    assert [r["id"] for r in listed("--status", "overdue", "--as-of", "7-14")] == [2]
+    assert [r["id"] for r in listed("--status", "overdue", "--as-of", "7-14")] == []
+    assert [r["id"] for r in listed("--status", "late", "--as-of", "7-14")] == [2]
     assert [r["id"] for r in listed("--as-of", "6-30")] == []
     assert "找不到社区“北极社区”" in refused("issue", "list", "--community", "北极社区")
-    assert "状态“late”无效：应为 open、resolved、closed、cancelled 或 overdue。" in refused(
-        "issue", "list", "--status", "late"
-    )
-    assert [r["id"] for r in listed("--status", "超期")] == [2, 4, 9]
+    assert "状态“later”无效：应为 open（待整改）" in refused("issue", "list", "--status", "later")
+    assert [r["id"] for r in listed("--status", "超期")] == [4, 9]
     assert "无法识别日期" in refused("issue", "list", "--as-of", "昨天")
 
 
@@ -511,8 +524,9 @@ def test_list_csv_and_table(survey):
         "东城街道,2026-07-25,2026-07-24,,0,,"
     )
     table = ok("issue", "list", "--status", "overdue")
-    assert "问题清单（截至 2026-07-31，共 3 条）" in table
-    assert "待整改（超期）" in table and "已结案" in table and "…" not in table
+    assert "问题清单（截至 2026-07-31，共 2 条）" in table
+    assert "待整改（超期）" in table and "已结案" not in table and "…" not in table
+    assert "已结案" in ok("issue", "list", "--status", "late")
     assert ok("issue", "list", "--as-of", "6-30") == "没有符合条件的问题。\n"
 
 

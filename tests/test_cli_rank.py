@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import built_once, db_bytes, ok, refused, run
 
 RULES = """# 测试用考评办法：只有手工项目
 [[items]]
@@ -35,55 +35,59 @@ def rules_file(tmp_path):
 @pytest.fixture
 def four(city, rules_file):
     """The conftest city plus two communities, with July scores: 90.5, 85, 70, 15."""
-    ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok(
-        "unit",
-        "add",
-        "北关社区",
-        "--kind",
-        "community",
-        "--street",
-        "西城街道",
-        "--secretary",
-        "刘芳",
-        "--director",
-        "孙强",
-        "--liaison",
-        "吴敏",
-    )
-    ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in (
-        ("西街社区", 50.5, 40),
-        ("东门社区", 55, 30),
-        ("南门社区", 40, 30),
-        ("北关社区", 10, 5),
-    ):
+
+    def build():
+        ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
         ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "work",
-            "--points",
-            str(work),
-            "--rules",
-            rules_file,
+            "unit",
+            "add",
+            "北关社区",
+            "--kind",
+            "community",
+            "--street",
+            "西城街道",
+            "--secretary",
+            "刘芳",
+            "--director",
+            "孙强",
+            "--liaison",
+            "吴敏",
         )
-        ok(
-            "score",
-            "set",
-            name,
-            "--month",
-            "7",
-            "--item",
-            "people",
-            "--points",
-            str(people),
-            "--rules",
-            rules_file,
-        )
+        ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
+        for name, work, people in (
+            ("西街社区", 50.5, 40),
+            ("东门社区", 55, 30),
+            ("南门社区", 40, 30),
+            ("北关社区", 10, 5),
+        ):
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "work",
+                "--points",
+                str(work),
+                "--rules",
+                rules_file,
+            )
+            ok(
+                "score",
+                "set",
+                name,
+                "--month",
+                "7",
+                "--item",
+                "people",
+                "--points",
+                str(people),
+                "--rules",
+                rules_file,
+            )
+
+    built_once("test_cli_rank.four", city, build)
     return city
 
 
@@ -166,6 +170,7 @@ def test_rank_json_contract(four, rules_file):
         "max_total": 100.0,
         "bonus_cap": None,
         "left_out": [],
+        "missing": [],
         "rows": EXPECTED_ROWS,
         "media": [
             {
@@ -727,3 +732,141 @@ def test_grades_at_the_command_line(four, tmp_path):
     )
     err = refused("rules", "check", str(bad))
     assert "grades" in err and "从高到低" in err and "第 17 行" in err
+
+
+def test_missing_hand_entered_points_warn_and_hold_publication(city, rules_file, monkeypatch):
+    ok("score", "set", "西街社区", "--month", "7", "--item", "work", "--points", "50",
+       "--rules", rules_file)  # fmt: skip
+    result = run("rank", "--month", "7", "--rules", rules_file, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)  # the warning stays off stdout: JSON still parses
+    assert data["missing"] == [
+        {"community": "西街社区", "items": ["people"]},
+        {"community": "东门社区", "items": ["work", "people"]},
+    ]
+    assert result.stderr.strip() == (
+        "注意：2026 年 7 月以下手工评分还没有录入，暂按 0 分计："
+        "西街社区（people）、东门社区（work、people）。"
+    )
+    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish")
+    assert "东门社区（work、people）" in err and "--allow-missing" in err
+    assert "--publish" in refused("rank", "--month", "7", "--rules", rules_file, "--allow-missing")
+    ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--allow-missing")
+    # a published month is what it is: no more warnings
+    after = run("rank", "--month", "7", "--rules", rules_file)
+    assert after.exit_code == 0 and after.stderr == ""
+    # all entered: no warning, publication goes through
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    for name in ("西街社区", "东门社区"):
+        for item in ("work", "people"):
+            ok("score", "set", name, "--month", "8", "--item", item, "--points", "30",
+               "--rules", rules_file)  # fmt: skip
+    full = run("rank", "--month", "8", "--rules", rules_file, "--format", "json")
+    assert full.exit_code == 0 and full.stderr == "" and json.loads(full.stdout)["missing"] == []
+    ok("rank", "--month", "8", "--rules", rules_file, "--publish")
+
+
+RATE_RULES = """
+[[items]]
+key = "ontime"
+name = "按期结案率"
+source = "rate:on_time"
+max = 50
+full_at = 0.70
+per_point = 1
+
+[[items]]
+key = "rework"
+name = "返工率"
+source = "rate:rework"
+max = 10
+invert = true
+empty = "zero"
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def test_rate_items_at_the_command_line(city, tmp_path):
+    rules = tmp_path / "数字城管.toml"
+    rules.write_text(RATE_RULES, encoding="utf-8")
+    for text in ("楼道乱堆乱放", "卫生死角"):
+        ok("issue", "add", text, "-c", "西街社区", "--category", "1", "--due", "7-15",
+           "--found", "7-05")  # fmt: skip
+    ok("issue", "resolve", "1", "--date", "7-14")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-16")
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    rows = {r["community"]: r["items"] for r in data["rows"]}
+    # 西街: 1 of 2 due closed on time (50 %): 50 − 20; reworked 0 of 1 fixed: 10 × (1 − 0)
+    # 东门: no issue: on-time full (default), rework zero (empty = "zero")
+    assert rows == {
+        "西街社区": {"ontime": 30.0, "rework": 10.0},
+        "东门社区": {"ontime": 50.0, "rework": 0.0},
+    }
+    shown = ok("rules", "show", "--rules", rules)
+    assert "rate:on_time · 按期结案率" in shown
+    assert "≥70% 满分，每低 1 个百分点扣 1 分" in shown
+    assert "按 1 − 比率" in shown and "没有问题计入时得 0 分" in shown
+    item = json.loads(ok("rules", "show", "--rules", rules, "--format", "json"))["items"][0]
+    assert item["rate"] == {
+        "full_at": 0.7, "per_point": 1.0, "bands": [], "invert": False, "empty": "full",
+    }  # fmt: skip
+
+
+COUNT_RULES = """
+[[items]]
+key = "work"
+name = "日常工作"
+source = "manual"
+max = 90
+
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:manual"
+max = 10
+per = -2
+
+[ranking]
+first_month = "2026-07"
+"""
+
+
+def test_score_set_count_for_a_counted_item(city, tmp_path):
+    rules = tmp_path / "计数.toml"
+    rules.write_text(COUNT_RULES, encoding="utf-8")
+    out = ok("score", "set", "西街社区", "--month", "7", "--item", "clutter", "--count", "3",
+             "--rules", rules)  # fmt: skip
+    assert out.strip() == "已录入：西街社区 2026 年 7 月 乱堆乱放（clutter）3 件。"
+    again = ok("score", "set", "西街社区", "--month", "7", "--item", "clutter", "--count", "4",
+               "--rules", rules)  # fmt: skip
+    assert "（原为 3 件，已保留历史）" in again
+    for name, work in (("西街社区", "80"), ("东门社区", "85")):
+        ok("score", "set", name, "--month", "7", "--item", "work", "--points", work,
+           "--rules", rules)  # fmt: skip
+    ok("score", "set", "东门社区", "--month", "7", "--item", "clutter", "--count", "0",
+       "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    # 西街 80 + (10 − 2 × 4); 东门 85 + 10
+    assert [(r["community"], r["score"], r["items"]["clutter"]) for r in data["rows"]] == [
+        ("东门社区", 95.0, 10.0),
+        ("西街社区", 82.0, 2.0),
+    ]
+    assert "10，每件 -2，扣完为止" in ok("rules", "show", "--rules", rules)
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (["--item", "clutter", "--points", "3"], "--count"),
+        (["--item", "work", "--count", "3"], "--points"),
+        (["--item", "work"], "--points"),
+        (["--item", "clutter", "--count", "-1"], "件数"),
+    ],
+)
+def test_score_set_count_refusals(city, tmp_path, args, words):
+    rules = tmp_path / "计数.toml"
+    rules.write_text(COUNT_RULES, encoding="utf-8")
+    err = refused("score", "set", "西街社区", "--month", "7", *args, "--rules", rules)
+    assert words in err

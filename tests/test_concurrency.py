@@ -29,7 +29,7 @@ WORKER = textwrap.dedent(
                 "--found", "7-01", "--due", "7-20"]
         if i % 2:
             args = ["fund", "add", "--community", "西街社区", "--source", "unit", "--from", "交通局",
-                    "--amount", "100", "--date", "7-02", "--note", f"w{worker} #{i}"]
+                    "--amount", "100", "--date", "7-02", "--note", f"w{worker} #{i}", "--again"]
         result = runner.invoke(app, args)
         if result.exit_code != 0:
             failures.append(result.stderr or repr(result.exception))
@@ -122,7 +122,8 @@ def _survey_sheet(path: Path, rows: int) -> None:
 
 def test_killed_import_leaves_all_or_nothing(city, tmp_path):
     sheet = tmp_path / "survey.csv"
-    rows = 400_000
+    # Large enough that the import is still writing when the WAL passes 2 MB.
+    rows = 100_000
     _survey_sheet(sheet, rows)
     conn = sqlite3.connect(city)
     before = conn.execute("SELECT count(*) FROM issues").fetchone()[0]

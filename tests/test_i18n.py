@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ok, refused, run
+from conftest import built_once, ok, refused, run
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
@@ -163,51 +163,55 @@ def test_the_catalog_is_package_data():
 @pytest.fixture
 def town(city):
     """The small city with a little of everything: money in and out, a submission, a meeting."""
-    ok(
-        "fund",
-        "add",
-        "--community",
-        "西街社区",
-        "--source",
-        "unit",
-        "--from",
-        "交通局",
-        "--amount",
-        "2万",
-        "--date",
-        "7-3",
-    )
-    ok(
-        "fund",
-        "spend",
-        "--community",
-        "西街社区",
-        "--amount",
-        "3000",
-        "--purpose",
-        "购买保洁工具",
-        "--category",
-        "cleaning",
-        "--date",
-        "7-5",
-    )
-    ok("submit", "--community", "西街社区", "--report", "survey", "--date", "7-9")
-    ok("meeting", "add", "--community", "西街社区", "--date", "7-3", "--attendees", "18")
-    ok(
-        "issue",
-        "add",
-        "楼道堆放杂物",
-        "-c",
-        "西街社区",
-        "--compound",
-        "梧桐苑",
-        "--category",
-        "1",
-        "--due",
-        "7-20",
-        "--found",
-        "7-2",
-    )
+
+    def build():
+        ok(
+            "fund",
+            "add",
+            "--community",
+            "西街社区",
+            "--source",
+            "unit",
+            "--from",
+            "交通局",
+            "--amount",
+            "2万",
+            "--date",
+            "7-3",
+        )
+        ok(
+            "fund",
+            "spend",
+            "--community",
+            "西街社区",
+            "--amount",
+            "3000",
+            "--purpose",
+            "购买保洁工具",
+            "--category",
+            "cleaning",
+            "--date",
+            "7-5",
+        )
+        ok("submit", "--community", "西街社区", "--report", "survey", "--date", "7-9")
+        ok("meeting", "add", "--community", "西街社区", "--date", "7-3", "--attendees", "18")
+        ok(
+            "issue",
+            "add",
+            "楼道堆放杂物",
+            "-c",
+            "西街社区",
+            "--compound",
+            "梧桐苑",
+            "--category",
+            "1",
+            "--due",
+            "7-20",
+            "--found",
+            "7-2",
+        )
+
+    built_once("test_i18n.town", city, build)
     return city
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import connect, ok
+from conftest import built_once, connect, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +90,7 @@ def build_survey():
 
 @pytest.fixture
 def survey(city):
-    build_survey()
+    built_once("test_issues.survey", city, build_survey)
     return city
 
 

@@ -85,3 +85,19 @@ def test_an_entry_in_an_unpublished_month_needs_no_reason(published, monkeypatch
 )
 def test_late_and_reason_go_together(published, args, words):
     assert words in refused("meeting", "add", "-c", "西街社区", "--date", "7-20", *args)
+
+
+def test_removing_an_activity_of_a_published_month_is_refused_too(published):
+    ok("meeting", "add", "-c", "西街社区", "--date", "7-20", "--late", "--reason", "迟交")
+    (meeting,) = json.loads(ok("meeting", "list", "--format", "json"))
+    before = db_bytes(published)
+    assert "2026 年 7 月的结果已经公布" in refused(
+        "activity", "remove", "meeting", str(meeting["id"])
+    )
+    assert db_bytes(published) == before
+    ok("activity", "remove", "meeting", str(meeting["id"]), "--late", "--reason", "重复登记")
+    late = json.loads(ok("check", "--format", "json"))["late_entries"]
+    assert [(e["entity"], e["reason"]) for e in late] == [
+        ("meetings", "迟交"),
+        ("meetings", "重复登记"),
+    ]

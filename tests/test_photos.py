@@ -22,7 +22,7 @@ def _jpeg(path, *, color=(200, 30, 30), size=(1600, 1200), exif=True):
 def _add(*extra):
     return ok(
         "issue", "add", "楼道堆放杂物", "-c", "西街社区", "--category", "1",
-        "--found", "7-1", "--due", "7-20", *extra,
+        "--found", "7-1", "--due", "7-20", "--allow-duplicate", *extra,
     )  # fmt: skip
 
 

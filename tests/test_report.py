@@ -21,7 +21,7 @@ import os
 from html.parser import HTMLParser
 
 import pytest
-from conftest import connect, ok
+from conftest import built_once, connect, ok
 
 from sqjg import report, reportfmt
 from sqjg.rules import load_rules
@@ -70,148 +70,152 @@ def rules_file(tmp_path):
 @pytest.fixture
 def town(city, rules_file, monkeypatch):
     monkeypatch.setenv("SQJG_RULES", str(rules_file))
-    ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
-    ok(
-        "unit",
-        "add",
-        "北关社区",
-        "--kind",
-        "community",
-        "--street",
-        "西城街道",
-        "--secretary",
-        "刘芳",
-        "--director",
-        "孙强",
-        "--liaison",
-        "吴敏",
-    )
-    ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
-    for name, work, people in SCORES:
-        ok("score", "set", name, "--month", "7", "--item", "work", "--points", str(work))
-        ok("score", "set", name, "--month", "7", "--item", "people", "--points", str(people))
-    ok(
-        "fund",
-        "add",
-        "-c",
-        "西街社区",
-        "-s",
-        "unit",
-        "--from",
-        "交通局",
-        "-a",
-        "10000",
-        "-d",
-        "7-05",
-    )
-    ok(
-        "fund",
-        "add",
-        "-c",
-        "西街社区",
-        "-s",
-        "enterprise",
-        "--from",
-        "华丰食品有限公司",
-        "-a",
-        "5000",
-        "-d",
-        "7-06",
-    )
-    ok(
-        "fund",
-        "spend",
-        "-c",
-        "西街社区",
-        "-a",
-        "3000",
-        "-p",
-        "购买保洁工具",
-        "-k",
-        "cleaning",
-        "-d",
-        "7-20",
-    )
-    ok(
-        "fund",
-        "add",
-        "-c",
-        "东门社区",
-        "-s",
-        "community",
-        "--from",
-        "东门社区",
-        "-a",
-        "2000",
-        "-d",
-        "7-08",
-    )
-    ok(
-        "issue",
-        "add",
-        "楼道堆放杂物",
-        "-c",
-        "西街社区",
-        "--category",
-        "1",
-        "--due",
-        "7-20",
-        "--found",
-        "7-01",
-    )
-    ok(
-        "issue",
-        "add",
-        "单位门前乱倒垃圾",
-        "-c",
-        "西街社区",
-        "--category",
-        "3",
-        "-u",
-        "交通局",
-        "--due",
-        "7-25",
-        "--found",
-        "7-02",
-    )
-    ok(
-        "issue",
-        "add",
-        "主干道路面破损",
-        "-c",
-        "东门社区",
-        "--category",
-        "4",
-        "-u",
-        "环卫处",
-        "--due",
-        "7-30",
-        "--found",
-        "7-03",
-        "--serious",
-    )
-    ok(
-        "issue",
-        "add",
-        "绿地被毁种菜",
-        "-c",
-        "东门社区",
-        "--category",
-        "1",
-        "--due",
-        "8-10",
-        "--found",
-        "7-04",
-    )
-    ok("issue", "resolve", "1", "--date", "7-18")
-    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-19")
-    ok("issue", "notify", "2", "--date", "7-26")
-    ok("issue", "notify", "2", "--date", "7-28")
-    ok("submit", "-c", "西街社区", "-r", "survey", "-d", "7-08")
-    ok("submit", "-c", "北关社区", "-r", "survey", "-d", "7-10")
-    ok("submit", "-c", "东门社区", "-r", "survey", "-d", "7-12")
-    ok("cleanup", "add", "-c", "西街社区", "-d", "7-20", "--participants", "120")
-    ok("unit", "civilized", "西街社区", "--year", "2026")
+
+    def build():
+        ok("unit", "add", "南门社区", "--kind", "community", "--street", "东城街道")
+        ok(
+            "unit",
+            "add",
+            "北关社区",
+            "--kind",
+            "community",
+            "--street",
+            "西城街道",
+            "--secretary",
+            "刘芳",
+            "--director",
+            "孙强",
+            "--liaison",
+            "吴敏",
+        )
+        ok("unit", "add", "市统计局", "--kind", "unit", "--community", "北关社区", "--lead")
+        for name, work, people in SCORES:
+            ok("score", "set", name, "--month", "7", "--item", "work", "--points", str(work))
+            ok("score", "set", name, "--month", "7", "--item", "people", "--points", str(people))
+        ok(
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "-s",
+            "unit",
+            "--from",
+            "交通局",
+            "-a",
+            "10000",
+            "-d",
+            "7-05",
+        )
+        ok(
+            "fund",
+            "add",
+            "-c",
+            "西街社区",
+            "-s",
+            "enterprise",
+            "--from",
+            "华丰食品有限公司",
+            "-a",
+            "5000",
+            "-d",
+            "7-06",
+        )
+        ok(
+            "fund",
+            "spend",
+            "-c",
+            "西街社区",
+            "-a",
+            "3000",
+            "-p",
+            "购买保洁工具",
+            "-k",
+            "cleaning",
+            "-d",
+            "7-20",
+        )
+        ok(
+            "fund",
+            "add",
+            "-c",
+            "东门社区",
+            "-s",
+            "community",
+            "--from",
+            "东门社区",
+            "-a",
+            "2000",
+            "-d",
+            "7-08",
+        )
+        ok(
+            "issue",
+            "add",
+            "楼道堆放杂物",
+            "-c",
+            "西街社区",
+            "--category",
+            "1",
+            "--due",
+            "7-20",
+            "--found",
+            "7-01",
+        )
+        ok(
+            "issue",
+            "add",
+            "单位门前乱倒垃圾",
+            "-c",
+            "西街社区",
+            "--category",
+            "3",
+            "-u",
+            "交通局",
+            "--due",
+            "7-25",
+            "--found",
+            "7-02",
+        )
+        ok(
+            "issue",
+            "add",
+            "主干道路面破损",
+            "-c",
+            "东门社区",
+            "--category",
+            "4",
+            "-u",
+            "环卫处",
+            "--due",
+            "7-30",
+            "--found",
+            "7-03",
+            "--serious",
+        )
+        ok(
+            "issue",
+            "add",
+            "绿地被毁种菜",
+            "-c",
+            "东门社区",
+            "--category",
+            "1",
+            "--due",
+            "8-10",
+            "--found",
+            "7-04",
+        )
+        ok("issue", "resolve", "1", "--date", "7-18")
+        ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-19")
+        ok("issue", "notify", "2", "--date", "7-26")
+        ok("issue", "notify", "2", "--date", "7-28")
+        ok("submit", "-c", "西街社区", "-r", "survey", "-d", "7-08")
+        ok("submit", "-c", "北关社区", "-r", "survey", "-d", "7-10")
+        ok("submit", "-c", "东门社区", "-r", "survey", "-d", "7-12")
+        ok("cleanup", "add", "-c", "西街社区", "-d", "7-20", "--participants", "120")
+        ok("unit", "civilized", "西街社区", "--year", "2026")
+
+    built_once("test_report.town", city, build)
     return city
 
 
@@ -248,6 +252,7 @@ def test_monthly_report_sections(town, db_path):
         "late_entries",
         "rules_changed",
         "baseline_score",
+        "tie_break",
         "ranking",
         "media",
         "items",

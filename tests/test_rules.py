@@ -21,6 +21,7 @@ from sqjg.rules import (
     needed_for_target,
     prize_rows,
     rank_rows,
+    rate_points,
     round1,
     rules_from_text,
     score_items,
@@ -894,3 +895,168 @@ def test_bad_grades_name_the_key_and_line(grades, words):
     with pytest.raises(RulesError) as e:
         rules_from_text(ITEM + "\n[ranking]\ngrades = " + grades + "\n", "g.toml")
     assert "第 8 行" in str(e.value) and words in str(e.value) and "grades" in str(e.value)
+
+
+# --- rates turned into points ---------------------------------------------------------------
+
+JINHUA = """
+[[items]]
+key = "ontime"
+name = "按期结案率"
+source = "rate:on_time"
+max = 50
+full_at = 0.70
+per_point = 1
+
+[[items]]
+key = "closure"
+name = "结案率"
+source = "rate:closure"
+max = 20
+bands = [ { at = 0.90, points = 20 }, { at = 0.80, points = 15 }, { at = 0.0, points = 0 } ]
+
+[[items]]
+key = "rework"
+name = "返工率"
+source = "rate:rework"
+max = 10
+invert = true
+empty = "zero"
+
+[[items]]
+key = "extension"
+name = "延期率"
+source = "rate:extension"
+max = 10
+invert = true
+empty = "average"
+"""
+
+
+def test_rate_threshold_with_a_deduction_per_percentage_point():
+    item = rules_from_text(JINHUA).item("ontime")
+    assert rate_points(item, 0.70, None) == 50  # at the threshold: full
+    assert rate_points(item, 0.95, None) == 50
+    assert rate_points(item, 0.65, None) == pytest.approx(45)  # 5 points below: 50 − 5
+    assert rate_points(item, 0.6912, None) == pytest.approx(49.12)
+    assert rate_points(item, 0.0, None) == 0  # 70 below: floored at 0
+    assert rate_points(item, None, None) == 50  # empty = "full" by default
+
+
+def test_rate_bands_take_the_first_band_reached():
+    item = rules_from_text(JINHUA).item("closure")
+    assert [rate_points(item, r, None) for r in (1.0, 0.90, 0.8999, 0.80, 0.5, 0.0)] == [
+        20, 20, 15, 15, 0, 0,
+    ]  # fmt: skip
+
+
+def test_invert_and_empty():
+    r = rules_from_text(JINHUA)
+    rework, extension = r.item("rework"), r.item("extension")
+    assert rate_points(rework, 0.25, None) == pytest.approx(7.5)  # lower is better: 10 × 0.75
+    assert rate_points(rework, None, 0.5) == 0  # empty = "zero"
+    assert rate_points(extension, None, 0.2) == pytest.approx(8)  # the mean rate 0.2 → 10 × 0.8
+    assert rate_points(extension, None, None) == 10  # nobody has the rate: full
+
+
+def test_rate_items_through_score_items():
+    r = rules_from_text(JINHUA)
+    facts = CommunityFacts(
+        2026, 7, rates={"on_time": 0.6, "closure": 0.85, "rework": 0.1, "extension": None},
+        rate_means={"extension": 0.5},
+    )  # fmt: skip
+    assert score_items(r, facts) == pytest.approx(
+        {"ontime": 40, "closure": 15, "rework": 9, "extension": 5}
+    )
+
+
+RATE = '[[items]]\nkey = "r"\nname = "率"\nsource = "rate:on_time"\nmax = 50\n'
+
+
+@pytest.mark.parametrize(
+    "extra,words",
+    [
+        ("full_at = 0.7\n", ["full_at", "per_point"]),
+        ("full_at = 70\nper_point = 1\n", ["full_at", "0.70"]),
+        ("per_point = 0\nfull_at = 0.7\n", ["per_point"]),
+        ("bands = []\n", ["bands"]),
+        ("bands = [ { at = 0.9, points = 60 } ]\n", ["bands", "第 1 项"]),
+        (
+            "bands = [ { at = 0.8, points = 40 }, { at = 0.9, points = 50 } ]\n",
+            ["bands", "从高到低"],
+        ),
+        ("bands = [ { at = 0.8, points = 40 } ]\nfull_at = 0.7\nper_point = 1\n", ["bands"]),
+        ('empty = "skip"\n', ["empty", "average"]),
+        ('invert = "yes"\n', ["invert"]),
+    ],
+)
+def test_bad_rate_items_name_the_key_and_line(extra, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(RATE + extra, "r.toml")
+    assert "r.toml 第 6 行" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+def test_rate_keys_only_on_rate_items():
+    with pytest.raises(RulesError, match="不是 rate"):
+        rules_from_text(ITEM + "full_at = 0.7\n")
+
+
+# --- deductions from a base (扣完为止) and count penalties ----------------------------------
+
+COUNTS = """
+[[items]]
+key = "clutter"
+name = "乱堆乱放"
+source = "count:manual"
+max = 10
+per = -2
+
+[[items]]
+key = "late"
+name = "超期问题"
+source = "count:overdue"
+per = -1
+min = -5
+"""
+
+
+def test_counts_deduct_from_the_maximum_until_nothing_is_left():
+    r = rules_from_text(COUNTS)
+    points = [
+        score_items(r, CommunityFacts(2026, 7, manual={"clutter": n}))["clutter"]
+        for n in (0, 3, 5, 9)
+    ]
+    assert points == [10, 4, 0, 0]
+
+
+def test_a_count_without_max_is_a_penalty_floored_at_min():
+    r = rules_from_text(COUNTS)
+    assert r.item("late").is_penalty and r.item("late").bounds == (-5, 0)
+    got = [score_items(r, CommunityFacts(2026, 7, counts={"late": n}))["late"] for n in (0, 2, 9)]
+    assert got == [0, -2, -5]
+
+
+@pytest.mark.parametrize(
+    "extra,words",
+    [
+        ("", ["per"]),
+        ("per = 2\nmax = 10\n", ["per", "负数"]),
+        ("per = -1\n", ["min"]),
+        ("per = -1\nmax = 10\nmin = -3\n", ["min"]),
+        ('per = -1\nmax = 10\nkind = ""\n', ["kind"]),
+        ("per = -1\nmax = 10\ncategory = 5\n", ["category"]),
+        ('per = -1\nmax = 10\nserious = "yes"\n', ["serious"]),
+    ],
+)
+def test_bad_count_items(extra, words):
+    text = '[[items]]\nkey = "c"\nname = "计"\nsource = "count:found"\n' + extra
+    with pytest.raises(RulesError) as e:
+        rules_from_text(text, "c.toml")
+    assert "c.toml 第" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+def test_issue_filters_only_on_issue_counts():
+    with pytest.raises(RulesError, match="count:…"):
+        rules_from_text(ITEM + 'kind = "乱堆乱放"\n')
+    with pytest.raises(RulesError, match="count:…"):
+        rules_from_text(COUNTS.replace("per = -2\n", 'per = -2\nkind = "乱堆乱放"\n', 1))

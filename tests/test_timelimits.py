@@ -140,7 +140,7 @@ def test_issue_add_category_and_default_and_override(city, rules_file, monkeypat
     assert "category.4 = 15个工作日" in out
     out = ok("issue", "add", "墙面涂鸦", "-c", "西街社区", "--category", "1")
     assert "整改时限 2026-10-07" in out and "default = 7天" in out
-    out = ok("issue", "add", "墙面涂鸦", "-c", "西街社区", "--category", "1", "--due", "10-20")
+    out = ok("issue", "add", "墙面小广告", "-c", "西街社区", "--category", "1", "--due", "10-20")
     assert "整改时限 2026-10-20" in out and "time_limits" not in out
 
 

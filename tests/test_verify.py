@@ -8,7 +8,15 @@ from conftest import ok, refused, run
 
 def _add(category: str = "3", unit: str | None = None) -> None:
     args = ["issue", "add", "单位门前乱堆杂物", "-c", "西街社区", "--category", category]
-    ok(*args, *(["--unit", unit] if unit else []), "--found", "7-1", "--due", "7-10")
+    ok(
+        *args,
+        *(["--unit", unit] if unit else []),
+        "--found",
+        "7-1",
+        "--due",
+        "7-10",
+        "--allow-duplicate",
+    )
 
 
 def test_verifier_is_recorded_and_shown(city):

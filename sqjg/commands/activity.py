@@ -317,12 +317,15 @@ def mechanism_unset(
 def activity_remove(
     kind: Annotated[str, typer.Argument(help="meeting|cleanup|inspection|submission (类别).")],
     activity_id: Annotated[int, typer.Argument(help="Its id (编号), as shown by `activity list`.")],
+    late: LateOption = False,
+    reason: LateReasonOption = None,
     db: DbOption = None,
 ) -> None:
     """Delete a meeting, clean-up, inspection or submission recorded by mistake (删除记录); the audit log keeps it.
 
     Example: sqjg activity remove meeting 12
     """
+    allow_late(late, reason)
     from .. import activities
 
     with writing(db) as conn:

@@ -17,7 +17,7 @@ def init(db: DbOption = None) -> None:
 
     Example: sqjg init --db 共建.db
     """
-    with writing(db) as conn:
+    with writing(db, creating=True) as conn:
         from ..db import schema_version
 
         version = schema_version(conn)

@@ -24,6 +24,7 @@ from ..clikit import (
     StreetOption,
     YearOption,
     allow_late,
+    complete_units,
     reading,
     rules,
     say,
@@ -99,11 +100,19 @@ def add(
             "--from",
             help="Payer (缴款方): a registered unit or department, an enterprise, or the community / "
             "one of its compounds (小区, or 社区/小区).",
+            autocompletion=complete_units,
         ),
     ],
     amount: AmountOption,
     on: DateOption = None,
     note: NoteOption = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again",
+            help="Record it even if the same payer paid the same amount that day (再登记一笔).",
+        ),
+    ] = False,
     late: LateOption = False,
     reason: LateReasonOption = None,
     db: DbOption = None,
@@ -116,7 +125,9 @@ def add(
     from .. import funds
 
     with writing(db) as conn:
-        result = funds.add_contribution(conn, community, source, payer, amount, on=on, note=note)
+        result = funds.add_contribution(
+            conn, community, source, payer, amount, on=on, note=note, refuse_repeat=not again
+        )
         e = funds.entry(conn, result["id"])
     say(
         _(

@@ -37,6 +37,8 @@ from ..clikit import (
     SheetOption,
     StreetOption,
     allow_late,
+    complete_compounds,
+    complete_units,
     reading,
     say,
     writing,
@@ -77,7 +79,10 @@ CategoryOption = Annotated[
     ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="Responsible unit (责任单位).")
+    str | None,
+    typer.Option(
+        "--unit", "-u", help="Responsible unit (责任单位).", autocompletion=complete_units
+    ),
 ]
 KindOption = Annotated[
     str | None,
@@ -85,7 +90,10 @@ KindOption = Annotated[
         "--kind", "-k", help="Kind tag (问题类型), e.g. 占道.", autocompletion=_complete_kind
     ),
 ]
-CompoundOption = Annotated[str | None, typer.Option("--compound", help="Compound (小区).")]
+CompoundOption = Annotated[
+    str | None,
+    typer.Option("--compound", help="Compound (小区).", autocompletion=complete_compounds),
+]
 
 
 def _complete_status(incomplete: str) -> list[tuple[str, str]]:
@@ -95,6 +103,7 @@ def _complete_status(incomplete: str) -> list[tuple[str, str]]:
         "closed": "已结案",
         "cancelled": "已作废",
         "overdue": "超期",
+        "late": "逾期结案",
     }
     return [(k, v) for k, v in labels.items() if k.startswith(incomplete)]
 
@@ -104,7 +113,8 @@ StatusOption = Annotated[
     typer.Option(
         "--status",
         "-s",
-        help="open|resolved|closed|cancelled|overdue, or 待整改/已结案/超期… (状态).",
+        help="open|resolved|closed|cancelled|overdue (open, past due)|late (closed after the due"
+        " date), or 待整改/已结案/超期/逾期结案… (状态).",
         autocompletion=_complete_status,
     ),
 ]
@@ -194,6 +204,13 @@ def add(
         typer.Option("--inspection", help="Id of the inspection that found it (检查记录编号)."),
     ] = None,
     note: NoteOption = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicate",
+            help="Log it even if the community has an open issue with the same description (允许重复).",
+        ),
+    ] = False,
     fmt: FormatOption = Fmt.table,
     photo: PhotoOption = None,
     late: LateOption = False,
@@ -231,6 +248,7 @@ def add(
             serious=serious,
             inspection=inspection,
             note=note,
+            refuse_duplicate=not allow_duplicate,
         )
         if pictures:
             from .. import photos as photos_
@@ -447,6 +465,149 @@ def reassign(
     )
 
 
+class TodoFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    markdown = "markdown"
+
+
+TODO_COLUMNS = [
+    ("id", N_("编号")),
+    ("community", N_("社区")),
+    ("description", N_("问题")),
+    ("place", N_("地点")),
+    ("due", N_("整改时限")),
+    ("when", N_("剩余/超期")),
+    ("notices", N_("已发通知")),
+    ("contact", N_("社区联系人")),
+]
+
+
+@app.command("todo")
+def todo(
+    unit: Annotated[
+        str, typer.Option("--unit", "-u", help="Responsible unit (责任单位).", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        TodoFormat, typer.Option("--format", "-f", help="text|csv|markdown (输出格式).")
+    ] = TodoFormat.text,
+    db: DbOption = None,
+) -> None:
+    """A unit's open issues by due date, ready to send (责任单位待办清单).
+
+    Each with the days left or overdue, the notices sent and the community's secretary and director.
+
+    Example: sqjg issue todo --unit 交通局 --format csv > 交通局待办.csv
+    """
+    with reading(db) as conn:
+        data = issues.todo_for_unit(conn, unit, as_of)
+    from ..render import emit, to_csv
+
+    rows = []
+    for i in data["issues"]:
+        days = i["days_left"]
+        people = [
+            _("书记 {name}").format(name=i["secretary"]) if i["secretary"] else "",
+            _("主任 {name}").format(name=i["director"]) if i["director"] else "",
+        ]
+        rows.append(
+            {
+                "id": i["id"],
+                "community": i["community"],
+                "description": i["description"],
+                "place": " ".join(p for p in (i["compound"], i["location"]) if p),
+                "due": i["due"],
+                "when": (
+                    _("超期 {n} 天").format(n=-days)
+                    if days < 0
+                    else _("今天到期")
+                    if days == 0
+                    else _("还有 {n} 天").format(n=days)
+                ),
+                "notices": i["notices"],
+                "contact": " ".join(p for p in people if p),
+            }
+        )
+    columns = [(k, _(h)) for k, h in TODO_COLUMNS]
+    title = _("{unit}待整改问题（截至 {date}，共 {n} 件）").format(
+        unit=data["unit"], date=data["as_of"], n=len(rows)
+    )
+    if fmt == TodoFormat.csv:
+        # Chinese headers: the file goes to the unit's staff, who open it in a spreadsheet.
+        sys.stdout.write(to_csv(rows, [k for k, _h in columns], header=[h for _k, h in columns]))
+        return
+    emit(
+        rows,
+        columns,
+        "markdown" if fmt == TodoFormat.markdown else "table",
+        title=title,
+        numeric=["id", "notices"],
+        empty=_("{unit}截至 {date} 没有待整改的问题。").format(
+            unit=data["unit"], date=data["as_of"]
+        ),
+        fold=["description", "place"],
+        priority={"id": 0, "community": 0, "description": 0, "due": 0, "when": 0, "contact": 1},
+    )
+
+
+@app.command("edit")
+def edit(
+    issue_id: IdArgument,
+    description: Annotated[
+        str | None, typer.Option("--description", help="The corrected description (问题描述).")
+    ] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", "-l", help='Where exactly (具体地点); "" clears it.')
+    ] = None,
+    compound: CompoundOption = None,
+    kind: KindOption = None,
+    serious: Annotated[
+        bool | None,
+        typer.Option(
+            "--serious/--not-serious",
+            help="A serious problem, or not (严重问题).",
+            show_default=False,
+        ),
+    ] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+) -> None:
+    """Correct what an issue says (更正问题): description, location, compound, kind, seriousness.
+
+    The change is kept in the issue's history (sqjg issue show). Category and unit change only
+    through reassign.
+
+    Example: sqjg issue edit 12 --description "楼道堆放杂物" --note 错别字
+    """
+    with writing(db) as conn:
+        changes = issues.edit_issue(
+            conn,
+            issue_id,
+            description=description,
+            location=location,
+            compound=compound,
+            kind=kind,
+            serious=serious,
+            note=note,
+        )
+    say(_("已更正问题 {id}：{changes}。").format(id=issue_id, changes=_changes_text(changes)))
+
+
+def _changes_text(changes: dict) -> str:
+    def shown(key: str, value: object) -> str:
+        if key == "serious":
+            return _("是") if value else _("否")
+        return str(value) if value not in (None, "") else _("（空）")
+
+    return _("；").join(
+        _("{field}：{old} → {new}").format(
+            field=_(issues.EDITABLE[k]), old=shown(k, old), new=shown(k, new)
+        )
+        for k, (old, new) in changes.items()
+    )
+
+
 @app.command("cancel")
 def cancel(
     issue_id: IdArgument,
@@ -531,6 +692,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
                 new=d.get("unit"),
                 nc=d.get("category"),
             )
+        elif e["event"] == "edit":
+            text += "  " + _changes_text(d)
         if d.get("by"):
             text += "  " + _("核查人 {by}").format(by=d["by"])
         if e["note"]:
@@ -627,6 +790,12 @@ LIST_PRIORITY = {
 }
 
 
+class SortChoice(str, Enum):
+    due = "due"
+    found = "found"
+    days_overdue = "days-overdue"
+
+
 @app.command("list")
 def list_(
     community: CommunityOption = None,
@@ -643,6 +812,19 @@ def list_(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search", help="Words that must all be in the description, location or kind (搜索)."
+        ),
+    ] = None,
+    sort: Annotated[
+        SortChoice | None,
+        typer.Option("--sort", help="due|found|days-overdue (排序); default by id."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many issues (条数上限).")
+    ] = None,
     fmt: FormatOption = Fmt.table,
     db: DbOption = None,
 ) -> None:
@@ -663,6 +845,11 @@ def list_(
             unit=unit,
             kind=kind,
         )
+    # Every word anywhere in the description, location or kind, of any length (the trigram
+    # index of `sqjg serve` needs three characters; this does not).
+    rows = issues.search_sort_limit(
+        rows, search=search, sort=sort.value if sort else None, limit=limit
+    )
     from ..render import emit, to_csv
 
     if fmt == Fmt.csv:

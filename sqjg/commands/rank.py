@@ -321,6 +321,13 @@ def rank(
     force: Annotated[
         bool, typer.Option("--force", help="Publish again over an earlier publication (重新公布).")
     ] = False,
+    allow_missing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing",
+            help="Publish although hand-entered points are missing; they count 0 (缺手工评分也公布).",
+        ),
+    ] = False,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -359,11 +366,13 @@ def rank(
         return
     if force and not publish:
         raise Invalid(_("--force 只与 --publish 同用。"))
+    if allow_missing and not publish:
+        raise Invalid(_("--allow-missing 只与 --publish 同用。"))
     if publish:
         from ..chain import fingerprint
 
         with writing(db) as conn:
-            result = assessment.publish(conn, r, y, m, force=force)
+            result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
         if fmt == FmtMd.json:
             result = {**result, "fingerprint": printed}
@@ -377,6 +386,13 @@ def rank(
     else:
         with reading(db) as conn:
             result = assessment.monthly(conn, r, y, m)
+        if not result.get("published") and result.get("missing"):
+            sys.stderr.write(
+                _(
+                    "注意：{year} 年 {month} 月以下手工评分还没有录入，暂按 0 分计：{missing}。"
+                ).format(year=y, month=m, missing=assessment.missing_words(result["missing"]))
+                + "\n"
+            )
     print_monthly(result, fmt.value)
     if publish and fmt in (FmtMd.table, FmtMd.markdown):
         # Keep this line on paper: `sqjg check --anchor` proves the chains still hold it.
@@ -441,8 +457,13 @@ def score_set(
         str, typer.Option("--item", "-i", help="Item key of a manual item (考评项目 key).")
     ],
     points: Annotated[
-        float, typer.Option("--points", "-p", help="Points within [0, max] of the item (分数).")
-    ],
+        float | None,
+        typer.Option("--points", "-p", help="Points within [0, max] of the item (分数)."),
+    ] = None,
+    count: Annotated[
+        int | None,
+        typer.Option("--count", help="How many, for a count:manual item (计数扣分项的件数)."),
+    ] = None,
     year: YearOption = None,
     note: NoteOption = None,
     rules: RulesOption = None,
@@ -460,16 +481,28 @@ def score_set(
     r = load_rules(rules)
     y, m = _year_month(month, year)
     with writing(db) as conn:
-        done = assessment.set_score(conn, r, community, y, m, item, points, note)
-    text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
-        unit=community.strip(),
-        year=y,
-        month=m,
-        name=_(done["name"]),
-        item=done["item"],
-        points=done["points"],
-    )
-    if done["replaced"] is not None:
+        done = assessment.set_score(conn, r, community, y, m, item, points, note, count=count)
+    if done["count"] is not None:
+        text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{count} 件").format(
+            unit=community.strip(),
+            year=y,
+            month=m,
+            name=_(done["name"]),
+            item=done["item"],
+            count=done["count"],
+        )
+    else:
+        text = _("已录入：{unit} {year} 年 {month} 月 {name}（{item}）{points:g} 分").format(
+            unit=community.strip(),
+            year=y,
+            month=m,
+            name=_(done["name"]),
+            item=done["item"],
+            points=done["points"],
+        )
+    if done["replaced"] is not None and done["count"] is not None:
+        text += _("（原为 {old:g} 件，已保留历史）").format(old=done["replaced"])
+    elif done["replaced"] is not None:
         text += _("（原为 {old:g} 分，已保留历史）").format(old=done["replaced"])
     say(text + _("。"))
     if done["published"]:
@@ -552,10 +585,23 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d.update(per=i.per, min=i.min)
         else:
             d["max"] = i.max
+            if i.source.startswith("count:"):
+                d["per"] = i.per
+        for k in ("kind", "category", "serious"):
+            if getattr(i, k) is not None:
+                d[k] = getattr(i, k)
         if i.source == "funds":
             d["target_yuan"] = yuan(i.target_fen)
         d["months"] = list(i.months)
         d["bonus"] = i.bonus
+        if i.rate is not None:
+            d["rate"] = {
+                "full_at": i.rate.full_at,
+                "per_point": i.rate.per_point if i.rate.full_at is not None else None,
+                "bands": [{"at": at, "points": p} for at, p in i.rate.bands],
+                "invert": i.rate.invert,
+                "empty": i.rate.empty,
+            }
         return d
 
     rk, ye = r.ranking, r.year_end
@@ -616,12 +662,42 @@ def _rules_data(r: Any) -> dict[str, Any]:
     }
 
 
+def _rate_words(rate: dict[str, Any]) -> str:
+    """（按 1 − 比率；≥70% 满分，每低 1 个百分点扣 1 分；无问题得满分）"""
+    parts = [_("按 1 − 比率")] if rate["invert"] else []
+    if rate["bands"]:
+        parts.append(
+            _("、").join(
+                _("≥{at:.0%} 得 {points:g}").format(at=b["at"], points=b["points"])
+                for b in rate["bands"]
+            )
+        )
+    elif rate["full_at"] is not None:
+        parts.append(
+            _("≥{at:.0%} 满分，每低 1 个百分点扣 {per:g} 分").format(
+                at=rate["full_at"], per=rate["per_point"]
+            )
+        )
+    else:
+        parts.append(_("满分 × 比率"))
+    parts.append(
+        {
+            "full": _("没有问题计入时得满分"),
+            "zero": _("没有问题计入时得 0 分"),
+            "average": _("没有问题计入时按各社区平均比率"),
+        }[rate["empty"]]
+    )
+    return _("（{words}）").format(words=_("；").join(parts))
+
+
 def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from ..assessment import source_label
 
     out = []
     for i in items:
-        if "max" in i:
+        if "max" in i and i.get("per"):
+            points = _("{max:g}，每件 {per:g}，扣完为止").format(max=i["max"], per=i["per"])
+        elif "max" in i:
             points = f"{i['max']:g}"
         else:
             points = _("每件 {per:g}，最多 {min:g}").format(per=i["per"], min=i["min"])
@@ -630,6 +706,8 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if "target_yuan" in i
             else ""
         )
+        if i.get("rate"):
+            points += _rate_words(i["rate"])
         if i.get("bonus"):
             points = _("加分 {points}").format(points=points)
         if i.get("months"):

@@ -24,12 +24,15 @@ class ReportFmt(str, Enum):
     csv = "csv"
     json = "json"
     html = "html"
+    xlsx = "xlsx"
 
 
 ReportFormatOption = Annotated[
     ReportFmt,
     typer.Option(
-        "--format", "-f", help="Output format (输出格式): text, markdown, csv, json or html."
+        "--format",
+        "-f",
+        help="Output format (输出格式): text, markdown, csv, json, html or xlsx (with -o).",
     ),
 ]
 OutputOption = Annotated[
@@ -66,6 +69,16 @@ def _check_section(fmt: ReportFmt, section: str | None, choices: tuple[str, ...]
             _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(choices))
         )
     return s
+
+
+def _workbook(doc, output: Path | None) -> None:
+    from .. import reportfmt
+    from ..errors import Invalid
+
+    if output is None:
+        raise Invalid(_("--format xlsx 需要用 --output 指定文件。"))
+    reportfmt.workbook(doc, output)
+    say(_("已写入报表：{path}").format(path=output))
 
 
 def _deliver(content: str, output: Path | None) -> None:
@@ -111,6 +124,8 @@ def monthly(
         _deliver(reportfmt.markdown(reportfmt.monthly_document(rep)), output)
     elif fmt == ReportFmt.html:
         _deliver(reportfmt.page(reportfmt.monthly_document(rep, charts=True)), output)
+    elif fmt == ReportFmt.xlsx:
+        _workbook(reportfmt.monthly_document(rep), output)
     elif output is not None:
         _deliver(reportfmt.text(reportfmt.monthly_document(rep)), output)
     else:
@@ -147,6 +162,8 @@ def daily(
         _deliver(reportfmt.markdown(reportfmt.daily_document(rep)), output)
     elif fmt == ReportFmt.html:
         _deliver(reportfmt.page(reportfmt.daily_document(rep)), output)
+    elif fmt == ReportFmt.xlsx:
+        _workbook(reportfmt.daily_document(rep), output)
     elif output is not None:
         _deliver(reportfmt.text(reportfmt.daily_document(rep)), output)
     else:

@@ -177,6 +177,9 @@ LIST_PRIORITY = {
     "secretary": 3,
     "director": 3,
     "liaison": 4,
+    "contact": 4,
+    "head": 4,
+    "phone": 4,
     "code": 5,
 }
 JSON_KEYS = [
@@ -316,7 +319,7 @@ def edit(
     Example: sqjg unit edit 西街社区 --secretary 李红
     """
     with writing(db) as conn:
-        units.edit_unit(
+        changes = units.edit_unit(
             conn,
             name,
             new_name=new_name,
@@ -330,7 +333,28 @@ def edit(
             code=code,
             note=note,
         )
-    say(_("已修改：{name}").format(name=new_name or name))
+    if not changes:
+        say(_("{name} 已是这样，未修改。").format(name=name))
+        return
+    labels = {
+        "name": _("名称"),
+        "street": _("所属街道"),
+        "secretary": _("书记"),
+        "director": _("主任"),
+        "liaison": _("联系领导"),
+        "contact": _("联系人"),
+        "head": _("负责人"),
+        "phone": _("联系电话"),
+        "code": _("代码"),
+        "note": _("备注"),
+    }
+    said = _("；").join(
+        _("{field} {old} → {new}").format(
+            field=labels[k], old=old or _("（空）"), new=new or _("（空）")
+        )
+        for k, (old, new) in changes.items()
+    )
+    say(_("已修改 {name}：{changes}。").format(name=name, changes=said))
 
 
 @app.command("remove")

@@ -1,0 +1,145 @@
+"""The example rules files in data/examples/, each run on a small city and checked against a
+hand computation."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sqjg import assessment, issues, units
+from sqjg.db import open_db
+from sqjg.rules import load_rules
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
+JULY = date(2026, 7, 31)
+
+
+@pytest.fixture
+def conn(db_path):
+    c = open_db(db_path)
+    yield c
+    c.close()
+
+
+def city(conn, names):
+    units.add_unit(conn, "东城街道", "street")
+    for name in names:
+        units.add_unit(conn, name, "community", street="东城街道")
+
+
+def closed(conn, community, due, resolved, verified, *, rework_on=None):
+    i = issues.add_issue(conn, "问题", community=community, category=1, due=due, found="2026-07-01")
+    if rework_on is not None:
+        issues.resolve_issue(conn, i, on=rework_on)
+        issues.verify_issue(conn, i, passed=False, on=rework_on)
+    issues.resolve_issue(conn, i, on=resolved)
+    issues.verify_issue(conn, i, passed=True, on=verified)
+    return i
+
+
+def test_every_example_is_valid():
+    files = sorted(EXAMPLES.glob("*.toml"))
+    assert files
+    for f in files:
+        load_rules(f).require_items()
+
+
+def test_digital_city_management(conn):
+    rules = load_rules(EXAMPLES / "数字城管考核细则.toml")
+    city(conn, ("甲社区", "乙社区", "丙社区"))
+    # 甲: four issues due in July, three closed on time (one of them after a rework), one open
+    closed(conn, "甲社区", "2026-07-15", "2026-07-08", "2026-07-09", rework_on="2026-07-05")
+    closed(conn, "甲社区", "2026-07-15", "2026-07-10", "2026-07-11")
+    closed(conn, "甲社区", "2026-07-20", "2026-07-18", "2026-07-19")
+    issues.add_issue(
+        conn, "问题", community="甲社区", category=1, due="2026-07-20", found="2026-07-01"
+    )
+    # 乙: two issues due in July, both closed, one of them late
+    closed(conn, "乙社区", "2026-07-15", "2026-07-14", "2026-07-15")
+    closed(conn, "乙社区", "2026-07-10", "2026-07-20", "2026-07-21")
+    # 丙: no issues at all; reworked twice on an issue not yet due
+    i = issues.add_issue(
+        conn, "问题", community="丙社区", category=1, due="2026-08-20", found="2026-07-01"
+    )
+    for day in ("2026-07-10", "2026-07-20"):
+        issues.resolve_issue(conn, i, on=day)
+        issues.verify_issue(conn, i, passed=False, on=day)
+    for name, points in (("甲社区", 13.5), ("乙社区", 14), ("丙社区", 9)):
+        assessment.set_score(conn, rules, name, 2026, 7, "satisfaction", points, today=JULY)
+
+    rows = {r["community"]: r for r in assessment.compute(conn, rules, 2026, 7, today=JULY)["rows"]}
+    # 甲: on time 3/4 = 75 % ≥ 70 % → 50; closure 3/4 = 75 % → the 70 % band, 10;
+    #     one rework → 15 − 3 = 12; satisfaction 13.5.  Total 85.5
+    assert rows["甲社区"]["items"] == {
+        "ontime": 50.0,
+        "closure": 10.0,
+        "rework": 12.0,
+        "satisfaction": 13.5,
+    }
+    assert rows["甲社区"]["score"] == 85.5
+    # 乙: on time 1/2 = 50 %, 20 points below 70 % → 50 − 20 = 30; closure 2/2 → 20;
+    #     no rework → 15; satisfaction 14.  Total 79
+    assert rows["乙社区"]["items"] == {
+        "ontime": 30.0,
+        "closure": 20.0,
+        "rework": 15.0,
+        "satisfaction": 14.0,
+    }
+    assert rows["乙社区"]["score"] == 79.0
+    # 丙: nothing due: full on both rates (50 + 20); two reworks → 15 − 6 = 9; satisfaction 9.  Total 88
+    assert rows["丙社区"]["items"] == {
+        "ontime": 50.0,
+        "closure": 20.0,
+        "rework": 9.0,
+        "satisfaction": 9.0,
+    }
+    assert rows["丙社区"]["score"] == 88.0
+    # 丙 first (5,000), 甲 second (3,000); 乙 last: yellow card, media, no award
+    assert [
+        (r["community"], r["rank"], r["reward_yuan"], r["yellow_card"]) for r in rows.values()
+    ] == [
+        ("丙社区", 1, 5000, False),
+        ("甲社区", 2, 3000, False),
+        ("乙社区", 3, 0, True),
+    ]
+
+
+def found(conn, community, kind, n, day="2026-07-05"):
+    for _n in range(n):
+        issues.add_issue(
+            conn, kind, community=community, category=1, due="2026-08-31", found=day, kind=kind
+        )
+
+
+def test_civilized_city_point_sites(conn):
+    rules = load_rules(EXAMPLES / "创文点位测评.toml")
+    city(conn, ("甲社区", "乙社区", "丙社区"))
+    found(conn, "甲社区", "乱堆乱放", 1)
+    found(conn, "乙社区", "乱堆乱放", 4)
+    found(conn, "乙社区", "卫生死角", 12)  # 24 points' worth: 扣完为止 at 0
+    found(conn, "乙社区", "占道", 3)
+    found(conn, "丙社区", "占道", 2, day="2026-06-20")  # found in June: not July's
+    # 丙: two issues due in July, one closed on time
+    closed(conn, "丙社区", "2026-07-15", "2026-07-14", "2026-07-15")
+    issues.add_issue(
+        conn, "问题", community="丙社区", category=1, due="2026-07-20", found="2026-07-01"
+    )
+    for name, points in (("甲社区", 18), ("乙社区", 15), ("丙社区", 16)):
+        assessment.set_score(conn, rules, name, 2026, 7, "survey", points, today=JULY)
+
+    rows = {r["community"]: r for r in assessment.compute(conn, rules, 2026, 7, today=JULY)["rows"]}
+    # 甲: 20 − 2 + 20 + 10 + 30 (nothing due) + 18 = 96 → 优秀, 2,000 yuan
+    assert rows["甲社区"]["items"] == {
+        "clutter": 18.0, "dead_corners": 20.0, "road": 10.0, "ontime": 30.0, "survey": 18.0,
+    }  # fmt: skip
+    assert (rows["甲社区"]["score"], rows["甲社区"]["grade"]) == (96.0, "优秀")
+    assert rows["甲社区"]["grade_reward_yuan"] == 2000
+    # 乙: 20 − 8 + 0 + 10 − 3 + 30 + 15 = 64 → 合格
+    assert rows["乙社区"]["items"] == {
+        "clutter": 12.0, "dead_corners": 0.0, "road": 7.0, "ontime": 30.0, "survey": 15.0,
+    }  # fmt: skip
+    assert (rows["乙社区"]["score"], rows["乙社区"]["grade"]) == (64.0, "合格")
+    # 丙: 20 + 20 + 10 + 30 × 1/2 + 16 = 81 → 良好
+    assert rows["丙社区"]["items"]["ontime"] == 15.0
+    assert (rows["丙社区"]["score"], rows["丙社区"]["grade"]) == (81.0, "良好")
+    assert [r["community"] for r in rows.values()] == ["甲社区", "丙社区", "乙社区"]
