@@ -352,7 +352,10 @@ def test_unit_edit_says_what_changed(city):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["issue", "add", "x"], "缺少必需的参数 --community / -c、--category、--due。"),
+        (
+            ["issue", "add", "x"],
+            "缺少必需的参数 --community / -c、--category。",
+        ),  # --due defaults from [issues.time_limits]
         (["issue", "add", "x", "--due", "8-1"], "缺少必需的参数 --community / -c、--category。"),
         (
             ["fund", "add", "-c", "西街社区"],
