@@ -287,6 +287,8 @@ def root_options(
 COMMAND_MODULES = {
     "unit": "unit",
     "issue": "issue",
+    "calendar": "issue",
+    "notice": "issue",
     "fund": "fund",
     "meeting": "activity",
     "cleanup": "activity",

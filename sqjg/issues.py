@@ -22,13 +22,17 @@ import re
 import sqlite3
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import units
 from .dates import not_in_future, parse_date, today
 from .errors import Conflict, Invalid, NotFound
 from .i18n import N_, _
+from .text import name_key, normalize_name
 from .units import Unit
+
+if TYPE_CHECKING:
+    from .timelimits import TimeLimit, TimeLimits
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
 EVENTS = (
@@ -158,6 +162,9 @@ def as_of_date(as_of: date | str | None = None) -> str:
 #                 stood at D), else none; closed_d likewise the verify_pass date;
 #   notices_d, reworks_d, extensions_d: notices, failed verifications, extensions dated on or
 #                 before D.
+#   late_days_d   days already overdue when a late extension (one dated after the due date it
+#                 replaced) was granted, summed over the extensions dated on or before D: a late
+#                 extension moves the date but does not erase the days it came too late for.
 #   (When the issue's newest event is on or before D -- always so for "as of today" -- these are
 #   the denormalised columns of the issues row, which `_sync` keeps equal to the same history.)
 #
@@ -166,13 +173,15 @@ def as_of_date(as_of: date | str | None = None) -> str:
 # Due in [F, D] (应结案): counted, and the due date in force at D falls between F and D.
 #   "Due by D" is the same with F unbounded.
 # Overdue as of D (超期): counted, and either not resolved and D is after the due date in force,
-#   or resolved (the resolution standing at D) after that due date.
+#   or resolved (the resolution standing at D) after that due date, or late_days_d > 0.
 # Overdue and pending (超期待处置): open at D (not resolved) and D after the due date in force.
 # Closed on time as of D (按期结案): closed at D, having been resolved on or before the due date
-#   in force. The flag is frozen when the issue closes (a closed issue takes no more events).
+#   in force, and never extended late. The flag is frozen when the issue closes (a closed issue
+#   takes no more events).
 # On the exposure board as of D (曝光台): not closed and not cancelled at D, and serious or with
 #   at least N notices (the rules file's exposure_notices) dated on or before D.
-# Days overdue: from the due date in force to the resolution standing at D, else to D.
+# Days overdue: late_days_d, plus the days from the due date in force to the resolution standing
+#   at D (else to D) when that is later.
 # Reworked (返工): counted, with at least one failed verification by D.
 # Ever resolved (已处置): resolved or closed at D, or open again after a rework (every rework
 #   follows a resolve).
@@ -181,12 +190,15 @@ def as_of_date(as_of: date | str | None = None) -> str:
 
 COUNTED = "(a.status_d <> 'cancelled')"
 DUE_IN = "(a.status_d <> 'cancelled' AND a.due_d BETWEEN :first AND :d)"
-OVERDUE = "(a.status_d <> 'cancelled' AND coalesce(a.resolved_d, :d) > a.due_d)"
+OVERDUE = (
+    "(a.status_d <> 'cancelled' AND (coalesce(a.resolved_d, :d) > a.due_d OR a.late_days_d > 0))"
+)
 OVERDUE_PENDING = "(a.status_d = 'open' AND :d > a.due_d)"
 ON_TIME = "(a.status_d = 'closed' AND a.on_time = 1)"
 ON_BOARD = "(a.status_d IN ('open', 'resolved') AND (a.serious = 1 OR a.notices_d >= :notices))"
 DAYS_OVERDUE = (
-    f"CASE WHEN {OVERDUE} THEN CAST(julianday(coalesce(a.resolved_d, :d)) - julianday(a.due_d) AS INTEGER)"
+    f"CASE WHEN {OVERDUE} THEN a.late_days_d"
+    " + max(0, CAST(julianday(coalesce(a.resolved_d, :d)) - julianday(a.due_d) AS INTEGER))"
     " ELSE 0 END"
 )
 REWORKED = "(a.status_d <> 'cancelled' AND a.reworks_d > 0)"
@@ -200,6 +212,11 @@ EXTENDED = "(a.status_d <> 'cancelled' AND a.extensions_d > 0)"
 # lifecycle functions enforce (and `history_problems` checks): an issue's events are recorded in
 # date order, so the newest event is the one with the largest id; and every extension moves the
 # due date later, so the due date in force is the largest extension date.
+# Days an extension `e` came too late for: from the due date it replaced to the day it was granted.
+LATE_DAYS_SQL = (
+    "coalesce(sum(CASE WHEN e.event = 'extend' THEN max(0, CAST(julianday(e.happened_on)"
+    " - julianday(json_extract(e.detail, '$.from_due')) AS INTEGER)) END), 0)"
+)
 _HISTORY = {
     "status": (
         "CASE max(CASE e.event WHEN 'create' THEN e.id * 8 WHEN 'resolve' THEN e.id * 8 + 1"
@@ -213,6 +230,7 @@ _HISTORY = {
     "notices": "count(*) FILTER (WHERE e.event = 'notify')",
     "reworks": "count(*) FILTER (WHERE e.event = 'verify_fail')",
     "extensions": "count(*) FILTER (WHERE e.event = 'extend')",
+    "late_days": LATE_DAYS_SQL,
     "last_event_on": "max(e.happened_on)",
 }
 
@@ -246,6 +264,7 @@ _STORED_COLUMNS = {
     "notices_d": "i.notices",
     "reworks_d": "i.reworks",
     "extensions_d": "i.extensions",
+    "late_days_d": "i.late_days",
 }
 _CURRENT_COLUMNS = {
     # The unary + keeps SQLite from answering "status_d IN (...)" by skip-scanning
@@ -256,6 +275,7 @@ _CURRENT_COLUMNS = {
     "notices_d": "i.notices",
     "reworks_d": "i.reworks",
     "extensions_d": "i.extensions",
+    "late_days_d": "i.late_days",
 }
 _HISTORY_COLUMNS = {
     "status_d": _HISTORY["status"],
@@ -264,6 +284,7 @@ _HISTORY_COLUMNS = {
     "notices_d": _HISTORY["notices"],
     "reworks_d": _HISTORY["reworks"],
     "extensions_d": _HISTORY["extensions"],
+    "late_days_d": _HISTORY["late_days"],
 }
 _BASE_COLUMNS = (
     "i.id, i.community_id, i.compound_id, i.unit_id, i.category, i.kind, i.serious, i.found,"
@@ -548,7 +569,7 @@ def add_issue(
     *,
     community: str,
     category: int | str,
-    due: date | str,
+    due: date | str | None = None,
     compound: str | None = None,
     location: str | None = None,
     unit: str | None = None,
@@ -557,11 +578,13 @@ def add_issue(
     serious: bool = False,
     inspection: int | None = None,
     note: str | None = None,
+    limits: TimeLimits | None = None,
     refuse_duplicate: bool = False,
 ) -> int:
     """Log a surveyed problem (立案); returns its id. Every rule is checked before anything is written.
 
     Without `found`, the problem was found today -- or, with `inspection`, on the inspection's date.
+    Without `due`, the time limit of its kind, else category, else the default (`limits`) sets it.
     With `refuse_duplicate`, an issue still open in the same community with the same description
     (see `description_key`) is refused with its id: typing a survey sheet twice is the usual slip.
     """
@@ -603,7 +626,7 @@ def add_issue(
         else (date.fromisoformat(inspected_on) if inspected_on else today())
     )
     not_in_future(found_on, _("发现"))
-    due_on = parse_date(due)
+    due_on = parse_date(due) if due is not None else default_due(limits, kind, cat, found_on)[0]
     if due_on < found_on:
         raise Invalid(
             _("整改时限 {due} 早于发现日期 {found}。").format(
@@ -629,6 +652,32 @@ def add_issue(
             )
         ],
     )
+
+
+def default_due(
+    limits: TimeLimits | None, kind: str | None, category: int, found: date
+) -> tuple[date, TimeLimit, list[int]]:
+    """The due date the rules' time limits give; the rule used; years the calendar does not know."""
+    from .timelimits import due_from
+
+    rule = limits.rule_for(_clean(kind), category) if limits else None
+    if rule is None:
+        raise Invalid(
+            _("没有给出整改时限（--due），规则文件 [issues.time_limits] 也没有适用的时限。")
+        )
+    due_on, unknown = due_from(found, rule)
+    return due_on, rule, unknown
+
+
+def due_rule(
+    conn: sqlite3.Connection, issue_id: int, limits: TimeLimits
+) -> tuple[TimeLimit, list[int]]:
+    """Which time limit set a stored issue's original due date, and the unknown years it crossed."""
+    kind, category, found = conn.execute(
+        "SELECT kind, category, found FROM issues WHERE id = ?", (issue_id,)
+    ).fetchone()
+    _due, rule, unknown = default_due(limits, kind, category, date.fromisoformat(found))
+    return rule, unknown
 
 
 _INSERT_ISSUE = (
@@ -809,14 +858,15 @@ _DENORMALISED = (
     "notices",
     "reworks",
     "extensions",
+    "late_days",
     "last_event_on",
 )
 _DERIVED_SQL = (
     "SELECT id, status, due,"
     " CASE WHEN status IN ('resolved', 'closed') THEN last_resolve END AS resolved_on,"
     " CASE WHEN status = 'closed' THEN last_close END AS closed_on,"
-    " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due, 0) END AS on_time,"
-    " notices, reworks, extensions, last_event_on"
+    " CASE WHEN status = 'closed' THEN coalesce(last_resolve <= due AND late_days = 0, 0) END AS on_time,"
+    " notices, reworks, extensions, late_days, last_event_on"
     " FROM ("
     + _history(
         "i.id, " + ", ".join(f"{expr} AS {name}" for name, expr in _HISTORY.items()), "{which}"
@@ -859,12 +909,62 @@ def verify_issue(
     passed: bool,
     on: date | str | None = None,
     note: str | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
-    """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework."""
+    """On-site verification (核查): pass closes (结案); fail sends it back to open and counts a rework.
+
+    `by` names the verifier, who must not belong to the responsible unit (independent verification).
+    """
     issue = _load(conn, issue_id)
     _check_transition(issue, "verify")
+    verifier = None
+    if by is not None:
+        if not by.strip():
+            raise Invalid(_("核查人（--by）不能为空。"))
+        verifier = normalize_name(by)
+        _check_independent(conn, issue["unit_id"], verifier)
     event = "verify_pass" if passed else "verify_fail"
-    return _record(conn, issue_id, event, _event_date(issue, on, _("核查")), note=note)
+    when = _event_date(issue, on, _("核查"))
+    detail = {"by": verifier} if verifier else None
+    return _record(conn, issue_id, event, when, note=note, detail=detail)
+
+
+def unit_people(conn: sqlite3.Connection, unit_id: int) -> dict[str, str]:
+    """Name → role of everyone registered under a unit: the unit itself, its contact and head;
+    a community's secretary and director; a street office's liaison leaders (on its communities)."""
+    row = conn.execute(
+        "SELECT name, kind, contact, head, secretary, director FROM units WHERE id = ?", (unit_id,)
+    ).fetchone()
+    people: dict[str, str] = {}
+    roles = ((row[2], _("联系人")), (row[3], _("负责人")), (row[4], _("书记")), (row[5], _("主任")))
+    for person, role in roles:
+        if person:
+            people.setdefault(_person_key(person), role)
+    if row[1] == "street":
+        for (person,) in conn.execute(
+            "SELECT liaison FROM units WHERE kind = 'community' AND parent_id = ? AND liaison IS NOT NULL",
+            (unit_id,),
+        ):
+            people.setdefault(_person_key(person), _("联系领导"))
+    people[_person_key(row[0])] = _("本单位")
+    return people
+
+
+def _person_key(name: str) -> str:
+    # People write 陈建国 and 陈 建国, 陳建國 and 陈建国 for the same person.
+    return name_key(name).replace(" ", "")
+
+
+def _check_independent(conn: sqlite3.Connection, unit_id: int, verifier: str) -> None:
+    people = unit_people(conn, unit_id)
+    key = _person_key(verifier)
+    if key in people:
+        unit = conn.execute("SELECT name FROM units WHERE id = ?", (unit_id,)).fetchone()[0]
+        raise Invalid(
+            _(
+                "核查人“{by}”是责任单位“{unit}”的{role}，不能核查本单位的整改：请由其他人核查。"
+            ).format(by=verifier, unit=unit, role=people[key])
+        )
 
 
 def notify_issue(
@@ -1100,14 +1200,39 @@ ISSUE_KEYS = [
     "closed_on",
     "days_overdue",
     "inspection_id",
+    "flags",
 ]
+
+# Flags an issue can carry (codes in JSON, labels for people); `issue list --flag CODE` filters.
+# 多次返工: the fix failed verification this many times, a case for the committee, not the unit.
+REWORK_FLAG_AT = 3
+FLAGS = {"rework": N_("多次返工")}
+_FLAG_ALIASES = {"rework": "rework", "多次返工": "rework", "返工": "rework"}
+_FLAG_SQL = {"rework": f"a.reworks_d >= {REWORK_FLAG_AT}"}
+
+
+def parse_flag(value: str) -> str:
+    code = _FLAG_ALIASES.get(value.strip().lower()) if value else None
+    if code is None:
+        raise Invalid(
+            _("标记“{value}”无效：应为 {choices}。").format(
+                value=value,
+                choices=_("、").join(f"{k}（{_(v)}）" for k, v in FLAGS.items()),
+            )
+        )
+    return code
+
+
+def flag_labels(flags: list[str]) -> str:
+    return _("、").join(_(FLAGS[f]) for f in flags)
 
 
 def _shape(row: dict[str, Any]) -> dict[str, Any]:
-    out = {k: row[k] for k in ISSUE_KEYS}
+    out = {k: row[k] for k in ISSUE_KEYS if k != "flags"}
     out["overdue"] = bool(row["overdue"])
     out["serious"] = bool(row["serious"])
     out["on_time"] = None if row["on_time"] is None else bool(row["on_time"])
+    out["flags"] = ["rework"] if row["reworks"] >= REWORK_FLAG_AT else []
     return out
 
 
@@ -1184,6 +1309,7 @@ def list_issues(
     as_of: date | str | None = None,
     status: str | None = None,
     exposure_notices: int = 3,
+    flag: str | None = None,
     **filters: Any,
 ) -> list[dict[str, Any]]:
     """Issues found on or before `as_of` (default today), each as it stood on that date, by id.
@@ -1204,6 +1330,8 @@ def list_issues(
         else:
             outer = " WHERE a.status_d = :status"
             params["status"] = st
+    if flag:
+        outer += (" AND " if outer else " WHERE ") + _FLAG_SQL[parse_flag(flag)]
     sql = as_of_view(conn, params, " AND ".join(where)) + _LIST_SELECT + outer + " ORDER BY a.id"
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description]
@@ -1561,8 +1689,12 @@ def month_facts(
 _MONTH_COUNTS = {
     "found": f"{COUNTED} AND a.found >= :first",
     # overdue in the month: open past due at its end, or fixed late during it
+    # -- or extended late during it: the extension moves the date, the days it came late for stay
     "overdue": f"({OVERDUE_PENDING} OR (a.status_d <> 'cancelled' AND a.resolved_d BETWEEN :first"
-    " AND :d AND a.resolved_d > a.due_d))",
+    " AND :d AND a.resolved_d > a.due_d)"
+    " OR (a.status_d <> 'cancelled' AND a.late_days_d > 0 AND EXISTS (SELECT 1 FROM issue_events le"
+    " WHERE le.issue_id = a.id AND le.event = 'extend' AND le.happened_on BETWEEN :first AND :d"
+    " AND le.happened_on > json_extract(le.detail, '$.from_due'))))",
     "exposure": ON_BOARD,
 }
 # … and events dated in the month: each notice, each failed verification (a rework).
@@ -1655,7 +1787,11 @@ _REQUIRED = ("description", "community", "category", "due")
 
 
 def import_issues(
-    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+    conn: sqlite3.Connection,
+    path: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    limits: TimeLimits | None = None,
 ) -> dict[str, int]:
     """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
 
@@ -1671,7 +1807,8 @@ def import_issues(
     from .csvio import read_rows
 
     keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
-    missing = [k for k in _REQUIRED if k not in keys]
+    # With time limits in the rules, a sheet may leave the due date out (a row or the column).
+    missing = [k for k in _REQUIRED if k not in keys and not (k == "due" and limits)]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
     if not records:
@@ -1732,14 +1869,19 @@ def import_issues(
             party = parties.get(pkey) or parties.setdefault(
                 pkey, responsible_party(reg, where, cat, uname)
             )
-            field = "due"
-            if not rec.get("due"):
-                raise Invalid(_("整改时限不能为空。"))
-            due_on = day(rec["due"])
             field = "found"
             found_on = day(rec["found"]) if rec.get("found") else now_iso
             if found_on > now_iso:
                 not_in_future(date.fromisoformat(found_on), _("发现"))
+            field = "due"
+            if rec.get("due"):
+                due_on = day(rec["due"])
+            elif limits:
+                due_on = default_due(limits, rec.get("kind"), cat, date.fromisoformat(found_on))[
+                    0
+                ].isoformat()
+            else:
+                raise Invalid(_("整改时限不能为空。"))
             if due_on < found_on:
                 raise Invalid(
                     _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)

@@ -109,7 +109,17 @@ def _issues(conn: sqlite3.Connection, rules: Rules, as_of: date) -> dict[str, An
     by_unit = issues.summary(conn, as_of, by="unit", exposure_notices=rules.exposure_notices)
     overdue_units = [r for r in by_unit if r["level"] != "total" and r["overdue"] > 0]
     overdue_units.sort(key=lambda r: (-r["overdue"], -r["overdue_pending"], r["name"]))
-    return {"as_of": as_of.isoformat(), "communities": by_community, "overdue_units": overdue_units}
+    rework = [
+        {k: r[k] for k in ("id", "description", "community", "unit", "status", "reworks")}
+        for r in issues.list_issues(conn, as_of=as_of, flag="rework")
+        if r["status"] != "cancelled"
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "communities": by_community,
+        "overdue_units": overdue_units,
+        "rework": rework,
+    }
 
 
 def _exposure(conn: sqlite3.Connection, rules: Rules, as_of: date) -> list[dict[str, Any]]:
@@ -238,6 +248,7 @@ def daily_report(
     from . import activities, issues
     from .dates import parse_date
     from .dates import today as today_
+    from .notices import notices_due
 
     d = parse_date(as_of) if as_of is not None else today_()
     groups = _deadline_groups(activities.due_status(conn, d, rules.deadlines))
@@ -274,4 +285,5 @@ def daily_report(
         "due_soon": due_soon,
         "exposure_notices": rules.exposure_notices,
         "exposure": _exposure(conn, rules, d),
+        "notices_due": notices_due(conn, rules.notice_ladder, d.isoformat()),
     }

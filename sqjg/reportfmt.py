@@ -437,8 +437,38 @@ def _issues_section(rep: dict[str, Any]) -> Section:
                 title=_("（三）超期问题（按责任单位）"),
                 empty=_("没有超期问题。"),
             ),
+            *_rework_tables(rep["issues"].get("rework", [])),
         ],
     )
+
+
+def _rework_tables(rows: list[dict[str, Any]]) -> list[Table]:
+    """Issues flagged 多次返工; only shown when there are some (most months have none)."""
+    from . import issues
+
+    if not rows:
+        return []
+    shown = [
+        {
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "unit": r["unit"],
+            "status": issues.status_label(r["status"]),
+            "reworks": _int(r["reworks"]),
+        }
+        for r in rows
+    ]
+    columns = [
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("unit", _("责任单位")),
+        ("status", _("状态")),
+        ("reworks", _("返工")),
+    ]
+    title = _("（四）多次返工（核查未通过满 {n} 次）").format(n=issues.REWORK_FLAG_AT)
+    return [Table(columns, shown, numeric=("id", "reworks"), title=title)]
 
 
 def _exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Table:
@@ -790,6 +820,37 @@ def _issue_rows(rows: list[dict[str, Any]]) -> Table:
     return Table(columns, shown, numeric=("id", "notices"), empty=_("今天没有新超期的问题。"))
 
 
+def _notices_due_table(rows: list[dict[str, Any]]) -> Table:
+    shown = [
+        {
+            "id": _int(r["id"]),
+            "description": r["description"],
+            "community": r["community"],
+            "unit": r["unit"],
+            "days_overdue": _int(r["days_overdue"]),
+            "step": _("第 {n} 次").format(n=r["step"]),
+            "addressees": r["addressees"],
+        }
+        for r in rows
+    ]
+    columns = [
+        ("id", _("编号")),
+        ("description", _("问题")),
+        ("community", _("社区")),
+        ("unit", _("责任单位")),
+        ("days_overdue", _("超期天数")),
+        ("step", _("应发通知")),
+        ("addressees", _("致")),
+    ]
+    return Table(
+        columns,
+        shown,
+        numeric=("id", "days_overdue"),
+        title=_("按规则文件 [[issues.notices]]：超期满规定天数、还没有发下一次通知的问题"),
+        empty=_("今天没有应发的整改通知。"),
+    )
+
+
 def daily_document(rep: dict[str, Any]) -> Document:
     """The morning report: deadlines, issues falling overdue today, the exposure board."""
     from . import activities
@@ -859,6 +920,7 @@ def daily_document(rep: dict[str, Any]) -> Document:
             _("三、曝光台"),
             [_exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
         ),
+        Section(_("四、今天应发的整改通知"), [_notices_due_table(rep.get("notices_due", []))]),
     ]
     if "due_soon" in rep:
         sections.append(

@@ -247,6 +247,32 @@ class Rules:
         return int(self.data.get("issues", {}).get("exposure_notices", 3))
 
     @property
+    def notice_ladder(self):  # -> tuple[sqjg.notices.Step, ...]
+        """Who each successive notice goes to ([[issues.notices]]); validated on load."""
+        from .notices import ladder_from
+
+        return ladder_from(self.data.get("issues", {}).get("notices"))
+
+    @property
+    def resolve_photo(self) -> bool:
+        return bool(self.data.get("issues", {}).get("resolve_photo", False))
+
+    @property
+    def verify_photo(self) -> bool:
+        return bool(self.data.get("issues", {}).get("verify_photo", False))
+
+    @property
+    def photo_max_mb(self) -> float:
+        return float(self.data.get("issues", {}).get("photo_max_mb", 20))
+
+    @property
+    def time_limits(self):  # -> sqjg.timelimits.TimeLimits
+        """Default time limits by kind and category ([issues.time_limits]); validated on load."""
+        from .timelimits import time_limits_from
+
+        return time_limits_from(self.data.get("issues", {}).get("time_limits"))
+
+    @property
     def banned_words(self) -> list[str]:
         return list(self.data.get("funds", {}).get("banned_words", DEFAULT_BANNED))
 
@@ -500,6 +526,24 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
     n = issues.get("exposure_notices", 3)
     if not _is_int(n) or n < 1:
         raise c.fail(_("[issues] exposure_notices 应为正整数"), "issues", key="exposure_notices")
+    for key in ("resolve_photo", "verify_photo"):
+        if not isinstance(issues.get(key, False), bool):
+            raise c.fail(_("[issues] {key} 应为 true 或 false").format(key=key), "issues", key=key)
+    mb = issues.get("photo_max_mb", 20)
+    if not _is_number(mb) or mb <= 0:
+        raise c.fail(_("[issues] photo_max_mb 应为正数"), "issues", key="photo_max_mb")
+    from .timelimits import LimitError, time_limits_from
+
+    try:
+        time_limits_from(issues.get("time_limits"))
+    except LimitError as e:
+        raise c.fail(e.args[1], "issues.time_limits", key=e.args[0]) from None
+    from .notices import NoticeError, ladder_from
+
+    try:
+        ladder_from(issues.get("notices"))
+    except NoticeError as e:
+        raise c.fail(e.args[2], "issues.notices", e.args[0], key=e.args[1]) from None
     funds = data.get("funds", {})
     if not isinstance(funds, dict):
         raise c.fail(_("[funds] 应为表"), "funds")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,6 +191,21 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+_PHONE_CHARS = frozenset("0123456789-+() ")
+
+
+def check_phone(phone: str | None) -> str | None:
+    """A telephone number as written (digits, spaces, -, +, brackets), or None when empty."""
+    if phone is None:
+        return None
+    text = unicodedata.normalize("NFKC", phone).strip()
+    if not text:
+        return None
+    if not set(text) <= _PHONE_CHARS or sum(ch.isdigit() for ch in text) < 3:
+        raise Invalid(_("电话“{value}”无效：只能有数字、空格、-、+ 和括号。").format(value=phone))
+    return text
+
+
 def _clean_name(value: str | None) -> str | None:
     """A person's or unit's name given in an option: normalised, or None when blank."""
     if value is None or not value.strip():
@@ -210,8 +226,15 @@ def add_unit(
     liaison: str | None = None,
     code: str | None = None,
     note: str | None = None,
+    contact: str | None = None,
+    head: str | None = None,
+    phone: str | None = None,
 ) -> int:
-    """Register a unit; returns its id. Every rule is checked before anything is written."""
+    """Register a unit; returns its id. Every rule is checked before anything is written.
+
+    contact (联系人) and head (负责人) are whom notices are addressed to; any kind may have them.
+    """
+    phone = check_phone(phone)
     kind = check_kind(kind)
     name = normalize_name(name or "")
     if "/" in name:
@@ -274,8 +297,8 @@ def add_unit(
         for c in links:
             _check_no_other_lead(conn, c, None)
     cur = conn.execute(
-        "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO units(name, kind, parent_id, code, secretary, director, liaison, note,"
+        " contact, head, phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             name,
             kind,
@@ -285,6 +308,9 @@ def add_unit(
             people["director"],
             people["liaison"],
             _clean(note),
+            _clean_name(contact),
+            _clean_name(head),
+            phone,
         ),
     )
     unit_id = cur.lastrowid
@@ -385,6 +411,9 @@ def edit_unit(
     liaison: str | None = None,
     code: str | None = None,
     note: str | None = None,
+    contact: str | None = None,
+    head: str | None = None,
+    phone: str | None = None,
 ) -> dict[str, list[Any]]:
     """Change a unit's name or details; only the given fields change. An empty string clears a field.
     Returns what changed as {field: [before, after]} (the street by name), to say so."""
@@ -424,6 +453,12 @@ def edit_unit(
                     )
                 )
             changes[key] = _clean_name(value)
+    if contact is not None:
+        changes["contact"] = _clean_name(contact)
+    if head is not None:
+        changes["head"] = _clean_name(head)
+    if phone is not None:
+        changes["phone"] = check_phone(phone)
     if code is not None:
         changes["code"] = _clean(code)
     if note is not None:
@@ -432,9 +467,21 @@ def edit_unit(
         raise Invalid(_("没有要修改的内容：请给出至少一个选项，如 --name 或 --secretary。"))
     before = dict(
         zip(
-            ("name", "parent_id", "secretary", "director", "liaison", "code", "note"),
+            (
+                "name",
+                "parent_id",
+                "secretary",
+                "director",
+                "liaison",
+                "code",
+                "note",
+                "contact",
+                "head",
+                "phone",
+            ),
             conn.execute(
-                "SELECT name, parent_id, secretary, director, liaison, code, note FROM units"
+                "SELECT name, parent_id, secretary, director, liaison, code, note,"
+                " contact, head, phone FROM units"
                 " WHERE id = ?",
                 (unit.id,),
             ).fetchone(),
@@ -505,6 +552,7 @@ def remove_unit(conn: sqlite3.Connection, name: str) -> None:
 
 _LIST_SQL = """
 SELECT u.id, u.uid, u.name, u.kind, u.code, u.secretary, u.director, u.liaison, u.note,
+       u.contact, u.head, u.phone,
        CASE u.kind WHEN 'community' THEN p.name WHEN 'compound' THEN gp.name END AS street,
        CASE u.kind WHEN 'compound' THEN p.name END AS community,
        CASE u.kind WHEN 'community' THEN
@@ -626,6 +674,9 @@ IMPORT_ALIASES = {
     "secretary": "secretary", "书记": "secretary",
     "director": "director", "主任": "director",
     "liaison": "liaison", "联系领导": "liaison",
+    "contact": "contact", "联系人": "contact",
+    "head": "head", "负责人": "head",
+    "phone": "phone", "电话": "phone", "联系电话": "phone",
     "lead": "lead", "是否牵头": "lead", "牵头单位": "lead",
     "code": "code", "代码": "code", "区划代码": "code",
     "note": "note", "备注": "note",
@@ -735,6 +786,9 @@ def import_units(
                     secretary=rec.get("secretary") or None,
                     director=rec.get("director") or None,
                     liaison=rec.get("liaison") or None,
+                    contact=rec.get("contact") or None,
+                    head=rec.get("head") or None,
+                    phone=rec.get("phone") or None,
                     code=rec.get("code") or None,
                     note=rec.get("note") or None,
                 )

@@ -124,9 +124,9 @@ def survey(city):
             found,
         )
     ok("issue", "resolve", "3", "--date", "7-20")
-    ok("issue", "verify", "3", "--pass", "--date", "7-21")
+    ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-21")
     ok("issue", "resolve", "4", "--date", "7-22")
-    ok("issue", "verify", "4", "--pass", "--date", "7-23")
+    ok("issue", "verify", "4", "--pass", "--by", "三创办张明", "--date", "7-23")
     return city
 
 
@@ -356,7 +356,10 @@ def test_unit_edit_says_what_changed(city):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["issue", "add", "x"], "缺少必需的参数 --community / -c、--category、--due。"),
+        (
+            ["issue", "add", "x"],
+            "缺少必需的参数 --community / -c、--category。",
+        ),  # --due defaults from [issues.time_limits]
         (["issue", "add", "x", "--due", "8-1"], "缺少必需的参数 --community / -c、--category。"),
         (
             ["fund", "add", "-c", "西街社区"],

@@ -129,6 +129,7 @@ def test_add_json_shape_in_list(city):
             "closed_on": None,
             "days_overdue": 11,
             "inspection_id": None,
+            "flags": [],
         }
     ]
 
@@ -197,7 +198,7 @@ REFUSALS = [
         "找不到检查记录 99",
     ),
     (["-c", "西街社区", "--due", "8-1"], "缺少必需的参数 --category"),
-    (["-c", "西街社区", "--category", "1"], "缺少必需的参数 --due"),
+    # Without --due the rules file's time limits set the date (tests/test_timelimits.py).
 ]
 
 
@@ -271,7 +272,7 @@ def test_lifecycle_messages_and_history(city):
     add("垃圾堆", "-c", "西街社区", "--category", "3", "--due", "7-20", "--found", "7-1")
     assert (
         ok("issue", "notify", "1", "--date", "7-10")
-        == "已向问题 1 的责任单位发出整改通知（第 1 次）。\n"
+        == "已向问题 1 的责任单位发出整改通知（第 1 次）。第 1 步，致 责任单位联系人（未登记）。\n"
     )
     assert (
         ok("issue", "extend", "1", "--due", "7-25", "--reason", "等待清运车", "--date", "7-12")
@@ -282,7 +283,7 @@ def test_lifecycle_messages_and_history(city):
         == "问题 1 已报整改完成（2026-07-15），等待核查。\n"
     )
     assert (
-        ok("issue", "verify", "1", "--fail", "--date", "7-16")
+        ok("issue", "verify", "1", "--fail", "--by", "三创办张明", "--date", "7-16")
         == "问题 1 核查未通过，退回整改（第 1 次返工）。\n"
     )
     assert (
@@ -291,7 +292,7 @@ def test_lifecycle_messages_and_history(city):
     )
     ok("issue", "resolve", "1", "--date", "7-24")
     assert (
-        ok("issue", "verify", "1", "--pass", "--date", "7-26")
+        ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-26")
         == "问题 1 核查通过，已结案（按期）。\n"
     )
     data = json.loads(ok("issue", "show", "1", "--format", "json"))
@@ -361,7 +362,7 @@ def test_closed_late_is_not_on_time(city):
     add("占道", "-c", "西街社区", "--category", "2", "--due", "7-10", "--found", "7-1")
     ok("issue", "resolve", "1", "--date", "7-12")
     assert (
-        ok("issue", "verify", "1", "--pass", "--date", "7-13")
+        ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-13")
         == "问题 1 核查通过，已结案（未按期）。\n"
     )
     row = listed()[0]
@@ -423,14 +424,14 @@ def states(city):
         )
     ok("issue", "resolve", "2", "--date", "7-5")
     ok("issue", "resolve", "3", "--date", "7-5")
-    ok("issue", "verify", "3", "--pass", "--date", "7-6")
+    ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-6")
     ok("issue", "cancel", "4", "--reason", "不是问题", "--date", "7-6")
     return city
 
 
 TRANSITIONS = [
     (
-        ["verify", "1", "--pass"],
+        ["verify", "1", "--pass", "--by", "三创办张明"],
         "问题 1 还没有报整改完成（待整改），不能核查；请先运行 sqjg issue resolve 1。",
     ),
     (["resolve", "2"], "问题 2 已报整改完成，正等待核查；核查未通过后才能再次报整改。"),
@@ -438,20 +439,20 @@ TRANSITIONS = [
     (["extend", "2", "--due", "8-30", "--reason", "x"], "不能延期"),
     (["reassign", "2", "--unit", "梧桐苑"], "不能改派"),
     (["resolve", "3"], "问题 3 已结案，不能再报整改完成。"),
-    (["verify", "3", "--fail"], "问题 3 已结案，不能再核查。"),
+    (["verify", "3", "--fail", "--by", "三创办张明"], "问题 3 已结案，不能再核查。"),
     (["notify", "3"], "已结案"),
     (["extend", "3", "--due", "8-30", "--reason", "x"], "已结案"),
     (["cancel", "3", "--reason", "x"], "问题 3 已结案，不能再作废。"),
     (["resolve", "4"], "问题 4 已作废，不能再报整改完成。"),
     (["notify", "4"], "已作废"),
     (["cancel", "4", "--reason", "x"], "已作废"),
-    (["verify", "2"], "请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"),
+    (["verify", "2", "--by", "三创办张明"], "请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"),
     (["resolve", "99"], "找不到问题 99。"),
     (["show", "99"], "找不到问题 99。"),
     (["resolve", "1", "--date", "8-1"], "整改完成日期 2026-08-01 晚于今天（2026-07-31）"),
     (["resolve", "1", "--date", "6-30"], "整改完成日期 2026-06-30 早于问题的发现日期 2026-07-01。"),
     (
-        ["verify", "2", "--pass", "--date", "7-4"],
+        ["verify", "2", "--pass", "--by", "三创办张明", "--date", "7-4"],
         "核查日期 2026-07-04 早于问题 2 上一条记录的日期 2026-07-05",
     ),
     (["resolve", "1", "--date", "7月99日"], "不存在"),
@@ -515,12 +516,12 @@ def test_list_csv_and_table(survey):
         lines[0]
         == "\ufeffid,description,community,compound,location,category,unit,kind,found,due,status,overdue,"
         "on_time,notices,reworks,extensions,serious,street,original_due,resolved_on,closed_on,"
-        "days_overdue,inspection_id"
+        "days_overdue,inspection_id,flags"
     )
     assert (
         lines[1]
         == "6,卫生死角,西街社区,,,1,西街社区,卫生死角,2026-07-01,2026-07-25,resolved,false,,0,0,0,false,"
-        "东城街道,2026-07-25,2026-07-24,,0,"
+        "东城街道,2026-07-25,2026-07-24,,0,,"
     )
     table = ok("issue", "list", "--status", "overdue")
     assert "问题清单（截至 2026-07-31，共 2 条）" in table
@@ -634,7 +635,7 @@ def test_notices_put_an_issue_on_the_board(city):
     assert json.loads(ok("issue", "exposure", "--as-of", "7-19", "--format", "json")) == []
     ok("issue", "resolve", "1", "--date", "7-25")
     assert len(json.loads(ok("issue", "exposure", "--format", "json"))) == 1  # not closed yet
-    ok("issue", "verify", "1", "--pass", "--date", "7-26")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-26")
     assert json.loads(ok("issue", "exposure", "--format", "json")) == []
 
 

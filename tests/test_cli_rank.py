@@ -797,7 +797,7 @@ def test_rate_items_at_the_command_line(city, tmp_path):
         ok("issue", "add", text, "-c", "西街社区", "--category", "1", "--due", "7-15",
            "--found", "7-05")  # fmt: skip
     ok("issue", "resolve", "1", "--date", "7-14")
-    ok("issue", "verify", "1", "--pass", "--date", "7-16")
+    ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-16")
     data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
     rows = {r["community"]: r["items"] for r in data["rows"]}
     # 西街: 1 of 2 due closed on time (50 %): 50 − 20; reworked 0 of 1 fixed: 10 × (1 − 0)

@@ -72,13 +72,13 @@ def build_survey():
     assert ids == list(range(1, 10))
     for args in (
         ("resolve", "1", "--date", "7-8"),
-        ("verify", "1", "--pass", "--date", "7-9"),
+        ("verify", "1", "--pass", "--by", "三创办张明", "--date", "7-9"),
         ("resolve", "2", "--date", "7-12"),
-        ("verify", "2", "--pass", "--date", "7-13"),
+        ("verify", "2", "--pass", "--by", "三创办张明", "--date", "7-13"),
         ("resolve", "3", "--date", "7-15"),
-        ("verify", "3", "--fail", "--date", "7-16"),
+        ("verify", "3", "--fail", "--by", "三创办张明", "--date", "7-16"),
         ("resolve", "3", "--date", "7-18"),
-        ("verify", "3", "--pass", "--date", "7-19"),
+        ("verify", "3", "--pass", "--by", "三创办张明", "--date", "7-19"),
         ("notify", "4", "--date", "7-16"),
         ("extend", "5", "--due", "8-15", "--reason", "苗木采购", "--date", "7-18"),
         ("resolve", "6", "--date", "7-24"),
@@ -311,7 +311,7 @@ def test_month_facts_and_unit_facts(survey):
 def test_fixed_in_august_is_still_overdue_as_of_july_31(survey, monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", "2026-08-20")
     ok("issue", "resolve", "4", "--date", "8-5")
-    ok("issue", "verify", "4", "--pass", "--date", "8-6")
+    ok("issue", "verify", "4", "--pass", "--by", "三创办张明", "--date", "8-6")
     ok("issue", "resolve", "9", "--date", "8-3")
     ok("issue", "notify", "8", "--date", "8-2")
     conn = connect(survey)
@@ -510,7 +510,7 @@ def replay(found, original_due, serious, events, d):
     if found > d:
         return None
     status, due, resolved, closed = "open", original_due, None, None
-    notices = reworks = extensions = 0
+    notices = reworks = extensions = late = 0
     for event, on, new_due in events:
         if on > d:
             break
@@ -525,8 +525,10 @@ def replay(found, original_due, serious, events, d):
         elif event == "notify":
             notices += 1
         elif event == "extend":
+            # Days already overdue when the extension came stay overdue.
+            late += max(0, (on - due).days)
             due, extensions = new_due, extensions + 1
-    overdue = status != "cancelled" and (resolved or d) > due
+    overdue = status != "cancelled" and ((resolved or d) > due or late > 0)
     return {
         "status": status,
         "due": due.isoformat(),
@@ -538,9 +540,30 @@ def replay(found, original_due, serious, events, d):
         "reworks": reworks,
         "extensions": extensions,
         "overdue": overdue,
-        "days_overdue": ((resolved or d) - due).days if overdue else 0,
-        "on_time": (resolved <= due) if status == "closed" else None,
+        "days_overdue": late + max(0, ((resolved or d) - due).days) if overdue else 0,
+        "on_time": (resolved <= due and late == 0) if status == "closed" else None,
     }
+
+
+def overdue_in_period(m, want, first, d):
+    """The month's overdue figure for one issue: open past due at d, fixed late in [first, d],
+    or extended late in [first, d] (the days it came late for stay overdue)."""
+    if want["status"] == "cancelled":
+        return False
+    if want["status"] == "open" and d.isoformat() > want["due"]:
+        return True
+    resolved = want["resolved_on"]
+    if resolved and first.isoformat() <= resolved <= d.isoformat() and resolved > want["due"]:
+        return True
+    due = m["due"]
+    for event, on, new_due in m["events"]:
+        if on > d:
+            break
+        if event == "extend":
+            if first <= on and on > due:
+                return True
+            due = new_due
+    return False
 
 
 ACTIONS = st.lists(
@@ -670,15 +693,9 @@ def test_as_of_matches_a_replay_of_the_history(
                 in_period = counted and first.isoformat() <= want["due"] <= d.isoformat()
                 f["due"] += in_period
                 f["due_closed_on_time"] += in_period and want["on_time"] is True
-                # Overdue in the period: open past due at its end, or fixed late within it.
-                fixed = want["resolved_on"]
-                f["overdue"] += (want["status"] == "open" and want["overdue"]) or (
-                    counted
-                    and fixed is not None
-                    and first.isoformat() <= fixed <= d.isoformat()
-                    and fixed > want["due"]
-                )
-                f["overdue_pending"] += want["status"] == "open" and want["overdue"]
+                f["overdue"] += overdue_in_period(m, want, first, d)
+                # Pending past the due date in force: a late extension's old days do not count.
+                f["overdue_pending"] += want["status"] == "open" and d.isoformat() > want["due"]
                 f["exposure"] += want["status"] in ("open", "resolved") and (
                     m["serious"] or want["notices"] >= notices_n
                 )

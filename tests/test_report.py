@@ -206,7 +206,7 @@ def town(city, rules_file, monkeypatch):
             "7-04",
         )
         ok("issue", "resolve", "1", "--date", "7-18")
-        ok("issue", "verify", "1", "--pass", "--date", "7-19")
+        ok("issue", "verify", "1", "--pass", "--by", "三创办张明", "--date", "7-19")
         ok("issue", "notify", "2", "--date", "7-26")
         ok("issue", "notify", "2", "--date", "7-28")
         ok("submit", "-c", "西街社区", "-r", "survey", "-d", "7-08")

@@ -128,6 +128,33 @@ class ByChoice(str, Enum):
     kind = "kind"
 
 
+PhotoOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--photo",
+        help="A photo as evidence (照片), repeatable; stored inside the database.",
+        show_default=False,
+    ),
+]
+
+
+def _photos_and_rules(photo: list[str] | None, rules, stage: str | None = None):
+    """Read the photos (refused before anything is written) and check the rules' evidence
+    requirement for the stage; returns (photos, rules)."""
+    from .. import photos as photos_
+    from ..clikit import rules as load_rules
+    from ..errors import Invalid
+
+    r = load_rules(rules)
+    if stage == "resolve" and r.resolve_photo and not photo:
+        raise Invalid(
+            _("规则文件要求报整改完成时附照片（[issues] resolve_photo）：请用 --photo 文件。")
+        )
+    if stage == "verify" and r.verify_photo and not photo:
+        raise Invalid(_("规则文件要求核查时附照片（[issues] verify_photo）：请用 --photo 文件。"))
+    return photos_.read_all(photo, r.photo_max_mb), r
+
+
 def _print_json(data: object) -> None:
     import json
 
@@ -152,8 +179,13 @@ def add(
         ),
     ],
     due: Annotated[
-        str, typer.Option("--due", help="Due date (整改时限), e.g. 7-20.", show_default=False)
-    ],
+        str | None,
+        typer.Option(
+            "--due",
+            help="Due date (整改时限), e.g. 7-20; default from the rules' [issues.time_limits].",
+            show_default=False,
+        ),
+    ] = None,
     compound: CompoundOption = None,
     location: Annotated[
         str | None, typer.Option("--location", "-l", help="Where exactly (具体地点).")
@@ -180,18 +212,26 @@ def add(
         ),
     ] = False,
     fmt: FormatOption = Fmt.table,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Log a surveyed problem (登记问题, 立案) and print its id.
 
     Without --unit the responsible party follows the category: 1 the community, 2 its street
-    office, 3 its lead unit; 4 needs the department.
+    office, 3 its lead unit; 4 needs the department. Without --due the rules file's time limit
+    of the kind, else of the category, else its default sets the due date.
 
     Example: sqjg issue add "楼道堆放杂物" -c 西街社区 --compound 梧桐苑 --category 1 --due 7-20 --kind 乱堆乱放
     """
     allow_late(late, reason)
+    limits = None
+    pictures: list = []
+    if due is None or photo:
+        pictures, loaded = _photos_and_rules(photo, rules)
+        limits = loaded.time_limits if due is None else None
     with writing(db) as conn:
         issue_id = issues.add_issue(
             conn,
@@ -199,6 +239,7 @@ def add(
             community=community,
             category=category,
             due=due,
+            limits=limits,
             compound=compound,
             location=location,
             unit=unit,
@@ -209,7 +250,12 @@ def add(
             note=note,
             refuse_duplicate=not allow_duplicate,
         )
+        if pictures:
+            from .. import photos as photos_
+
+            photos_.attach(conn, issue_id, "add", pictures)
         brief = issues.brief(conn, issue_id)
+        rule, unknown = issues.due_rule(conn, issue_id, limits) if limits else (None, [])
     if fmt == Fmt.json:
         _print_json({"id": issue_id})
     elif fmt == Fmt.csv:
@@ -227,6 +273,18 @@ def add(
                 due=brief["due"],
             )
         )
+        if rule is not None:
+            say(
+                _("整改时限按规则文件 [issues.time_limits] {key} = {limit} 计算。").format(
+                    key=rule.key, limit=rule.text()
+                )
+            )
+        if unknown:
+            say(
+                _("节假日日历没有 {years} 年的安排，这些年份只按周末计算工作日。").format(
+                    years=_("、").join(str(y) for y in unknown)
+                )
+            )
 
 
 @app.command("resolve")
@@ -234,17 +292,23 @@ def resolve(
     issue_id: IdArgument,
     date: DateOption = None,
     note: NoteOption = None,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Record that the responsible side reports the problem fixed (整改完成, 待核查).
 
-    Example: sqjg issue resolve 12 --date 7-18
+    Example: sqjg issue resolve 12 --date 7-18 --photo 整改后.jpg
     """
+    from .. import photos as photos_
+
     allow_late(late, reason)
+    pictures, _rules = _photos_and_rules(photo, rules, "resolve")
     with writing(db) as conn:
         r = issues.resolve_issue(conn, issue_id, on=date, note=note)
+        photos_.attach(conn, issue_id, "resolve", pictures)
     say(
         _("问题 {id} 已报整改完成（{date}），等待核查。").format(id=issue_id, date=r["resolved_on"])
     )
@@ -253,6 +317,14 @@ def resolve(
 @app.command("verify")
 def verify(
     issue_id: IdArgument,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Who verified (核查人); not a person of the responsible unit.",
+            show_default=False,
+        ),
+    ],
     passed: Annotated[
         bool | None,
         typer.Option(
@@ -261,21 +333,30 @@ def verify(
     ] = None,
     date: DateOption = None,
     note: NoteOption = None,
+    photo: PhotoOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Verify a resolved problem on site (核查): --pass closes it (结案), --fail sends it back (返工).
 
-    Example: sqjg issue verify 12 --pass
+    The verifier (--by) must be independent: someone registered under the responsible unit (its
+    contact, head, secretary, director or liaison leader), or the unit itself, is refused.
+
+    Example: sqjg issue verify 12 --pass --by 三创办张明
     """
     allow_late(late, reason)
     if passed is None:
         from ..errors import Invalid
 
         raise Invalid(_("请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"))
+    from .. import photos as photos_
+
+    pictures, _rules = _photos_and_rules(photo, rules, "verify")
     with writing(db) as conn:
-        r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note)
+        r = issues.verify_issue(conn, issue_id, passed=passed, on=date, note=note, by=by)
+        photos_.attach(conn, issue_id, "verify", pictures)
     if passed:
         verdict = _("按期") if r["on_time"] else _("未按期")
         say(_("问题 {id} 核查通过，已结案（{verdict}）。").format(id=issue_id, verdict=verdict))
@@ -292,24 +373,42 @@ def notify(
     issue_id: IdArgument,
     date: DateOption = None,
     note: NoteOption = None,
+    print_to: Annotated[
+        str | None,
+        typer.Option(
+            "--print",
+            help="Also write the printable letter (整改通知书, HTML, A4) to this file.",
+            show_default=False,
+        ),
+    ] = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
     rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
-    """Record a notice to rectify sent to the responsible side (整改通知).
+    """Record a notice to rectify sent to the responsible side (整改通知), at its step of the
+    rules' notice ladder ([[issues.notices]]), and say whom it is addressed to.
 
-    Example: sqjg issue notify 12 --date 7-22
+    Example: sqjg issue notify 12 --date 7-22 --print 通知书.html
     """
+    from .. import notices
     from ..clikit import rules as load_rules
 
     allow_late(late, reason)
-    board_at = load_rules(rules).exposure_notices
+    loaded = load_rules(rules)
+    board_at, ladder = loaded.exposure_notices, loaded.notice_ladder
     with writing(db) as conn:
         r = issues.notify_issue(conn, issue_id, on=date, note=note)
         serious = conn.execute("SELECT serious FROM issues WHERE id = ?", (issue_id,)).fetchone()[0]
+        page, step, people = notices.issue_letter(conn, issue_id, ladder)
+        if print_to is not None:
+            from ..reportfmt import write_atomic
+
+            # Inside the transaction: a letter that cannot be written records no notice.
+            write_atomic(print_to, page.encode("utf-8"))
     say(
         _("已向问题 {id} 的责任单位发出整改通知（第 {n} 次）。").format(id=issue_id, n=r["notices"])
+        + _("第 {step} 步，致 {to}。").format(step=step.number, to=notices.describe(people))
     )
     if r["notices"] == board_at and not serious:
         # The notice that puts it on the board: the clerk should know before the media does.
@@ -548,8 +647,11 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
 
     Example: sqjg issue show 12
     """
+    from .. import photos as photos_
+
     with reading(db) as conn:
         data = issues.show_issue(conn, issue_id)
+        data["photos"] = photos_.issue_photos(conn, issue_id)
     if fmt != Fmt.table:
         _print_json(data)
         return
@@ -581,7 +683,8 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
         "  "
         + _("整改通知 {n} 次，返工 {r} 次，延期 {e} 次").format(
             n=i["notices"], r=i["reworks"], e=i["extensions"]
-        ),
+        )
+        + (_("  标记：{flags}").format(flags=issues.flag_labels(i["flags"])) if i["flags"] else ""),
     ]
     if i["inspection_id"]:
         lines.append("  " + _("来自检查记录 {id}").format(id=i["inspection_id"]))
@@ -600,10 +703,61 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
             )
         elif e["event"] == "edit":
             text += "  " + _changes_text(d)
+        if d.get("by"):
+            text += "  " + _("核查人 {by}").format(by=d["by"])
         if e["note"]:
             text += f"  {e['note']}"
         lines.append(text)
+    if data["photos"]:
+        lines.append(_("照片："))
+        for p in data["photos"]:
+            lines.append("  " + _photo_line(p))
     say("\n".join(lines))
+
+
+def _photo_line(p: dict) -> str:
+    from .. import photos as photos_
+
+    where = (
+        _("，位置 {lat}, {lon}").format(lat=p["lat"], lon=p["lon"]) if p["lat"] is not None else ""
+    )
+    return _("{stage}  {name}  {w}×{h}，拍摄于 {taken}{where}  SHA-256 {sha}").format(
+        stage=_(photos_.STAGES[p["stage"]]),
+        name=p["name"] or "",
+        w=p["width"],
+        h=p["height"],
+        taken=p["taken_at"] or _("（无记录）"),
+        where=where,
+        sha=p["sha256"][:12],
+    )
+
+
+@app.command("photos")
+def photos_cmd(
+    issue_id: IdArgument,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="Write the photos, byte for byte, into this folder (导出)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """List an issue's photos (照片), or write them out with --export DIR.
+
+    Example: sqjg issue photos 12 --export 照片/
+    """
+    from .. import photos as photos_
+
+    with reading(db) as conn:
+        issues.show_issue(conn, issue_id)  # refuses an unknown id
+        if export is None:
+            found = photos_.issue_photos(conn, issue_id)
+            say(
+                "\n".join(_photo_line(p) for p in found)
+                or _("问题 {id} 没有照片。").format(id=issue_id)
+            )
+            return
+        written = photos_.export(conn, issue_id, export)
+    say(_("已导出 {n} 张照片到 {path}。").format(n=len(written), path=export))
 
 
 LIST_COLUMNS = [
@@ -660,6 +814,12 @@ def list_(
     unit: UnitOption = None,
     kind: KindOption = None,
     status: StatusOption = None,
+    flag: Annotated[
+        str | None,
+        typer.Option(
+            "--flag", help="Only issues with this flag: rework (多次返工, 3+ failed checks)."
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     search: Annotated[
         str | None,
@@ -686,6 +846,7 @@ def list_(
             conn,
             as_of=as_of,
             status=status,
+            flag=flag,
             community=community,
             street=street,
             compound=compound,
@@ -705,8 +866,10 @@ def list_(
         return
     for r in rows:
         r_status = issues.status_label(r["status"])
-        r["status_label"] = r_status + (
-            _("（超期）") if r["overdue"] and r["status"] != "closed" else ""
+        r["status_label"] = (
+            r_status
+            + (_("（超期）") if r["overdue"] and r["status"] != "closed" else "")
+            + (_("（{flags}）").format(flags=issues.flag_labels(r["flags"])) if r["flags"] else "")
         )
         r["serious_label"] = _yes(r["serious"])
         r["days_overdue"] = r["days_overdue"] or None
@@ -907,18 +1070,24 @@ def import_(
     sheet: SheetOption = None,
     late: LateOption = False,
     reason: LateReasonOption = None,
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a survey sheet (批量导入问题): every row is checked; all rows go in, or none.
 
     Columns: description, community, compound, location, category, unit, due, found, kind (or 问题,
-    社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型).
+    社区, 小区, 地点, 类别, 责任单位, 整改时限, 发现日期, 类型). A row without a due date takes the
+    rules file's time limit ([issues.time_limits]).
 
     Example: sqjg issue import 7月排查表.xlsx
     """
     allow_late(late, reason)
     with writing(db) as conn:
-        counts = issues.import_issues(conn, file, encoding, sheet)
+        from ..clikit import rules as load_rules
+
+        counts = issues.import_issues(
+            conn, file, encoding, sheet, limits=load_rules(rules).time_limits
+        )
     if counts["updated"] or counts["unchanged"]:
         say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
     else:
@@ -963,5 +1132,116 @@ def export(
         say(_("已导出 {n} 个问题到 {path}。").format(n=len(rows), path=output))
 
 
+_CALENDAR_COLUMNS = [
+    ("date", N_("日期")),
+    ("weekday", N_("星期")),
+    ("kind", N_("安排")),
+    ("name", N_("节日")),
+]
+_WEEKDAYS = (N_("一"), N_("二"), N_("三"), N_("四"), N_("五"), N_("六"), N_("日"))
+
+
+def calendar(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year (年份); default this year.")
+    ] = None,
+    fmt: FormatOption = Fmt.table,
+) -> None:
+    """The official holidays and make-up working days (法定节假日与调休) that time limits count by.
+
+    Example: sqjg calendar --year 2026
+    """
+    from ..dates import today
+    from ..errors import Invalid
+    from ..render import emit
+    from ..timelimits import year_calendar
+
+    y = year if year is not None else today().year
+    days = year_calendar(y)
+    if days is None:
+        raise Invalid(
+            _("节假日日历没有 {year} 年的安排：这一年的工作日只按周末计算。").format(year=y)
+        )
+    rows = [
+        {
+            "date": d.day.isoformat(),
+            "weekday": _(_WEEKDAYS[d.day.weekday()]),
+            "kind": _("放假") if d.kind == "holiday" else _("调休上班"),
+            "name": d.name,
+        }
+        for d in days
+    ]
+    emit(
+        rows,
+        [(k, _(h)) for k, h in _CALENDAR_COLUMNS],
+        fmt,
+        title=_("{year} 年法定节假日与调休").format(year=y),
+    )
+
+
+def notice(
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit", help="One letter for this responsible unit (责任单位).", show_default=False
+        ),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only the overdue issues (只列超期问题).")
+    ] = False,
+    all_overdue: Annotated[
+        bool,
+        typer.Option("--all-overdue", help="One letter per unit with overdue issues, into -o DIR."),
+    ] = False,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Letter file, or with --all-overdue a folder (输出).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print 整改通知书 (HTML, A4) listing a unit's open issues; printing records no notice.
+
+    Example: sqjg notice --unit 交通局 --overdue -o 通知书.html
+    """
+    import os
+
+    from .. import notices
+    from ..errors import Invalid
+    from ..reportfmt import write_atomic
+
+    if all_overdue == (unit is not None):
+        raise Invalid(
+            _("请用 --unit 指定一个责任单位，或用 --all-overdue 为每个有超期问题的单位各写一份。")
+        )
+    if output is None:
+        raise Invalid(_("请用 -o 指定输出的文件（--all-overdue 时为文件夹）。"))
+    with reading(db) as conn:
+        if unit is not None:
+            letter = notices.unit_letter(conn, unit, overdue=overdue)
+            if letter is None:
+                raise Invalid(
+                    _("“{unit}”没有{what}的问题，不写通知书。").format(
+                        unit=unit, what=_("超期") if overdue else _("未结案")
+                    )
+                )
+            write_atomic(output, letter[0].encode("utf-8"))
+            say(_("已写出整改通知书 {path}（{n} 个问题）。").format(path=output, n=letter[1]))
+            return
+        if not os.path.isdir(output):
+            raise Invalid(_("文件夹 {path} 不存在。").format(path=output))
+        names = notices.overdue_units(conn)
+        for name in names:
+            page, n = notices.unit_letter(conn, name, overdue=True) or ("", 0)
+            write_atomic(os.path.join(output, f"整改通知书-{name}.html"), page.encode("utf-8"))
+    say(_("已为 {n} 个单位写出整改通知书，在 {path}。").format(n=len(names), path=output))
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="issue")
+    root.command("calendar")(calendar)
+    root.command("notice")(notice)

@@ -74,6 +74,13 @@ def add(
         str | None,
         typer.Option("--liaison", help="Street leader linking the community (联系领导)."),
     ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Contact person (联系人): 1st notices go here.")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", help="Head of the unit (负责人): later notices.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Telephone (联系电话).")] = None,
     code: Annotated[
         str | None,
         typer.Option("--code", help="Official code, e.g. 12-digit division code (代码)."),
@@ -96,6 +103,9 @@ def add(
             secretary=secretary,
             director=director,
             liaison=liaison,
+            contact=contact,
+            head=head,
+            phone=phone,
             code=code,
             note=note,
         )
@@ -151,6 +161,9 @@ COLUMNS = [
     ("secretary", N_("书记")),
     ("director", N_("主任")),
     ("liaison", N_("联系领导")),
+    ("contact", N_("联系人")),
+    ("head", N_("负责人")),
+    ("phone", N_("联系电话")),
     ("code", N_("代码")),
 ]
 # Who and where first; the people and the code go first on a narrow terminal.
@@ -164,6 +177,9 @@ LIST_PRIORITY = {
     "secretary": 3,
     "director": 3,
     "liaison": 4,
+    "contact": 4,
+    "head": 4,
+    "phone": 4,
     "code": 5,
 }
 JSON_KEYS = [
@@ -180,6 +196,9 @@ JSON_KEYS = [
     "code",
     "note",
     "uid",
+    "contact",
+    "head",
+    "phone",
 ]
 
 
@@ -243,7 +262,13 @@ def show(
     me = tree["unit"]
     head = _("{name}（{kind}）").format(name=me["name"], kind=units.kind_label(me["kind"]))
     lines = [head]
-    for label, key in ((_("代码"), "code"), (_("备注"), "note")):
+    for label, key in (
+        (_("代码"), "code"),
+        (_("联系人"), "contact"),
+        (_("负责人"), "head"),
+        (_("联系电话"), "phone"),
+        (_("备注"), "note"),
+    ):
         if me.get(key):
             lines.append("  " + _("{label}：{value}").format(label=label, value=me[key]))
     if me["kind"] in ("unit", "enterprise") and me["communities"]:
@@ -278,6 +303,13 @@ def edit(
     liaison: Annotated[
         str | None, typer.Option("--liaison", help="Street liaison leader (联系领导).")
     ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Contact person (联系人): 1st notices go here.")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Option("--head", help="Head of the unit (负责人): later notices.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Telephone (联系电话).")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Official code (代码).")] = None,
     note: NoteOption = None,
     db: DbOption = None,
@@ -295,6 +327,9 @@ def edit(
             secretary=secretary,
             director=director,
             liaison=liaison,
+            contact=contact,
+            head=head,
+            phone=phone,
             code=code,
             note=note,
         )
@@ -307,6 +342,9 @@ def edit(
         "secretary": _("书记"),
         "director": _("主任"),
         "liaison": _("联系领导"),
+        "contact": _("联系人"),
+        "head": _("负责人"),
+        "phone": _("联系电话"),
         "code": _("代码"),
         "note": _("备注"),
     }
