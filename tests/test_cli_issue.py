@@ -446,7 +446,10 @@ TRANSITIONS = [
     (["resolve", "4"], "问题 4 已作废，不能再报整改完成。"),
     (["notify", "4"], "已作废"),
     (["cancel", "4", "--reason", "x"], "已作废"),
-    (["verify", "2", "--by", "三创办张明"], "请用 --pass（核查通过）或 --fail（未通过）说明核查结果。"),
+    (
+        ["verify", "2", "--by", "三创办张明"],
+        "请用 --pass（核查通过）或 --fail（未通过）说明核查结果。",
+    ),
     (["resolve", "99"], "找不到问题 99。"),
     (["show", "99"], "找不到问题 99。"),
     (["resolve", "1", "--date", "8-1"], "整改完成日期 2026-08-01 晚于今天（2026-07-31）"),
@@ -716,7 +719,8 @@ def test_import_lists_every_bad_row_and_inserts_nothing(city, tmp_path):
     message = refused("issue", "import", str(sheet))
     assert db_bytes(city) == before
     lines = message.strip().splitlines()
-    assert lines[0] == "导入失败，未写入任何记录。有 10 行有误："
+    # Row 11 has no due date: the rules' time limits give it one, so it is not an error.
+    assert lines[0] == "导入失败，未写入任何记录。有 9 行有误："
     assert lines[1:] == [
         "第 3 行：问题描述不能为空。",
         "第 4 行：找不到社区“北极社区”。",
@@ -726,7 +730,6 @@ def test_import_lists_every_bad_row_and_inserts_nothing(city, tmp_path):
         "第 8 行：整改时限 2026-07-01 早于发现日期 2026-07-05。",
         "第 9 行：发现日期 2026-08-02 晚于今天（2026-07-31），不能登记未发生的事。",
         "第 10 行：无法识别日期“八月”：请写成 2026-07-10、7-10 或 7月10日。",
-        "第 11 行：整改时限不能为空。",
         "第 12 行：“严重”一栏应为“是”或“否”，现为“也许”。",
     ]
     assert [r["id"] for r in listed()] == [1]
@@ -735,7 +738,8 @@ def test_import_lists_every_bad_row_and_inserts_nothing(city, tmp_path):
 def test_import_refuses_bad_files(city, tmp_path):
     missing = tmp_path / "m.csv"
     missing.write_text("问题,社区\n占道,西街社区\n", encoding="utf-8")
-    assert "表头缺少必需的列：category、due" in refused("issue", "import", str(missing))
+    # No due column is needed: the rules' time limits set the dates.
+    assert "表头缺少必需的列：category。" in refused("issue", "import", str(missing))
     empty = tmp_path / "e.csv"
     empty.write_text("问题,社区,类别,整改时限\n", encoding="utf-8")
     assert "里没有问题记录" in refused("issue", "import", str(empty))

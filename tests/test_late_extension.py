@@ -97,7 +97,7 @@ def test_migration_backfills_late_days_from_the_events(city, db_path):
         for column in ("contact", "head", "phone"):
             conn.execute(f"ALTER TABLE units DROP COLUMN {column}")
         conn.execute("UPDATE issues SET on_time = 1 WHERE id = 1")
-        schema.m006_case_handling(conn)
+        schema.m007_case_handling(conn)
         rows = conn.execute("SELECT id, late_days, on_time FROM issues ORDER BY id").fetchall()
         assert rows == [(1, 5, 0), (2, 0, None)]
     finally:

@@ -46,8 +46,13 @@ BASE_ENV = {
 }
 
 
-def run(args: list[str], env: dict[str, str | None]) -> tuple[int, str]:
-    """One sqjg command in-process: its exit code and what it printed (stdout, then stderr)."""
+def run(
+    args: list[str], env: dict[str, str | None], terminal: int | None = None
+) -> tuple[int, str]:
+    """One sqjg command in-process: its exit code and what it printed (stdout, then stderr).
+
+    With `terminal`, sqjg is told its output is a terminal that many columns wide (tables are
+    fitted to it) and the pager is off, so the README can show what a person sees."""
     import typer.main
     import typer.testing
 
@@ -57,14 +62,23 @@ def run(args: list[str], env: dict[str, str | None]) -> tuple[int, str]:
     # Converting Typer's command tree is most of a call's time, and it never changes in a run.
     if not hasattr(typer.testing._get_command, "cache_info"):
         typer.testing._get_command = functools.cache(typer.main.get_command)
+    from sqjg import render
+
     clikit.state.db = None
-    result = typer.testing.CliRunner().invoke(app, args, env=env, prog_name="sqjg")
+    real = render.on_terminal
+    if terminal is not None:
+        env = {**env, "SQJG_WIDTH": str(terminal), "PAGER": "cat"}
+        render.on_terminal = lambda: True
+    try:
+        result = typer.testing.CliRunner().invoke(app, args, env=env, prog_name="sqjg")
+    finally:
+        render.on_terminal = real
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise RuntimeError(f"sqjg {shlex.join(args)} raised {result.exception!r}")
     return result.exit_code, result.stdout + result.stderr
 
 
-def transcript(script: str, db: str = "walk", home: str | None = None) -> str:
+def transcript(script: str, db: str = "walk", terminal: int | None = None) -> str:
     """The script's lines and outputs as a reader would see them in a terminal."""
     env = _env.setdefault(db, {})
     folder = _folder / db
@@ -100,7 +114,7 @@ def transcript(script: str, db: str = "walk", home: str | None = None) -> str:
         cwd = os.getcwd()
         os.chdir(folder)
         try:
-            code, printed = run(words[1:], run_env)
+            code, printed = run(words[1:], run_env, terminal)
         finally:
             os.chdir(cwd)
         # The reader's paths, not the build machine's temporary folder.
@@ -118,6 +132,8 @@ def transcript(script: str, db: str = "walk", home: str | None = None) -> str:
                 pipe, shell=True, input=printed, capture_output=True, text=True, check=True
             ).stdout
         printed = _FINGERPRINT.sub(_masked, printed)
+        # What a terminal shows of bold headers is the text: the escape codes are left out.
+        printed = re.sub(r"\x1b\[[0-9;]*m", "", printed)
         lines = printed.rstrip("\n").splitlines()
         out.append(f"$ {stripped}")
         out.extend(lines)
@@ -133,10 +149,10 @@ def _masked(match: re.Match) -> str:
     return match.group(1) if set(match.group(1)) == {"0"} else "‹12位十六进制›"
 
 
-def sh(script: str, db: str = "walk") -> None:
+def sh(script: str, db: str = "walk", terminal: int | None = None) -> None:
     """Write the transcript into the README as a fenced block (called from a cog block)."""
     import cog
 
     cog.outl("```")
-    cog.outl(transcript(script, db))
+    cog.outl(transcript(script, db, terminal))
     cog.outl("```")
