@@ -81,11 +81,10 @@ def _shown_commands() -> list[tuple[int, str]]:
         if cron:
             text = cron.group(2)
         for part in re.split(r"\s*(?:&&|;)\s*", text):
-            part = part.strip()
-            if part.startswith("sqjg ") and "…" not in part and "|" not in part.split("  #")[0]:
-                found.append((number, part.split("  #")[0].strip()))
-            elif part.startswith("sqjg ") and "|" in part:
-                found.append((number, part.split(" | ")[0].strip()))
+            # The command itself: no trailing comment, nothing it is piped into.
+            command = part.split("  #")[0].split(" | ")[0].strip()
+            if command.startswith("sqjg ") and "…" not in command:
+                found.append((number, command))
     return found
 
 

@@ -107,10 +107,7 @@ def transcript(script: str, db: str = "walk", terminal: int | None = None) -> st
             "XDG_CONFIG_HOME": str(home_dir / ".config"),
             **env,
         }
-        if run_env.get("SQJG_DB"):
-            run_env["SQJG_DB"] = str(folder / run_env["SQJG_DB"])
-        else:
-            run_env["SQJG_DB"] = str(folder / "sqjg.db")
+        run_env["SQJG_DB"] = str(folder / (run_env.get("SQJG_DB") or "sqjg.db"))
         cwd = os.getcwd()
         os.chdir(folder)
         try:
