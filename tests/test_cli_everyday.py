@@ -4,7 +4,7 @@ twice, finding issues (--search, --sort, --limit; overdue vs late)."""
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused
+from conftest import built_once, db_bytes, ok, refused
 
 
 @pytest.mark.parametrize(
@@ -104,29 +104,33 @@ def test_a_voided_contribution_may_be_entered_again(city):
 @pytest.fixture
 def survey(city):
     """Four issues: open and past due, open not yet due, closed late, closed on time."""
-    for text, due, found in [
-        ("主干道路面破损", "7-10", "7-01"),
-        ("小区门口垃圾堆", "8-20", "7-02"),
-        ("沿街占道经营", "7-12", "7-03"),
-        ("楼道杂物堆放", "7-25", "7-04"),
-    ]:
-        ok(
-            "issue",
-            "add",
-            text,
-            "-c",
-            "西街社区",
-            "--category",
-            "1",
-            "--due",
-            due,
-            "--found",
-            found,
-        )
-    ok("issue", "resolve", "3", "--date", "7-20")
-    ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-21")
-    ok("issue", "resolve", "4", "--date", "7-22")
-    ok("issue", "verify", "4", "--pass", "--by", "三创办张明", "--date", "7-23")
+
+    def build():
+        for text, due, found in [
+            ("主干道路面破损", "7-10", "7-01"),
+            ("小区门口垃圾堆", "8-20", "7-02"),
+            ("沿街占道经营", "7-12", "7-03"),
+            ("楼道杂物堆放", "7-25", "7-04"),
+        ]:
+            ok(
+                "issue",
+                "add",
+                text,
+                "-c",
+                "西街社区",
+                "--category",
+                "1",
+                "--due",
+                due,
+                "--found",
+                found,
+            )
+        ok("issue", "resolve", "3", "--date", "7-20")
+        ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-21")
+        ok("issue", "resolve", "4", "--date", "7-22")
+        ok("issue", "verify", "4", "--pass", "--by", "三创办张明", "--date", "7-23")
+
+    built_once("test_cli_everyday.survey", city, build)
     return city
 
 

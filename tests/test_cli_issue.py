@@ -409,23 +409,17 @@ def test_cancelled_is_kept_and_never_counted(city):
 @pytest.fixture
 def states(city):
     """1 open, 2 resolved, 3 closed, 4 cancelled -- all found 7-1, due 7-20."""
-    for _ in range(4):
-        add(
-            "问题",
-            "-c",
-            "西街社区",
-            "--category",
-            "1",
-            "--due",
-            "7-20",
-            "--found",
-            "7-1",
-            "--allow-duplicate",
-        )
-    ok("issue", "resolve", "2", "--date", "7-5")
-    ok("issue", "resolve", "3", "--date", "7-5")
-    ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-6")
-    ok("issue", "cancel", "4", "--reason", "不是问题", "--date", "7-6")
+
+    def build():
+        for _ in range(4):
+            add("问题", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-1",
+                "--allow-duplicate")  # fmt: skip
+        ok("issue", "resolve", "2", "--date", "7-5")
+        ok("issue", "resolve", "3", "--date", "7-5")
+        ok("issue", "verify", "3", "--pass", "--by", "三创办张明", "--date", "7-6")
+        ok("issue", "cancel", "4", "--reason", "不是问题", "--date", "7-6")
+
+    built_once("test_cli_issue.states", city, build)
     return city
 
 

@@ -592,7 +592,7 @@ def _fresh_db():
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     dues=st.lists(st.integers(0, 30), min_size=4, max_size=4),

@@ -115,20 +115,20 @@ def spellings(fen: int) -> list[str]:
     return out
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(st.integers(min_value=1, max_value=MAX_FEN))
 def test_every_spelling_round_trips(fen):
     for text in spellings(fen):
         assert parse_amount(text) == fen, text
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(st.integers(min_value=1, max_value=MAX_FEN))
 def test_round_trips_through_format_yuan(fen):
     assert parse_amount(format_yuan(fen)) == fen
 
 
-@settings(max_examples=400)
+@settings(max_examples=150)
 @given(
     st.one_of(st.text(), st.text(alphabet="0123456789.,万元¥-+ eE０１２３４５６７８９，．￥\u3000"))
 )

@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ok, refused
+from conftest import built_once, ok, refused
 
 from sqjg.notices import DEFAULT_LADDER, NoticeError, ladder_from, step_for
 
@@ -29,11 +29,25 @@ def case(city, tmp_path, monkeypatch):
     rules = tmp_path / "rules.toml"
     rules.write_text(LADDER, encoding="utf-8")
     monkeypatch.setenv("SQJG_RULES", str(rules))
-    ok("unit", "edit", "交通局", "--contact", "李强", "--head", "赵刚", "--phone", "0371-12345678")
-    ok(
-        "issue", "add", "单位门前乱堆杂物", "-c", "西街社区", "--compound", "梧桐苑",
-        "--category", "3", "--location", "3号楼东侧", "--found", "7-1", "--due", "7-6",
-    )  # fmt: skip
+
+    def build():
+        ok(
+            "unit",
+            "edit",
+            "交通局",
+            "--contact",
+            "李强",
+            "--head",
+            "赵刚",
+            "--phone",
+            "0371-12345678",
+        )
+        ok(
+            "issue", "add", "单位门前乱堆杂物", "-c", "西街社区", "--compound", "梧桐苑",
+            "--category", "3", "--location", "3号楼东侧", "--found", "7-1", "--due", "7-6",
+        )  # fmt: skip
+
+    built_once("test_notices.case", city, build)
 
 
 def test_ladder_steps_and_addressees(case, tmp_path):

@@ -15,7 +15,7 @@ rows = st.lists(st.lists(cells, min_size=0, max_size=9).map(lambda r: ",".join(r
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.binary(max_size=400))
 def test_unit_import_any_bytes(tmp_path, data):
@@ -31,7 +31,7 @@ def test_unit_import_any_bytes(tmp_path, data):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     header=st.sampled_from(HEADERS),
@@ -59,7 +59,7 @@ SHEET_HEADERS = [
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.binary(max_size=400))
 def test_issue_import_any_bytes(city, tmp_path, data):
@@ -75,7 +75,7 @@ def test_issue_import_any_bytes(city, tmp_path, data):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     header=st.sampled_from(SHEET_HEADERS),

@@ -33,7 +33,7 @@ def through_rich(rows, columns, title, numeric) -> str:
     return buf.getvalue()
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     headers=st.lists(TEXT, min_size=1, max_size=6),
     data=st.data(),

@@ -37,6 +37,8 @@ def page(db_path) -> str:
 
 def rules(css: str, selector: str) -> str:
     """The declarations of every rule whose selector list names `selector`."""
+    # Only the style sheet: `[^{}]+` over the page's body text backtracks quadratically.
+    css = css.split("</style>")[0]
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     found = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
     return " ".join(body for sel, body in found if selector in [s.strip() for s in sel.split(",")])

@@ -515,7 +515,7 @@ totals = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(totals)
 def test_a_higher_total_never_ranks_worse(values):
     ranked = rank_rows(SPEECH, scored(*values, names=[f"c{i:02d}" for i in range(len(values))]))
@@ -528,7 +528,7 @@ def test_a_higher_total_never_ranks_worse(values):
                 assert a.rank == b.rank
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(totals, st.lists(st.integers(min_value=1, max_value=8), min_size=0, max_size=5, unique=True))
 def test_awards_never_exceed_the_rules_except_for_ties(values, award_ranks):
     awards = tuple(Award(r, "流动红旗", 100) for r in sorted(award_ranks))
@@ -545,7 +545,7 @@ def test_awards_never_exceed_the_rules_except_for_ties(values, award_ranks):
     assert all(not r.yellow_card for r in winners)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(totals)
 def test_prizes_never_exceed_the_counts_except_for_ties(values):
     ranked = prize_rows(YEAR_END, scored(*values, names=[f"u{i:02d}" for i in range(len(values))]))

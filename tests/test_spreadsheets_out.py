@@ -6,7 +6,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from conftest import db_bytes, ok, refused
+from conftest import built_once, db_bytes, ok, refused
 
 from sqjg.render import csv_value
 
@@ -15,10 +15,13 @@ FORMULAS = ['=HYPERLINK("http://example.com","点我")', "+86 门牌", "-2号楼
 
 @pytest.fixture
 def sheet(city):
-    for text in FORMULAS:
-        # "--" so that "-2号楼" is the description, not an option.
-        ok("issue", "add", "-c", "西街社区", "--category", "1", "--due", "8-10", "--found", "7-1", "--", text)  # fmt: skip
-    ok("issue", "add", "路面破损", "-c", "西街社区", "--category", "4", "--unit", "环卫处", "--due", "8-20", "--serious")  # fmt: skip
+    def build():
+        for text in FORMULAS:
+            # "--" so that "-2号楼" is the description, not an option.
+            ok("issue", "add", "-c", "西街社区", "--category", "1", "--due", "8-10", "--found", "7-1", "--", text)  # fmt: skip
+        ok("issue", "add", "路面破损", "-c", "西街社区", "--category", "4", "--unit", "环卫处", "--due", "8-20", "--serious")  # fmt: skip
+
+    built_once("test_spreadsheets_out.sheet", city, build)
     return city
 
 
