@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ok
+from conftest import copy_db, ok
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMUNITIES, ISSUES = 12, 400
@@ -54,11 +54,17 @@ def today_end_of_year(monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", citygen.TODAY.isoformat())
 
 
-@pytest.fixture
-def small_city(tmp_path, today_end_of_year):
-    path = tmp_path / "city.db"
+@pytest.fixture(scope="module")
+def small_city_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("citygen") / "city.db"
     citygen.generate(path, COMMUNITIES, ISSUES, seed=7)
     return path
+
+
+@pytest.fixture
+def small_city(tmp_path, today_end_of_year, small_city_template):
+    """Generated once per module and copied: generating is the slow part, and tests write."""
+    return copy_db(small_city_template, tmp_path / "city.db")
 
 
 def test_same_seed_same_city_other_seed_other_city(tmp_path, small_city):

@@ -6,6 +6,7 @@ was not recompiled, or when English output still carries Chinese words that are 
 """
 
 import ast
+import functools
 import importlib.util
 import json
 import os
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
+# Extracting parses every module of the package (about a second); the sources do not change
+# during a run, so the tests share one extraction (each caller gets its own copy).
+_extracted = functools.cache(tool.extract)
+tool.extract = lambda: {msgid: list(where) for msgid, where in _extracted().items()}
 
 # CJK ideographs and CJK/full-width punctuation (、，。：；（）“” are not allowed to leak into English).
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
