@@ -370,7 +370,7 @@ def export(
         raise Invalid(
             _("有文字无法用 {encoding} 编码保存，请改用 utf-8。").format(encoding=encoding)
         ) from None
-    from .reportfmt import write_atomic
+    from .reports.atomic import write_atomic
 
     # Atomic, owner-only, a symlink at the target replaced rather than followed.
     write_atomic(output, data)

@@ -402,7 +402,7 @@ def notify(
         serious = conn.execute("SELECT serious FROM issues WHERE id = ?", (issue_id,)).fetchone()[0]
         page, step, people = notices.issue_letter(conn, issue_id, ladder)
         if print_to is not None:
-            from ..reportfmt import write_atomic
+            from ..reports.atomic import write_atomic
 
             # Inside the transaction: a letter that cannot be written records no notice.
             write_atomic(print_to, page.encode("utf-8"))
@@ -1212,7 +1212,7 @@ def notice(
 
     from .. import notices
     from ..errors import Invalid
-    from ..reportfmt import write_atomic
+    from ..reports.atomic import write_atomic
 
     if all_overdue == (unit is not None):
         raise Invalid(

@@ -50,36 +50,6 @@ def _this_year(year: int | None) -> int:
     return year if year is not None else today().year
 
 
-def _reward(title: str, reward_yuan: float) -> str:
-    if reward_yuan:
-        return _("{title} · 奖励 {amount} 元").format(title=_(title), amount=f"{reward_yuan:,}")
-    return _(title)
-
-
-def outcome_words(row: dict[str, Any]) -> str:
-    """A row's outcome in words: 流动红旗 · 奖励 20,000 元 / 黄牌警告 / 媒体公布 / escalation / 达标."""
-    parts = []
-    if row.get("award"):
-        parts.append(_reward(row["award"], row.get("reward_yuan") or 0))
-    if row.get("yellow_card"):
-        parts.append(_("黄牌警告"))
-    if row.get("media"):
-        parts.append(_("媒体公布"))
-    elif row.get("last"):
-        parts.append(_("最后一名"))
-    if row.get("escalation"):
-        parts.append(
-            _("连续 {n} 个月最后一名：{action}").format(
-                n=row.get("consecutive_last"), action=_(row["escalation"])
-            )
-        )
-    if row.get("baseline"):
-        parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
-    if row.get("grade"):
-        parts.append(_reward(row["grade"], row.get("grade_reward_yuan") or 0))
-    return " / ".join(parts)
-
-
 def _media_lines(result: dict[str, Any]) -> list[str]:
     lines = []
     for m in result.get("media", []):
@@ -117,6 +87,7 @@ def _monthly_title(result: dict[str, Any]) -> str:
 
 def print_monthly(result: dict[str, Any], fmt: str) -> None:
     """Render a monthly ranking (computed or published) in the chosen format."""
+    from ..assessment import outcome_words
     from ..render import emit, to_csv, to_json, to_markdown
 
     item_keys = [i["key"] for i in result["items"]]
@@ -207,6 +178,7 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
 
 
 def _print_compound(result: dict[str, Any], fmt: str) -> None:
+    from ..assessment import reward_words as _reward
     from ..render import emit, to_csv, to_json
 
     if fmt == "json":
@@ -240,6 +212,7 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
 
 
 def _print_units(result: dict[str, Any], fmt: str) -> None:
+    from ..assessment import reward_words as _reward
     from ..render import emit, to_csv, to_json
 
     if fmt == "json":
@@ -779,6 +752,7 @@ def rules_show(
 
     Example: sqjg rules show --rules 考评办法.toml
     """
+    from ..assessment import reward_words as _reward
     from ..render import emit, to_json
 
     r = load_rules(rules)
