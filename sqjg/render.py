@@ -21,8 +21,27 @@ Column = tuple[str, str]  # (key in the row dict, header shown to people)
 CSV_BOM = "\ufeff"  # Excel in China opens UTF-8 CSV correctly only with a BOM
 
 
+class Output:
+    """How data leaves a command, set by the shared output options (clikit.add_output_options):
+    --output, --format xlsx, --headers, --raw and --pretty. Reset before every command line."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None  # --output
+        self.xlsx = False  # --format xlsx: the CSV's rows as a workbook at `path`
+        self.sheet = "Sheet1"
+        self.zh = False  # --headers zh: Chinese column names and 是/否
+        self.raw = False  # --raw: formula-leading text left as it is
+        self.pretty = False  # --pretty: indented JSON for people
+        self.written = False  # the workbook was written
+
+
+output = Output()
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """JSON for scripts: one line (Python's fast encoder; indenting falls back to the slow one),
+    indented for people with --pretty."""
+    return json.dumps(data, ensure_ascii=False, indent=2 if output.pretty else None, default=str)
 
 
 def cell(value: Any) -> str:
@@ -62,18 +81,56 @@ def to_csv(
     keys: Sequence[str],
     *,
     bom: bool = True,
-    raw: bool = False,
+    raw: bool | None = None,
     header: Sequence[str] | None = None,
-    yes_no: bool = False,
+    yes_no: bool | None = None,
+    columns: Sequence[Column] = (),
 ) -> str:
     """Rows as CSV, English keys unless `header` is given; `raw` leaves formula-leading text as it
-    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false."""
+    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false. What is not
+    given follows the command line (--raw, --headers zh: the headers of `columns` when Chinese,
+    else the shared field names)."""
+    if raw is None:
+        raw = output.raw
+    if yes_no is None:
+        yes_no = output.zh
+    if header is None and output.zh:
+        header = zh_headers(keys, columns)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header or keys)
     for r in rows:
         w.writerow([csv_value(r.get(k), raw=raw, yes_no=yes_no) for k in keys])
     return (CSV_BOM if bom else "") + buf.getvalue()
+
+
+def zh_headers(keys: Sequence[str], columns: Sequence[Column] = ()) -> list[str]:
+    """Chinese column names (a sheet for the office): the command's own header when it is
+    Chinese (it knows what its column means), else the shared name of the field
+    (sqjg.fieldnames, Chinese whatever --lang says), else the key."""
+    from .fieldnames import FIELD_NAMES
+
+    own = {k: h for k, h in columns if not h.isascii()}
+    return [own.get(k) or FIELD_NAMES.get(k) or k for k in keys]
+
+
+def write_csv(
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    *,
+    columns: Sequence[Column] = (),
+    header: Sequence[str] | None = None,
+) -> None:
+    """The one writer of a command's CSV: to stdout, or with --format xlsx the same rows as a
+    workbook at --output (Chinese headers, typed cells, never a formula)."""
+    if output.xlsx:
+        from .xlsxio import write_workbook
+
+        names = list(header) if header is not None else zh_headers(keys, columns)
+        write_workbook(output.path or "", [(output.sheet, list(zip(keys, names)), rows)])
+        output.written = True
+        return
+    sys.stdout.write(to_csv(rows, keys, header=header, columns=columns))
 
 
 def to_markdown(
@@ -162,8 +219,7 @@ def emit(
     elif fmt == "json":
         sys.stdout.write(to_json(rows if data is None else data) + "\n")
     elif fmt == "csv":
-        keys = [k for k, _h in columns]
-        sys.stdout.write(to_csv(rows, keys))
+        write_csv(rows, [k for k, _h in columns], columns=columns)
     elif fmt == "markdown":
         sys.stdout.write(to_markdown(rows, columns, title))
     else:

@@ -88,7 +88,7 @@ def _monthly_title(result: dict[str, Any]) -> str:
 def print_monthly(result: dict[str, Any], fmt: str) -> None:
     """Render a monthly ranking (computed or published) in the chosen format."""
     from ..assessment import outcome_words
-    from ..render import emit, to_csv, to_json, to_markdown
+    from ..render import emit, to_json, to_markdown, write_csv
 
     item_keys = [i["key"] for i in result["items"]]
     if fmt == "json":
@@ -120,8 +120,8 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
         ]
         for row in flat:
             for k in ("yellow_card", "media", "baseline", "published"):
-                row[k] = "true" if row[k] else "false"
-        sys.stdout.write(to_csv(flat, keys))
+                row[k] = bool(row[k])
+        write_csv(flat, keys, columns=[(i["key"], i["name"]) for i in result["items"]])
         return
     columns = [
         ("rank", _("名次")),
@@ -179,7 +179,7 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
 
 def _print_compound(result: dict[str, Any], fmt: str) -> None:
     from ..assessment import reward_words as _reward
-    from ..render import emit, to_csv, to_json
+    from ..render import emit, to_json, write_csv
 
     if fmt == "json":
         say(to_json(result))
@@ -193,7 +193,7 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
         flat.append(row)
     if fmt == "csv":
         keys = ["rank", "compound", "community", *item_keys, "score", "award", "reward_yuan"]
-        sys.stdout.write(to_csv(flat, keys))
+        write_csv(flat, keys, columns=[(i["key"], i["name"]) for i in result["items"]])
         return
     columns = [
         ("rank", _("名次")),
@@ -213,7 +213,7 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
 
 def _print_units(result: dict[str, Any], fmt: str) -> None:
     from ..assessment import reward_words as _reward
-    from ..render import emit, to_csv, to_json
+    from ..render import emit, to_json, write_csv
 
     if fmt == "json":
         say(to_json(result))
@@ -239,7 +239,7 @@ def _print_units(result: dict[str, Any], fmt: str) -> None:
             "prize",
             "reward_yuan",
         ]
-        sys.stdout.write(to_csv(flat, keys))
+        write_csv(flat, keys)
         return
     months = _("、").join(str(m) for m in result["months"])
     title = _(
@@ -395,10 +395,10 @@ def target(
         say(to_json(result))
         return
     if fmt == Fmt.csv:
-        from ..render import to_csv
+        from ..render import write_csv
 
         keys = ["year", "communities", "designated", "rate", "target", "needed", "met", "names"]
-        sys.stdout.write(to_csv([result], keys))
+        write_csv([result], keys)
         return
     rate = f"{result['rate'] * 100:.1f}%"
     line = _("{year} 年文明社区建成率：已认定 {n} 个 / 共 {total} 个社区（{rate}）").format(
@@ -577,7 +577,8 @@ def score_list(
     ]
     if fmt != Fmt.table:
         data = [{k: row[k] for k in keys} for row in found]
-        emit(data, [(k, k) for k in keys], fmt.value, data=data)
+        # The unit scored is a community or a compound, not a responsible unit.
+        emit(data, [(k, "社区/小区" if k == "unit" else k) for k in keys], fmt.value, data=data)
         return
     columns = [
         ("period", _("年月")),

@@ -33,6 +33,18 @@ def _write_all(f: Any, data: bytes) -> None:
         f.write(view[start : start + (1 << 16)])
 
 
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """Refuse a target that cannot be written (a directory, a missing folder) before any work is
+    done; the directory the file goes in."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.is_dir() and not target.is_symlink():
+        raise Invalid(_("{path} 是一个目录，不能写成报表文件。").format(path=path))
+    if not directory.is_dir():
+        raise Invalid(_("目录 {dir} 不存在，无法写入 {path}。").format(dir=directory, path=path))
+    return directory
+
+
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     """Write an output file so that a reader (or a killed cron job) sees the old file or the new
     one, never half of it: a temporary file in the same directory, fsync, then rename.
@@ -44,11 +56,7 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
     from ..safety import remove_stale_temporaries
 
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir() and not target.is_symlink():
-        raise Invalid(_("{path} 是一个目录，不能写成报表文件。").format(path=path))
-    if not directory.is_dir():
-        raise Invalid(_("目录 {dir} 不存在，无法写入 {path}。").format(dir=directory, path=path))
+    directory = check_target(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     remove_stale_temporaries(target)
     tmp = directory / f".{target.name}.{os.getpid()}.tmp"

@@ -14,16 +14,12 @@ SECTIONS = ("ranking", "items", "issues", "units", "exposure", "funds", "due")
 DAILY_SECTIONS = ("upcoming", "past_due", "overdue", "exposure")
 
 
-def _bools(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in r.items()}
-        for r in rows
-    ]
-
-
 def monthly_csv(rep: dict[str, Any], section: str) -> str:
-    """One table of the monthly report as CSV (English keys, UTF-8 with BOM)."""
+    """One table of the monthly report as CSV (English keys unless --headers zh, UTF-8 with BOM)."""
     from .. import funds, issues
+    from ..fieldnames import SUMMARY_NAMES
+
+    names: dict[str, str] = {}
 
     if section == "ranking":
         keys = [
@@ -45,6 +41,7 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
         rows = [{**r, "published": rep["published"]} for r in rep["ranking"]]
     elif section == "items":
         item_keys = [i["key"] for i in rep["items"]["items"]]
+        names = {i["key"]: i["name"] for i in rep["items"]["items"]}
         keys = ["rank", "community", "street", *item_keys, "score"]
         rows = [
             {**{k: r[k] for k in ("rank", "community", "street", "score")}, **r["items"]}
@@ -53,9 +50,11 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
     elif section == "issues":
         keys = ["level", "name", "street", *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
         rows = rep["issues"]["communities"]
+        names = SUMMARY_NAMES
     elif section == "units":
         keys = ["name", "unit_kind", *issues.SUMMARY_COUNTS, *issues.SUMMARY_RATES]
         rows = rep["issues"]["overdue_units"]
+        names = SUMMARY_NAMES
     elif section == "exposure":
         from ..issues import EXPOSURE_KEYS
 
@@ -85,7 +84,7 @@ def monthly_csv(rep: dict[str, Any], section: str) -> str:
         raise Invalid(
             _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(SECTIONS))
         )
-    return to_csv(_bools(rows), keys)
+    return to_csv(rows, keys, columns=list(names.items()))
 
 
 def daily_csv(rep: dict[str, Any], section: str) -> str:
@@ -105,7 +104,7 @@ def daily_csv(rep: dict[str, Any], section: str) -> str:
         raise Invalid(
             _("--section 只能是以下之一：{choices}。").format(choices=_("、").join(DAILY_SECTIONS))
         )
-    return to_csv(_bools(rows), keys)
+    return to_csv(rows, keys)
 
 
 def monthly_json(rep: dict[str, Any]) -> str:
