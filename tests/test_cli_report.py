@@ -259,3 +259,17 @@ def test_on_a_terminal_headings_are_bold_and_no_color_is_honoured(town, monkeypa
     assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)", shown)  # no colour codes
     plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert "三、曝光台" in plain and "主干道路面破损" in plain
+
+
+def test_text_off_a_terminal_cuts_the_long_tables_and_other_formats_do_not(
+    demo_db, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(monthly_fmt, "TEXT_ROWS", 1)
+    db = ["--db", str(demo_db)]
+    mail = ok("report", "monthly", "-m", "7", *db)
+    assert "个责任单位未列出" in mail and "个问题未列出" in mail
+    out = tmp_path / "7月.txt"
+    ok("report", "monthly", "-m", "7", *db, "-o", str(out))
+    assert out.read_text(encoding="utf-8") == mail
+    for fmt in ("markdown", "html"):
+        assert "未列出" not in ok("report", "monthly", "-m", "7", *db, "-f", fmt)

@@ -18,6 +18,7 @@ The town (today 2026-07-31), with the figures worked out by hand:
 import itertools
 import json
 import os
+import random
 from html.parser import HTMLParser
 
 import pytest
@@ -815,3 +816,27 @@ def test_long_name_lists_are_cut_for_people_not_for_scripts():
     assert document.name_list(names) == "、".join(names[:20]) + " 等 25 个"
     assert document.name_list(names[:20]) == "、".join(names[:20])
     assert document.names_or_none([]) == "无"
+
+
+def test_text_off_a_terminal_lists_the_top_overdue_units_and_board(town, db_path):
+    """A city of 60 overdue units and 70 issues on the board, laid out at the domain level: the
+    text mail lists the top 50 of each with how many more and the total; the rest keep all."""
+    rep = monthly(db_path)
+    unit = rep["issues"]["overdue_units"][0]
+    board = rep["exposure"][0]
+    rep["issues"]["overdue_units"] = [
+        {**unit, "name": f"单位{n:02d}", "overdue": 100 - n} for n in range(60)
+    ]
+    days = list(range(1, 71))
+    random.Random(7).shuffle(days)
+    rep["exposure"] = [{**board, "id": 1000 + d, "days_overdue": d} for d in days]
+    mail = textfmt.text(monthly_fmt.monthly_document(rep, longest=monthly_fmt.TEXT_ROWS))
+    assert "单位49" in mail and "单位50" not in mail
+    assert "…等 10 个责任单位未列出，共 60 个（按超期问题数列出前 50 个" in mail
+    assert "…等 20 个问题未列出，共 70 个（按超期天数列出前 50 个" in mail
+    listed = [d for d in days if f" {1000 + d} " in mail]
+    assert sorted(listed) == list(range(21, 71))  # the 50 longest overdue, in the board's order
+    assert listed == [d for d in days if d >= 21]
+    everything = htmlpage.page(monthly_fmt.monthly_document(rep))
+    assert "单位59" in everything and "1001" in everything and "未列出" not in everything
+    assert "未列出" not in textfmt.text(monthly_fmt.monthly_document(rep))

@@ -143,9 +143,14 @@ def monthly(
     elif fmt == ReportFmt.csv:
         _deliver(exports.monthly_csv(rep, sec or ""), output)
     else:
-        from ..reports.monthly import monthly_document
+        from ..reports.monthly import TEXT_ROWS, monthly_document
 
-        _render(monthly_document(rep, charts=fmt == ReportFmt.html), fmt, output)
+        # Text off a terminal (a pipe, cron's mail, --output) lists the longest tables' top rows.
+        mail = fmt == ReportFmt.text and (output is not None or not sys.stdout.isatty())
+        doc = monthly_document(
+            rep, charts=fmt == ReportFmt.html, longest=TEXT_ROWS if mail else None
+        )
+        _render(doc, fmt, output)
 
 
 @app.command("daily")

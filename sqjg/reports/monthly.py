@@ -214,7 +214,28 @@ def _items_section(rep: dict[str, Any]) -> Section:
     )
 
 
-def _issues_section(rep: dict[str, Any]) -> Section:
+# Off a terminal the text report is a mail: a city's overdue units and exposure board are cut to
+# this many rows there (CSV, JSON, xlsx, HTML and Markdown keep every row).
+TEXT_ROWS = 50
+
+
+def _cut(rows: list[dict[str, Any]], longest: int | None, key: Any = None) -> list[dict[str, Any]]:
+    """The `longest` first rows by `key` (all of them when None), in their own order."""
+    if longest is None or len(rows) <= longest:
+        return rows
+    if key is None:
+        return rows[:longest]
+    kept = {id(r) for r in sorted(rows, key=key)[:longest]}
+    return [r for r in rows if id(r) in kept]
+
+
+def _cut_note(message: str, shown: int, total: int) -> list[Lines]:
+    if shown == total:
+        return []
+    return [Lines([message.format(n=total - shown, total=total, shown=shown)], note=True)]
+
+
+def _issues_section(rep: dict[str, Any], longest: int | None = None) -> Section:
     from .. import units
 
     summary = rep["issues"]["communities"]
@@ -290,7 +311,7 @@ def _issues_section(rep: dict[str, Any]) -> Section:
             "overdue_pending": whole(r["overdue_pending"]),
             "on_time_rate": percent(r["on_time_rate"]),
         }
-        for r in rep["issues"]["overdue_units"]
+        for r in _cut(rep["issues"]["overdue_units"], longest)  # most overdue issues first
     ]
     unit_cols = [
         ("name", _("责任单位")),
@@ -330,6 +351,13 @@ def _issues_section(rep: dict[str, Any]) -> Section:
                 numeric=("total", "overdue", "overdue_pending", "on_time_rate"),
                 title=_("（三）超期问题（按责任单位）"),
                 empty=_("没有超期问题。"),
+            ),
+            *_cut_note(
+                _(
+                    "…等 {n} 个责任单位未列出，共 {total} 个（按超期问题数列出前 {shown} 个；CSV、JSON、xlsx 和 HTML 列出全部）。"
+                ),
+                len(units_rows),
+                len(rep["issues"]["overdue_units"]),
             ),
             *_rework_tables(rep["issues"].get("rework", [])),
         ],
@@ -409,6 +437,24 @@ def exposure_table(rows: list[dict[str, Any]], notices: int, as_of: str) -> Tabl
             n=notices, date=as_of
         ),
         empty=_("曝光台上没有问题。"),
+    )
+
+
+def _exposure_section(rep: dict[str, Any], longest: int | None) -> Section:
+    board = rep["exposure"]
+    shown = _cut(board, longest, key=lambda r: -(r["days_overdue"] or 0))
+    return Section(
+        _("四、曝光台"),
+        [
+            exposure_table(shown, rep["exposure_notices"], rep["as_of"]),
+            *_cut_note(
+                _(
+                    "…等 {n} 个问题未列出，共 {total} 个（按超期天数列出前 {shown} 个；CSV、JSON、xlsx 和 HTML 列出全部）。"
+                ),
+                len(shown),
+                len(board),
+            ),
+        ],
     )
 
 
@@ -625,8 +671,11 @@ def _target_section(t: dict[str, Any], *, charts: bool) -> Section:
     return sec
 
 
-def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
-    """The monthly report laid out in its seven sections (charts for the HTML page only)."""
+def monthly_document(
+    rep: dict[str, Any], *, charts: bool = False, longest: int | None = None
+) -> Document:
+    """The monthly report laid out in its seven sections (charts for the HTML page only);
+    `longest` cuts the overdue units and the exposure board to that many rows (the text mail)."""
     meta = [
         _("数据截至 {date}").format(date=rep["as_of"]),
         _("考评规则 SHA-256 {sha}").format(sha=(rep.get("rules_hash") or "")[:12]),
@@ -637,11 +686,8 @@ def monthly_document(rep: dict[str, Any], *, charts: bool = False) -> Document:
     sections = [
         _ranking_section(rep, charts=charts),
         _items_section(rep),
-        _issues_section(rep),
-        Section(
-            _("四、曝光台"),
-            [exposure_table(rep["exposure"], rep["exposure_notices"], rep["as_of"])],
-        ),
+        _issues_section(rep, longest),
+        _exposure_section(rep, longest),
         _funds_section(rep),
         _due_section(rep),
         _target_section(rep["target"], charts=charts),

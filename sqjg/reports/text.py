@@ -23,18 +23,18 @@ def _rich_table(t: Table) -> Any:
 
 def plain_table(t: Table) -> list[str]:
     """The table as rich draws it off a terminal (box.SIMPLE_HEAD: header, a rule, rows), by
-    render.plain_table when it can (rich takes seconds for a city of a thousand communities),
+    render.plain_lines when it can (rich takes seconds for a city of a thousand communities),
     else by rich itself. Widths are terminal cells, so the columns line up in a mail or a file."""
-    from ..render import console
-    from ..render import plain_table as fast
+    from ..render import console, plain_lines
 
-    rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in t.rows]
-    text = fast(rows, t.columns, None, t.numeric)
-    if text is None:
+    # The rows' "_class" marks are not columns: plain_lines reads only the columns' keys.
+    fast = plain_lines(t.rows, t.columns, None, t.numeric)
+    if fast is not None:
+        lines = [line.rstrip("\n") for line in fast]
+    else:
         buf = io.StringIO()
         console(buf).print(_rich_table(t))
-        text = buf.getvalue()
-    lines = [line.rstrip() for line in text.split("\n")]
+        lines = [line.rstrip() for line in buf.getvalue().split("\n")]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
