@@ -66,6 +66,12 @@ def test_nothing_is_wider_than_a_390_pixel_phone(town, db_path):  # noqa: F811
     phone = css.split("@media screen and (max-width: 600px)")[1].split("@media print")[0]
     assert "padding: 12px 14px" in rules(phone, "body")
     assert "white-space: nowrap" in rules(css, "th")
+    # Names stay on one line, and free text keeps a readable measure beside them (a description
+    # folded two characters to a line was what a 390-pixel screenshot showed): the table scrolls.
+    assert "white-space: nowrap" in rules(css, "td.name")
+    assert re.search(r"min-width: \d+em", rules(css, "td.text"))
+    board = html.split("四、曝光台")[1].split("</table>")[0]
+    assert '<td class="text">' in board and board.count('<td class="name">') >= 4
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
 
 

@@ -46,6 +46,9 @@ th { background: #eceff1; font-weight: 600; white-space: nowrap; overflow-wrap: 
 th.num { text-align: right; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.name, th.short { white-space: nowrap; }
+/* Free text keeps a readable measure: on a phone the table scrolls rather than folding a
+   description two characters to a line beside the names kept on one line. */
+td.text { min-width: 8em; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 tr.red-flag td { background: #fdecea; }
@@ -89,8 +92,22 @@ def _esc(v: Any) -> str:
 
 # Columns of names and dates, kept on one line: a narrow page squeezes the number columns instead.
 NAME_COLUMNS = frozenset(
-    {"community", "street", "name", "date", "due", "what", "status", "kind", "state"}
+    {
+        "community",
+        "street",
+        "name",
+        "date",
+        "due",
+        "what",
+        "status",
+        "kind",
+        "state",
+        "compound",
+        "unit",
+    }
 )
+# Columns of free text (a problem as people described it, who is late, why on the board).
+TEXT_COLUMNS = frozenset({"description", "who", "reasons", "addressees", "missing", "reason"})
 
 
 def _html_table(t: Table) -> str:
@@ -105,7 +122,9 @@ def _html_table(t: Table) -> str:
     def cell_class(k: str) -> str:
         if k in t.numeric:
             return ' class="num"'
-        return ' class="name"' if k in NAME_COLUMNS else ""
+        if k in NAME_COLUMNS:
+            return ' class="name"'
+        return ' class="text"' if k in TEXT_COLUMNS else ""
 
     def head_class(k: str, h: str) -> str:
         names = [
