@@ -475,6 +475,37 @@ def missing_words(missing: Sequence[dict[str, Any]]) -> str:
     )
 
 
+def reward_words(title: str, reward_yuan: float) -> str:
+    """流动红旗 · 奖励 20,000 元: a title and its reward (the title alone when there is none)."""
+    if reward_yuan:
+        return _("{title} · 奖励 {amount} 元").format(title=_(title), amount=f"{reward_yuan:,}")
+    return _(title)
+
+
+def outcome_words(row: dict[str, Any]) -> str:
+    """A ranking row's outcome in words: 流动红旗 · 奖励 20,000 元 / 黄牌警告 / 媒体公布 / escalation / 达标."""
+    parts = []
+    if row.get("award"):
+        parts.append(reward_words(row["award"], row.get("reward_yuan") or 0))
+    if row.get("yellow_card"):
+        parts.append(_("黄牌警告"))
+    if row.get("media"):
+        parts.append(_("媒体公布"))
+    elif row.get("last"):
+        parts.append(_("最后一名"))
+    if row.get("escalation"):
+        parts.append(
+            _("连续 {n} 个月最后一名：{action}").format(
+                n=row.get("consecutive_last"), action=_(row["escalation"])
+            )
+        )
+    if row.get("baseline"):
+        parts.append(reward_words(_("达标"), row.get("baseline_reward_yuan") or 0))
+    if row.get("grade"):
+        parts.append(reward_words(row["grade"], row.get("grade_reward_yuan") or 0))
+    return " / ".join(parts)
+
+
 def compute(
     conn: sqlite3.Connection, rules: Rules, year: int, month: int, today: date | None = None
 ) -> dict[str, Any]:

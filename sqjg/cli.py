@@ -136,6 +136,7 @@ def _add_display_options(group: Any) -> None:
             continue
         if not any(p.name == "wide" for p in command.params):
             command.params.extend(_display_options())
+            clikit.add_output_options(command)
         for p in command.params:
             if getattr(p.type, "name", "") == "choice" and not hasattr(p.type, "_words"):
                 _accept_words(p.type)
@@ -187,9 +188,10 @@ class SqjgGroup(TyperGroup):
         return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
 
     def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
-        from .render import display
+        from .render import Output, display, output
 
         display.wide, display.pager = False, True
+        output.__dict__.update(Output().__dict__)
         clikit.remember_argv(list(args) if args is not None else None)
         args = _month_words(list(args) if args is not None else sys.argv[1:])
         # Before Click parses anything, so that its usage errors ("no such command") speak the language too.

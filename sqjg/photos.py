@@ -144,7 +144,7 @@ def issue_photos(conn: sqlite3.Connection, issue_id: int) -> list[dict[str, Any]
 
 def export(conn: sqlite3.Connection, issue_id: int, directory: str) -> list[str]:
     """Write an issue's photos, byte for byte as received, into a folder; returns the paths."""
-    from .reportfmt import write_atomic
+    from .reports.atomic import write_atomic
 
     if not os.path.isdir(directory):
         raise Invalid(_("文件夹 {path} 不存在。").format(path=directory))

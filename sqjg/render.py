@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from .i18n import _
@@ -21,11 +21,32 @@ Column = tuple[str, str]  # (key in the row dict, header shown to people)
 CSV_BOM = "\ufeff"  # Excel in China opens UTF-8 CSV correctly only with a BOM
 
 
+class Output:
+    """How data leaves a command, set by the shared output options (clikit.add_output_options):
+    --output, --format xlsx, --headers, --raw and --pretty. Reset before every command line."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None  # --output
+        self.xlsx = False  # --format xlsx: the CSV's rows as a workbook at `path`
+        self.sheet = "Sheet1"
+        self.zh = False  # --headers zh: Chinese column names and 是/否
+        self.raw = False  # --raw: formula-leading text left as it is
+        self.pretty = False  # --pretty: indented JSON for people
+        self.written = False  # the workbook was written
+
+
+output = Output()
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """JSON for scripts: one line (Python's fast encoder; indenting falls back to the slow one),
+    indented for people with --pretty."""
+    return json.dumps(data, ensure_ascii=False, indent=2 if output.pretty else None, default=str)
 
 
 def cell(value: Any) -> str:
+    if type(value) is str:  # most cells: first, without the isinstance chain
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -62,18 +83,56 @@ def to_csv(
     keys: Sequence[str],
     *,
     bom: bool = True,
-    raw: bool = False,
+    raw: bool | None = None,
     header: Sequence[str] | None = None,
-    yes_no: bool = False,
+    yes_no: bool | None = None,
+    columns: Sequence[Column] = (),
 ) -> str:
     """Rows as CSV, English keys unless `header` is given; `raw` leaves formula-leading text as it
-    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false."""
+    is; `yes_no` writes booleans 是/否 (with Chinese headers) instead of true/false. What is not
+    given follows the command line (--raw, --headers zh: the headers of `columns` when Chinese,
+    else the shared field names)."""
+    if raw is None:
+        raw = output.raw
+    if yes_no is None:
+        yes_no = output.zh
+    if header is None and output.zh:
+        header = zh_headers(keys, columns)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header or keys)
     for r in rows:
         w.writerow([csv_value(r.get(k), raw=raw, yes_no=yes_no) for k in keys])
     return (CSV_BOM if bom else "") + buf.getvalue()
+
+
+def zh_headers(keys: Sequence[str], columns: Sequence[Column] = ()) -> list[str]:
+    """Chinese column names (a sheet for the office): the command's own header when it is
+    Chinese (it knows what its column means), else the shared name of the field
+    (sqjg.fieldnames, Chinese whatever --lang says), else the key."""
+    from .fieldnames import FIELD_NAMES
+
+    own = {k: h for k, h in columns if not h.isascii()}
+    return [own.get(k) or FIELD_NAMES.get(k) or k for k in keys]
+
+
+def write_csv(
+    rows: Sequence[dict[str, Any]],
+    keys: Sequence[str],
+    *,
+    columns: Sequence[Column] = (),
+    header: Sequence[str] | None = None,
+) -> None:
+    """The one writer of a command's CSV: to stdout, or with --format xlsx the same rows as a
+    workbook at --output (Chinese headers, typed cells, never a formula)."""
+    if output.xlsx:
+        from .xlsxio import write_workbook
+
+        names = list(header) if header is not None else zh_headers(keys, columns)
+        write_workbook(output.path or "", [(output.sheet, list(zip(keys, names)), rows)])
+        output.written = True
+        return
+    sys.stdout.write(to_csv(rows, keys, header=header, columns=columns))
 
 
 def to_markdown(
@@ -162,8 +221,7 @@ def emit(
     elif fmt == "json":
         sys.stdout.write(to_json(rows if data is None else data) + "\n")
     elif fmt == "csv":
-        keys = [k for k, _h in columns]
-        sys.stdout.write(to_csv(rows, keys))
+        write_csv(rows, [k for k, _h in columns], columns=columns)
     elif fmt == "markdown":
         sys.stdout.write(to_markdown(rows, columns, title))
     else:
@@ -173,9 +231,9 @@ def emit(
         if on_terminal():
             terminal_table(rows, columns, title, numeric, priority or {}, fold)
             return
-        text = plain_table(rows, columns, title, numeric)
-        if text is not None:
-            sys.stdout.write(text)
+        lines = plain_lines(rows, columns, title, numeric)
+        if lines is not None:
+            sys.stdout.writelines(lines)
             return
         print_renderable(table(rows, columns, title, numeric))
 
@@ -367,47 +425,85 @@ _PLAIN = re.compile(
 )
 
 
+def plain_lines(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> Iterator[str] | None:
+    """Exactly what `print_renderable(table(...))` prints off a terminal, made directly and line
+    by line (rich takes seconds to lay out a table of a few thousand rows). None when only rich
+    can say: line breaks or unusual characters in the text, a table wider than the console, a
+    title that would wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a
+    blank bottom edge; one space of padding each side of a cell and one between columns; widths
+    in terminal cells.)
+
+    A report's cells repeat (a community name on every row, the same few statuses and dates):
+    each distinct string is measured once, printable ASCII by its length and the rest by rich.
+    """
+    from rich.cells import cell_len
+
+    width: dict[str, int] = {}  # each distinct cell's width; -1: only rich can lay it out
+
+    def measure(v: str) -> int:
+        if v[:1].isspace() or v[-1:].isspace():  # rich trims the space around a cell
+            w = -1
+        elif v.isascii():
+            w = len(v) if v.isprintable() else -1
+        else:
+            w = cell_len(v) if _PLAIN.fullmatch(v) else -1
+        width[v] = w
+        return w
+
+    head = [h for _k, h in columns]
+    keys = [k for k, _h in columns]
+    body = [[cell(r.get(k)) for k in keys] for r in rows]
+    widths = [0] * len(columns)
+    for values in (head, *body):
+        for i, v in enumerate(values):
+            w = width.get(v)
+            if w is None:
+                w = measure(v)
+            if w < 0:
+                return None
+            if w > widths[i]:
+                widths[i] = w
+    if title and measure(title) < 0:
+        return None
+    total = sum(w + 2 for w in widths) + len(widths) + 1
+    if total > int(os.environ.get("SQJG_WIDTH", "1000")) or (title and width[title] > total):
+        return None
+    right = [k in numeric for k in keys]
+
+    def line(values: list[str]) -> str:
+        cells = [
+            " " * (w - width[v]) + v if r else v + " " * (w - width[v])
+            for v, w, r in zip(values, widths, right)
+        ]
+        return ("  " + "   ".join(cells)).rstrip() + "\n"
+
+    def lines() -> Iterator[str]:
+        if title:
+            yield title + "\n"
+        yield "\n"
+        yield line(head)
+        yield " " + "─" * (total - 2) + "\n"
+        for values in body:
+            yield line(values)
+        yield "\n"
+
+    return lines()
+
+
 def plain_table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[Column],
     title: str | None = None,
     numeric: Sequence[str] = (),
 ) -> str | None:
-    """Exactly what `print_renderable(table(...))` prints off a terminal, made directly: rich
-    takes seconds to lay out a table of a few thousand rows. None when only rich can
-    say: line breaks or unusual characters in the text, a table wider than the console, a title
-    that would wrap. (box.SIMPLE_HEAD: a blank top edge, the header, a rule, the rows, a blank bottom edge;
-    one space of padding each side of a cell and one between columns; widths in terminal cells.)
-    """
-    from rich.cells import cell_len
-
-    head = [h for _k, h in columns]
-    body = [[cell(r.get(k)) for k, _h in columns] for r in rows]
-    for values in ([title] if title else [], head, *body):
-        if not _PLAIN.fullmatch(" ".join(values)):
-            return None
-        for v in values:  # rich trims the space around a right-justified cell
-            if v[:1].isspace() or v[-1:].isspace():
-                return None
-    lengths = [[cell_len(v) for v in values] for values in (head, *body)]
-    widths = [max(col) for col in zip(*lengths)] if columns else []
-    total = sum(w + 2 for w in widths) + len(widths) + 1
-    if total > int(os.environ.get("SQJG_WIDTH", "1000")) or (title and cell_len(title) > total):
-        return None
-    right = [k in numeric for k, _h in columns]
-
-    def line(values: list[str], sizes: list[int]) -> str:
-        cells = [
-            " " * (w - n) + v if r else v + " " * (w - n)
-            for v, n, w, r in zip(values, sizes, widths, right)
-        ]
-        return ("  " + "   ".join(cells)).rstrip()
-
-    out = [title] if title else []
-    out += ["", line(head, lengths[0]), " " + "─" * (total - 2)]
-    out += [line(values, sizes) for values, sizes in zip(body, lengths[1:])]
-    out.append("")
-    return "\n".join(out) + "\n"
+    """plain_lines as one string (None when only rich can lay the table out)."""
+    lines = plain_lines(rows, columns, title, numeric)
+    return None if lines is None else "".join(lines)
 
 
 def print_renderable(renderable: Any) -> None:

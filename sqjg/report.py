@@ -4,7 +4,7 @@ Nothing here computes a figure of its own: every number comes from the concern t
 (assessment for the ranking and the civilized-community rate, issues for the survey and the
 exposure board, funds for the ledger, activities for the calendar). This module only gathers
 them for one date into one plain dict with English keys (the JSON of `sqjg report`); the
-renderers in sqjg.reportfmt turn it into text, Markdown, CSV or an HTML page.
+renderers in sqjg.reports turn it into text, Markdown, CSV or an HTML page.
 
 Public functions:
 - monthly_report(conn, rules, year, month, today=None, history=True) -> dict

@@ -92,7 +92,7 @@ def write_workbook(
         ws.freeze_panes = "A2"
     import io
 
-    from .reportfmt import write_atomic
+    from .reports.atomic import write_atomic
 
     # Built in memory and written like every other output: atomic, owner-only, never through a
     # symlink at the target.

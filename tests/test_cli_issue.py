@@ -64,7 +64,7 @@ def test_add_prints_the_id(city):
             "--format",
             "json",
         )
-        == '{\n  "id": 2\n}\n'
+        == '{"id": 2}\n'
     )
     assert (
         ok(
@@ -81,7 +81,7 @@ def test_add_prints_the_id(city):
             "--format",
             "csv",
         )
-        == "id\n3\n"
+        == "\ufeffid\n3\n"
     )
 
 

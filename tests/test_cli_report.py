@@ -11,7 +11,11 @@ import test_report
 from conftest import db_bytes, ok, refused, run
 from test_report import HEADINGS
 
-from sqjg import reportfmt
+from sqjg.reports import atomic, exports
+from sqjg.reports import daily as daily_fmt
+from sqjg.reports import markdown as mdfmt
+from sqjg.reports import monthly as monthly_fmt
+from sqjg.reports import text as textfmt
 
 # The hand-made town of test_report (fixtures are found by their name in this module).
 rules_file = test_report.rules_file
@@ -93,7 +97,7 @@ def test_demo_in_every_format(demo_db):
     assert len(bars) == 14
     assert [b["data-outcome"] for b in bars].count("red-flag") == 3
     assert [b["data-outcome"] for b in bars].count("yellow-card") == 3
-    for section in reportfmt.SECTIONS:
+    for section in exports.SECTIONS:
         text = ok("report", "monthly", "--month", "7", *db, "--format", "csv", "--section", section)
         assert text.startswith("\ufeff") and text.count("\n") >= 2, section
     daily = ok("report", "daily", *db)
@@ -112,17 +116,17 @@ def test_monthly_formats_agree_with_the_renderers(town):
     conn = connect(town)
     rep = report.monthly_report(conn, load_rules(None), 2026, 7)
     conn.close()
-    assert ok("report", "monthly", "--month", "7") == reportfmt.text(
-        reportfmt.monthly_document(rep)
+    assert ok("report", "monthly", "--month", "7") == textfmt.text(
+        monthly_fmt.monthly_document(rep)
     )
-    assert ok("report", "monthly", "-m", "7", "-f", "markdown") == reportfmt.markdown(
-        reportfmt.monthly_document(rep)
+    assert ok("report", "monthly", "-m", "7", "-f", "markdown") == mdfmt.markdown(
+        monthly_fmt.monthly_document(rep)
     )
-    assert ok(
-        "report", "monthly", "-m", "7", "-f", "csv", "-s", "ranking"
-    ) == reportfmt.monthly_csv(rep, "ranking")
+    assert ok("report", "monthly", "-m", "7", "-f", "csv", "-s", "ranking") == exports.monthly_csv(
+        rep, "ranking"
+    )
     assert json.loads(ok("report", "monthly", "-m", "7", "-f", "json")) == json.loads(
-        reportfmt.monthly_json(rep)
+        exports.monthly_json(rep)
     )
 
 
@@ -164,7 +168,7 @@ def test_output_failing_midway_keeps_the_old_report(town, tmp_path, monkeypatch)
         f.write(data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reportfmt, "_write_all", die_midway)
+    monkeypatch.setattr(atomic, "_write_all", die_midway)
     err = refused("report", "daily", "--output", str(target))
     assert err.startswith(f"无法写入文件 {target}：")
     assert target.read_text(encoding="utf-8") == "昨天的简报\n"
@@ -242,16 +246,30 @@ def test_on_a_terminal_headings_are_bold_and_no_color_is_honoured(town, monkeypa
     from sqjg.rules import load_rules
 
     conn = connect(town)
-    doc = reportfmt.daily_document(report.daily_report(conn, load_rules(None), "2026-07-31"))
+    doc = daily_fmt.daily_document(report.daily_report(conn, load_rules(None), "2026-07-31"))
     conn.close()
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
     term = FakeTerminal()
     monkeypatch.setattr(sys, "stdout", term)
-    reportfmt.print_text(doc)
+    textfmt.print_text(doc)
     shown = term.value()
     assert "\x1b[1m" in shown  # bold is a style, not a colour
     assert not re.search(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)", shown)  # no colour codes
     plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert "三、曝光台" in plain and "主干道路面破损" in plain
+
+
+def test_text_off_a_terminal_cuts_the_long_tables_and_other_formats_do_not(
+    demo_db, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(monthly_fmt, "TEXT_ROWS", 1)
+    db = ["--db", str(demo_db)]
+    mail = ok("report", "monthly", "-m", "7", *db)
+    assert "个责任单位未列出" in mail and "个问题未列出" in mail
+    out = tmp_path / "7月.txt"
+    ok("report", "monthly", "-m", "7", *db, "-o", str(out))
+    assert out.read_text(encoding="utf-8") == mail
+    for fmt in ("markdown", "html"):
+        assert "未列出" not in ok("report", "monthly", "-m", "7", *db, "-f", fmt)

@@ -54,12 +54,12 @@ def test_temporaries_a_killed_run_left_are_removed_by_the_next(city, tmp_path):
 
 
 def test_a_full_disk_is_one_chinese_sentence(city, tmp_path, monkeypatch):
-    from sqjg import reportfmt
+    from sqjg.reports import atomic
 
     def full(f, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reportfmt, "_write_all", full)
+    monkeypatch.setattr(atomic, "_write_all", full)
     err = refused("issue", "export", "-o", str(tmp_path / "x.csv"))
     assert err == f"无法写入文件 {tmp_path / 'x.csv'}：磁盘已满\n"
     assert not os.path.exists(tmp_path / "x.csv")

@@ -79,3 +79,26 @@ def test_brackets_print_as_written_line_breaks_go_through_rich():
     assert fast == through_rich([{"a": "[占道] 门店 [red]x[/red]"}], columns, None, ())
     assert render.plain_table([{"a": "第一行\n第二行"}], columns) is None
     assert render.plain_table([{"a": "楼道堆放杂物😀"}], columns) is None
+
+
+def test_each_distinct_cell_is_measured_once_and_ascii_never(monkeypatch):
+    import rich.cells
+
+    measured = []
+    real = rich.cells.cell_len
+    monkeypatch.setattr(rich.cells, "cell_len", lambda text: measured.append(text) or real(text))
+    rows = [
+        {
+            "id": n,
+            "community": "西街社区" if n % 2 else "东门社区",
+            "status": "待整改",
+            "due": "2026-07-20",
+        }
+        for n in range(1000)
+    ]
+    columns = [("id", "编号"), ("community", "社区"), ("status", "状态"), ("due", "整改时限")]
+    lines = render.plain_lines(rows, columns, "超期问题", ["id"])
+    assert sorted(measured) == sorted(["编号", "社区", "状态", "整改时限", "西街社区", "东门社区", "待整改", "超期问题"])  # fmt: skip
+    first = next(lines)  # the lines come one by one, ready to be written as they come
+    assert first == "超期问题\n"
+    assert first + "".join(lines) == render.plain_table(rows, columns, "超期问题", ["id"])

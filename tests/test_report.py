@@ -1,4 +1,4 @@
-"""The reports (sqjg.report) and their renderers (sqjg.reportfmt), on a small hand-made town.
+"""The reports (sqjg.report) and their renderers (sqjg.reports), on a small hand-made town.
 
 The town (today 2026-07-31), with the figures worked out by hand:
 - four communities: 西街社区, 南门社区 (东城街道); 东门社区, 北关社区 (西城街道);
@@ -18,12 +18,18 @@ The town (today 2026-07-31), with the figures worked out by hand:
 import itertools
 import json
 import os
+import random
 from html.parser import HTMLParser
 
 import pytest
 from conftest import built_once, connect, ok
 
-from sqjg import report, reportfmt
+from sqjg import report
+from sqjg.reports import atomic, document, exports, htmlpage
+from sqjg.reports import daily as daily_fmt
+from sqjg.reports import markdown as mdfmt
+from sqjg.reports import monthly as monthly_fmt
+from sqjg.reports import text as textfmt
 from sqjg.rules import load_rules
 
 RULES = """# 测试用考评办法
@@ -445,7 +451,7 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(
         "北关社区",
     ]
     assert rep["ranking"][-1]["score"] == 15.0
-    doc = reportfmt.text(reportfmt.monthly_document(rep))
+    doc = textfmt.text(monthly_fmt.monthly_document(rep))
     assert "排名已于 2026-08-01 公布" in doc
     assert rep["fingerprint"] in doc  # filed with the report, it anchors the chains
 
@@ -515,7 +521,7 @@ HEADINGS = [
 
 
 def test_text_report(town, db_path):
-    out = reportfmt.text(reportfmt.monthly_document(monthly(db_path)))
+    out = textfmt.text(monthly_fmt.monthly_document(monthly(db_path)))
     assert "\x1b" not in out
     positions = [out.index(h) for h in HEADINGS]
     assert positions == sorted(positions)
@@ -551,7 +557,7 @@ def test_plain_table_is_what_rich_draws(note):
 
     from sqjg.render import console
 
-    t = reportfmt.Table(
+    t = document.Table(
         [("rank", "名次"), ("name", "社区"), ("note", "备注 note"), ("v", "金额")],
         [
             {"rank": "1", "name": "西街社区", "note": note, "v": "1,000.00", "_class": "total"},
@@ -560,14 +566,14 @@ def test_plain_table_is_what_rich_draws(note):
         numeric=("rank", "v"),
     )
     buf = io.StringIO()
-    console(buf).print(reportfmt._rich_table(t))
+    console(buf).print(textfmt._rich_table(t))
     drawn = [line.rstrip() for line in buf.getvalue().splitlines() if line.strip()]
-    assert reportfmt.plain_table(t) == drawn
+    assert textfmt.plain_table(t) == drawn
     assert note in drawn[2]
 
 
 def test_markdown_report(town, db_path):
-    out = reportfmt.markdown(reportfmt.monthly_document(monthly(db_path)))
+    out = mdfmt.markdown(monthly_fmt.monthly_document(monthly(db_path)))
     assert out.startswith("# 2026 年 7 月社区共建月度报告\n")
     for h in HEADINGS:
         assert f"\n## {h}\n" in out
@@ -608,7 +614,7 @@ def parse(page):
 
 
 def test_html_page(town, db_path):
-    page = reportfmt.page(reportfmt.monthly_document(monthly(db_path), charts=True))
+    page = htmlpage.page(monthly_fmt.monthly_document(monthly(db_path), charts=True))
     p = parse(page)
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags and p.refs == []
@@ -616,10 +622,10 @@ def test_html_page(town, db_path):
     assert "@page { size: A4" in page and "Noto Sans CJK SC" in page
     assert [b["data-community"] for b in p.bars] == ["西街社区", "南门社区", "东门社区", "北关社区"]
     assert [(b["data-outcome"], b["fill"]) for b in p.bars] == [
-        ("red-flag", reportfmt.RED),
-        ("none", reportfmt.GREY),
-        ("none", reportfmt.GREY),
-        ("yellow-card", reportfmt.AMBER),
+        ("red-flag", htmlpage.RED),
+        ("none", htmlpage.GREY),
+        ("none", htmlpage.GREY),
+        ("yellow-card", htmlpage.AMBER),
     ]
     # widths follow the totals: 90 : 70 : 50 : 15
     widths = [float(b["width"]) for b in p.bars]
@@ -636,7 +642,7 @@ def test_html_page(town, db_path):
 
 def test_html_rank_chart_when_earlier_months_exist(town, db_path, monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", "2026-09-30")
-    page = reportfmt.page(reportfmt.monthly_document(monthly(db_path, month=9), charts=True))
+    page = htmlpage.page(monthly_fmt.monthly_document(monthly(db_path, month=9), charts=True))
     p = parse(page)
     assert len(p.bars) == 4
     assert sorted(x["data-community"] for x in p.lines) == [
@@ -665,7 +671,7 @@ def test_html_escapes_what_people_typed(town, db_path):
         "7-05",
         "--serious",
     )
-    page = reportfmt.page(reportfmt.monthly_document(monthly(db_path), charts=True))
+    page = htmlpage.page(monthly_fmt.monthly_document(monthly(db_path), charts=True))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 杂物" in page
     assert "script" not in parse(page).tags
 
@@ -675,7 +681,7 @@ def test_bar_chart_handles_many_communities_and_negative_totals():
         {"label": f"第{i}社区", "rank": i, "value": 50.0 - 4 * i, "outcome": ""}
         for i in range(1, 21)
     ]
-    svg = reportfmt.bar_chart_svg(reportfmt.BarChart(bars, 100.0, 80.0, "t"))
+    svg = htmlpage.bar_chart_svg(document.BarChart(bars, 100.0, 80.0, "t"))
     p = parse(svg)
     assert len(p.bars) == 20
     # one row each, no two labels on the same line
@@ -686,7 +692,7 @@ def test_bar_chart_handles_many_communities_and_negative_totals():
 
 def test_csv_sections(town, db_path):
     rep = monthly(db_path)
-    assert reportfmt.monthly_csv(rep, "ranking") == (
+    assert exports.monthly_csv(rep, "ranking") == (
         "\ufeffrank,community,street,score,red_flag,award,reward_yuan,yellow_card,media,consecutive_last,escalation,"
         "baseline,baseline_reward_yuan,published\n"
         "1,西街社区,东城街道,90.0,true,流动红旗,20000,false,false,0,,true,500,false\n"
@@ -694,12 +700,12 @@ def test_csv_sections(town, db_path):
         "3,东门社区,西城街道,50.0,false,,0,false,false,0,,false,0,false\n"
         "4,北关社区,西城街道,15.0,false,,0,true,true,1,,false,0,false\n"
     )
-    assert reportfmt.monthly_csv(rep, "items") == (
+    assert exports.monthly_csv(rep, "items") == (
         "\ufeffrank,community,street,work,people,score\n"
         "1,西街社区,东城街道,50.0,40.0,90.0\n2,南门社区,东城街道,40.0,30.0,70.0\n"
         "3,东门社区,西城街道,30.0,20.0,50.0\n4,北关社区,西城街道,10.0,5.0,15.0\n"
     )
-    assert reportfmt.monthly_csv(rep, "funds") == (
+    assert exports.monthly_csv(rep, "funds") == (
         "\ufeffcommunity,street,raised_unit_yuan,raised_enterprise_yuan,raised_community_yuan,raised_yuan,"
         "raised_month_yuan,spent_cleaning_yuan,spent_greening_yuan,spent_publicity_yuan,spent_activity_yuan,"
         "spent_repair_yuan,spent_other_yuan,spent_yuan,balance_yuan\n"
@@ -708,7 +714,7 @@ def test_csv_sections(town, db_path):
         "东门社区,西城街道,0,0,2000,2000,2000,0,0,0,0,0,0,0,2000\n"
         "北关社区,西城街道,0,0,0,0,0,0,0,0,0,0,0,0,0\n"
     )
-    due = reportfmt.monthly_csv(rep, "due").splitlines()
+    due = exports.monthly_csv(rep, "due").splitlines()
     assert due[0] == "\ufeffdeadline,date,community,status,done,days"
     assert due[1:5] == [
         "survey,2026-07-10,南门社区,missing,,21",
@@ -716,17 +722,17 @@ def test_csv_sections(town, db_path):
         "survey,2026-07-10,西街社区,on_time,2026-07-08,0",
         "survey,2026-07-10,北关社区,on_time,2026-07-10,0",
     ]
-    issues_csv = reportfmt.monthly_csv(rep, "issues").splitlines()
+    issues_csv = exports.monthly_csv(rep, "issues").splitlines()
     assert issues_csv[0].startswith("\ufefflevel,name,street,total,category_1,")
     assert issues_csv[-1].startswith("total,合计,,4,2,0,1,1,")
     assert len(issues_csv) == 6
-    assert reportfmt.monthly_csv(rep, "units").splitlines()[1].startswith("交通局,unit,1,0,0,1,0,")
-    exposure = reportfmt.monthly_csv(rep, "exposure").splitlines()
+    assert exports.monthly_csv(rep, "units").splitlines()[1].startswith("交通局,unit,1,0,0,1,0,")
+    exposure = exports.monthly_csv(rep, "exposure").splitlines()
     assert [line.split(",")[0] for line in exposure[1:]] == ["3", "2"]
 
 
 def test_json_report(town, db_path):
-    data = json.loads(reportfmt.monthly_json(monthly(db_path)))
+    data = json.loads(exports.monthly_json(monthly(db_path)))
     assert {
         "year",
         "month",
@@ -747,14 +753,14 @@ def test_json_report(town, db_path):
 
 
 def test_daily_document(town, db_path):
-    out = reportfmt.text(reportfmt.daily_document(daily(db_path, "2026-07-21")))
+    out = textfmt.text(daily_fmt.daily_document(daily(db_path, "2026-07-21")))
     assert out.startswith("社区共建每日简报（2026-07-21）\n")
     assert "卫生大清扫   2026-07-25   还剩 4 天        1   东门社区、南门社区、北关社区" in out
     assert "问题排查情况上报   2026-07-10   已逾期 11 天        3   南门社区" in out
     assert "  今天没有新超期的问题。" in out
     assert "主干道路面破损" in out[out.index("三、曝光台") :]
     assert (
-        reportfmt.daily_csv(daily(db_path, "2026-07-31"), "overdue")
+        exports.daily_csv(daily(db_path, "2026-07-31"), "overdue")
         .splitlines()[1]
         .startswith("3,主干道路面破损,东门社区,,,4,环卫处,")
     )
@@ -767,7 +773,7 @@ def test_write_atomic_replaces_the_file(tmp_path):
     target = tmp_path / "report.txt"
     target.write_text("old report\n", encoding="utf-8")
     os.chmod(target, 0o640)
-    reportfmt.write_atomic(target, "新的报表\n")
+    atomic.write_atomic(target, "新的报表\n")
     assert target.read_text(encoding="utf-8") == "新的报表\n"
     assert oct(target.stat().st_mode & 0o777) == oct(0o640)
     assert os.listdir(tmp_path) == ["report.txt"]
@@ -781,9 +787,9 @@ def test_write_atomic_killed_midway_leaves_the_old_file(tmp_path, monkeypatch):
         f.write(data[: len(data) // 2])
         raise KeyboardInterrupt  # what a cron job's SIGINT looks like from inside
 
-    monkeypatch.setattr(reportfmt, "_write_all", half_then_die)
+    monkeypatch.setattr(atomic, "_write_all", half_then_die)
     with pytest.raises(KeyboardInterrupt):
-        reportfmt.write_atomic(target, "新" * 100_000)
+        atomic.write_atomic(target, "新" * 100_000)
     assert target.read_text(encoding="utf-8") == "old report\n"
     assert os.listdir(tmp_path) == ["report.html"]
 
@@ -798,15 +804,39 @@ def test_write_atomic_disk_error_is_one_sentence(tmp_path, monkeypatch):
         f.write(data[:10])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reportfmt, "_write_all", fail)
+    monkeypatch.setattr(atomic, "_write_all", fail)
     with pytest.raises(Invalid, match="无法写入文件"):
-        reportfmt.write_atomic(target, "x" * 1000)
+        atomic.write_atomic(target, "x" * 1000)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["report.txt"]
 
 
 def test_long_name_lists_are_cut_for_people_not_for_scripts():
     names = [f"第{i}社区" for i in range(1, 26)]
-    assert reportfmt._list(names) == "、".join(names[:20]) + " 等 25 个"
-    assert reportfmt._list(names[:20]) == "、".join(names[:20])
-    assert reportfmt._names([]) == "无"
+    assert document.name_list(names) == "、".join(names[:20]) + " 等 25 个"
+    assert document.name_list(names[:20]) == "、".join(names[:20])
+    assert document.names_or_none([]) == "无"
+
+
+def test_text_off_a_terminal_lists_the_top_overdue_units_and_board(town, db_path):
+    """A city of 60 overdue units and 70 issues on the board, laid out at the domain level: the
+    text mail lists the top 50 of each with how many more and the total; the rest keep all."""
+    rep = monthly(db_path)
+    unit = rep["issues"]["overdue_units"][0]
+    board = rep["exposure"][0]
+    rep["issues"]["overdue_units"] = [
+        {**unit, "name": f"单位{n:02d}", "overdue": 100 - n} for n in range(60)
+    ]
+    days = list(range(1, 71))
+    random.Random(7).shuffle(days)
+    rep["exposure"] = [{**board, "id": 1000 + d, "days_overdue": d} for d in days]
+    mail = textfmt.text(monthly_fmt.monthly_document(rep, longest=monthly_fmt.TEXT_ROWS))
+    assert "单位49" in mail and "单位50" not in mail
+    assert "…等 10 个责任单位未列出，共 60 个（按超期问题数列出前 50 个" in mail
+    assert "…等 20 个问题未列出，共 70 个（按超期天数列出前 50 个" in mail
+    listed = [d for d in days if f" {1000 + d} " in mail]
+    assert sorted(listed) == list(range(21, 71))  # the 50 longest overdue, in the board's order
+    assert listed == [d for d in days if d >= 21]
+    everything = htmlpage.page(monthly_fmt.monthly_document(rep))
+    assert "单位59" in everything and "1001" in everything and "未列出" not in everything
+    assert "未列出" not in textfmt.text(monthly_fmt.monthly_document(rep))

@@ -5,8 +5,9 @@ from html.parser import HTMLParser
 
 from test_report import monthly, rules_file, town  # noqa: F401 - fixtures are used by name
 
-from sqjg import reportfmt
 from sqjg.i18n import set_language
+from sqjg.reports import htmlpage
+from sqjg.reports import monthly as monthly_fmt
 
 
 class _Tree(HTMLParser):
@@ -32,7 +33,7 @@ class _Tree(HTMLParser):
 
 
 def page(db_path) -> str:
-    return reportfmt.page(reportfmt.monthly_document(monthly(db_path), charts=True))
+    return htmlpage.page(monthly_fmt.monthly_document(monthly(db_path), charts=True))
 
 
 def rules(css: str, selector: str) -> str:
@@ -67,6 +68,12 @@ def test_nothing_is_wider_than_a_390_pixel_phone(town, db_path):  # noqa: F811
     phone = css.split("@media screen and (max-width: 600px)")[1].split("@media print")[0]
     assert "padding: 12px 14px" in rules(phone, "body")
     assert "white-space: nowrap" in rules(css, "th")
+    # Names stay on one line, and free text keeps a readable measure beside them (a description
+    # folded two characters to a line was what a 390-pixel screenshot showed): the table scrolls.
+    assert "white-space: nowrap" in rules(css, "td.name")
+    assert re.search(r"min-width: \d+em", rules(css, "td.text"))
+    board = html.split("四、曝光台")[1].split("</table>")[0]
+    assert '<td class="text">' in board and board.count('<td class="name">') >= 4
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
 
 
@@ -78,7 +85,7 @@ def test_printed_page_numbers_headings_and_fonts(town, db_path):  # noqa: F811
     assert "break-after: avoid-page" in rules(printed, "section > h2")
     # Each table's heading is in the same block as the table it names.
     assert re.search(r'<div class="block">\n<h3>[^<]+</h3>\n<div class="scroll"><table', html)
-    stack = reportfmt.FONT_STACK.split(", ")
+    stack = htmlpage.FONT_STACK.split(", ")
     assert stack[:3] == ['"PingFang SC"', '"Hiragino Sans GB"', '"Microsoft YaHei"']
     assert '"Noto Sans CJK SC"' in stack and stack[-1] == "sans-serif"
     set_language("en")
@@ -105,15 +112,15 @@ def test_a_tie_broken_by_tie_break_is_explained_under_the_ranking():
             {"rank": 4, "community": "北关社区", "score": 70.0},
         ],
     }
-    assert reportfmt._tie_note(rep) == (
+    assert monthly_fmt._tie_note(rep) == (
         "东门社区、南门社区总分同为 78.3，按考评办法的 tie_break 依次比较 问题按期整改、市级领导检查 的得分排定先后。"
     )
     # Equal ranks are a tie left standing; without tie_break, or under changed rules, no note.
     rep["ranking"][2]["rank"] = 2
-    assert reportfmt._tie_note(rep) is None
+    assert monthly_fmt._tie_note(rep) is None
     rep["ranking"][2]["rank"] = 3
-    assert reportfmt._tie_note({**rep, "tie_break": []}) is None
-    assert reportfmt._tie_note({**rep, "rules_changed": True}) is None
+    assert monthly_fmt._tie_note({**rep, "tie_break": []}) is None
+    assert monthly_fmt._tie_note({**rep, "rules_changed": True}) is None
 
 
 def test_monthly_report_as_one_workbook_with_a_sheet_per_section(town, db_path, tmp_path):  # noqa: F811

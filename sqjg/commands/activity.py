@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -60,9 +59,9 @@ def _added(fmt: Fmt, new_id: int, sentence: str) -> None:
 
         say(to_json({"id": new_id}))
     elif fmt == Fmt.csv:
-        from ..render import to_csv
+        from ..render import write_csv
 
-        sys.stdout.write(to_csv([{"id": new_id}], ["id"]))
+        write_csv([{"id": new_id}], ["id"])
     else:
         say(sentence)
 
@@ -369,9 +368,9 @@ def _timeline(
             }
         )
     if fmt == Fmt.csv:
-        from ..render import to_csv
+        from ..render import write_csv
 
-        sys.stdout.write(to_csv(data, keys))
+        write_csv(data, keys)
         return
     emit(
         shown,
@@ -557,9 +556,9 @@ def mechanism_list(
         rows = activities.mechanism_matrix(conn, community=community, street=street)
     data = [{k: r[k] for k in MECHANISM_KEYS} for r in rows]
     if fmt == Fmt.csv:
-        from ..render import to_csv
+        from ..render import write_csv
 
-        sys.stdout.write(to_csv(data, MECHANISM_KEYS))
+        write_csv(data, MECHANISM_KEYS)
         return
     shown = []
     for r in rows:
@@ -613,7 +612,7 @@ def due(
     from .. import activities
     from ..clikit import rules
     from ..dates import parse_date, today
-    from ..render import emit, to_csv, to_json
+    from ..render import emit, to_json, write_csv
 
     day = parse_date(as_of) if as_of else today()
     deadlines = rules(rules_file).deadlines
@@ -630,7 +629,7 @@ def due(
         say(to_json(rows))
         return
     if fmt == Fmt.csv:
-        sys.stdout.write(to_csv(rows, DUE_KEYS))
+        write_csv(rows, DUE_KEYS)
         return
     tasks, others = activities.calendar(deadlines, day.year)
     say(_("工作时限（截至 {date}）").format(date=day.isoformat()))

@@ -49,8 +49,9 @@ def info(fmt: FormatOption = Fmt.table, db: DbOption = None) -> None:
         return
     from ..render import emit
 
-    say(_("数据库：{path}").format(path=path))
-    say(_("结构版本：{version}").format(version=version))
+    if fmt != Fmt.csv:  # a CSV is the one table, nothing before it
+        say(_("数据库：{path}").format(path=path))
+        say(_("结构版本：{version}").format(version=version))
     emit(
         [{"table": k, "rows": v} for k, v in counts.items()],
         [("table", _("表")), ("rows", _("行数"))],
@@ -309,6 +310,9 @@ def check(
         if late:
             data["late_entries"] = late
         say(to_json(data))
+    elif fmt == Fmt.csv:
+        # One table, even when empty: a script reads the header and no rows as "passed".
+        emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)
     else:
         if problems:
             emit(problems, [("check", _("检查项")), ("problem", _("问题"))], fmt.value)

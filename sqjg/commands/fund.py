@@ -291,7 +291,7 @@ def balance(
     from .. import funds
     from ..dates import parse_date
     from ..money import yuan
-    from ..render import emit, to_csv
+    from ..render import emit, write_csv
 
     day = parse_date(as_of) if as_of else None
     with reading(db) as conn:
@@ -357,7 +357,7 @@ def balance(
             f.update({f"raised_{s}_yuan": v for s, v in r["raised_by_source"].items()})
             f.update({f"spent_{k}_yuan": v for k, v in r["spent_by_category"].items()})
             flat.append(f)
-        sys.stdout.write(to_csv(flat, BALANCE_CSV_KEYS))
+        write_csv(flat, BALANCE_CSV_KEYS)
         return
     _balance_table(rows_fen, day)
 
@@ -557,7 +557,7 @@ def report(
 def _raised_report(rep: dict, fmt: Fmt, deadline: str | None, *, whole_city: bool) -> None:
     from .. import funds
     from ..money import yuan
-    from ..render import emit, to_csv
+    from ..render import emit, write_csv
 
     if fmt == Fmt.json:
 
@@ -601,7 +601,7 @@ def _raised_report(rep: dict, fmt: Fmt, deadline: str | None, *, whole_city: boo
             }
             for r in rep["communities"]
         ]
-        sys.stdout.write(to_csv(flat, keys))
+        write_csv(flat, keys)
         return
     rows = []
     for r in [

@@ -156,9 +156,9 @@ def _photos_and_rules(photo: list[str] | None, rules, stage: str | None = None):
 
 
 def _print_json(data: object) -> None:
-    import json
+    from ..render import to_json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(to_json(data) + "\n")
 
 
 @app.command("add")
@@ -259,7 +259,9 @@ def add(
     if fmt == Fmt.json:
         _print_json({"id": issue_id})
     elif fmt == Fmt.csv:
-        sys.stdout.write(f"id\n{issue_id}\n")
+        from ..render import write_csv
+
+        write_csv([{"id": issue_id}], ["id"])
     else:
         say(
             _(
@@ -402,7 +404,7 @@ def notify(
         serious = conn.execute("SELECT serious FROM issues WHERE id = ?", (issue_id,)).fetchone()[0]
         page, step, people = notices.issue_letter(conn, issue_id, ladder)
         if print_to is not None:
-            from ..reportfmt import write_atomic
+            from ..reports.atomic import write_atomic
 
             # Inside the transaction: a letter that cannot be written records no notice.
             write_atomic(print_to, page.encode("utf-8"))
@@ -511,7 +513,7 @@ def todo(
     """
     with reading(db) as conn:
         data = issues.todo_for_unit(conn, unit, as_of)
-    from ..render import emit, to_csv
+    from ..render import emit, write_csv
 
     rows = []
     for i in data["issues"]:
@@ -544,7 +546,7 @@ def todo(
     )
     if fmt == TodoFormat.csv:
         # Chinese headers: the file goes to the unit's staff, who open it in a spreadsheet.
-        sys.stdout.write(to_csv(rows, [k for k, _h in columns], header=[h for _k, h in columns]))
+        write_csv(rows, [k for k, _h in columns], header=[h for _k, h in columns])
         return
     emit(
         rows,
@@ -652,6 +654,11 @@ def show(issue_id: IdArgument, fmt: FormatOption = Fmt.table, db: DbOption = Non
     with reading(db) as conn:
         data = issues.show_issue(conn, issue_id)
         data["photos"] = photos_.issue_photos(conn, issue_id)
+    if fmt == Fmt.csv:
+        from ..render import write_csv
+
+        write_csv([data["issue"]], list(data["issue"]))  # the issue itself, one row
+        return
     if fmt != Fmt.table:
         _print_json(data)
         return
@@ -859,10 +866,10 @@ def list_(
     rows = issues.search_sort_limit(
         rows, search=search, sort=sort.value if sort else None, limit=limit
     )
-    from ..render import emit, to_csv
+    from ..render import emit, write_csv
 
     if fmt == Fmt.csv:
-        sys.stdout.write(to_csv(rows, issues.ISSUE_KEYS))
+        write_csv(rows, issues.ISSUE_KEYS)
         return
     for r in rows:
         r_status = issues.status_label(r["status"])
@@ -971,7 +978,10 @@ def summary(
     from ..render import emit
 
     if fmt in (FmtMd.json, FmtMd.csv):
-        emit(rows, [(k, k) for k in _summary_keys(by.value)], fmt.value, data=rows)
+        from ..fieldnames import SUMMARY_NAMES
+
+        keys = _summary_keys(by.value)
+        emit(rows, [(k, SUMMARY_NAMES.get(k, k)) for k in keys], fmt.value, data=rows)
         return
     shown = []
     for r in rows:
@@ -1212,7 +1222,7 @@ def notice(
 
     from .. import notices
     from ..errors import Invalid
-    from ..reportfmt import write_atomic
+    from ..reports.atomic import write_atomic
 
     if all_overdue == (unit is not None):
         raise Invalid(

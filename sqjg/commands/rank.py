@@ -50,36 +50,6 @@ def _this_year(year: int | None) -> int:
     return year if year is not None else today().year
 
 
-def _reward(title: str, reward_yuan: float) -> str:
-    if reward_yuan:
-        return _("{title} · 奖励 {amount} 元").format(title=_(title), amount=f"{reward_yuan:,}")
-    return _(title)
-
-
-def outcome_words(row: dict[str, Any]) -> str:
-    """A row's outcome in words: 流动红旗 · 奖励 20,000 元 / 黄牌警告 / 媒体公布 / escalation / 达标."""
-    parts = []
-    if row.get("award"):
-        parts.append(_reward(row["award"], row.get("reward_yuan") or 0))
-    if row.get("yellow_card"):
-        parts.append(_("黄牌警告"))
-    if row.get("media"):
-        parts.append(_("媒体公布"))
-    elif row.get("last"):
-        parts.append(_("最后一名"))
-    if row.get("escalation"):
-        parts.append(
-            _("连续 {n} 个月最后一名：{action}").format(
-                n=row.get("consecutive_last"), action=_(row["escalation"])
-            )
-        )
-    if row.get("baseline"):
-        parts.append(_reward(_("达标"), row.get("baseline_reward_yuan") or 0))
-    if row.get("grade"):
-        parts.append(_reward(row["grade"], row.get("grade_reward_yuan") or 0))
-    return " / ".join(parts)
-
-
 def _media_lines(result: dict[str, Any]) -> list[str]:
     lines = []
     for m in result.get("media", []):
@@ -117,7 +87,8 @@ def _monthly_title(result: dict[str, Any]) -> str:
 
 def print_monthly(result: dict[str, Any], fmt: str) -> None:
     """Render a monthly ranking (computed or published) in the chosen format."""
-    from ..render import emit, to_csv, to_json, to_markdown
+    from ..assessment import outcome_words
+    from ..render import emit, to_json, to_markdown, write_csv
 
     item_keys = [i["key"] for i in result["items"]]
     if fmt == "json":
@@ -149,8 +120,8 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
         ]
         for row in flat:
             for k in ("yellow_card", "media", "baseline", "published"):
-                row[k] = "true" if row[k] else "false"
-        sys.stdout.write(to_csv(flat, keys))
+                row[k] = bool(row[k])
+        write_csv(flat, keys, columns=[(i["key"], i["name"]) for i in result["items"]])
         return
     columns = [
         ("rank", _("名次")),
@@ -207,7 +178,8 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
 
 
 def _print_compound(result: dict[str, Any], fmt: str) -> None:
-    from ..render import emit, to_csv, to_json
+    from ..assessment import reward_words as _reward
+    from ..render import emit, to_json, write_csv
 
     if fmt == "json":
         say(to_json(result))
@@ -221,7 +193,7 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
         flat.append(row)
     if fmt == "csv":
         keys = ["rank", "compound", "community", *item_keys, "score", "award", "reward_yuan"]
-        sys.stdout.write(to_csv(flat, keys))
+        write_csv(flat, keys, columns=[(i["key"], i["name"]) for i in result["items"]])
         return
     columns = [
         ("rank", _("名次")),
@@ -240,7 +212,8 @@ def _print_compound(result: dict[str, Any], fmt: str) -> None:
 
 
 def _print_units(result: dict[str, Any], fmt: str) -> None:
-    from ..render import emit, to_csv, to_json
+    from ..assessment import reward_words as _reward
+    from ..render import emit, to_json, write_csv
 
     if fmt == "json":
         say(to_json(result))
@@ -266,7 +239,7 @@ def _print_units(result: dict[str, Any], fmt: str) -> None:
             "prize",
             "reward_yuan",
         ]
-        sys.stdout.write(to_csv(flat, keys))
+        write_csv(flat, keys)
         return
     months = _("、").join(str(m) for m in result["months"])
     title = _(
@@ -422,10 +395,10 @@ def target(
         say(to_json(result))
         return
     if fmt == Fmt.csv:
-        from ..render import to_csv
+        from ..render import write_csv
 
         keys = ["year", "communities", "designated", "rate", "target", "needed", "met", "names"]
-        sys.stdout.write(to_csv([result], keys))
+        write_csv([result], keys)
         return
     rate = f"{result['rate'] * 100:.1f}%"
     line = _("{year} 年文明社区建成率：已认定 {n} 个 / 共 {total} 个社区（{rate}）").format(
@@ -604,7 +577,8 @@ def score_list(
     ]
     if fmt != Fmt.table:
         data = [{k: row[k] for k in keys} for row in found]
-        emit(data, [(k, k) for k in keys], fmt.value, data=data)
+        # The unit scored is a community or a compound, not a responsible unit.
+        emit(data, [(k, "社区/小区" if k == "unit" else k) for k in keys], fmt.value, data=data)
         return
     columns = [
         ("period", _("年月")),
@@ -779,6 +753,7 @@ def rules_show(
 
     Example: sqjg rules show --rules 考评办法.toml
     """
+    from ..assessment import reward_words as _reward
     from ..render import emit, to_json
 
     r = load_rules(rules)

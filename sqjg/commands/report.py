@@ -72,23 +72,44 @@ def _check_section(fmt: ReportFmt, section: str | None, choices: tuple[str, ...]
 
 
 def _workbook(doc, output: Path | None) -> None:
-    from .. import reportfmt
     from ..errors import Invalid
+    from ..reports.exports import workbook
 
     if output is None:
         raise Invalid(_("--format xlsx 需要用 --output 指定文件。"))
-    reportfmt.workbook(doc, output)
+    workbook(doc, output)
     say(_("已写入报表：{path}").format(path=output))
 
 
 def _deliver(content: str, output: Path | None) -> None:
-    from .. import reportfmt
+    from ..reports.atomic import write_atomic
 
     if output is None:
         sys.stdout.write(content)
         return
-    reportfmt.write_atomic(output, content)
+    write_atomic(output, content)
     say(_("已写入报表：{path}").format(path=output))
+
+
+def _render(doc, fmt: ReportFmt, output: Path | None) -> None:
+    """A laid-out document in one of the formats people read (or as a workbook)."""
+    if fmt == ReportFmt.markdown:
+        from ..reports.markdown import markdown
+
+        _deliver(markdown(doc), output)
+    elif fmt == ReportFmt.html:
+        from ..reports.htmlpage import page
+
+        _deliver(page(doc), output)
+    elif fmt == ReportFmt.xlsx:
+        _workbook(doc, output)
+    else:
+        from ..reports import text
+
+        if output is not None:
+            _deliver(text.text(doc), output)
+        else:
+            text.print_text(doc)
 
 
 @app.command("monthly")
@@ -108,28 +129,28 @@ def monthly(
 
     Example: sqjg report monthly --month 7 --format html -o 2026-07.html
     """
-    from .. import report, reportfmt
+    from .. import report
     from ..dates import parse_month
+    from ..reports import exports
 
-    sec = _check_section(fmt, section, reportfmt.SECTIONS)
+    sec = _check_section(fmt, section, exports.SECTIONS)
     y, m = parse_month(month, year)
     r = load_rules(rules)
     with reading(db) as conn:
         rep = report.monthly_report(conn, r, y, m, history=fmt in (ReportFmt.html, ReportFmt.json))
     if fmt == ReportFmt.json:
-        _deliver(reportfmt.monthly_json(rep), output)
+        _deliver(exports.monthly_json(rep), output)
     elif fmt == ReportFmt.csv:
-        _deliver(reportfmt.monthly_csv(rep, sec or ""), output)
-    elif fmt == ReportFmt.markdown:
-        _deliver(reportfmt.markdown(reportfmt.monthly_document(rep)), output)
-    elif fmt == ReportFmt.html:
-        _deliver(reportfmt.page(reportfmt.monthly_document(rep, charts=True)), output)
-    elif fmt == ReportFmt.xlsx:
-        _workbook(reportfmt.monthly_document(rep), output)
-    elif output is not None:
-        _deliver(reportfmt.text(reportfmt.monthly_document(rep)), output)
+        _deliver(exports.monthly_csv(rep, sec or ""), output)
     else:
-        reportfmt.print_text(reportfmt.monthly_document(rep))
+        from ..reports.monthly import TEXT_ROWS, monthly_document
+
+        # Text off a terminal (a pipe, cron's mail, --output) lists the longest tables' top rows.
+        mail = fmt == ReportFmt.text and (output is not None or not sys.stdout.isatty())
+        doc = monthly_document(
+            rep, charts=fmt == ReportFmt.html, longest=TEXT_ROWS if mail else None
+        )
+        _render(doc, fmt, output)
 
 
 @app.command("daily")
@@ -148,26 +169,21 @@ def daily(
 
     Example: sqjg report daily --as-of 2026-07-24
     """
-    from .. import report, reportfmt
+    from .. import report
+    from ..reports import exports
 
-    sec = _check_section(fmt, section, reportfmt.DAILY_SECTIONS)
+    sec = _check_section(fmt, section, exports.DAILY_SECTIONS)
     r = load_rules(rules)
     with reading(db) as conn:
         rep = report.daily_report(conn, r, as_of)
     if fmt == ReportFmt.json:
-        _deliver(reportfmt.daily_json(rep), output)
+        _deliver(exports.daily_json(rep), output)
     elif fmt == ReportFmt.csv:
-        _deliver(reportfmt.daily_csv(rep, sec or ""), output)
-    elif fmt == ReportFmt.markdown:
-        _deliver(reportfmt.markdown(reportfmt.daily_document(rep)), output)
-    elif fmt == ReportFmt.html:
-        _deliver(reportfmt.page(reportfmt.daily_document(rep)), output)
-    elif fmt == ReportFmt.xlsx:
-        _workbook(reportfmt.daily_document(rep), output)
-    elif output is not None:
-        _deliver(reportfmt.text(reportfmt.daily_document(rep)), output)
+        _deliver(exports.daily_csv(rep, sec or ""), output)
     else:
-        reportfmt.print_text(reportfmt.daily_document(rep))
+        from ..reports.daily import daily_document
+
+        _render(daily_document(rep), fmt, output)
 
 
 def register(root: typer.Typer) -> None:

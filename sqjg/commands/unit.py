@@ -220,11 +220,9 @@ def list_(
     for r in rows:
         r["kind_label"] = units.kind_label(r["kind"])
     if fmt == Fmt.csv:
-        import sys
+        from ..render import write_csv
 
-        from ..render import to_csv
-
-        sys.stdout.write(to_csv(data, JSON_KEYS))
+        write_csv(data, JSON_KEYS)
         return
     from ..render import emit
 
@@ -254,6 +252,11 @@ def show(
     """
     with reading(db) as conn:
         tree = units.show_unit(conn, name)
+    if fmt == Fmt.csv:
+        from ..render import write_csv
+
+        write_csv([tree["unit"]], list(tree["unit"]))  # the unit itself, one row
+        return
     if fmt != Fmt.table:
         from ..render import to_json
 
