@@ -32,7 +32,9 @@ from .errors import Conflict, Invalid, NotFound
 from .i18n import _
 from .money import yuan
 from .rules import (
+    HAND_ENTERED,
     RATES,
+    REGISTRY,
     CommunityFacts,
     Item,
     Ranked,
@@ -45,44 +47,14 @@ from .rules import (
     rank_rows,
     round1,
     score_items,
+    source_label,
     total_of,
 )
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-ISSUE_SOURCES = frozenset({"rectification", "overdue", "exposure"})
-ACTIVITY_SOURCES = frozenset({"inspection", "meeting", "cleanup", "mechanisms"})
 SCOPE = "community"
 # How far back a run of last places is followed when the rules set no first_month.
 MAX_LOOKBACK_MONTHS = 120
-
-
-def source_label(source: str) -> str:
-    return {
-        "manual": _("手工录入"),
-        "inspection": _("市级领导检查平均分"),
-        "meeting": _("共建委会议"),
-        "cleanup": _("卫生大清扫"),
-        "submission:survey": _("排查情况按时上报"),
-        "submission:funds": _("经费情况按时上报"),
-        "submission:cleanup": _("大清扫情况按时上报"),
-        "submission:selfcheck": _("自查情况按时上报"),
-        "rectification": _("问题按期整改率"),
-        "overdue": _("当月超期问题"),
-        "exposure": _("月末曝光台问题"),
-        "mechanisms": _("长效机制建成比例"),
-        "funds": _("截至月末筹集经费"),
-        "rate:closure": _("结案率"),
-        "rate:on_time": _("按期结案率"),
-        "rate:rework": _("返工率"),
-        "rate:overdue_open": _("超期待处置率"),
-        "rate:extension": _("延期率"),
-        "count:found": _("当月发现问题数"),
-        "count:overdue": _("当月超期问题数"),
-        "count:exposure": _("月末曝光台问题数"),
-        "count:rework": _("当月返工次数"),
-        "count:notices": _("当月整改通知次数"),
-        "count:manual": _("手工录入件数"),
-    }.get(source, source)
 
 
 # --- months ---------------------------------------------------------------------------------
@@ -144,6 +116,121 @@ def communities(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return rows(conn, _COMMUNITIES_SQL)
 
 
+def _manual_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    for unit_id, item, points in conn.execute(
+        "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
+        (year, month),
+    ):
+        if unit_id in facts:
+            facts[unit_id].manual[item] = float(points)
+
+
+def _issue_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    for key, f in issues.month_facts(
+        conn, first, as_of, exposure_notices=rules.exposure_notices, by=by
+    ).items():
+        if key in facts:
+            t = facts[key]
+            t.due, t.due_closed_on_time = int(f.get("due", 0)), int(f.get("due_closed_on_time", 0))
+            t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
+
+
+def _activity_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import activities
+
+    for key, f in activities.month_facts(conn, first, as_of).items():
+        if key in facts:
+            t = facts[key]
+            t.inspections, t.inspection_mean = (
+                int(f.get("inspections", 0)),
+                f.get("inspection_mean"),
+            )
+            t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
+            t.first_cleanup, t.submitted = f.get("first_cleanup"), dict(f.get("submitted") or {})
+            t.mechanisms = int(f.get("mechanisms", 0))
+
+
+def _count_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    for i in items:
+        counted = REGISTRY[i.source].counted
+        if counted is None:
+            continue
+        got = issues.month_counts(
+            conn,
+            first,
+            as_of,
+            counted,
+            exposure_notices=rules.exposure_notices,
+            kind=i.kind,
+            category=i.category,
+            serious=i.serious,
+            by=by,
+        )
+        for key, n in got.items():
+            if key in facts:
+                facts[key].counts[i.key] = n
+
+
+def _rate_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    wanted = sorted(
+        {i.source.split(":", 1)[1] for i in items if "rates" in REGISTRY[i.source].needs}
+    )
+    # the rates of `issue summary`, over the community's issues as of the month's end
+    for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
+        if row["level"] == by and row["id"] in facts:
+            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
+    for n in wanted:
+        have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
+        mean = sum(have) / len(have) if have else None
+        for f in facts.values():
+            f.rate_means[n] = mean
+
+
+def _fund_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import funds
+
+    for key, fen in funds.raised_by(conn, as_of).items():
+        if key in facts:
+            facts[key].raised_fen = int(fen)
+
+
+# Who fills which CommunityFacts fields, and for which level (a compound has no activities or
+# funds of its own). gather_facts runs a gatherer when an item's source (sqjg.rules.REGISTRY)
+# needs one of its fields; tests prove every field a source needs has a gatherer here.
+GATHERERS: tuple[tuple[frozenset[str], tuple[str, ...], Any], ...] = (
+    (frozenset({"manual"}), ("community", "compound"), _manual_facts),
+    (
+        frozenset({"due", "due_closed_on_time", "overdue", "exposure"}),
+        ("community", "compound"),
+        _issue_facts,
+    ),
+    (
+        frozenset(
+            {
+                "inspections",
+                "inspection_mean",
+                "meetings",
+                "cleanups",
+                "first_cleanup",
+                "submitted",
+                "mechanisms",
+            }
+        ),
+        ("community",),
+        _activity_facts,
+    ),  # fmt: skip
+    (frozenset({"counts"}), ("community", "compound"), _count_facts),
+    (frozenset({"rates", "rate_means"}), ("community", "compound"), _rate_facts),
+    (frozenset({"raised_fen"}), ("community",), _fund_facts),
+)
+
+
 def gather_facts(
     conn: sqlite3.Connection,
     rules: Rules,
@@ -157,88 +244,14 @@ def gather_facts(
 ) -> dict[int, CommunityFacts]:
     """One month's facts for the given communities (or compounds, by="compound").
 
-    Only the concerns the items need are asked, each once for all communities.
+    Only the facts the items' sources declare are gathered, each concern once for all.
     """
     first = date(year, month, 1)
     facts = {i: CommunityFacts(year, month) for i in ids}
-    sources = {i.source for i in items}
-    if sources & {"manual", "count:manual"}:
-        for unit_id, item, points in conn.execute(
-            "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
-            (year, month),
-        ):
-            if unit_id in facts:
-                facts[unit_id].manual[item] = float(points)
-    if sources & ISSUE_SOURCES:
-        from . import issues
-
-        for key, f in issues.month_facts(
-            conn, first, as_of, exposure_notices=rules.exposure_notices, by=by
-        ).items():
-            if key in facts:
-                t = facts[key]
-                t.due, t.due_closed_on_time = (
-                    int(f.get("due", 0)),
-                    int(f.get("due_closed_on_time", 0)),
-                )
-                t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
-    if by == "community" and (
-        sources & ACTIVITY_SOURCES or any(s.startswith("submission:") for s in sources)
-    ):
-        from . import activities
-
-        for key, f in activities.month_facts(conn, first, as_of).items():
-            if key in facts:
-                t = facts[key]
-                t.inspections, t.inspection_mean = (
-                    int(f.get("inspections", 0)),
-                    f.get("inspection_mean"),
-                )
-                t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
-                t.first_cleanup, t.submitted = (
-                    f.get("first_cleanup"),
-                    dict(f.get("submitted") or {}),
-                )
-                t.mechanisms = int(f.get("mechanisms", 0))
-    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
-    if counted:
-        from . import issues
-
-        for i in counted:
-            got = issues.month_counts(
-                conn,
-                first,
-                as_of,
-                i.source.split(":", 1)[1],
-                exposure_notices=rules.exposure_notices,
-                kind=i.kind,
-                category=i.category,
-                serious=i.serious,
-                by=by,
-            )
-            for key, n in got.items():
-                if key in facts:
-                    facts[key].counts[i.key] = n
-    wanted = sorted({src.split(":", 1)[1] for src in sources if src.startswith("rate:")})
-    if wanted:
-        from . import issues
-
-        # the rates of `issue summary`, over the community's issues as of the month's end
-        for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
-            if row["level"] != by or row["id"] not in facts:
-                continue
-            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
-        for n in wanted:
-            have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
-            mean = sum(have) / len(have) if have else None
-            for f in facts.values():
-                f.rate_means[n] = mean
-    if by == "community" and "funds" in sources:
-        from . import funds
-
-        for key, fen in funds.raised_by(conn, as_of).items():
-            if key in facts:
-                facts[key].raised_fen = int(fen)
+    needed = {n for i in items for n in REGISTRY[i.source].needs}
+    for fields, levels, gather in GATHERERS:
+        if by in levels and fields & needed:
+            gather(conn, rules, items, year, month, first, as_of, facts, by)
     return facts
 
 
@@ -450,7 +463,7 @@ def missing_entries(
     A missing entry scores 0 like a real 0, so a forgotten sheet would silently sink a
     community: `rank` warns about it and `--publish` waits for it.
     """
-    keys = [i.key for i in rules.items_in(month) if i.source in ("manual", "count:manual")]
+    keys = [i.key for i in rules.items_in(month) if i.source in HAND_ENTERED]
     if not keys:
         return []
     entered: dict[int, set[str]] = {}
@@ -891,7 +904,7 @@ def set_score(
         items, what = rules.items, _("社区考评项目")
     else:
         items, what = rules.compound.items, _("小区竞赛项目")
-    manual = [i.key for i in items if i.source in ("manual", "count:manual")]
+    manual = [i.key for i in items if i.source in HAND_ENTERED]
     item = next((i for i in items if i.key == item_key), None)
     if item is None:
         raise NotFound(
@@ -917,7 +930,7 @@ def set_score(
         )
     elif points is None:
         raise Invalid(_("请用 --points 录入分数（计数项用 --count）。"))
-    if item.source not in ("manual", "count:manual"):
+    if item.source not in HAND_ENTERED:
         raise Invalid(
             _(
                 "项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。"
@@ -937,10 +950,10 @@ def set_score(
                 month=month,
             )
         )
-    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.max):
+    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.entry_max):
         raise Invalid(
             _("项目“{key}”的分数应在 0 到 {max:g} 之间，现为 {points:g}。").format(
-                key=item.key, max=item.max, points=points
+                key=item.key, max=item.entry_max, points=points
             )
         )
     check_month(rules, year, month, today)

@@ -1095,3 +1095,46 @@ def test_bad_vetoes(veto, line, words):
     with pytest.raises(RulesError) as e:
         rules_from_text(ITEM + "\n[[veto]]\n" + veto, "v.toml")
     assert f"第 {line} 行" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+# --- the registry of sources ----------------------------------------------------------------
+
+
+def test_every_source_declares_facts_that_are_gathered():
+    """A source reading facts nobody gathers would score every community alike (a missed gate
+    silently scores 0): each declared fact is a CommunityFacts field some gatherer fills."""
+    from dataclasses import fields
+
+    from sqjg.assessment import GATHERERS
+    from sqjg.rules import REGISTRY, SOURCE_LIST, SOURCES, source_label
+
+    known = {f.name for f in fields(CommunityFacts)}
+    filled = {n for names, _levels, _fn in GATHERERS for n in names}
+    assert filled <= known
+    assert tuple(REGISTRY) == SOURCES and len(SOURCE_LIST) == len(SOURCES)
+    for s in SOURCE_LIST:
+        assert s.needs, s.code
+        assert set(s.needs) <= filled, s.code
+        assert source_label(s.code) != s.code and s.shape
+        if s.compound:  # a compound's facts come from gatherers that run for compounds
+            assert all(
+                any(n in names and "compound" in levels for names, levels, _fn in GATHERERS)
+                for n in s.needs
+            ), s.code
+
+
+def test_a_manual_score_turned_into_points_by_bands():
+    r = rules_from_text(
+        '[[items]]\nkey = "sat"\nname = "满意度"\nsource = "manual"\nmax = 20\n'
+        "bands = [{ at = 90, points = 20 }, { at = 80, points = 15 }, { at = 0, points = 5 }]\n"
+    )
+    (item,) = r.items
+    assert item.entry_max == 100 and item.entry_bands == ((90, 20), (80, 15), (0, 5))
+    for figure, points in ((95, 20), (90, 20), (89.9, 15), (80, 15), (12, 5), (0, 5)):
+        facts = CommunityFacts(2026, 7, manual={"sat": figure})
+        assert score_items(r, facts) == {"sat": points}
+    with pytest.raises(RulesError, match=r"第 6 行.*bands 第 1 项"):
+        rules_from_text(
+            '[[items]]\nkey = "sat"\nname = "满意度"\nsource = "manual"\nmax = 20\n'
+            "bands = [{ at = 190, points = 20 }]\n"
+        )

@@ -736,7 +736,7 @@ def _rate_words(rate: dict[str, Any]) -> str:
 
 
 def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from ..assessment import source_label
+    from ..rules import source_label
 
     out = []
     for i in items:

@@ -1,330 +1,41 @@
-"""The rules file (考评办法) and the assessment engine. Pure: no database, no printing.
-
-load_rules(path) → Rules (validated); score_items(rules, facts) → each item's points for one
-community's month; total_of(points) → the month's total; rank_rows(ranking, scored) → order,
-ties, awards, yellow cards, last place, escalations and baseline awards; prize_rows(year_end,
-scored) → the year-end unit prizes. The facts are gathered elsewhere (sqjg.assessment).
-"""
+"""Loading and validating a rules file: load_rules(path) → Rules, or a RulesError whose one
+sentence names the key and, where it can be found, the line."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from importlib.resources import files
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import Invalid
-from .i18n import N_, _
-
-
-class RulesError(Invalid):
-    """A rules file that cannot be used; the message names the key (and line where known)."""
-
-
-def default_rules_path() -> Path:
-    return Path(str(files("sqjg.data") / "rules.toml"))
-
-
-def rules_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """--rules FILE, else SQJG_RULES, else the shipped data/rules.toml."""
-    if path:
-        return Path(path)
-    env = os.environ.get("SQJG_RULES")
-    return Path(env) if env else default_rules_path()
-
-
-# --- the rules' parts -----------------------------------------------------------------------
-
-MECHANISM_COUNT = 6  # the speech's six long-term mechanisms
-REPORTS = ("survey", "funds", "cleanup", "selfcheck")
-PENALTY_SOURCES = frozenset({"overdue", "exposure"})
-# rate:NAME → the indicator of `issue summary` it reads (one definition each, in sqjg.issues).
-RATES = {
-    "closure": "closure_rate",
-    "on_time": "on_time_rate",
-    "rework": "rework_rate",
-    "overdue_open": "overdue_pending_rate",
-    "extension": "extension_rate",
-}
-RATE_EMPTY = ("full", "zero", "average")
-# count:NAME: issues found, overdue in the month, on the exposure board, reworks, notices (from
-# the issues), or a count entered by hand (`sqjg score set … --count N`).
-COUNTS = ("found", "overdue", "exposure", "rework", "notices", "manual")
-SOURCES = (
-    "manual", "inspection", "meeting", "cleanup",
-    *(f"submission:{r}" for r in REPORTS),
-    "rectification", "overdue", "exposure", "mechanisms", "funds",
-    *(f"rate:{r}" for r in RATES),
-    *(f"count:{c}" for c in COUNTS),
-)  # fmt: skip
-# A compound has no meetings, inspections or funds of its own: hand-entered points and its issues.
-COMPOUND_SOURCES = ("manual", "rectification", "overdue", "exposure")
-KNOWN_SECTIONS = (
-    "issues",
-    "funds",
-    "deadlines",
-    "items",
-    "ranking",
-    "year_end",
-    "targets",
-    "compound",
-    "veto",
+from ..i18n import _
+from .model import (
+    DEFAULT_BANNED,
+    DEFAULT_DEADLINES,
+    KNOWN_SECTIONS,
+    RATE_EMPTY,
+    VETO_EFFECTS,
+    Award,
+    Baseline,
+    Contest,
+    Escalation,
+    Grade,
+    Item,
+    Prize,
+    Ranking,
+    RateScoring,
+    Rules,
+    RulesError,
+    Veto,
+    YearEnd,
+    rules_path,
 )
-
-
-@dataclass(frozen=True)
-class RateScoring:
-    """How a rate r (0-1) becomes points: linear max × r, a threshold (full_at, per_point) or
-    bands (at, points), read on 1 − r when inverted; `empty` when no issue counts."""
-
-    full_at: float | None = None
-    per_point: float = 0.0
-    bands: tuple[tuple[float, float], ...] = ()  # (at, points), highest `at` first
-    invert: bool = False
-    empty: str = "full"
-
-
-@dataclass(frozen=True)
-class Item:
-    """One score item of the 考评办法."""
-
-    key: str
-    name: str
-    source: str
-    max: float = 0.0  # points for a perfect month (0 for a penalty item)
-    per: float = 0.0  # penalty items: points per counted fact (negative)
-    min: float = 0.0  # penalty items: the floor (negative)
-    target_fen: int = 0  # `funds`: the amount that earns full points
-    note: str = ""
-    months: tuple[int, ...] = ()  # the months the item is assessed in; () = every month
-    bonus: bool = False  # 加分项: beyond the base maximum, capped by [ranking] bonus_cap
-    rate: RateScoring | None = None  # rate:* sources: how the rate becomes points
-    # count:* sources: only issues of this kind / category / seriousness are counted
-    kind: str | None = None
-    category: int | None = None
-    serious: bool | None = None
-
-    def applies_in(self, month: int) -> bool:
-        return not self.months or month in self.months
-
-    @property
-    def is_penalty(self) -> bool:
-        """Points of 0 or below: overdue, exposure, and a count with `per` but no `max`."""
-        return self.source in PENALTY_SOURCES or (self.source.startswith("count:") and not self.max)
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        return (self.min, 0.0) if self.is_penalty else (0.0, self.max)
-
-
-@dataclass(frozen=True)
-class Award:
-    rank: int
-    title: str
-    reward_fen: int
-
-
-@dataclass(frozen=True)
-class Escalation:
-    months: int
-    action: str
-
-
-@dataclass(frozen=True)
-class Baseline:
-    score: float
-    reward_fen: int
-
-
-VETO_EFFECTS = ("zero", "no_award")
-
-
-@dataclass(frozen=True)
-class Veto:
-    """一票否决: "zero" makes the month's total 0; "no_award" keeps score and rank but gives no
-    award, grade reward or baseline award."""
-
-    key: str
-    name: str
-    effect: str
-
-
-@dataclass(frozen=True)
-class Grade:
-    """One band of 等次: a total of at least `score` is rated `title`."""
-
-    score: float
-    title: str
-    reward_fen: int = 0
-
-
-@dataclass(frozen=True)
-class Ranking:
-    tie_break: tuple[str, ...] = ()
-    awards: tuple[Award, ...] = (
-        Award(1, N_("流动红旗"), 2_000_000),
-        Award(2, N_("流动红旗"), 1_500_000),
-        Award(3, N_("流动红旗"), 1_000_000),
-    )
-    min_award_score: float = 0.0
-    yellow_card_bottom: int = 3
-    publish_last: bool = True
-    escalation: tuple[Escalation, ...] = (
-        Escalation(2, N_("书记在新闻媒体上说明工作")),
-        Escalation(3, N_("书记当年工作考核为不称职")),
-    )
-    baseline: Baseline | None = None
-    first_month: tuple[int, int] | None = None  # (year, month) of the first assessed month
-    bonus_cap: float | None = None  # the most the bonus items add together; None = no cap
-    scale_to: float | None = None  # totals rescaled so the month's base maximum is this many
-    grades: tuple[Grade, ...] = ()  # 等次, highest score first
-
-
-@dataclass(frozen=True)
-class Prize:
-    title: str
-    count: int
-    reward_fen: int
-
-
-@dataclass(frozen=True)
-class YearEnd:
-    unit_prizes: tuple[Prize, ...] = (
-        Prize(N_("一等奖"), 1, 10_000_000),
-        Prize(N_("二等奖"), 2, 8_000_000),
-        Prize(N_("三等奖"), 3, 6_000_000),
-    )
-    community_weight: float = 0.6  # × the mean monthly total of the unit's communities
-    rectification_weight: float = 0.4  # × 100 × the on-time closure rate of its category-3 issues
-    min_score: float = 0.0
-
-
-@dataclass(frozen=True)
-class Contest:
-    """The compound contest inside a community (小区流动红旗)."""
-
-    items: tuple[Item, ...] = ()
-    tie_break: tuple[str, ...] = ()
-    awards: tuple[Award, ...] = (Award(1, N_("小区流动红旗"), 0),)
-
-    @property
-    def ranking(self) -> Ranking:
-        return Ranking(
-            tie_break=self.tie_break,
-            awards=self.awards,
-            yellow_card_bottom=0,
-            publish_last=False,
-            escalation=(),
-            baseline=None,
-        )
-
-
-@dataclass
-class Rules:
-    path: Path
-    text: str
-    data: dict[str, Any] = field(repr=False)
-    items: tuple[Item, ...] = ()
-    ranking: Ranking = field(default_factory=Ranking)
-    year_end: YearEnd = field(default_factory=YearEnd)
-    targets: dict[int, float] = field(default_factory=dict)
-    compound: Contest = field(default_factory=Contest)
-    vetoes: tuple[Veto, ...] = ()
-
-    def veto(self, key: str) -> Veto | None:
-        return next((v for v in self.vetoes if v.key == key), None)
-
-    @property
-    def exposure_notices(self) -> int:
-        return int(self.data.get("issues", {}).get("exposure_notices", 3))
-
-    @property
-    def notice_ladder(self):  # -> tuple[sqjg.notices.Step, ...]
-        """Who each successive notice goes to ([[issues.notices]]); validated on load."""
-        from .notices import ladder_from
-
-        return ladder_from(self.data.get("issues", {}).get("notices"))
-
-    @property
-    def resolve_photo(self) -> bool:
-        return bool(self.data.get("issues", {}).get("resolve_photo", False))
-
-    @property
-    def verify_photo(self) -> bool:
-        return bool(self.data.get("issues", {}).get("verify_photo", False))
-
-    @property
-    def photo_max_mb(self) -> float:
-        return float(self.data.get("issues", {}).get("photo_max_mb", 20))
-
-    @property
-    def time_limits(self):  # -> sqjg.timelimits.TimeLimits
-        """Default time limits by kind and category ([issues.time_limits]); validated on load."""
-        from .timelimits import time_limits_from
-
-        return time_limits_from(self.data.get("issues", {}).get("time_limits"))
-
-    @property
-    def banned_words(self) -> list[str]:
-        return list(self.data.get("funds", {}).get("banned_words", DEFAULT_BANNED))
-
-    @property
-    def deadlines(self) -> dict[str, str]:
-        """Deadline key → 'MM-DD' (each year)."""
-        return dict(self.data.get("deadlines", DEFAULT_DEADLINES))
-
-    @property
-    def sha256(self) -> str:
-        """The hash of the file's text, stored with a published month."""
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-    def item(self, key: str) -> Item | None:
-        return next((i for i in self.items if i.key == key), None)
-
-    def items_in(self, month: int) -> tuple[Item, ...]:
-        """The items assessed in a month (an item with `months` is left out elsewhere)."""
-        return tuple(i for i in self.items if i.applies_in(month))
-
-    def max_in(self, month: int) -> float:
-        """The month's base maximum: the full points of its non-bonus items."""
-        return base_max(self.items_in(month))
-
-    def require_items(self) -> None:
-        """The assessment needs [[items]]; files for other commands may leave them out."""
-        if not self.items:
-            raise RulesError(
-                _("规则文件 {path} 没有考评项目：请至少写一个 [[items]]。").format(path=self.path)
-            )
-
-
-DEFAULT_BANNED = ["奖金", "福利", "补贴发放", "慰问金", "加班费", "bonus", "welfare"]
-DEFAULT_DEADLINES = {
-    "survey": "07-10",
-    "funds": "07-10",
-    "cleanup": "07-25",
-    "assessment": "07-25",
-    "selfcheck": "08-31",
-}
-
-
-def deadline_date(mmdd: str, year: int) -> date:
-    """A 'MM-DD' deadline in a given year (02-29 falls on 02-28 in other years)."""
-    month, day = int(mmdd[:2]), int(mmdd[3:5])
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return date(year, month, day - 1)
-
-
-# --- loading and validating -----------------------------------------------------------------
+from .sources import COMPOUND_SOURCES, REGISTRY, SOURCES
 
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
@@ -532,13 +243,13 @@ def _check_issues_funds_deadlines(c: _Checker, data: dict[str, Any]) -> None:
     mb = issues.get("photo_max_mb", 20)
     if not _is_number(mb) or mb <= 0:
         raise c.fail(_("[issues] photo_max_mb 应为正数"), "issues", key="photo_max_mb")
-    from .timelimits import LimitError, time_limits_from
+    from ..timelimits import LimitError, time_limits_from
 
     try:
         time_limits_from(issues.get("time_limits"))
     except LimitError as e:
         raise c.fail(e.args[1], "issues.time_limits", key=e.args[0]) from None
-    from .notices import NoticeError, ladder_from
+    from ..notices import NoticeError, ladder_from
 
     try:
         ladder_from(issues.get("notices"))
@@ -678,7 +389,7 @@ def _check_items(
         bonus = t.get("bonus", False)
         if not isinstance(bonus, bool):
             raise fail(_("{where} 的 bonus 应为 true 或 false").format(where=where), "bonus")
-        if bonus and source in PENALTY_SOURCES:
+        if bonus and REGISTRY[source].shape == "penalty":
             raise fail(_("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus")
         for k in ("max", "per", "min"):
             if k in t and _is_number(t[k]) and abs(t[k]) > MAX_POINTS:
@@ -690,7 +401,7 @@ def _check_items(
                 )
         extra: dict[str, Any] = {"note": note, "months": tuple(sorted(months)), "bonus": bonus}
         filters = [k for k in ("kind", "category", "serious") if k in t]
-        if filters and (not source.startswith("count:") or source == "count:manual"):
+        if filters and REGISTRY[source].counted is None:
             raise fail(
                 _("{where} 的 {k} 只用于从问题计数的 count:… 项目").format(
                     where=where, k=filters[0]
@@ -711,7 +422,7 @@ def _check_items(
                     _("{where} 的 serious 应为 true 或 false").format(where=where), "serious"
                 )
             extra["serious"] = t["serious"]
-        if source.startswith("count:"):
+        if REGISTRY[source].shape == "count":
             if bonus:
                 raise fail(
                     _("{where} 是扣分项，不能是加分项（bonus）").format(where=where), "bonus"
@@ -751,7 +462,7 @@ def _check_items(
                 ),
                 "source",
             )
-        if source in PENALTY_SOURCES:
+        if REGISTRY[source].shape == "penalty":
             if "max" in t:
                 raise fail(
                     _("{where} 是扣分项，用 per 和 min，不用 max").format(where=where), "max"
@@ -787,9 +498,11 @@ def _check_items(
             target_fen = fen
         elif "target" in t:
             raise fail(_("{where} 的来源不是 funds，不能有 target").format(where=where), "target")
-        rate = None
-        if source.startswith("rate:"):
+        rate, entry_bands = None, ()
+        if REGISTRY[source].shape == "rate":
             rate = _check_rate(t, float(t["max"]), where, fail)
+        elif REGISTRY[source].shape == "manual" and "bands" in t:
+            entry_bands = _check_bands(t["bands"], float(t["max"]), 100.0, where, fail)
         else:
             for k in _RATE_KEYS:
                 if k in t:
@@ -804,6 +517,7 @@ def _check_items(
                 float(t["max"]),
                 target_fen=target_fen,
                 rate=rate,
+                entry_bands=entry_bands,
                 **extra,
             )
         )
@@ -843,62 +557,47 @@ def _check_rate(t: dict[str, Any], top: float, where: str, fail: Any) -> RateSco
                 _("{where} 的 per_point 应为正数（每低一个百分点扣几分）").format(where=where),
                 "per_point",
             )
-    bands: list[tuple[float, float]] = []
-    if "bands" in t:
-        raw = t["bands"]
-        if not isinstance(raw, list) or not raw:
-            raise fail(
-                _("{where} 的 bands 应为 [{{ at = 比例, points = 分 }}, …]").format(where=where),
-                "bands",
-            )
-        for n, b in enumerate(raw, 1):
-            if (
-                not isinstance(b, dict)
-                or set(b) != {"at", "points"}
-                or not _is_number(b["at"])
-                or not 0 <= b["at"] <= 1
-                or not _is_number(b["points"])
-                or not 0 <= b["points"] <= top
-            ):
-                raise fail(
-                    _(
-                        "{where} 的 bands 第 {n} 项应为 {{ at = 0 到 1 的比例, points = 0 到 max 的分 }}"
-                    ).format(where=where, n=n),
-                    "bands",
-                )
-            if bands and b["at"] >= bands[-1][0]:
-                raise fail(
-                    _("{where} 的 bands 应按 at 从高到低排列：第 {n} 项不低于前一项").format(
-                        where=where, n=n
-                    ),
-                    "bands",
-                )
-            bands.append((float(b["at"]), float(b["points"])))
+    bands = _check_bands(t["bands"], top, 1.0, where, fail) if "bands" in t else ()
     return RateScoring(
-        None if full_at is None else float(full_at), float(per_point), tuple(bands), invert, empty
+        None if full_at is None else float(full_at), float(per_point), bands, invert, empty
     )
 
 
-def rate_points(item: Item, rate: float | None, mean: float | None) -> float:
-    """A rate item's points. `rate` None: no issue counts toward it, so `empty` decides
-    ("average" scores the mean rate of the communities that have one; full when none has)."""
-    s = item.rate or RateScoring()
-    if rate is None:
-        if s.empty == "zero":
-            return 0.0
-        if s.empty == "full" or mean is None:
-            return item.max
-        rate = mean
-    r = 1.0 - rate if s.invert else rate
-    r = round(r, _PRECISION)
-    if s.bands:
-        return next((p for at, p in s.bands if r >= round(at, _PRECISION)), 0.0)
-    if s.full_at is not None:
-        if r >= round(s.full_at, _PRECISION):
-            return item.max
-        below = (Decimal(str(s.full_at)) - Decimal(repr(r))) * 100  # percentage points
-        return max(0.0, item.max - s.per_point * float(below))
-    return item.max * r
+def _check_bands(
+    raw: Any, top: float, scale: float, where: str, fail: Any
+) -> tuple[tuple[float, float], ...]:
+    """bands = [{ at, points }, …], `at` from high to low on a scale of 0-1 (a rate) or 0-100
+    (a score entered by hand), points within 0-max."""
+    if not isinstance(raw, list) or not raw:
+        raise fail(
+            _("{where} 的 bands 应为 [{{ at = 比例, points = 分 }}, …]").format(where=where),
+            "bands",
+        )
+    bands: list[tuple[float, float]] = []
+    for n, b in enumerate(raw, 1):
+        if (
+            not isinstance(b, dict)
+            or set(b) != {"at", "points"}
+            or not _is_number(b["at"])
+            or not 0 <= b["at"] <= scale
+            or not _is_number(b["points"])
+            or not 0 <= b["points"] <= top
+        ):
+            raise fail(
+                _(
+                    "{where} 的 bands 第 {n} 项应为 {{ at = 0 到 {scale:g} 的数, points = 0 到 max 的分 }}"
+                ).format(where=where, n=n, scale=scale),
+                "bands",
+            )
+        if bands and b["at"] >= bands[-1][0]:
+            raise fail(
+                _("{where} 的 bands 应按 at 从高到低排列：第 {n} 项不低于前一项").format(
+                    where=where, n=n
+                ),
+                "bands",
+            )
+        bands.append((float(b["at"]), float(b["points"])))
+    return tuple(bands)
 
 
 def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
@@ -1278,292 +977,3 @@ def _check_compound(c: _Checker, raw: Any) -> Contest:
 
 
 # --- the engine -----------------------------------------------------------------------------
-
-
-@dataclass
-class CommunityFacts:
-    """What one community (or compound) did in one month; missing facts are zeros."""
-
-    year: int
-    month: int
-    manual: dict[str, float] = field(default_factory=dict)  # item key → points entered by hand
-    inspections: int = 0
-    inspection_mean: float | None = None  # mean of the month's inspection scores (0-100)
-    meetings: int = 0
-    cleanups: int = 0
-    first_cleanup: date | None = None  # the month's first clean-up
-    submitted: dict[str, date] = field(
-        default_factory=dict
-    )  # report → first handed up (by month end)
-    due: int = 0  # issues due in the month
-    due_closed_on_time: int = 0  # … of which closed on time
-    overdue: int = 0  # issues overdue at month end
-    exposure: int = 0  # issues on the exposure board at month end
-    mechanisms: int = 0  # long-term mechanisms in place at month end (of six)
-    raised_fen: int = 0  # funds raised by month end
-    counts: dict[str, int] = field(default_factory=dict)  # count:* item key → the month's count
-    rates: dict[str, float | None] = field(default_factory=dict)  # rate name → 0-1, None: no issue
-    rate_means: dict[str, float | None] = field(default_factory=dict)  # … mean over communities
-
-
-def _clamp(value: float, bounds: tuple[float, float]) -> float:
-    lo, hi = bounds
-    return min(max(value, lo), hi)
-
-
-def item_points(item: Item, facts: CommunityFacts, deadlines: Mapping[str, str]) -> float:
-    """One item's points, clamped to [0, max] (penalties to [min, 0])."""
-    s = item.source
-    if s == "manual":
-        raw = float(facts.manual.get(item.key, 0.0))
-    elif s == "inspection":
-        raw = (
-            0.0
-            if facts.inspection_mean is None or not facts.inspections
-            else facts.inspection_mean / 100 * item.max
-        )
-    elif s == "meeting":
-        raw = item.max if facts.meetings > 0 else 0.0
-    elif s == "cleanup":
-        deadline = deadlines.get("cleanup")
-        if deadline is not None and int(deadline[:2]) == facts.month:
-            on_time = facts.first_cleanup is not None and facts.first_cleanup <= deadline_date(
-                deadline, facts.year
-            )
-            raw = item.max if on_time else 0.0
-        else:
-            raw = item.max if facts.cleanups > 0 else 0.0
-    elif s.startswith("submission:"):
-        report = s.split(":", 1)[1]
-        due = deadline_date(deadlines[report], facts.year)
-        if (facts.year, facts.month) < (due.year, due.month):
-            raw = item.max  # not due yet this month: nobody can be late, nobody loses points
-        else:
-            handed = facts.submitted.get(report)
-            raw = item.max if handed is not None and handed <= due else 0.0
-    elif s == "rectification":
-        raw = item.max if facts.due <= 0 else facts.due_closed_on_time / facts.due * item.max
-    elif s == "overdue":
-        raw = item.per * facts.overdue
-    elif s == "exposure":
-        raw = item.per * facts.exposure
-    elif s == "mechanisms":
-        raw = facts.mechanisms / MECHANISM_COUNT * item.max
-    elif s == "funds":
-        raw = facts.raised_fen / item.target_fen * item.max
-    elif s.startswith("count:"):
-        n = (
-            facts.manual.get(item.key, 0.0)
-            if s == "count:manual"
-            else facts.counts.get(item.key, 0)
-        )
-        raw = item.max + item.per * n  # from the maximum, 扣完为止; a penalty from 0 to min
-    elif s.startswith("rate:"):
-        name = s.split(":", 1)[1]
-        raw = rate_points(item, facts.rates.get(name), facts.rate_means.get(name))
-    else:  # pragma: no cover - validate() admits only known sources
-        raise ValueError(s)
-    return _clamp(raw, item.bounds)
-
-
-def score_items(
-    rules: Rules, facts: CommunityFacts, items: Sequence[Item] | None = None
-) -> dict[str, float]:
-    """Each item's points for one month: the rules' [[items]] assessed that month, or `items`
-    for the compound contest (an item whose `months` leave this month out gets no entry)."""
-    deadlines = rules.deadlines
-    chosen = rules.items if items is None else items
-    return {i.key: item_points(i, facts, deadlines) for i in chosen if i.applies_in(facts.month)}
-
-
-def base_max(items: Sequence[Item]) -> float:
-    return sum(i.max for i in items if not i.bonus)
-
-
-def total_of(
-    points: Mapping[str, float],
-    items: Sequence[Item] = (),
-    ranking: Ranking | None = None,
-) -> float:
-    """The month's total, never below 0.
-
-    Without items: the plain sum. With them: the base items (scaled by `scale_to` / the month's
-    base maximum when the ranking says so) plus the bonus items, whose sum is capped by
-    `bonus_cap`; a bonus lifts a total, a cap never lowers the base.
-    """
-    if not items:
-        return max(0.0, sum(points.values()))
-    bonus_keys = {i.key for i in items if i.bonus}
-    base = sum(v for k, v in points.items() if k not in bonus_keys)
-    bonus = sum(v for k, v in points.items() if k in bonus_keys)
-    if ranking is not None and ranking.bonus_cap is not None:
-        bonus = min(bonus, ranking.bonus_cap)
-    if ranking is not None and ranking.scale_to is not None:
-        full = base_max([i for i in items if i.key in points])
-        if full > 0:
-            base = base * ranking.scale_to / full
-    return max(0.0, base + bonus)
-
-
-def round1(value: float) -> float:
-    """Round half up to one decimal for output (ranking always compares unrounded values)."""
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + 0.0
-
-
-@dataclass
-class Scored:
-    """One community's (compound's, unit's) scored month, the input of the ranking."""
-
-    key: Any  # the caller's id
-    name: str
-    items: dict[str, float]
-    total: float
-    previous_last: int = 0  # months in a row it was last just before this one
-    no_award: bool = False  # a "no_award" veto: ranked, but no award of any kind
-
-
-@dataclass
-class Ranked:
-    scored: Scored
-    rank: int
-    below: int  # communities strictly below it
-    award: Award | None = None
-    yellow_card: bool = False
-    last: bool = False
-    media: bool = False
-    consecutive_last: int = 0
-    escalation: Escalation | None = None
-    baseline: bool = False
-    prize: Prize | None = None
-    grade: Grade | None = None
-
-
-# Sums of floats that are equal on paper can differ in the 15th digit; compare at 1e-9.
-_PRECISION = 9
-
-
-def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Scored, int, int]]:
-    """(entry, rank, strictly below) in ranking order: total, then tie_break items, high to low.
-
-    Entries still equal share a rank and the next rank is skipped (1, 2, 2, 4). O(n log n).
-    """
-
-    def key(s: Scored) -> tuple[float, ...]:
-        return (
-            round(s.total, _PRECISION),
-            *(round(s.items.get(k, 0.0), _PRECISION) for k in tie_break),
-        )
-
-    keyed = sorted(
-        ((key(s), s) for s in scored), key=lambda t: (tuple(-v for v in t[0]), t[1].name)
-    )
-    n = len(keyed)
-    out: list[tuple[Scored, int, int]] = []
-    start = 0
-    while start < n:
-        end = start
-        while end < n and keyed[end][0] == keyed[start][0]:
-            end += 1
-        for i in range(start, end):
-            out.append((keyed[i][1], start + 1, n - end))
-        start = end
-    return out
-
-
-def grade_of(grades: Sequence[Grade], total: float) -> Grade | None:
-    """The first (highest) band the total reaches; None below every band or without grades."""
-    t = round(total, _PRECISION)
-    return next((g for g in grades if t >= round(g.score, _PRECISION)), None)
-
-
-def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
-    """Rank one month and decide every outcome of the speech.
-
-    - awards go by rank equality (two tied for 2nd both get the 2nd award, and there is no
-      3rd); none below min_award_score;
-    - never an award and a sanction in one month: an award outweighs a yellow card, but the
-      last place outweighs an award when the rules sanction last place (media or escalation),
-      so in a city of three the third is named in the media and gets no red flag;
-    - yellow card: fewer than `yellow_card_bottom` communities strictly below, unless awarded;
-    - last: none strictly below; media when publish_last; consecutive months last (including
-      `previous_last`) reach the highest escalation whose `months` they reach;
-    - baseline: total ≥ baseline.score.
-    When nobody stands strictly below anybody (every community equal) the month has no
-    bottom: no yellow card, no last place, no media, and a run of last places is broken.
-    """
-    ordered = _order(scored, ranking.tie_break)
-    has_bottom = bool(ordered) and ordered[0][2] > 0
-    awards = {a.rank: a for a in ranking.awards}
-    out: list[Ranked] = []
-    last_sanctioned = ranking.publish_last or bool(ranking.escalation)
-    for s, rank, below in ordered:
-        r = Ranked(s, rank, below)
-        r.last = has_bottom and below == 0
-        award = awards.get(rank)
-        if (
-            award is not None
-            and round(s.total, _PRECISION) >= round(ranking.min_award_score, _PRECISION)
-            and not (r.last and last_sanctioned)
-            and not s.no_award
-        ):
-            r.award = award
-        r.yellow_card = has_bottom and below < ranking.yellow_card_bottom and r.award is None
-        r.media = r.last and ranking.publish_last
-        r.consecutive_last = s.previous_last + 1 if r.last else 0
-        for e in ranking.escalation:
-            if r.consecutive_last >= e.months:
-                r.escalation = e
-        if ranking.baseline is not None and not s.no_award:
-            r.baseline = round(s.total, _PRECISION) >= round(ranking.baseline.score, _PRECISION)
-        r.grade = grade_of(ranking.grades, s.total)
-        out.append(r)
-    return out
-
-
-# Year-end units tied on score are told apart by these parts of it, in this order.
-PRIZE_TIE_BREAK = ("communities", "rectification")
-
-
-def prize_rows(year_end: YearEnd, scored: Sequence[Scored]) -> list[Ranked]:
-    """Year-end unit prizes: the prizes fill places in order (1 × first = place 1, 2 × second =
-    places 2-3, 3 × third = places 4-6), so the number of each prize always holds.
-
-    Units tied on score are told apart by PRIZE_TIE_BREAK (their communities' mean monthly
-    total, then their category-3 on-time rate). Units still tied share the places they
-    occupy: when those places hold one prize each gets it; when they hold different prizes
-    (or run past the last prize) the group pools the money of its places and shares it
-    equally, rounded down to the fen, under the joined titles marked 并列.
-    """
-    slots = [p for p in year_end.unit_prizes for _n in range(p.count)]
-    ordered = _order(scored, PRIZE_TIE_BREAK)
-    out: list[Ranked] = []
-    start = 0
-    while start < len(ordered):
-        end = start
-        while end < len(ordered) and ordered[end][1] == ordered[start][1]:
-            end += 1
-        group = ordered[start:end]
-        held = slots[start:end]
-        prize: Prize | None = None
-        if held and round(group[0][0].total, _PRECISION) >= round(year_end.min_score, _PRECISION):
-            if len(group) == len(held) and all(p == held[0] for p in held):
-                prize = held[0]
-            else:
-                titles = list(dict.fromkeys(_(p.title) for p in held))
-                prize = Prize(
-                    _("{titles}（并列）").format(titles=_("、").join(titles)),
-                    len(group),
-                    sum(p.reward_fen for p in held) // len(group),
-                )
-        for s, rank, below in group:
-            r = Ranked(s, rank, below)
-            r.prize = prize
-            out.append(r)
-        start = end
-    return out
-
-
-def needed_for_target(total: int, designated: int, rate: float) -> int:
-    """How many more designations reach `rate` of `total` (exact decimal arithmetic: 0.7 × 10 = 7)."""
-    required = math.ceil(Decimal(str(rate)) * total)
-    return max(0, required - designated)
