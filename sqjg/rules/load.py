@@ -17,20 +17,27 @@ from ..i18n import _
 from .model import (
     DEFAULT_BANNED,
     DEFAULT_DEADLINES,
+    GROUP_BY,
     KNOWN_SECTIONS,
+    PERIOD_COMBINE,
+    PERIOD_KEYS,
     RATE_EMPTY,
     VETO_EFFECTS,
     Award,
     Baseline,
+    BottomPenalty,
     Contest,
     Escalation,
     Grade,
     Item,
+    Period,
     Prize,
+    ProgressAward,
     Ranking,
     RateScoring,
     Rules,
     RulesError,
+    StreakFirst,
     Veto,
     YearEnd,
     rules_path,
@@ -185,6 +192,79 @@ def validate(rules: Rules) -> None:
     rules.items, rules.ranking, rules.year_end = items, ranking, year_end
     rules.targets, rules.compound = targets, compound
     rules.vetoes = _check_vetoes(c, data.get("veto", []))
+    rules.periods = _check_periods(c, data.get("periods", []))
+
+
+_PERIOD_FIELDS = ("key", "combine", "awards", "progress_award")
+
+
+def _check_periods(c: _Checker, raw: Any) -> tuple[Period, ...]:
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise c.fail(_("[[periods]] 应写成表数组（每项一个 [[periods]]）"), "periods")
+    out: list[Period] = []
+    for index, t in enumerate(raw):
+        n = index + 1
+        unknown = [k for k in t if k not in _PERIOD_FIELDS]
+        if unknown:
+            raise c.fail(
+                _("[[periods]] 第 {n} 项有未知的键“{k}”（可用：{known}）").format(
+                    n=n, k=unknown[0], known=_("、").join(_PERIOD_FIELDS)
+                ),
+                "periods",
+                index,
+                unknown[0],
+            )
+        key = t.get("key")
+        if key not in PERIOD_KEYS:
+            raise c.fail(
+                _(
+                    "[[periods]] 第 {n} 项的 key 应为 quarter（季度）、half（半年）或 year（年度）"
+                ).format(n=n),
+                "periods",
+                index,
+                "key",
+            )
+        if any(p.key == key for p in out):
+            raise c.fail(
+                _("[[periods]] 的 key“{key}”重复").format(key=key), "periods", index, "key"
+            )
+        combine = t.get("combine", "mean")
+        if combine not in PERIOD_COMBINE:
+            raise c.fail(
+                _("[[periods]] {key} 的 combine 应为 mean（各月平均）或 sum（各月合计）").format(
+                    key=key
+                ),
+                "periods",
+                index,
+                "combine",
+            )
+        where = f"[[periods]] {key} awards"
+        awards = _check_awards(c, t.get("awards", []), "periods", index, where)
+        progress = None
+        if "progress_award" in t:
+            pa = t["progress_award"]
+            fen = _fen(pa.get("reward", 0)) if isinstance(pa, dict) else None
+            count = pa.get("count", 1) if isinstance(pa, dict) else None
+            if (
+                not isinstance(pa, dict)
+                or set(pa) - {"title", "reward", "count"}
+                or not isinstance(pa.get("title"), str)
+                or not pa["title"].strip()
+                or fen is None
+                or not _is_int(count)
+                or not 1 <= count <= 1000
+            ):
+                raise c.fail(
+                    _(
+                        "[[periods]] {key} 的 progress_award 应为 {{ title = 奖项, reward = 元, count = 个数 }}"
+                    ).format(key=key),
+                    "periods",
+                    index,
+                    "progress_award",
+                )
+            progress = ProgressAward(pa["title"].strip(), fen, count)
+        out.append(Period(key, combine, awards, progress))
+    return tuple(out)
 
 
 def _check_vetoes(c: _Checker, raw: Any) -> tuple[Veto, ...]:
@@ -600,43 +680,49 @@ def _check_bands(
     return tuple(bands)
 
 
-def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
-    where = f"[{section}] awards"
+def _check_awards(
+    c: _Checker, raw: Any, section: str, index: int = 0, where: str | None = None
+) -> tuple[Award, ...]:
+    where = where or f"[{section}] awards"
     if not isinstance(raw, list):
-        raise c.fail(_("{where} 应为列表").format(where=where), section, key="awards")
+        raise c.fail(_("{where} 应为列表").format(where=where), section, index, "awards")
     awards: list[Award] = []
     for n, a in enumerate(raw, 1):
         if not isinstance(a, dict):
             raise c.fail(
                 _("{where} 第 {n} 项应为 {{ rank, title, reward }}").format(where=where, n=n),
                 section,
-                key="awards",
+                index,
+                "awards",
             )
         unknown = [k for k in a if k not in ("rank", "title", "reward")]
         if unknown:
             raise c.fail(
                 _("{where} 第 {n} 项有未知的键“{k}”").format(where=where, n=n, k=unknown[0]),
                 section,
-                key="awards",
+                index,
+                "awards",
             )
         rank = a.get("rank")
         if not _is_int(rank) or rank < 1:
             raise c.fail(
                 _("{where} 第 {n} 项的 rank 应为正整数").format(where=where, n=n),
                 section,
-                key="awards",
+                index,
+                "awards",
             )
         title = a.get("title")
         if not isinstance(title, str) or not title.strip():
             raise c.fail(
-                _("{where} 第 {n} 项缺少 title").format(where=where, n=n), section, key="awards"
+                _("{where} 第 {n} 项缺少 title").format(where=where, n=n), section, index, "awards"
             )
         fen = _fen(a.get("reward", 0))
         if fen is None:
             raise c.fail(
                 _("{where} 第 {n} 项的 reward 应为不小于 0 的金额（元）").format(where=where, n=n),
                 section,
-                key="awards",
+                index,
+                "awards",
             )
         if awards and rank <= awards[-1].rank:
             raise c.fail(
@@ -644,7 +730,8 @@ def _check_awards(c: _Checker, raw: Any, section: str) -> tuple[Award, ...]:
                     "{where} 应按名次从小到大排列且不重复：第 {n} 项的 rank {rank} 不大于前一项的 {prev}"
                 ).format(where=where, n=n, rank=rank, prev=awards[-1].rank),
                 section,
-                key="awards",
+                index,
+                "awards",
             )
         awards.append(Award(rank, title.strip(), fen))
     return tuple(awards)
@@ -682,6 +769,9 @@ _RANKING_KEYS = (
     "bonus_cap",
     "scale_to",
     "grades",
+    "group_by",
+    "bottom_penalties",
+    "streak_first",
 )
 
 
@@ -801,6 +891,13 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
             key="scale_to",
         )
     grades = _check_grades(c, raw.get("grades", []))
+    group_by = raw.get("group_by")
+    if group_by is not None and group_by not in GROUP_BY:
+        raise c.fail(
+            _("[ranking] group_by 只能是“street”（在各街道内分别排名）"), "ranking", key="group_by"
+        )
+    penalties = _check_bottom_penalties(c, raw.get("bottom_penalties", []))
+    streak = _check_streak_first(c, raw.get("streak_first", []))
     return Ranking(
         tie_break,
         awards,
@@ -813,7 +910,73 @@ def _check_ranking(c: _Checker, raw: Any, items: Sequence[Item]) -> Ranking:
         None if bonus_cap is None else float(bonus_cap),
         None if scale_to is None else float(scale_to),
         grades,
+        group_by,
+        penalties,
+        streak,
     )
+
+
+def _check_bottom_penalties(c: _Checker, raw: Any) -> tuple[BottomPenalty, ...]:
+    shape = _(
+        "[ranking] bottom_penalties 第 {n} 项应为 {{ count = 后几名, title = 处理, fine = 罚款元 }}"
+    )
+    if not isinstance(raw, list):
+        raise c.fail(_("[ranking] bottom_penalties 应为列表"), "ranking", key="bottom_penalties")
+    out: list[BottomPenalty] = []
+    for n, b in enumerate(raw, 1):
+        fen = _fen(b.get("fine", 0)) if isinstance(b, dict) else None
+        if (
+            not isinstance(b, dict)
+            or set(b) - {"count", "title", "fine"}
+            or not _is_int(b.get("count"))
+            or not 1 <= b["count"] <= 1000
+            or not isinstance(b.get("title"), str)
+            or not b["title"].strip()
+            or fen is None
+        ):
+            raise c.fail(shape.format(n=n), "ranking", key="bottom_penalties")
+        if out and b["count"] <= out[-1].count:
+            raise c.fail(
+                _(
+                    "[ranking] bottom_penalties 应按 count 从小到大排列：第 {n} 项的 count 不大于前一项"
+                ).format(n=n),
+                "ranking",
+                key="bottom_penalties",
+            )
+        out.append(BottomPenalty(b["count"], b["title"].strip(), fen))
+    return tuple(out)
+
+
+def _check_streak_first(c: _Checker, raw: Any) -> tuple[StreakFirst, ...]:
+    if not isinstance(raw, list):
+        raise c.fail(_("[ranking] streak_first 应为列表"), "ranking", key="streak_first")
+    out: list[StreakFirst] = []
+    for n, e in enumerate(raw, 1):
+        if (
+            not isinstance(e, dict)
+            or set(e) != {"months", "action"}
+            or not _is_int(e["months"])
+            or not 2 <= e["months"] <= 120
+            or not isinstance(e["action"], str)
+            or not e["action"].strip()
+        ):
+            raise c.fail(
+                _(
+                    "[ranking] streak_first 第 {n} 项应为 {{ months = 连续几个月（至少 2）, action = 处理 }}"
+                ).format(n=n),
+                "ranking",
+                key="streak_first",
+            )
+        if out and e["months"] <= out[-1].months:
+            raise c.fail(
+                _(
+                    "[ranking] streak_first 应按 months 从小到大排列：第 {n} 项的 months 不大于前一项"
+                ).format(n=n),
+                "ranking",
+                key="streak_first",
+            )
+        out.append(StreakFirst(e["months"], e["action"].strip()))
+    return tuple(out)
 
 
 def _check_grades(c: _Checker, raw: Any) -> tuple[Grade, ...]:
