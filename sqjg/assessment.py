@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import units
-from .dates import month_bounds
+from .dates import PeriodSpan, month_bounds
 from .dates import today as today_
 from .db import rows
 from .errors import Conflict, Invalid, NotFound
@@ -37,7 +37,9 @@ from .rules import (
     REGISTRY,
     CommunityFacts,
     Item,
+    Period,
     Ranked,
+    Ranking,
     Rules,
     RulesError,
     Scored,
@@ -290,7 +292,16 @@ def _scored(
         effects = {v.effect for k in (vetoes or {}).get(c["id"], []) if (v := rules.veto(k))}
         if "zero" in effects:
             total = 0.0
-        out.append(Scored(c["id"], c["name"], points, total, no_award="no_award" in effects))
+        out.append(
+            Scored(
+                c["id"],
+                c["name"],
+                points,
+                total,
+                no_award="no_award" in effects,
+                group=c.get("street"),
+            )
+        )
     return out
 
 
@@ -301,12 +312,15 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any] | None:
-    """The month's published result, exactly as it was frozen, or None."""
+def published(
+    conn: sqlite3.Connection, year: int, month: int, scope: str = SCOPE
+) -> dict[str, Any] | None:
+    """The month's published result, exactly as it was frozen, or None. A period is stored
+    like a month: scope quarter|half|year, month its last month."""
     row = conn.execute(
         "SELECT result, result_hash FROM publications WHERE scope = ? AND year = ? AND month = ?"
         " AND superseded_at IS NULL",
-        (SCOPE, year, month),
+        (scope, year, month),
     ).fetchone()
     if row is None:
         return None
@@ -322,8 +336,11 @@ def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any]
 
 # The stored text is canonical (sorted keys); scripts and people read the keys in this order.
 _TOP_ORDER = (
+    "period",
     "year",
     "month",
+    "months",
+    "combine",
     "published",
     "published_on",
     "as_of",
@@ -338,9 +355,11 @@ _TOP_ORDER = (
     "media",
 )
 _ROW_ORDER = (
+    "period",
     "rank",
     "community",
     "street",
+    "group",
     "score",
     "items",
     "red_flag",
@@ -356,6 +375,15 @@ _ROW_ORDER = (
     "grade",
     "grade_reward_yuan",
     "veto",
+    "bottom_penalty",
+    "fine_yuan",
+    "first",
+    "consecutive_first",
+    "streak_first",
+    "progress",
+    "progress_award",
+    "progress_reward_yuan",
+    "months",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -383,51 +411,61 @@ def _in_display_order(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _last_in(
+def _ends_in(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> set[int]:
-    """Community ids last in an earlier month: its published result, else computed from the data."""
+) -> tuple[set[int], set[int]]:
+    """Community ids (last, first) in an earlier month: its published result, else computed."""
     pub = published(conn, year, month)
     if pub is not None:
         by_uid = {c["uid"]: c["id"] for c in comms}
-        return {
-            by_uid[r["community_uid"]]
-            for r in pub["rows"]
-            if r.get("last") and r.get("community_uid") in by_uid
+        rows_ = [r for r in pub["rows"] if r.get("community_uid") in by_uid]
+        lasts = {by_uid[r["community_uid"]] for r in rows_ if r.get("last")}
+        # a result published before `first` was kept: rank 1 with somebody below
+        below = any(r["rank"] > 1 for r in rows_)
+        firsts = {
+            by_uid[r["community_uid"]] for r in rows_ if r.get("first", below and r["rank"] == 1)
         }
+        return lasts, firsts
     as_of = as_of_for(year, month, today)
     facts = gather_facts(conn, rules, rules.items, year, month, as_of, (c["id"] for c in comms))
     scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
-    return {r.scored.key for r in rank_rows(rules.ranking, scored) if r.last}
+    ranked = rank_rows(rules.ranking, scored)
+    return {r.scored.key for r in ranked if r.last}, {r.scored.key for r in ranked if r.first}
 
 
-def _previous_last(
+def _previous_runs(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
-    candidates: set[int],
+    lasts: set[int],
+    firsts: set[int],
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> dict[int, int]:
-    """For each candidate, how many months in a row just before (year, month) it was last."""
-    streak = dict.fromkeys(candidates, 0)
-    alive = set(candidates)
+) -> tuple[dict[int, int], dict[int, int]]:
+    """For the candidates last (and first), how many months in a row just before (year, month)
+    each was last (first); every earlier month is ranked once for both."""
+    run_last, run_first = dict.fromkeys(lasts, 0), dict.fromkeys(firsts, 0)
+    alive_last, alive_first = set(lasts), set(firsts)
     y, m = _prev(year, month)
     first = rules.ranking.first_month
     for _step in range(MAX_LOOKBACK_MONTHS):
-        if not alive or (first is not None and (y, m) < first):
+        if not (alive_last or alive_first) or (first is not None and (y, m) < first):
             break
-        alive &= _last_in(conn, rules, y, m, comms, today)
-        for k in alive:
-            streak[k] += 1
+        was_last, was_first = _ends_in(conn, rules, y, m, comms, today)
+        alive_last &= was_last
+        alive_first &= was_first
+        for k in alive_last:
+            run_last[k] += 1
+        for k in alive_first:
+            run_first[k] += 1
         y, m = _prev(y, m)
-    return streak
+    return run_last, run_first
 
 
 # --- the monthly ranking --------------------------------------------------------------------
@@ -439,6 +477,22 @@ def _award_fields(r: Ranked) -> dict[str, Any]:
         "award": r.award.title if r.award else None,
         "reward_yuan": yuan(r.award.reward_fen) if r.award else 0,
     }
+
+
+def _extra_fields(rk: Ranking, r: Ranked) -> dict[str, Any]:
+    """The row's fields for constructs the rules use (a file without them keeps its rows)."""
+    out: dict[str, Any] = {}
+    if rk.group_by:
+        out["group"] = r.scored.group
+    if rk.bottom_penalties:
+        b = r.bottom_penalty
+        out["bottom_penalty"] = b.title if b else None
+        out["fine_yuan"] = yuan(b.fine_fen) if b else 0
+    if rk.streak_first:
+        out["first"] = r.first
+        out["consecutive_first"] = r.consecutive_first
+        out["streak_first"] = r.streak.action if r.streak else None
+    return out
 
 
 def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
@@ -502,14 +556,18 @@ def compute(
     vetoes = month_vetoes(conn, rules, year, month)
     scored = _scored(rules, comms, facts, vetoes=vetoes)
     ranked = rank_rows(rules.ranking, scored)
+    rk = rules.ranking
     lasts = {r.scored.key for r in ranked if r.last}
-    if lasts:
-        previous = _previous_last(conn, rules, year, month, lasts, comms, today)
-        if any(previous.values()):
+    # a run of first places matters only when the rules reward one
+    firsts = {r.scored.key for r in ranked if r.first} if rk.streak_first else set()
+    if lasts or firsts:
+        run_last, run_first = _previous_runs(conn, rules, year, month, lasts, firsts, comms, today)
+        if any(run_last.values()) or any(run_first.values()):
             for s in scored:
-                s.previous_last = previous.get(s.key, 0)
-            ranked = rank_rows(rules.ranking, scored)
-    baseline = rules.ranking.baseline
+                s.previous_last = run_last.get(s.key, 0)
+                s.previous_first = run_first.get(s.key, 0)
+            ranked = rank_rows(rk, scored)
+    baseline = rk.baseline
     out_rows, media = [], []
     for r in ranked:
         c = by_id[r.scored.key]
@@ -533,6 +591,7 @@ def compute(
             else 0,
             "veto": vetoes.get(r.scored.key, []),
             "community_uid": c["uid"],
+            **_extra_fields(rk, r),
         }
         out_rows.append(row)
         if r.media:
@@ -740,19 +799,22 @@ def assessed_months(conn: sqlite3.Connection, rules: Rules, year: int, today: da
     return sorted(months)
 
 
-def month_totals(
+def month_standing(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> dict[str, float]:
-    """Community uid → the month's total: the published one, else computed (unrounded)."""
+) -> dict[str, tuple[float, list[str]]]:
+    """Community uid → (the month's total, its vetoes): the published ones, else computed
+    (unrounded)."""
     pub = published(conn, year, month)
     if pub is not None:
         return {
-            r["community_uid"]: float(r["score"]) for r in pub["rows"] if r.get("community_uid")
+            r["community_uid"]: (float(r["score"]), list(r.get("veto") or []))
+            for r in pub["rows"]
+            if r.get("community_uid")
         }
     facts = gather_facts(
         conn,
@@ -764,8 +826,259 @@ def month_totals(
         (c["id"] for c in comms),
     )
     uid = {c["id"]: c["uid"] for c in comms}
-    scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
-    return {uid[s.key]: s.total for s in scored}
+    vetoes = month_vetoes(conn, rules, year, month)
+    scored = _scored(rules, comms, facts, vetoes=vetoes)
+    return {uid[s.key]: (s.total, vetoes.get(s.key, [])) for s in scored}
+
+
+def month_totals(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> dict[str, float]:
+    """Community uid → the month's total: the published one, else computed (unrounded)."""
+    return {u: t for u, (t, _v) in month_standing(conn, rules, year, month, comms, today).items()}
+
+
+# --- periods: quarter, half year, year -------------------------------------------------------
+
+
+def period_of(rules: Rules, span: PeriodSpan) -> Period:
+    period = rules.period(span.key)
+    if period is None:
+        raise RulesError(
+            _('规则文件 {path} 没有{what}考评：请写 [[periods]] key = "{key}"。').format(
+                path=rules.path, what=_period_word(span.key), key=span.key
+            )
+        )
+    return period
+
+
+def _period_word(key: str) -> str:
+    return {"quarter": _("季度"), "half": _("半年"), "year": _("年度")}[key]
+
+
+def period_words(span: PeriodSpan) -> str:
+    """2026 年第 3 季度 / 2026 年下半年 / 2026 年度."""
+    if span.key == "quarter":
+        return _("{year} 年第 {n} 季度").format(year=span.year, n=span.index)
+    if span.key == "half":
+        return (_("{year} 年上半年") if span.index == 1 else _("{year} 年下半年")).format(
+            year=span.year
+        )
+    return _("{year} 年度").format(year=span.year)
+
+
+def period_months(
+    conn: sqlite3.Connection, rules: Rules, span: PeriodSpan, today: date
+) -> list[int]:
+    """The period's assessed months: from first_month, over by today, or published."""
+    return [m for m in assessed_months(conn, rules, span.year, today) if m in span.months]
+
+
+def _combined(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    period: Period,
+    span: PeriodSpan,
+    months: Sequence[int],
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> dict[str, tuple[float, dict[str, float], list[str]]]:
+    """Community uid → (combined total, month → total, vetoes) over the assessed months."""
+    from .rules import combine
+
+    standings = {m: month_standing(conn, rules, span.year, m, comms, today) for m in months}
+    out = {}
+    for c in comms:
+        totals = {
+            f"{span.year}-{m:02d}": st[c["uid"]][0] for m, st in standings.items() if c["uid"] in st
+        }
+        vetoes = sorted({k for st in standings.values() for k in st.get(c["uid"], (0, []))[1]})
+        out[c["uid"]] = (combine(list(totals.values()), period.combine), totals, vetoes)
+    return out
+
+
+def compute_period(
+    conn: sqlite3.Connection, rules: Rules, span: PeriodSpan, today: date | None = None
+) -> dict[str, Any]:
+    """A period's ranking from the months' totals now (published months: their published
+    totals), its awards and progress award; ignores any publication of the period."""
+    from .rules import combine, period_rows
+
+    rules.require_items()
+    period = period_of(rules, span)
+    today = today or today_()
+    months = period_months(conn, rules, span, today)
+    if not months:
+        raise Invalid(
+            _("{period}还没有考评过的月份（考评从 first_month 开始、月份结束后计入）。").format(
+                period=period_words(span)
+            )
+        )
+    comms = communities(conn)
+    combined = _combined(conn, rules, period, span, months, comms, today)
+    before = span.previous()
+    earlier = period_months(conn, rules, before, today)
+    previous = None
+    if earlier:
+        by_uid = _combined(conn, rules, period, before, earlier, comms, today)
+        previous = {c["id"]: by_uid[c["uid"]][0] for c in comms}
+    scored = []
+    for c in comms:
+        total, _totals, vetoes = combined[c["uid"]]
+        no_award = any((v := rules.veto(k)) and v.effect == "no_award" for k in vetoes)
+        scored.append(
+            Scored(c["id"], c["name"], {}, total, no_award=no_award, group=c.get("street"))
+        )
+    pa = period.progress_award
+    by_id = {c["id"]: c for c in comms}
+    out_rows = []
+    for p in period_rows(period, rules.ranking, scored, previous):
+        r, c = p.ranked, by_id[p.ranked.scored.key]
+        total, totals, vetoes = combined[c["uid"]]
+        row = {
+            "period": span.label,
+            "rank": r.rank,
+            "community": c["name"],
+            "street": c["street"],
+            "score": round1(total),
+            "items": {k: round1(v) for k, v in totals.items()},
+            **_award_fields(r),
+            "yellow_card": False,
+            "media": False,
+            "consecutive_last": 0,
+            "escalation": None,
+            "baseline": False,
+            "baseline_reward_yuan": 0,
+            "last": r.last,
+            "grade": None,
+            "grade_reward_yuan": 0,
+            "veto": vetoes,
+            "progress": None if p.rise is None else round1(p.rise),
+            "progress_award": pa.title if p.progress and pa else None,
+            "progress_reward_yuan": yuan(pa.reward_fen) if p.progress and pa else 0,
+            "community_uid": c["uid"],
+        }
+        if rules.ranking.group_by:
+            row["group"] = r.scored.group
+        out_rows.append(row)
+    maxima = [rules.ranking.scale_to or rules.max_in(m) for m in months]
+    return {
+        "period": span.label,
+        "year": span.year,
+        "month": None,
+        "months": months,
+        "combine": period.combine,
+        "published": False,
+        "published_on": None,
+        "as_of": min(span.last_day, today).isoformat(),
+        "rules_hash": rules.sha256,
+        "baseline_score": None,
+        "items": [
+            {
+                "key": f"{span.year}-{m:02d}",
+                "name": _("{month} 月").format(month=m),
+                "source": "month",
+                "max": round1(top),
+                "min": 0,
+                "bonus": False,
+            }
+            for m, top in zip(months, maxima, strict=True)
+        ],
+        "max_total": round1(combine(maxima, period.combine)),
+        "bonus_cap": None,
+        "left_out": [],
+        "missing": [
+            {**m, "month": month}
+            for month in months
+            if published(conn, span.year, month) is None
+            for m in missing_entries(conn, rules, span.year, month)
+        ],
+        "rows": out_rows,
+        "media": [],
+    }
+
+
+def period_ranking(
+    conn: sqlite3.Connection, rules: Rules, span: PeriodSpan, today: date | None = None
+) -> dict[str, Any]:
+    """The period's ranking: the published result when frozen, else computed now."""
+    period_of(rules, span)
+    pub = published(conn, span.year, span.months[-1], span.key)
+    if pub is not None:
+        pub["rules_changed"] = pub.get("rules_hash") != rules.sha256
+        return pub
+    result = compute_period(conn, rules, span, today)
+    result["rules_changed"] = False
+    return result
+
+
+def publish_period(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    span: PeriodSpan,
+    *,
+    force: bool = False,
+    allow_missing: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Freeze a period as a month is frozen, once it is over (its last month publishable)."""
+    today = today or today_()
+    period_of(rules, span)
+    earliest = earliest_publication(rules, span.year, span.months[-1])
+    if today < earliest:
+        raise Invalid(
+            _("{period}还没有结束，要到 {date} 才能公布（今天是 {today}）。").format(
+                period=period_words(span), date=earliest.isoformat(), today=today.isoformat()
+            )
+        )
+    existing = conn.execute(
+        "SELECT id, result FROM publications WHERE scope = ? AND year = ? AND month = ?"
+        " AND superseded_at IS NULL",
+        (span.key, span.year, span.months[-1]),
+    ).fetchone()
+    if existing is not None and not force:
+        on = json.loads(existing[1]).get("published_on")
+        raise Conflict(
+            _(
+                "{period}的结果已于 {on} 公布；要重新公布请加 --force（原结果保留，标为已作废）。"
+            ).format(period=period_words(span), on=on)
+        )
+    result = compute_period(conn, rules, span, today)
+    if not result["rows"]:
+        raise Invalid(_("还没有登记任何社区，没有可公布的排名。"))
+    if result["missing"] and not allow_missing:
+        raise Invalid(
+            _(
+                "{period}还有手工评分没有录入：{missing}；录齐后再公布，或加 --allow-missing 按 0 分公布。"
+            ).format(period=period_words(span), missing=missing_words(result["missing"]))
+        )
+    result["published"] = True
+    result["published_on"] = today.isoformat()
+    if existing is not None:
+        conn.execute(
+            f"UPDATE publications SET superseded_at = {NOW_SQL}, updated_at = {NOW_SQL} WHERE id = ?",
+            (existing[0],),
+        )
+    text = canonical_json(result)
+    conn.execute(
+        "INSERT INTO publications(scope, year, month, rules_hash, result, result_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            span.key,
+            span.year,
+            span.months[-1],
+            rules.sha256,
+            text,
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        ),
+    )
+    result = _in_display_order(json.loads(text))
+    result["rules_changed"] = False
+    return result
 
 
 def unit_ranking(

@@ -912,3 +912,71 @@ def test_score_veto(four, tmp_path):
     shown = ok("rules", "show", "--rules", vetoed)
     assert "一票否决：安全责任事故（safety），当月总分为 0。" in shown
     assert "一票否决：越级上访（petition），保留分数和名次，不得任何奖励。" in shown
+
+
+PERIOD_RULES = (
+    RULES.replace('first_month = "2026-07"', 'first_month = "2026-06"')
+    + """
+[[periods]]
+key = "quarter"
+combine = "mean"
+awards = [ { rank = 1, title = "季度流动红旗", reward = 30000 } ]
+progress_award = { title = "进步奖", reward = 5000, count = 1 }
+"""
+)
+
+
+def test_rank_period(four, tmp_path, monkeypatch):
+    rules = tmp_path / "季度.toml"
+    rules.write_text(PERIOD_RULES, encoding="utf-8")
+    for item, points in (("work", "60"), ("people", "40")):  # June: 西街 100, the others 0
+        ok("score", "set", "西街社区", "--month", "6", "--item", item, "--points", points,
+           "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "json"))
+    assert (data["period"], data["months"], data["month"], data["published"]) == (
+        "2026-Q3", [7], None, False,
+    )  # fmt: skip
+    got = [
+        (r["period"], r["rank"], r["community"], r["score"], r["award"], r["reward_yuan"],
+         r["progress"], r["progress_award"], r["progress_reward_yuan"])
+        for r in data["rows"]
+    ]  # fmt: skip
+    # Q3 is July alone so far; Q2 is June: 西街 fell 9.5, 东门 rose most (85)
+    assert got == [
+        ("2026-Q3", 1, "西街社区", 90.5, "季度流动红旗", 30000, -9.5, None, 0),
+        ("2026-Q3", 2, "东门社区", 85.0, None, 0, 85.0, "进步奖", 5000),
+        ("2026-Q3", 3, "南门社区", 70.0, None, 0, 70.0, None, 0),
+        ("2026-Q3", 4, "北关社区", 15.0, None, 0, 15.0, None, 0),
+    ]
+    assert data["rows"][0]["items"] == {"2026-07": 90.5}
+    table = ok("rank", "--period", "2026-Q3", "--rules", rules)
+    assert "2026 年第 3 季度社区共建考评排名（各月平均：7 月）" in table
+    assert "进步奖 · 奖励 5,000 元" in table
+    csv = ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "csv")
+    assert csv.splitlines()[0].startswith("\ufeffperiod,rank,community,street,2026-07,score,")
+    assert "2026-Q3,2,东门社区,西城街道,85.0,85.0," in csv
+
+    for args, words in (
+        (["--period", "2026-Q5"], "考评周期“2026-Q5”无效"),
+        (["--period", "2026-Q4"], "2026 年第 4 季度还没有考评过的月份"),
+        (["--period", "2026-H2"], "没有半年考评"),
+        (["--period", "2026-Q3", "--month", "7"], "--period 自带年份"),
+        (["--period", "2026-Q3", "--publish"], "2026 年第 3 季度还没有结束，要到 2026-10-01"),
+    ):
+        assert words in refused("rank", *args, "--rules", rules)
+
+    monkeypatch.setenv("SQJG_TODAY", "2026-10-01")
+    # August and September have no entries: publishing waits for them unless told
+    assert "还有手工评分没有录入" in refused("rank", "--period", "2026-Q3", "--publish",
+                                          "--rules", rules)  # fmt: skip
+    frozen = json.loads(ok("rank", "--period", "2026-Q3", "--publish", "--allow-missing",
+                           "--rules", rules, "--format", "json"))  # fmt: skip
+    assert frozen["published"] and frozen["months"] == [7, 8, 9]
+    # (90.5 + 0 + 0) / 3
+    assert frozen["rows"][0]["score"] == 30.2 and frozen["rows"][0]["period"] == "2026-Q3"
+    ok("score", "set", "北关社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", rules)  # fmt: skip
+    again = json.loads(ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "json"))
+    assert again["rows"] == frozen["rows"] and again["published_on"] == "2026-10-01"
+    assert "已于 2026-10-01 公布" in refused("rank", "--period", "2026-Q3", "--publish",
+                                          "--allow-missing", "--rules", rules)  # fmt: skip

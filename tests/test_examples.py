@@ -12,6 +12,7 @@ from sqjg.rules import load_rules
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
 JULY = date(2026, 7, 31)
+SEPT = date(2026, 9, 1)
 
 
 @pytest.fixture
@@ -185,3 +186,29 @@ def test_quarterly_cross_evaluation(conn):
         ("乙社区", 3, True, None),
         ("丁社区", 4, True, None),
     ]
+
+    # August: nothing found, 乙's manhole still open past its due date (overdue again), no notices
+    for name, figure in (("甲社区", 90), ("乙社区", 96), ("丙社区", 95), ("丁社区", 85)):
+        assessment.set_score(conn, rules, name, 2026, 8, "satisfaction", figure, today=SEPT)
+    august = {
+        r["community"]: r["score"]
+        for r in assessment.compute(conn, rules, 2026, 8, today=SEPT)["rows"]
+    }
+    # 75 from the base items (乙: 65, one overdue) + satisfaction 20 / 25 / 25 / 15
+    assert august == {"丙社区": 100.0, "甲社区": 95.0, "乙社区": 90.0, "丁社区": 90.0}
+    from sqjg.dates import parse_period
+
+    q3 = assessment.compute_period(conn, rules, parse_period("2026-Q3"), today=SEPT)
+    assert (q3["period"], q3["months"], q3["combine"]) == ("2026-Q3", [7, 8], "mean")
+    got = {r["community"]: r for r in q3["rows"]}
+    # the mean of July and August: 甲 (95 + 95) / 2, 丙 (90 + 100) / 2, 乙 (44 + 90) / 2,
+    # 丁 (0 + 90) / 2
+    assert {k: (r["rank"], r["score"]) for k, r in got.items()} == {
+        "甲社区": (1, 95.0), "丙社区": (1, 95.0), "乙社区": (3, 67.0), "丁社区": (4, 45.0),
+    }  # fmt: skip
+    assert got["甲社区"]["items"] == {"2026-07": 95.0, "2026-08": 95.0}
+    # tied first, but 丙's July petition veto bars the quarter's award; no Q2: no progress award
+    assert [(k, r["award"], r["reward_yuan"]) for k, r in got.items() if r["award"]] == [
+        ("甲社区", "季度流动红旗", 10000)
+    ]
+    assert all(r["progress"] is None and r["progress_award"] is None for r in got.values())

@@ -66,6 +66,8 @@ from .sources import (
 _ENGINE = frozenset(
     {
         "PRIZE_TIE_BREAK",
+        "PeriodRanked",
+        "combine",
         "Ranked",
         "Scored",
         "grade_of",

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..i18n import _
 from .model import (
     Award,
+    BottomPenalty,
     Escalation,
     Grade,
     Item,
+    Period,
     Prize,
     Ranking,
     Rules,
+    StreakFirst,
     YearEnd,
     base_max,
 )
@@ -75,6 +78,8 @@ class Scored:
     total: float
     previous_last: int = 0  # months in a row it was last just before this one
     no_award: bool = False  # a "no_award" veto: ranked, but no award of any kind
+    group: str | None = None  # its street, when the ranking is by group
+    previous_first: int = 0  # months in a row it was first just before this one
 
 
 @dataclass
@@ -91,6 +96,10 @@ class Ranked:
     baseline: bool = False
     prize: Prize | None = None
     grade: Grade | None = None
+    bottom_penalty: BottomPenalty | None = None
+    first: bool = False
+    consecutive_first: int = 0
+    streak: StreakFirst | None = None
 
 
 def _order(scored: Sequence[Scored], tie_break: Sequence[str]) -> list[tuple[Scored, int, int]]:
@@ -128,7 +137,18 @@ def grade_of(grades: Sequence[Grade], total: float) -> Grade | None:
 
 
 def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
-    """Rank one month and decide every outcome of the speech.
+    """Rank one month and decide every outcome; with `group_by` each group (street) is ranked
+    on its own — ranks, awards, cards, last places — groups in order of first appearance."""
+    if ranking.group_by is None:
+        return _rank_one(ranking, scored)
+    groups: dict[str | None, list[Scored]] = {}
+    for s in scored:
+        groups.setdefault(s.group, []).append(s)
+    return [r for members in groups.values() for r in _rank_one(ranking, members)]
+
+
+def _rank_one(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
+    """Rank one month (or one group of it) and decide every outcome of the speech.
 
     - awards go by rank equality (two tied for 2nd both get the 2nd award, and there is no
       3rd); none below min_award_score;
@@ -138,7 +158,11 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
     - yellow card: fewer than `yellow_card_bottom` communities strictly below, unless awarded;
     - last: none strictly below; media when publish_last; consecutive months last (including
       `previous_last`) reach the highest escalation whose `months` they reach;
-    - baseline: total ≥ baseline.score.
+    - baseline: total ≥ baseline.score;
+    - bottom_penalties: fewer than `count` strictly below (the smallest such count applies),
+      unless awarded;
+    - first: rank 1 with somebody below; consecutive months first (including `previous_first`)
+      reach the highest streak_first whose `months` they reach.
     When nobody stands strictly below anybody (every community equal) the month has no
     bottom: no yellow card, no last place, no media, and a run of last places is broken.
     """
@@ -167,8 +191,79 @@ def rank_rows(ranking: Ranking, scored: Sequence[Scored]) -> list[Ranked]:
         if ranking.baseline is not None and not s.no_award:
             r.baseline = round(s.total, PRECISION) >= round(ranking.baseline.score, PRECISION)
         r.grade = grade_of(ranking.grades, s.total)
+        if has_bottom and r.award is None:
+            r.bottom_penalty = next((b for b in ranking.bottom_penalties if below < b.count), None)
+        r.first = has_bottom and rank == 1
+        r.consecutive_first = s.previous_first + 1 if r.first else 0
+        for f in ranking.streak_first:
+            if r.consecutive_first >= f.months:
+                r.streak = f
         out.append(r)
     return out
+
+
+@dataclass
+class PeriodRanked:
+    """One community in a period's ranking: its ranked combined total and its rise."""
+
+    ranked: Ranked
+    rise: float | None  # the combined total minus the previous period's; None: none before
+    progress: bool = False
+
+
+def period_rows(
+    period: Period,
+    ranking: Ranking,
+    scored: Sequence[Scored],
+    previous: Mapping[Any, float] | None = None,
+) -> list[PeriodRanked]:
+    """Rank a period (季度, 半年, 年度) on each community's combined monthly totals.
+
+    The period's awards go by rank as a month's do (a "no_award" veto in any of its months
+    bars them; no cards or last-place sanctions in a period; by group when the ranking is);
+    the progress award goes to the `count` largest rises over `previous` (key → the previous
+    period's combined total), a rise above 0 only; ties at the boundary all get it.
+    """
+    plain = replace(
+        Ranking(),
+        awards=period.awards,
+        min_award_score=ranking.min_award_score,
+        yellow_card_bottom=0,
+        publish_last=False,
+        escalation=(),
+        group_by=ranking.group_by,
+    )
+    ranked = rank_rows(plain, scored)
+    prev = previous or {}
+    out = [
+        PeriodRanked(r, r.scored.total - prev[r.scored.key] if r.scored.key in prev else None)
+        for r in ranked
+    ]
+    pa = period.progress_award
+    if pa is not None:
+        groups: dict[str | None, list[PeriodRanked]] = {}
+        for p in out:
+            key = p.ranked.scored.group if ranking.group_by else None
+            groups.setdefault(key, []).append(p)
+        for members in groups.values():
+            rising = sorted(
+                (p for p in members if p.rise is not None and round(p.rise, PRECISION) > 0
+                 and not p.ranked.scored.no_award),
+                key=lambda p: -p.rise,  # type: ignore[operator]
+            )  # fmt: skip
+            if len(rising) > pa.count:
+                bar = round(rising[pa.count - 1].rise, PRECISION)  # type: ignore[arg-type]
+                rising = [p for p in rising if round(p.rise, PRECISION) >= bar]  # type: ignore[arg-type]
+            for p in rising:
+                p.progress = True
+    return out
+
+
+def combine(values: Sequence[float], how: str) -> float:
+    """A period's figure from its months' totals: their mean or their sum."""
+    if not values:
+        return 0.0
+    return sum(values) / len(values) if how == "mean" else sum(values)
 
 
 # Year-end units tied on score are told apart by these parts of it, in this order.
