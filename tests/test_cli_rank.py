@@ -980,3 +980,49 @@ def test_rank_period(four, tmp_path, monkeypatch):
     assert again["rows"] == frozen["rows"] and again["published_on"] == "2026-10-01"
     assert "已于 2026-10-01 公布" in refused("rank", "--period", "2026-Q3", "--publish",
                                           "--allow-missing", "--rules", rules)  # fmt: skip
+
+
+GROUPED_RULES = (
+    RULES
+    + """group_by = "street"
+bottom_penalties = [ { count = 1, title = "通报批评", fine = 10000 } ]
+streak_first = [ { months = 2, action = "通报嘉奖" } ]
+"""
+)
+
+
+def test_rank_by_street_with_fines_and_streaks(four, tmp_path, monkeypatch):
+    rules = tmp_path / "分街道.toml"
+    rules.write_text(GROUPED_RULES, encoding="utf-8")
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    got = [
+        (r["group"], r["rank"], r["community"], r["award"], r["yellow_card"], r["media"],
+         r["bottom_penalty"], r["fine_yuan"], r["first"], r["consecutive_first"])
+        for r in data["rows"]
+    ]  # fmt: skip
+    # each street ranked on its own: 东城 西街 90.5, 南门 70; 西城 东门 85, 北关 15
+    assert got == [
+        ("东城街道", 1, "西街社区", "流动红旗", False, False, None, 0, True, 1),
+        ("东城街道", 2, "南门社区", None, True, True, "通报批评", 10000, False, 0),
+        ("西城街道", 1, "东门社区", "流动红旗", False, False, None, 0, True, 1),
+        ("西城街道", 2, "北关社区", None, True, True, "通报批评", 10000, False, 0),
+    ]
+    assert [m["community"] for m in data["media"]] == ["南门社区", "北关社区"]
+    table = ok("rank", "--month", "7", "--rules", rules)
+    assert "通报批评 · 罚款 10,000 元" in table
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    ok("score", "set", "西街社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", rules)  # fmt: skip
+    august = json.loads(ok("rank", "--month", "8", "--rules", rules, "--format", "json"))
+    first = august["rows"][0]
+    assert (first["community"], first["consecutive_first"], first["streak_first"]) == (
+        "西街社区", 2, "通报嘉奖",
+    )  # fmt: skip
+    # 西城 is all 0 in August: nobody first, nobody last there
+    assert [(r["community"], r["first"], r["last"]) for r in august["rows"][2:]] == [
+        ("东门社区", False, False),
+        ("北关社区", False, False),
+    ]
+    assert "连续 2 个月第一名：通报嘉奖" in ok("rank", "--month", "8", "--rules", rules)
+    csv = ok("rank", "--month", "8", "--rules", rules, "--format", "csv")
+    assert csv.splitlines()[0].endswith(",published,group,bottom_penalty,fine_yuan,streak_first")
