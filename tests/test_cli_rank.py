@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from conftest import built_once, db_bytes, ok, refused, run
@@ -1026,3 +1027,34 @@ def test_rank_by_street_with_fines_and_streaks(four, tmp_path, monkeypatch):
     assert "连续 2 个月第一名：通报嘉奖" in ok("rank", "--month", "8", "--rules", rules)
     csv = ok("rank", "--month", "8", "--rules", rules, "--format", "csv")
     assert csv.splitlines()[0].endswith(",published,group,bottom_penalty,fine_yuan,streak_first")
+
+
+def test_rules_show_names_periods_groups_fines_streaks_and_bands(tmp_path):
+    rules = tmp_path / "全部.toml"
+    rules.write_text(GROUPED_RULES + PERIOD_RULES[PERIOD_RULES.index("\n[[periods]]") :],
+                     encoding="utf-8")  # fmt: skip
+    shown = ok("rules", "show", "--rules", rules)
+    for words in (
+        "按街道分组：各街道的社区分别排名",
+        "后 1 名：通报批评，罚款 10,000 元（获奖社区除外）。",
+        "连续 2 个月第一名：通报嘉奖。",
+        "季度排名：按已考评月份总分的各月平均（--period）；第 1 名季度流动红旗 · 奖励 30,000 元；"
+        "比上一季度提高最多的 1 个社区得进步奖 · 奖励 5,000 元。",
+    ):
+        assert words in shown, words
+    data = json.loads(ok("rules", "show", "--rules", rules, "--format", "json"))
+    assert data["ranking"]["group_by"] == "street"
+    assert data["ranking"]["bottom_penalties"] == [
+        {"count": 1, "title": "通报批评", "fine_yuan": 10000}
+    ]
+    assert data["ranking"]["streak_first"] == [{"months": 2, "action": "通报嘉奖"}]
+    assert data["periods"] == [
+        {
+            "key": "quarter",
+            "combine": "mean",
+            "awards": [{"rank": 1, "title": "季度流动红旗", "reward_yuan": 30000}],
+            "progress_award": {"title": "进步奖", "reward_yuan": 5000, "count": 1},
+        }
+    ]
+    example = Path(__file__).resolve().parent.parent / "data/examples/社区季度交叉考评.toml"
+    assert "≥95 分得 25" in ok("rules", "show", "--rules", example)

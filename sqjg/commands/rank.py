@@ -723,6 +723,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d["target_yuan"] = yuan(i.target_fen)
         d["months"] = list(i.months)
         d["bonus"] = i.bonus
+        if i.entry_bands:
+            d["bands"] = [{"at": at, "points": p} for at, p in i.entry_bands]
         if i.rate is not None:
             d["rate"] = {
                 "full_at": i.rate.full_at,
@@ -763,7 +765,33 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 if rk.baseline
                 else None
             ),
+            "group_by": rk.group_by,
+            "bottom_penalties": [
+                {"count": b.count, "title": b.title, "fine_yuan": yuan(b.fine_fen)}
+                for b in rk.bottom_penalties
+            ],
+            "streak_first": [{"months": f.months, "action": f.action} for f in rk.streak_first],
         },
+        "periods": [
+            {
+                "key": p.key,
+                "combine": p.combine,
+                "awards": [
+                    {"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)}
+                    for a in p.awards
+                ],
+                "progress_award": (
+                    {
+                        "title": p.progress_award.title,
+                        "reward_yuan": yuan(p.progress_award.reward_fen),
+                        "count": p.progress_award.count,
+                    }
+                    if p.progress_award
+                    else None
+                ),
+            }
+            for p in r.periods
+        ],
         "year_end": {
             "unit_prizes": [
                 {"title": p.title, "count": p.count, "reward_yuan": yuan(p.reward_fen)}
@@ -838,6 +866,17 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         if i.get("rate"):
             points += _rate_words(i["rate"])
+        filters = [
+            *([_("类型“{kind}”").format(kind=i["kind"])] if "kind" in i else []),
+            *([_("第 {n} 类").format(n=i["category"])] if "category" in i else []),
+            *([_("严重问题") if i["serious"] else _("非严重问题")] if "serious" in i else []),
+        ]
+        if filters:
+            points += _("（只计{filters}）").format(filters=_("、").join(filters))
+        if i.get("bands"):
+            points += _("（录入百分制分数，{bands}）").format(
+                bands=_("、").join(_("≥{at:g} 分得 {points:g}").format(**b) for b in i["bands"])
+            )
         if i.get("bonus"):
             points = _("加分 {points}").format(points=points)
         if i.get("months"):
@@ -900,6 +939,8 @@ def rules_show(
                 rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])
             )
         )
+    if not rk["awards"]:
+        say(_("  每月不设名次奖励。"))
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
     if any(i["bonus"] for i in data["items"]):
@@ -922,6 +963,8 @@ def rules_show(
                 n=rk["scale_to"]
             )
         )
+    if rk["group_by"] == "street":
+        say(_("按街道分组：各街道的社区分别排名，奖励、黄牌和最后一名都在街道内确定。"))
     if rk["yellow_card_bottom"]:
         say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
     else:
@@ -932,6 +975,16 @@ def rules_show(
         say(_("最后一名：社区名称、书记、主任、街道联系领导和共建牵头单位在新闻媒体公布。"))
     for e in rk["escalation"]:
         say(_("连续 {n} 个月最后一名：{action}。").format(n=e["months"], action=_(e["action"])))
+    for b in rk["bottom_penalties"]:
+        say(
+            _("后 {n} 名：{title}{fine}（获奖社区除外）。").format(
+                n=b["count"],
+                title=_(b["title"]),
+                fine=_("，罚款 {n:,} 元").format(n=b["fine_yuan"]) if b["fine_yuan"] else "",
+            )
+        )
+    for f in rk["streak_first"]:
+        say(_("连续 {n} 个月第一名：{action}。").format(n=f["months"], action=_(f["action"])))
     if rk["baseline"]:
         say(
             _("达标奖：总分不低于 {score:g} 分，{reward}。").format(
@@ -971,6 +1024,24 @@ def rules_show(
                 ],
             )
         )
+    for p in data["periods"]:
+        what = {"quarter": _("季度"), "half": _("半年"), "year": _("年度")}[p["key"]]
+        how = _("各月平均") if p["combine"] == "mean" else _("各月合计")
+        awards = _("，").join(
+            _("第 {rank} 名{award}").format(
+                rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])
+            )
+            for a in p["awards"]
+        )
+        line = _("{what}排名：按已考评月份总分的{how}（--period）；{awards}").format(
+            what=what, how=how, awards=awards or _("不设名次奖励")
+        )
+        pa = p["progress_award"]
+        if pa:
+            line += _("；比上一{what}提高最多的 {n} 个社区得{award}").format(
+                what=what, n=pa["count"], award=_reward(pa["title"], pa["reward_yuan"])
+            )
+        say(line + _("。"))
     rates = data["targets"]["civilized_rate"]
     if rates:
         say(
