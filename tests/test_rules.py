@@ -1229,3 +1229,30 @@ def test_a_period_ranks_combined_totals_and_rewards_the_largest_rise():
     # a no_award veto in one of the months bars the period's awards
     now[0].no_award = True
     assert period_rows(period, Ranking(), now, prev)[0].ranked.award is None
+
+
+ONE_ITEM = '[[items]]\nkey = "work"\nname = "工作"\nsource = "manual"\nmax = 100\n'
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ('[ranking]\ngroup_by = "unit"\n', ["第 8 行", "group_by"]),
+        ("[ranking]\nbottom_penalties = [{ count = 0, title = \"通报\" }]\n", ["第 8 行", "bottom_penalties 第 1 项"]),
+        ('[ranking]\nbottom_penalties = [{ count = 2, title = "甲" }, { count = 1, title = "乙" }]\n',
+         ["bottom_penalties", "从小到大"]),
+        ("[ranking]\nbottom_penalties = [{ count = 1, title = \"罚\", fine = -5 }]\n", ["bottom_penalties"]),
+        ('[ranking]\nstreak_first = [{ months = 1, action = "嘉奖" }]\n', ["第 8 行", "streak_first", "至少 2"]),
+        ('[[periods]]\nkey = "month"\n', ["第 8 行", "quarter"]),
+        ('[[periods]]\nkey = "quarter"\n\n[[periods]]\nkey = "quarter"\n', ["第 11 行", "重复"]),
+        ('[[periods]]\nkey = "half"\ncombine = "max"\n', ["第 9 行", "combine"]),
+        ('[[periods]]\nkey = "year"\nawards = [{ rank = 0, title = "红旗" }]\n', ["第 9 行", "rank"]),
+        ('[[periods]]\nkey = "year"\nprogress_award = { reward = 5 }\n', ["第 9 行", "progress_award"]),
+        ('[[periods]]\nkey = "year"\nbogus = 1\n', ["第 9 行", "bogus"]),
+    ],
+)  # fmt: skip
+def test_bad_groups_fines_streaks_and_periods_name_key_and_line(text, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(ONE_ITEM + "\n" + text, "r.toml")
+    for w in words:
+        assert w in str(e.value), str(e.value)
