@@ -33,6 +33,7 @@ from .i18n import _
 from .money import yuan
 from .rules import (
     HAND_ENTERED,
+    PERIOD_LABELS,
     RATES,
     REGISTRY,
     CommunityFacts,
@@ -858,7 +859,7 @@ def period_of(rules: Rules, span: PeriodSpan) -> Period:
 
 
 def _period_word(key: str) -> str:
-    return {"quarter": _("季度"), "half": _("半年"), "year": _("年度")}[key]
+    return _(PERIOD_LABELS[key])
 
 
 def period_words(span: PeriodSpan) -> str:

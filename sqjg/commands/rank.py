@@ -383,7 +383,7 @@ def rank(
 
     r = load_rules(rules)
     if units_:
-        if month is not None or community or publish:
+        if month is not None or community or publish or period is not None:
             raise Invalid(
                 _(
                     "--units 是年终考核：只与 --year 同用，不能与 --month、--community 或 --publish 同用。"
@@ -904,6 +904,7 @@ def rules_show(
     Example: sqjg rules show --rules 考评办法.toml
     """
     from ..render import emit, to_json
+    from ..rules import PERIOD_LABELS
 
     r = load_rules(rules)
     data = _rules_data(r)
@@ -1025,7 +1026,7 @@ def rules_show(
             )
         )
     for p in data["periods"]:
-        what = {"quarter": _("季度"), "half": _("半年"), "year": _("年度")}[p["key"]]
+        what = _(PERIOD_LABELS[p["key"]])
         how = _("各月平均") if p["combine"] == "mean" else _("各月合计")
         awards = _("，").join(
             _("第 {rank} 名{award}").format(

@@ -172,7 +172,9 @@ class StreakFirst:
 
 
 GROUP_BY = ("street",)
-PERIOD_KEYS = ("quarter", "half", "year")
+# [[periods]] key → its Chinese word (季度排名, 半年排名, 年度排名)
+PERIOD_LABELS = {"quarter": N_("季度"), "half": N_("半年"), "year": N_("年度")}
+PERIOD_KEYS = tuple(PERIOD_LABELS)
 PERIOD_COMBINE = ("mean", "sum")
 
 
