@@ -1058,3 +1058,21 @@ def test_rules_show_names_periods_groups_fines_streaks_and_bands(tmp_path):
     ]
     example = Path(__file__).resolve().parent.parent / "data/examples/社区季度交叉考评.toml"
     assert "≥95 分得 25" in ok("rules", "show", "--rules", example)
+
+
+def test_a_banded_satisfaction_score_at_the_command_line(city, tmp_path):
+    rules = tmp_path / "满意度.toml"
+    rules.write_text(
+        '[[items]]\nkey = "satisfaction"\nname = "居民满意度"\nsource = "manual"\nmax = 25\n'
+        "bands = [ { at = 95, points = 25 }, { at = 80, points = 15 }, { at = 0, points = 0 } ]\n"
+        '\n[ranking]\nfirst_month = "2026-07"\n',
+        encoding="utf-8",
+    )
+    # the figure entered is the survey's score out of 100, not the item's points
+    out = ok("score", "set", "西街社区", "--month", "7", "--item", "satisfaction", "--points",
+             "96", "--rules", rules)  # fmt: skip
+    assert "96 分" in out
+    assert "0 到 100 之间" in refused("score", "set", "东门社区", "--month", "7", "--item",
+                                     "satisfaction", "--points", "101", "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    assert {r["community"]: r["items"]["satisfaction"] for r in data["rows"]}["西街社区"] == 25.0
