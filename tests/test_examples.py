@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sqjg import assessment, issues, units
+from sqjg import assessment, issues, periods, units
 from sqjg.db import open_db
 from sqjg.rules import load_rules
 
@@ -198,7 +198,7 @@ def test_quarterly_cross_evaluation(conn):
     assert august == {"丙社区": 100.0, "甲社区": 95.0, "乙社区": 90.0, "丁社区": 90.0}
     from sqjg.dates import parse_period
 
-    q3 = assessment.compute_period(conn, rules, parse_period("2026-Q3"), today=SEPT)
+    q3 = periods.compute_period(conn, rules, parse_period("2026-Q3"), today=SEPT)
     assert (q3["period"], q3["months"], q3["combine"]) == ("2026-Q3", [7, 8], "mean")
     got = {r["community"]: r for r in q3["rows"]}
     # the mean of July and August: 甲 (95 + 95) / 2, 丙 (90 + 100) / 2, 乙 (44 + 90) / 2,

@@ -124,8 +124,8 @@ def _media_lines(result: dict[str, Any]) -> list[str]:
 
 def _monthly_title(result: dict[str, Any]) -> str:
     if result.get("period"):
-        from ..assessment import period_words
         from ..dates import parse_period
+        from ..periods import period_words
 
         head = _("{period}社区共建考评排名（{how}：{months} 月）").format(
             period=period_words(parse_period(result["period"])),
@@ -447,7 +447,7 @@ def rank(
 def _rank_period(
     r: Any, text: str, publish: bool, force: bool, allow_missing: bool, fmt: FmtMd, db: Any
 ) -> None:
-    from .. import assessment
+    from .. import assessment, periods
     from ..dates import parse_period
 
     span = parse_period(text)
@@ -455,26 +455,24 @@ def _rank_period(
         from ..chain import fingerprint
 
         with writing(db) as conn:
-            result = assessment.publish_period(
-                conn, r, span, force=force, allow_missing=allow_missing
-            )
+            result = periods.publish_period(conn, r, span, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
         if fmt == FmtMd.json:
             result = {**result, "fingerprint": printed}
         if fmt == FmtMd.table:
             say(
                 _("已公布{period}考评结果，此后数据或规则改变不影响公布结果。").format(
-                    period=assessment.period_words(span)
+                    period=periods.period_words(span)
                 )
             )
             say("")
     else:
         with reading(db) as conn:
-            result = assessment.period_ranking(conn, r, span)
+            result = periods.period_ranking(conn, r, span)
         if not result.get("published") and result.get("missing"):
             sys.stderr.write(
                 _("注意：{period}以下手工评分还没有录入，暂按 0 分计：{missing}。").format(
-                    period=assessment.period_words(span),
+                    period=periods.period_words(span),
                     missing=assessment.missing_words(result["missing"]),
                 )
                 + "\n"
