@@ -3,7 +3,7 @@ sources and the pure engine.
 
 - model.py    the parts of a rules file as dataclasses, and Rules
 - load.py     load_rules(path) / rules_from_text(text) → validated Rules, or RulesError naming
-              the key and line
+              the key and line; items.py validates [[items]], check.py what validators share
 - sources.py  the registry: each score source's facts, label, file shape and points
 - engine.py   score_items, total_of, rank_rows, prize_rows, period_rows (no database)
 
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .load import MAX_POINTS, MAX_REWARD_FEN, RESERVED_KEYS, load_rules, rules_from_text, validate
+from .check import MAX_POINTS, MAX_REWARD_FEN
+from .items import RESERVED_KEYS
+from .load import load_rules, rules_from_text, validate
 from .model import (
     DEFAULT_BANNED,
     DEFAULT_DEADLINES,
