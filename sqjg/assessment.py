@@ -32,10 +32,13 @@ from .errors import Conflict, Invalid, NotFound
 from .i18n import _
 from .money import yuan
 from .rules import (
+    HAND_ENTERED,
     RATES,
+    REGISTRY,
     CommunityFacts,
     Item,
     Ranked,
+    Ranking,
     Rules,
     RulesError,
     Scored,
@@ -45,44 +48,14 @@ from .rules import (
     rank_rows,
     round1,
     score_items,
+    source_label,
     total_of,
 )
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-ISSUE_SOURCES = frozenset({"rectification", "overdue", "exposure"})
-ACTIVITY_SOURCES = frozenset({"inspection", "meeting", "cleanup", "mechanisms"})
 SCOPE = "community"
 # How far back a run of last places is followed when the rules set no first_month.
 MAX_LOOKBACK_MONTHS = 120
-
-
-def source_label(source: str) -> str:
-    return {
-        "manual": _("手工录入"),
-        "inspection": _("市级领导检查平均分"),
-        "meeting": _("共建委会议"),
-        "cleanup": _("卫生大清扫"),
-        "submission:survey": _("排查情况按时上报"),
-        "submission:funds": _("经费情况按时上报"),
-        "submission:cleanup": _("大清扫情况按时上报"),
-        "submission:selfcheck": _("自查情况按时上报"),
-        "rectification": _("问题按期整改率"),
-        "overdue": _("当月超期问题"),
-        "exposure": _("月末曝光台问题"),
-        "mechanisms": _("长效机制建成比例"),
-        "funds": _("截至月末筹集经费"),
-        "rate:closure": _("结案率"),
-        "rate:on_time": _("按期结案率"),
-        "rate:rework": _("返工率"),
-        "rate:overdue_open": _("超期待处置率"),
-        "rate:extension": _("延期率"),
-        "count:found": _("当月发现问题数"),
-        "count:overdue": _("当月超期问题数"),
-        "count:exposure": _("月末曝光台问题数"),
-        "count:rework": _("当月返工次数"),
-        "count:notices": _("当月整改通知次数"),
-        "count:manual": _("手工录入件数"),
-    }.get(source, source)
 
 
 # --- months ---------------------------------------------------------------------------------
@@ -144,6 +117,121 @@ def communities(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return rows(conn, _COMMUNITIES_SQL)
 
 
+def _manual_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    for unit_id, item, points in conn.execute(
+        "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
+        (year, month),
+    ):
+        if unit_id in facts:
+            facts[unit_id].manual[item] = float(points)
+
+
+def _issue_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    for key, f in issues.month_facts(
+        conn, first, as_of, exposure_notices=rules.exposure_notices, by=by
+    ).items():
+        if key in facts:
+            t = facts[key]
+            t.due, t.due_closed_on_time = int(f.get("due", 0)), int(f.get("due_closed_on_time", 0))
+            t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
+
+
+def _activity_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import activities
+
+    for key, f in activities.month_facts(conn, first, as_of).items():
+        if key in facts:
+            t = facts[key]
+            t.inspections, t.inspection_mean = (
+                int(f.get("inspections", 0)),
+                f.get("inspection_mean"),
+            )
+            t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
+            t.first_cleanup, t.submitted = f.get("first_cleanup"), dict(f.get("submitted") or {})
+            t.mechanisms = int(f.get("mechanisms", 0))
+
+
+def _count_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    for i in items:
+        counted = REGISTRY[i.source].counted
+        if counted is None:
+            continue
+        got = issues.month_counts(
+            conn,
+            first,
+            as_of,
+            counted,
+            exposure_notices=rules.exposure_notices,
+            kind=i.kind,
+            category=i.category,
+            serious=i.serious,
+            by=by,
+        )
+        for key, n in got.items():
+            if key in facts:
+                facts[key].counts[i.key] = n
+
+
+def _rate_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import issues
+
+    wanted = sorted(
+        {i.source.split(":", 1)[1] for i in items if "rates" in REGISTRY[i.source].needs}
+    )
+    # the rates of `issue summary`, over the community's issues as of the month's end
+    for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
+        if row["level"] == by and row["id"] in facts:
+            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
+    for n in wanted:
+        have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
+        mean = sum(have) / len(have) if have else None
+        for f in facts.values():
+            f.rate_means[n] = mean
+
+
+def _fund_facts(conn, rules, items, year, month, first, as_of, facts, by) -> None:
+    from . import funds
+
+    for key, fen in funds.raised_by(conn, as_of).items():
+        if key in facts:
+            facts[key].raised_fen = int(fen)
+
+
+# Who fills which CommunityFacts fields, and for which level (a compound has no activities or
+# funds of its own). gather_facts runs a gatherer when an item's source (sqjg.rules.REGISTRY)
+# needs one of its fields; tests prove every field a source needs has a gatherer here.
+GATHERERS: tuple[tuple[frozenset[str], tuple[str, ...], Any], ...] = (
+    (frozenset({"manual"}), ("community", "compound"), _manual_facts),
+    (
+        frozenset({"due", "due_closed_on_time", "overdue", "exposure"}),
+        ("community", "compound"),
+        _issue_facts,
+    ),
+    (
+        frozenset(
+            {
+                "inspections",
+                "inspection_mean",
+                "meetings",
+                "cleanups",
+                "first_cleanup",
+                "submitted",
+                "mechanisms",
+            }
+        ),
+        ("community",),
+        _activity_facts,
+    ),  # fmt: skip
+    (frozenset({"counts"}), ("community", "compound"), _count_facts),
+    (frozenset({"rates", "rate_means"}), ("community", "compound"), _rate_facts),
+    (frozenset({"raised_fen"}), ("community",), _fund_facts),
+)
+
+
 def gather_facts(
     conn: sqlite3.Connection,
     rules: Rules,
@@ -157,88 +245,14 @@ def gather_facts(
 ) -> dict[int, CommunityFacts]:
     """One month's facts for the given communities (or compounds, by="compound").
 
-    Only the concerns the items need are asked, each once for all communities.
+    Only the facts the items' sources declare are gathered, each concern once for all.
     """
     first = date(year, month, 1)
     facts = {i: CommunityFacts(year, month) for i in ids}
-    sources = {i.source for i in items}
-    if sources & {"manual", "count:manual"}:
-        for unit_id, item, points in conn.execute(
-            "SELECT unit_id, item, points FROM scores WHERE year = ? AND month = ? AND superseded_at IS NULL",
-            (year, month),
-        ):
-            if unit_id in facts:
-                facts[unit_id].manual[item] = float(points)
-    if sources & ISSUE_SOURCES:
-        from . import issues
-
-        for key, f in issues.month_facts(
-            conn, first, as_of, exposure_notices=rules.exposure_notices, by=by
-        ).items():
-            if key in facts:
-                t = facts[key]
-                t.due, t.due_closed_on_time = (
-                    int(f.get("due", 0)),
-                    int(f.get("due_closed_on_time", 0)),
-                )
-                t.overdue, t.exposure = int(f.get("overdue", 0)), int(f.get("exposure", 0))
-    if by == "community" and (
-        sources & ACTIVITY_SOURCES or any(s.startswith("submission:") for s in sources)
-    ):
-        from . import activities
-
-        for key, f in activities.month_facts(conn, first, as_of).items():
-            if key in facts:
-                t = facts[key]
-                t.inspections, t.inspection_mean = (
-                    int(f.get("inspections", 0)),
-                    f.get("inspection_mean"),
-                )
-                t.meetings, t.cleanups = int(f.get("meetings", 0)), int(f.get("cleanups", 0))
-                t.first_cleanup, t.submitted = (
-                    f.get("first_cleanup"),
-                    dict(f.get("submitted") or {}),
-                )
-                t.mechanisms = int(f.get("mechanisms", 0))
-    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
-    if counted:
-        from . import issues
-
-        for i in counted:
-            got = issues.month_counts(
-                conn,
-                first,
-                as_of,
-                i.source.split(":", 1)[1],
-                exposure_notices=rules.exposure_notices,
-                kind=i.kind,
-                category=i.category,
-                serious=i.serious,
-                by=by,
-            )
-            for key, n in got.items():
-                if key in facts:
-                    facts[key].counts[i.key] = n
-    wanted = sorted({src.split(":", 1)[1] for src in sources if src.startswith("rate:")})
-    if wanted:
-        from . import issues
-
-        # the rates of `issue summary`, over the community's issues as of the month's end
-        for row in issues.summary(conn, as_of, by=by, exposure_notices=rules.exposure_notices):
-            if row["level"] != by or row["id"] not in facts:
-                continue
-            facts[row["id"]].rates = {n: row[RATES[n]] for n in wanted}
-        for n in wanted:
-            have = [f.rates[n] for f in facts.values() if f.rates.get(n) is not None]
-            mean = sum(have) / len(have) if have else None
-            for f in facts.values():
-                f.rate_means[n] = mean
-    if by == "community" and "funds" in sources:
-        from . import funds
-
-        for key, fen in funds.raised_by(conn, as_of).items():
-            if key in facts:
-                facts[key].raised_fen = int(fen)
+    needed = {n for i in items for n in REGISTRY[i.source].needs}
+    for fields, levels, gather in GATHERERS:
+        if by in levels and fields & needed:
+            gather(conn, rules, items, year, month, first, as_of, facts, by)
     return facts
 
 
@@ -277,7 +291,16 @@ def _scored(
         effects = {v.effect for k in (vetoes or {}).get(c["id"], []) if (v := rules.veto(k))}
         if "zero" in effects:
             total = 0.0
-        out.append(Scored(c["id"], c["name"], points, total, no_award="no_award" in effects))
+        out.append(
+            Scored(
+                c["id"],
+                c["name"],
+                points,
+                total,
+                no_award="no_award" in effects,
+                group=c.get("street"),
+            )
+        )
     return out
 
 
@@ -288,12 +311,15 @@ def canonical_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any] | None:
-    """The month's published result, exactly as it was frozen, or None."""
+def published(
+    conn: sqlite3.Connection, year: int, month: int, scope: str = SCOPE
+) -> dict[str, Any] | None:
+    """The month's published result, exactly as it was frozen, or None. A period is stored
+    like a month: scope quarter|half|year, month its last month."""
     row = conn.execute(
         "SELECT result, result_hash FROM publications WHERE scope = ? AND year = ? AND month = ?"
         " AND superseded_at IS NULL",
-        (SCOPE, year, month),
+        (scope, year, month),
     ).fetchone()
     if row is None:
         return None
@@ -304,13 +330,16 @@ def published(conn: sqlite3.Connection, year: int, month: int) -> dict[str, Any]
                 "{year} 年 {month} 月的公布结果与保存时的哈希不符，可能被改动过；请运行 sqjg check 检查数据库。"
             ).format(year=year, month=month)
         )
-    return _in_display_order(json.loads(text))
+    return in_display_order(json.loads(text))
 
 
 # The stored text is canonical (sorted keys); scripts and people read the keys in this order.
 _TOP_ORDER = (
+    "period",
     "year",
     "month",
+    "months",
+    "combine",
     "published",
     "published_on",
     "as_of",
@@ -325,9 +354,11 @@ _TOP_ORDER = (
     "media",
 )
 _ROW_ORDER = (
+    "period",
     "rank",
     "community",
     "street",
+    "group",
     "score",
     "items",
     "red_flag",
@@ -343,6 +374,15 @@ _ROW_ORDER = (
     "grade",
     "grade_reward_yuan",
     "veto",
+    "bottom_penalty",
+    "fine_yuan",
+    "first",
+    "consecutive_first",
+    "streak_first",
+    "progress",
+    "progress_award",
+    "progress_reward_yuan",
+    "months",
     "community_uid",
 )
 _MEDIA_ORDER = (
@@ -362,7 +402,7 @@ def _reorder(d: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
     return {**{k: d[k] for k in order if k in d}, **{k: v for k, v in d.items() if k not in order}}
 
 
-def _in_display_order(result: dict[str, Any]) -> dict[str, Any]:
+def in_display_order(result: dict[str, Any]) -> dict[str, Any]:
     out = _reorder(result, _TOP_ORDER)
     out["rows"] = [_reorder(r, _ROW_ORDER) for r in out.get("rows", [])]
     out["media"] = [_reorder(m, _MEDIA_ORDER) for m in out.get("media", [])]
@@ -370,62 +410,88 @@ def _in_display_order(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _last_in(
+def _ends_in(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> set[int]:
-    """Community ids last in an earlier month: its published result, else computed from the data."""
+) -> tuple[set[int], set[int]]:
+    """Community ids (last, first) in an earlier month: its published result, else computed."""
     pub = published(conn, year, month)
     if pub is not None:
         by_uid = {c["uid"]: c["id"] for c in comms}
-        return {
-            by_uid[r["community_uid"]]
-            for r in pub["rows"]
-            if r.get("last") and r.get("community_uid") in by_uid
+        rows_ = [r for r in pub["rows"] if r.get("community_uid") in by_uid]
+        lasts = {by_uid[r["community_uid"]] for r in rows_ if r.get("last")}
+        # a result published before `first` was kept: rank 1 with somebody below
+        below = any(r["rank"] > 1 for r in rows_)
+        firsts = {
+            by_uid[r["community_uid"]] for r in rows_ if r.get("first", below and r["rank"] == 1)
         }
+        return lasts, firsts
     as_of = as_of_for(year, month, today)
     facts = gather_facts(conn, rules, rules.items, year, month, as_of, (c["id"] for c in comms))
     scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
-    return {r.scored.key for r in rank_rows(rules.ranking, scored) if r.last}
+    ranked = rank_rows(rules.ranking, scored)
+    return {r.scored.key for r in ranked if r.last}, {r.scored.key for r in ranked if r.first}
 
 
-def _previous_last(
+def _previous_runs(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
-    candidates: set[int],
+    lasts: set[int],
+    firsts: set[int],
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> dict[int, int]:
-    """For each candidate, how many months in a row just before (year, month) it was last."""
-    streak = dict.fromkeys(candidates, 0)
-    alive = set(candidates)
+) -> tuple[dict[int, int], dict[int, int]]:
+    """For the candidates last (and first), how many months in a row just before (year, month)
+    each was last (first); every earlier month is ranked once for both."""
+    run_last, run_first = dict.fromkeys(lasts, 0), dict.fromkeys(firsts, 0)
+    alive_last, alive_first = set(lasts), set(firsts)
     y, m = _prev(year, month)
     first = rules.ranking.first_month
     for _step in range(MAX_LOOKBACK_MONTHS):
-        if not alive or (first is not None and (y, m) < first):
+        if not (alive_last or alive_first) or (first is not None and (y, m) < first):
             break
-        alive &= _last_in(conn, rules, y, m, comms, today)
-        for k in alive:
-            streak[k] += 1
+        was_last, was_first = _ends_in(conn, rules, y, m, comms, today)
+        alive_last &= was_last
+        alive_first &= was_first
+        for k in alive_last:
+            run_last[k] += 1
+        for k in alive_first:
+            run_first[k] += 1
         y, m = _prev(y, m)
-    return streak
+    return run_last, run_first
 
 
 # --- the monthly ranking --------------------------------------------------------------------
 
 
-def _award_fields(r: Ranked) -> dict[str, Any]:
+def award_fields(r: Ranked) -> dict[str, Any]:
     return {
         "red_flag": r.award is not None,
         "award": r.award.title if r.award else None,
         "reward_yuan": yuan(r.award.reward_fen) if r.award else 0,
     }
+
+
+def _extra_fields(rk: Ranking, r: Ranked) -> dict[str, Any]:
+    """The row's fields for constructs the rules use (a file without them keeps its rows)."""
+    out: dict[str, Any] = {}
+    if rk.group_by:
+        out["group"] = r.scored.group
+    if rk.bottom_penalties:
+        b = r.bottom_penalty
+        out["bottom_penalty"] = b.title if b else None
+        out["fine_yuan"] = yuan(b.fine_fen) if b else 0
+    if rk.streak_first:
+        out["first"] = r.first
+        out["consecutive_first"] = r.consecutive_first
+        out["streak_first"] = r.streak.action if r.streak else None
+    return out
 
 
 def items_meta(items: Sequence[Item]) -> list[dict[str, Any]]:
@@ -450,7 +516,7 @@ def missing_entries(
     A missing entry scores 0 like a real 0, so a forgotten sheet would silently sink a
     community: `rank` warns about it and `--publish` waits for it.
     """
-    keys = [i.key for i in rules.items_in(month) if i.source in ("manual", "count:manual")]
+    keys = [i.key for i in rules.items_in(month) if i.source in HAND_ENTERED]
     if not keys:
         return []
     entered: dict[int, set[str]] = {}
@@ -503,6 +569,22 @@ def outcome_words(row: dict[str, Any]) -> str:
         parts.append(reward_words(_("达标"), row.get("baseline_reward_yuan") or 0))
     if row.get("grade"):
         parts.append(reward_words(row["grade"], row.get("grade_reward_yuan") or 0))
+    if row.get("bottom_penalty"):
+        parts.append(
+            _("{title} · 罚款 {amount} 元").format(
+                title=_(row["bottom_penalty"]), amount=f"{row['fine_yuan']:,}"
+            )
+            if row.get("fine_yuan")
+            else _(row["bottom_penalty"])
+        )
+    if row.get("streak_first"):
+        parts.append(
+            _("连续 {n} 个月第一名：{action}").format(
+                n=row.get("consecutive_first"), action=_(row["streak_first"])
+            )
+        )
+    if row.get("progress_award"):
+        parts.append(reward_words(row["progress_award"], row.get("progress_reward_yuan") or 0))
     return " / ".join(parts)
 
 
@@ -520,14 +602,18 @@ def compute(
     vetoes = month_vetoes(conn, rules, year, month)
     scored = _scored(rules, comms, facts, vetoes=vetoes)
     ranked = rank_rows(rules.ranking, scored)
+    rk = rules.ranking
     lasts = {r.scored.key for r in ranked if r.last}
-    if lasts:
-        previous = _previous_last(conn, rules, year, month, lasts, comms, today)
-        if any(previous.values()):
+    # a run of first places matters only when the rules reward one
+    firsts = {r.scored.key for r in ranked if r.first} if rk.streak_first else set()
+    if lasts or firsts:
+        run_last, run_first = _previous_runs(conn, rules, year, month, lasts, firsts, comms, today)
+        if any(run_last.values()) or any(run_first.values()):
             for s in scored:
-                s.previous_last = previous.get(s.key, 0)
-            ranked = rank_rows(rules.ranking, scored)
-    baseline = rules.ranking.baseline
+                s.previous_last = run_last.get(s.key, 0)
+                s.previous_first = run_first.get(s.key, 0)
+            ranked = rank_rows(rk, scored)
+    baseline = rk.baseline
     out_rows, media = [], []
     for r in ranked:
         c = by_id[r.scored.key]
@@ -537,7 +623,7 @@ def compute(
             "street": c["street"],
             "score": round1(r.scored.total),
             "items": {k: round1(v) for k, v in r.scored.items.items()},
-            **_award_fields(r),
+            **award_fields(r),
             "yellow_card": r.yellow_card,
             "media": r.media,
             "consecutive_last": r.consecutive_last,
@@ -551,6 +637,7 @@ def compute(
             else 0,
             "veto": vetoes.get(r.scored.key, []),
             "community_uid": c["uid"],
+            **_extra_fields(rk, r),
         }
         out_rows.append(row)
         if r.media:
@@ -654,7 +741,7 @@ def publish(
         "INSERT INTO publications(scope, year, month, rules_hash, result, result_hash) VALUES (?, ?, ?, ?, ?, ?)",
         (SCOPE, year, month, rules.sha256, text, hashlib.sha256(text.encode("utf-8")).hexdigest()),
     )
-    result = _in_display_order(json.loads(text))
+    result = in_display_order(json.loads(text))
     result["rules_changed"] = False
     return result
 
@@ -715,7 +802,7 @@ def compound_ranking(
             "street": street,
             "score": round1(r.scored.total),
             "items": {k: round1(v) for k, v in r.scored.items.items()},
-            **_award_fields(r),
+            **award_fields(r),
             "yellow_card": False,
             "media": False,
             "consecutive_last": 0,
@@ -758,19 +845,22 @@ def assessed_months(conn: sqlite3.Connection, rules: Rules, year: int, today: da
     return sorted(months)
 
 
-def month_totals(
+def month_standing(
     conn: sqlite3.Connection,
     rules: Rules,
     year: int,
     month: int,
     comms: Sequence[dict[str, Any]],
     today: date,
-) -> dict[str, float]:
-    """Community uid → the month's total: the published one, else computed (unrounded)."""
+) -> dict[str, tuple[float, list[str]]]:
+    """Community uid → (the month's total, its vetoes): the published ones, else computed
+    (unrounded)."""
     pub = published(conn, year, month)
     if pub is not None:
         return {
-            r["community_uid"]: float(r["score"]) for r in pub["rows"] if r.get("community_uid")
+            r["community_uid"]: (float(r["score"]), list(r.get("veto") or []))
+            for r in pub["rows"]
+            if r.get("community_uid")
         }
     facts = gather_facts(
         conn,
@@ -782,8 +872,21 @@ def month_totals(
         (c["id"] for c in comms),
     )
     uid = {c["id"]: c["uid"] for c in comms}
-    scored = _scored(rules, comms, facts, vetoes=month_vetoes(conn, rules, year, month))
-    return {uid[s.key]: s.total for s in scored}
+    vetoes = month_vetoes(conn, rules, year, month)
+    scored = _scored(rules, comms, facts, vetoes=vetoes)
+    return {uid[s.key]: (s.total, vetoes.get(s.key, [])) for s in scored}
+
+
+def month_totals(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    comms: Sequence[dict[str, Any]],
+    today: date,
+) -> dict[str, float]:
+    """Community uid → the month's total: the published one, else computed (unrounded)."""
+    return {u: t for u, (t, _v) in month_standing(conn, rules, year, month, comms, today).items()}
 
 
 def unit_ranking(
@@ -922,7 +1025,7 @@ def set_score(
         items, what = rules.items, _("社区考评项目")
     else:
         items, what = rules.compound.items, _("小区竞赛项目")
-    manual = [i.key for i in items if i.source in ("manual", "count:manual")]
+    manual = [i.key for i in items if i.source in HAND_ENTERED]
     item = next((i for i in items if i.key == item_key), None)
     if item is None:
         raise NotFound(
@@ -948,7 +1051,7 @@ def set_score(
         )
     elif points is None:
         raise Invalid(_("请用 --points 录入分数（计数项用 --count）。"))
-    if item.source not in ("manual", "count:manual"):
+    if item.source not in HAND_ENTERED:
         raise Invalid(
             _(
                 "项目“{key}”（{name}）的分数来自{source}，由数据计算，不能手工录入；可手工录入的项目：{keys}。"
@@ -968,10 +1071,10 @@ def set_score(
                 month=month,
             )
         )
-    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.max):
+    if item.source == "manual" and (not math.isfinite(points) or not 0 <= points <= item.entry_max):
         raise Invalid(
             _("项目“{key}”的分数应在 0 到 {max:g} 之间，现为 {points:g}。").format(
-                key=item.key, max=item.max, points=points
+                key=item.key, max=item.entry_max, points=points
             )
         )
     check_month(rules, year, month, today)

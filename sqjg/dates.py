@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from .errors import Invalid
@@ -110,6 +111,55 @@ def parse_month(month: int | str, year: int | None = None) -> tuple[int, int]:
     if not 1900 <= y <= 9999:
         raise Invalid(_("年份“{value}”无效。").format(value=year))
     return y, m
+
+
+@dataclass(frozen=True)
+class PeriodSpan:
+    """A period named on the command line: 2026-Q3, 2026-H2 or 2026."""
+
+    key: str  # quarter | half | year
+    year: int
+    index: int  # 1-4 for a quarter, 1-2 for a half, 1 for the year
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        size = {"quarter": 3, "half": 6, "year": 12}[self.key]
+        return tuple(range((self.index - 1) * size + 1, self.index * size + 1))
+
+    @property
+    def label(self) -> str:
+        suffix = {"quarter": f"-Q{self.index}", "half": f"-H{self.index}", "year": ""}[self.key]
+        return f"{self.year}{suffix}"
+
+    @property
+    def last_day(self) -> date:
+        return month_bounds(self.year, self.months[-1])[1]
+
+    def previous(self) -> PeriodSpan:
+        if self.index > 1:
+            return PeriodSpan(self.key, self.year, self.index - 1)
+        return PeriodSpan(self.key, self.year - 1, {"quarter": 4, "half": 2, "year": 1}[self.key])
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-?([QqHh])([1-4]))?")
+
+
+def parse_period(text: str) -> PeriodSpan:
+    """--period: 2026-Q3 (a quarter), 2026-H2 (a half year) or 2026 (the year)."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    m = _PERIOD.fullmatch(s)
+    if m is None or (m.group(2) in ("H", "h") and m.group(3) not in ("1", "2")):
+        raise Invalid(
+            _(
+                "考评周期“{value}”无效：应写成 2026-Q3（季度）、2026-H2（半年）或 2026（年度）。"
+            ).format(value=text)
+        )
+    year = int(m.group(1))
+    if not 1900 <= year <= 9999:
+        raise Invalid(_("年份“{value}”无效。").format(value=year))
+    if m.group(2) is None:
+        return PeriodSpan("year", year, 1)
+    return PeriodSpan("quarter" if m.group(2) in "Qq" else "half", year, int(m.group(3)))
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

@@ -717,3 +717,33 @@ def test_overdue_counts_the_month_only(conn, monkeypatch):
         for m in (7, 8, 9)
     }
     assert by_month == {7: -1.0, 8: 0.0, 9: 0.0}
+
+
+# --- periods ----------------------------------------------------------------------------------
+
+
+def test_a_period_uses_published_months_as_published(conn):
+    from sqjg import periods
+    from sqjg.dates import parse_period
+
+    rules = rules_from_text(
+        MANUAL + '\n[[periods]]\nkey = "half"\ncombine = "sum"\n'
+        'awards = [{ rank = 1, title = "半年红旗", reward = 100 }]\n',
+        "half.toml",
+    )
+    make_city(conn, ("甲社区", "乙社区"))
+    for name, july, august in (("甲社区", 80, 70), ("乙社区", 60, 95)):
+        score(conn, rules, name, 7, july)
+        score(conn, rules, name, 8, august)
+    publish_scored(conn, rules, 2026, 7, today=date(2026, 8, 1))
+    score(conn, rules, "乙社区", 7, 100)  # after publication: July stays 60 for 乙
+    h2 = periods.compute_period(conn, rules, parse_period("2026-H2"), today=date(2026, 9, 1))
+    # the sum of July (as published) and August; September not over: not assessed yet
+    assert h2["months"] == [7, 8] and h2["combine"] == "sum"
+    assert [(r["community"], r["score"], r["items"], r["award"]) for r in h2["rows"]] == [
+        ("乙社区", 155.0, {"2026-07": 60.0, "2026-08": 95.0}, "半年红旗"),
+        ("甲社区", 150.0, {"2026-07": 80.0, "2026-08": 70.0}, None),
+    ]
+    assert h2["max_total"] == 200.0
+    with pytest.raises(RulesError, match="没有季度考评"):
+        periods.compute_period(conn, rules, parse_period("2026-Q3"), today=date(2026, 9, 1))

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from conftest import built_once, db_bytes, ok, refused, run
@@ -912,3 +913,166 @@ def test_score_veto(four, tmp_path):
     shown = ok("rules", "show", "--rules", vetoed)
     assert "一票否决：安全责任事故（safety），当月总分为 0。" in shown
     assert "一票否决：越级上访（petition），保留分数和名次，不得任何奖励。" in shown
+
+
+PERIOD_RULES = (
+    RULES.replace('first_month = "2026-07"', 'first_month = "2026-06"')
+    + """
+[[periods]]
+key = "quarter"
+combine = "mean"
+awards = [ { rank = 1, title = "季度流动红旗", reward = 30000 } ]
+progress_award = { title = "进步奖", reward = 5000, count = 1 }
+"""
+)
+
+
+def test_rank_period(four, tmp_path, monkeypatch):
+    rules = tmp_path / "季度.toml"
+    rules.write_text(PERIOD_RULES, encoding="utf-8")
+    for item, points in (("work", "60"), ("people", "40")):  # June: 西街 100, the others 0
+        ok("score", "set", "西街社区", "--month", "6", "--item", item, "--points", points,
+           "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "json"))
+    assert (data["period"], data["months"], data["month"], data["published"]) == (
+        "2026-Q3", [7], None, False,
+    )  # fmt: skip
+    got = [
+        (r["period"], r["rank"], r["community"], r["score"], r["award"], r["reward_yuan"],
+         r["progress"], r["progress_award"], r["progress_reward_yuan"])
+        for r in data["rows"]
+    ]  # fmt: skip
+    # Q3 is July alone so far; Q2 is June: 西街 fell 9.5, 东门 rose most (85)
+    assert got == [
+        ("2026-Q3", 1, "西街社区", 90.5, "季度流动红旗", 30000, -9.5, None, 0),
+        ("2026-Q3", 2, "东门社区", 85.0, None, 0, 85.0, "进步奖", 5000),
+        ("2026-Q3", 3, "南门社区", 70.0, None, 0, 70.0, None, 0),
+        ("2026-Q3", 4, "北关社区", 15.0, None, 0, 15.0, None, 0),
+    ]
+    assert data["rows"][0]["items"] == {"2026-07": 90.5}
+    table = ok("rank", "--period", "2026-Q3", "--rules", rules)
+    assert "2026 年第 3 季度社区共建考评排名（各月平均：7 月）" in table
+    assert "进步奖 · 奖励 5,000 元" in table
+    csv = ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "csv")
+    assert csv.splitlines()[0].startswith("\ufeffperiod,rank,community,street,2026-07,score,")
+    assert "2026-Q3,2,东门社区,西城街道,85.0,85.0," in csv
+
+    for args, words in (
+        (["--period", "2026-Q5"], "考评周期“2026-Q5”无效"),
+        (["--period", "2026-Q4"], "2026 年第 4 季度还没有考评过的月份"),
+        (["--period", "2026-H2"], "没有半年考评"),
+        (["--period", "2026-Q3", "--month", "7"], "--period 自带年份"),
+        (["--period", "2026-Q3", "--publish"], "2026 年第 3 季度还没有结束，要到 2026-10-01"),
+    ):
+        assert words in refused("rank", *args, "--rules", rules)
+
+    monkeypatch.setenv("SQJG_TODAY", "2026-10-01")
+    # August and September have no entries: publishing waits for them unless told
+    assert "还有手工评分没有录入" in refused("rank", "--period", "2026-Q3", "--publish",
+                                          "--rules", rules)  # fmt: skip
+    frozen = json.loads(ok("rank", "--period", "2026-Q3", "--publish", "--allow-missing",
+                           "--rules", rules, "--format", "json"))  # fmt: skip
+    assert frozen["published"] and frozen["months"] == [7, 8, 9]
+    # (90.5 + 0 + 0) / 3
+    assert frozen["rows"][0]["score"] == 30.2 and frozen["rows"][0]["period"] == "2026-Q3"
+    ok("score", "set", "北关社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", rules)  # fmt: skip
+    again = json.loads(ok("rank", "--period", "2026-Q3", "--rules", rules, "--format", "json"))
+    assert again["rows"] == frozen["rows"] and again["published_on"] == "2026-10-01"
+    assert "已于 2026-10-01 公布" in refused("rank", "--period", "2026-Q3", "--publish",
+                                          "--allow-missing", "--rules", rules)  # fmt: skip
+
+
+GROUPED_RULES = (
+    RULES
+    + """group_by = "street"
+bottom_penalties = [ { count = 1, title = "通报批评", fine = 10000 } ]
+streak_first = [ { months = 2, action = "通报嘉奖" } ]
+"""
+)
+
+
+def test_rank_by_street_with_fines_and_streaks(four, tmp_path, monkeypatch):
+    rules = tmp_path / "分街道.toml"
+    rules.write_text(GROUPED_RULES, encoding="utf-8")
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    got = [
+        (r["group"], r["rank"], r["community"], r["award"], r["yellow_card"], r["media"],
+         r["bottom_penalty"], r["fine_yuan"], r["first"], r["consecutive_first"])
+        for r in data["rows"]
+    ]  # fmt: skip
+    # each street ranked on its own: 东城 西街 90.5, 南门 70; 西城 东门 85, 北关 15
+    assert got == [
+        ("东城街道", 1, "西街社区", "流动红旗", False, False, None, 0, True, 1),
+        ("东城街道", 2, "南门社区", None, True, True, "通报批评", 10000, False, 0),
+        ("西城街道", 1, "东门社区", "流动红旗", False, False, None, 0, True, 1),
+        ("西城街道", 2, "北关社区", None, True, True, "通报批评", 10000, False, 0),
+    ]
+    assert [m["community"] for m in data["media"]] == ["南门社区", "北关社区"]
+    table = ok("rank", "--month", "7", "--rules", rules)
+    assert "通报批评 · 罚款 10,000 元" in table
+    monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
+    ok("score", "set", "西街社区", "--month", "8", "--item", "work", "--points", "60",
+       "--rules", rules)  # fmt: skip
+    august = json.loads(ok("rank", "--month", "8", "--rules", rules, "--format", "json"))
+    first = august["rows"][0]
+    assert (first["community"], first["consecutive_first"], first["streak_first"]) == (
+        "西街社区", 2, "通报嘉奖",
+    )  # fmt: skip
+    # 西城 is all 0 in August: nobody first, nobody last there
+    assert [(r["community"], r["first"], r["last"]) for r in august["rows"][2:]] == [
+        ("东门社区", False, False),
+        ("北关社区", False, False),
+    ]
+    assert "连续 2 个月第一名：通报嘉奖" in ok("rank", "--month", "8", "--rules", rules)
+    csv = ok("rank", "--month", "8", "--rules", rules, "--format", "csv")
+    assert csv.splitlines()[0].endswith(",published,group,bottom_penalty,fine_yuan,streak_first")
+
+
+def test_rules_show_names_periods_groups_fines_streaks_and_bands(tmp_path):
+    rules = tmp_path / "全部.toml"
+    rules.write_text(GROUPED_RULES + PERIOD_RULES[PERIOD_RULES.index("\n[[periods]]") :],
+                     encoding="utf-8")  # fmt: skip
+    shown = ok("rules", "show", "--rules", rules)
+    for words in (
+        "按街道分组：各街道的社区分别排名",
+        "后 1 名：通报批评，罚款 10,000 元（获奖社区除外）。",
+        "连续 2 个月第一名：通报嘉奖。",
+        "季度排名：按已考评月份总分的各月平均（--period）；第 1 名季度流动红旗 · 奖励 30,000 元；"
+        "比上一季度提高最多的 1 个社区得进步奖 · 奖励 5,000 元。",
+    ):
+        assert words in shown, words
+    data = json.loads(ok("rules", "show", "--rules", rules, "--format", "json"))
+    assert data["ranking"]["group_by"] == "street"
+    assert data["ranking"]["bottom_penalties"] == [
+        {"count": 1, "title": "通报批评", "fine_yuan": 10000}
+    ]
+    assert data["ranking"]["streak_first"] == [{"months": 2, "action": "通报嘉奖"}]
+    assert data["periods"] == [
+        {
+            "key": "quarter",
+            "combine": "mean",
+            "awards": [{"rank": 1, "title": "季度流动红旗", "reward_yuan": 30000}],
+            "progress_award": {"title": "进步奖", "reward_yuan": 5000, "count": 1},
+        }
+    ]
+    example = Path(__file__).resolve().parent.parent / "data/examples/社区季度交叉考评.toml"
+    assert "≥95 分得 25" in ok("rules", "show", "--rules", example)
+
+
+def test_a_banded_satisfaction_score_at_the_command_line(city, tmp_path):
+    rules = tmp_path / "满意度.toml"
+    rules.write_text(
+        '[[items]]\nkey = "satisfaction"\nname = "居民满意度"\nsource = "manual"\nmax = 25\n'
+        "bands = [ { at = 95, points = 25 }, { at = 80, points = 15 }, { at = 0, points = 0 } ]\n"
+        '\n[ranking]\nfirst_month = "2026-07"\n',
+        encoding="utf-8",
+    )
+    # the figure entered is the survey's score out of 100, not the item's points
+    out = ok("score", "set", "西街社区", "--month", "7", "--item", "satisfaction", "--points",
+             "96", "--rules", rules)  # fmt: skip
+    assert "96 分" in out
+    assert "0 到 100 之间" in refused("score", "set", "东门社区", "--month", "7", "--item",
+                                     "satisfaction", "--points", "101", "--rules", rules)  # fmt: skip
+    data = json.loads(ok("rank", "--month", "7", "--rules", rules, "--format", "json"))
+    assert {r["community"]: r["items"]["satisfaction"] for r in data["rows"]}["西街社区"] == 25.0

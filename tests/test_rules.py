@@ -1,5 +1,6 @@
 """The assessment engine (sqjg.rules), pure: rules files in, hand-made facts in, ranks out."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -1095,3 +1096,163 @@ def test_bad_vetoes(veto, line, words):
     with pytest.raises(RulesError) as e:
         rules_from_text(ITEM + "\n[[veto]]\n" + veto, "v.toml")
     assert f"第 {line} 行" in str(e.value) and all(w in str(e.value) for w in words), str(e.value)
+
+
+# --- the registry of sources ----------------------------------------------------------------
+
+
+def test_every_source_declares_facts_that_are_gathered():
+    """A source reading facts nobody gathers would score every community alike (a missed gate
+    silently scores 0): each declared fact is a CommunityFacts field some gatherer fills."""
+    from dataclasses import fields
+
+    from sqjg.assessment import GATHERERS
+    from sqjg.rules import REGISTRY, SOURCE_LIST, SOURCES, source_label
+
+    known = {f.name for f in fields(CommunityFacts)}
+    filled = {n for names, _levels, _fn in GATHERERS for n in names}
+    assert filled <= known
+    assert tuple(REGISTRY) == SOURCES and len(SOURCE_LIST) == len(SOURCES)
+    for s in SOURCE_LIST:
+        assert s.needs, s.code
+        assert set(s.needs) <= filled, s.code
+        assert source_label(s.code) != s.code and s.shape
+        if s.compound:  # a compound's facts come from gatherers that run for compounds
+            assert all(
+                any(n in names and "compound" in levels for names, levels, _fn in GATHERERS)
+                for n in s.needs
+            ), s.code
+
+
+def test_a_manual_score_turned_into_points_by_bands():
+    r = rules_from_text(
+        '[[items]]\nkey = "sat"\nname = "满意度"\nsource = "manual"\nmax = 20\n'
+        "bands = [{ at = 90, points = 20 }, { at = 80, points = 15 }, { at = 0, points = 5 }]\n"
+    )
+    (item,) = r.items
+    assert item.entry_max == 100 and item.entry_bands == ((90, 20), (80, 15), (0, 5))
+    for figure, points in ((95, 20), (90, 20), (89.9, 15), (80, 15), (12, 5), (0, 5)):
+        facts = CommunityFacts(2026, 7, manual={"sat": figure})
+        assert score_items(r, facts) == {"sat": points}
+    with pytest.raises(RulesError, match=r"第 6 行.*bands 第 1 项"):
+        rules_from_text(
+            '[[items]]\nkey = "sat"\nname = "满意度"\nsource = "manual"\nmax = 20\n'
+            "bands = [{ at = 190, points = 20 }]\n"
+        )
+
+
+# --- groups, bottom penalties, streaks, periods -----------------------------------------------
+
+
+def _in(group, *pairs):
+    return [Scored(n, n, {}, t, group=group) for n, t in pairs]
+
+
+def test_group_by_street_ranks_each_street_on_its_own():
+    from sqjg.rules import BottomPenalty
+
+    ranking = Ranking(
+        awards=(Award(1, "流动红旗", 100),),
+        yellow_card_bottom=1,
+        group_by="street",
+        bottom_penalties=(BottomPenalty(1, "通报批评", 1_000_000),),
+    )
+    out = rank_rows(ranking, _in("东", ("a", 90), ("b", 70)) + _in("西", ("c", 60), ("d", 80)))
+    got = [
+        (r.scored.name, r.scored.group, r.rank, bool(r.award), r.yellow_card, r.last,
+         r.bottom_penalty.title if r.bottom_penalty else None)
+        for r in out
+    ]  # fmt: skip
+    # 西's first (80) ranks 1 in 西 although 东's b (70) stands above it in the city
+    assert got == [
+        ("a", "东", 1, True, False, False, None),
+        ("b", "东", 2, False, True, True, "通报批评"),
+        ("d", "西", 1, True, False, False, None),
+        ("c", "西", 2, False, True, True, "通报批评"),
+    ]
+    # without group_by the same four are one ranking
+    flat = rank_rows(
+        replace(ranking, group_by=None),
+        _in("东", ("a", 90), ("b", 70)) + _in("西", ("c", 60), ("d", 80)),
+    )
+    assert [(r.scored.name, r.rank) for r in flat] == [("a", 1), ("d", 2), ("b", 3), ("c", 4)]
+
+
+def test_bottom_penalties_take_the_smallest_count_that_reaches():
+    from sqjg.rules import BottomPenalty
+
+    ranking = Ranking(
+        awards=(),
+        bottom_penalties=(BottomPenalty(1, "通报批评", 1_000_000), BottomPenalty(3, "约谈", 0)),
+    )
+    out = rank_rows(ranking, scored(90, 80, 70, 60, 50))
+    assert [r.bottom_penalty.title if r.bottom_penalty else None for r in out] == [
+        None, None, "约谈", "约谈", "通报批评",
+    ]  # fmt: skip
+    assert [r.bottom_penalty for r in rank_rows(ranking, scored(70, 70, 70))] == [None] * 3
+
+
+def test_streak_first_counts_the_months_first_running():
+    from sqjg.rules import StreakFirst
+
+    ranking = Ranking(streak_first=(StreakFirst(2, "通报嘉奖"), StreakFirst(3, "记功")))
+    for before, consecutive, action in ((0, 1, None), (1, 2, "通报嘉奖"), (4, 5, "记功")):
+        s = scored(90, 80)
+        s[0].previous_first = before
+        first, second = rank_rows(ranking, s)
+        assert (first.first, first.consecutive_first) == (True, consecutive)
+        assert (first.streak.action if first.streak else None) == action
+        assert (second.first, second.consecutive_first, second.streak) == (False, 0, None)
+
+
+def test_a_period_ranks_combined_totals_and_rewards_the_largest_rise():
+    from sqjg.rules import Period, ProgressAward, combine, period_rows
+
+    assert combine([90, 80, 85], "mean") == 85 and combine([90, 80], "sum") == 170
+    period = Period("quarter", "mean", (Award(1, "季度流动红旗", 3_000_000),),
+                    ProgressAward("进步奖", 500_000, 1))  # fmt: skip
+    now = scored(85, 80, 70, 60, names=["甲", "乙", "丙", "丁"])
+    # rises: 甲 +1, 乙 +10, 丙 +10 (tied: both), 丁 −5; 戊 had no previous period
+    prev = {"甲": 84, "乙": 70, "丙": 60, "丁": 65}
+    out = period_rows(period, Ranking(), now, prev)
+    assert [(p.ranked.scored.name, p.ranked.rank, bool(p.ranked.award), p.rise, p.progress)
+            for p in out] == [
+        ("甲", 1, True, 1, False),
+        ("乙", 2, False, 10, True),
+        ("丙", 3, False, 10, True),
+        ("丁", 4, False, -5, False),
+    ]  # fmt: skip
+    # no cards, no last place sanctions in a period; no previous period: no progress award
+    out = period_rows(period, Ranking(), now, None)
+    assert not any(p.ranked.yellow_card or p.ranked.media or p.progress for p in out)
+    assert all(p.rise is None for p in out)
+    # a no_award veto in one of the months bars the period's awards
+    now[0].no_award = True
+    assert period_rows(period, Ranking(), now, prev)[0].ranked.award is None
+
+
+ONE_ITEM = '[[items]]\nkey = "work"\nname = "工作"\nsource = "manual"\nmax = 100\n'
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ('[ranking]\ngroup_by = "unit"\n', ["第 8 行", "group_by"]),
+        ("[ranking]\nbottom_penalties = [{ count = 0, title = \"通报\" }]\n", ["第 8 行", "bottom_penalties 第 1 项"]),
+        ('[ranking]\nbottom_penalties = [{ count = 2, title = "甲" }, { count = 1, title = "乙" }]\n',
+         ["bottom_penalties", "从小到大"]),
+        ("[ranking]\nbottom_penalties = [{ count = 1, title = \"罚\", fine = -5 }]\n", ["bottom_penalties"]),
+        ('[ranking]\nstreak_first = [{ months = 1, action = "嘉奖" }]\n', ["第 8 行", "streak_first", "至少 2"]),
+        ('[[periods]]\nkey = "month"\n', ["第 8 行", "quarter"]),
+        ('[[periods]]\nkey = "quarter"\n\n[[periods]]\nkey = "quarter"\n', ["第 11 行", "重复"]),
+        ('[[periods]]\nkey = "half"\ncombine = "max"\n', ["第 9 行", "combine"]),
+        ('[[periods]]\nkey = "year"\nawards = [{ rank = 0, title = "红旗" }]\n', ["第 9 行", "rank"]),
+        ('[[periods]]\nkey = "year"\nprogress_award = { reward = 5 }\n', ["第 9 行", "progress_award"]),
+        ('[[periods]]\nkey = "year"\nbogus = 1\n', ["第 9 行", "bogus"]),
+    ],
+)  # fmt: skip
+def test_bad_groups_fines_streaks_and_periods_name_key_and_line(text, words):
+    with pytest.raises(RulesError) as e:
+        rules_from_text(ONE_ITEM + "\n" + text, "r.toml")
+    for w in words:
+        assert w in str(e.value), str(e.value)

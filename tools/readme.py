@@ -83,6 +83,9 @@ def transcript(script: str, db: str = "walk", terminal: int | None = None) -> st
     env = _env.setdefault(db, {})
     folder = _folder / db
     folder.mkdir(exist_ok=True)
+    # `--rules data/examples/…` reads as from a checkout, as the example files' own usage lines
+    if not (folder / "data").exists():
+        (folder / "data").symlink_to(ROOT / "data")
     home_dir = _folder / "home"
     (home_dir / ".config").mkdir(parents=True, exist_ok=True)
     out: list[str] = []

@@ -77,9 +77,19 @@ def _media_lines(result: dict[str, Any]) -> list[str]:
 
 
 def _monthly_title(result: dict[str, Any]) -> str:
-    head = _("{year} 年 {month} 月社区共建考评排名").format(
-        year=result["year"], month=result["month"]
-    )
+    if result.get("period"):
+        from ..dates import parse_period
+        from ..periods import period_words
+
+        head = _("{period}社区共建考评排名（{how}：{months} 月）").format(
+            period=period_words(parse_period(result["period"])),
+            how=_("各月平均") if result.get("combine") == "mean" else _("各月合计"),
+            months=_("、").join(str(m) for m in result.get("months", [])),
+        )
+    else:
+        head = _("{year} 年 {month} 月社区共建考评排名").format(
+            year=result["year"], month=result["month"]
+        )
     if result.get("published"):
         return head + _("（已公布，{on}）").format(on=result.get("published_on"))
     return head + _("（未公布，截至 {as_of} 的暂定结果）").format(as_of=result["as_of"])
@@ -118,6 +128,11 @@ def print_monthly(result: dict[str, Any], fmt: str) -> None:
             "baseline",
             "published",
         ]
+        # the columns of the constructs the rules use, as the JSON rows carry them
+        first = result["rows"][0] if result["rows"] else {}
+        if "period" in result:
+            keys = ["period", *keys, "progress", "progress_award", "progress_reward_yuan"]
+        keys += [k for k in ("group", "bottom_penalty", "fine_yuan", "streak_first") if k in first]
         for row in flat:
             for k in ("yellow_card", "media", "baseline", "published"):
                 row[k] = bool(row[k])
@@ -285,6 +300,13 @@ def rank(
             help="Year-end prizes for co-construction units (共建单位年终考核); with --year.",
         ),
     ] = False,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            help="Rank a quarter, half year or year: 2026-Q3, 2026-H2, 2026 (季度、半年、年度排名).",
+        ),
+    ] = None,
     publish: Annotated[
         bool,
         typer.Option(
@@ -308,7 +330,8 @@ def rank(
     """Rank the communities for a month, with every reward and sanction (月度考评排名).
 
     A published month always shows its stored result. --community C ranks C's compounds;
-    --units --year Y gives the year-end prizes of the co-construction units.
+    --units --year Y gives the year-end prizes of the co-construction units; --period 2026-Q3
+    ranks a quarter on the months' totals ([[periods]] in the rules).
 
     Example: sqjg rank --month 7 --year 2026
     """
@@ -317,7 +340,7 @@ def rank(
 
     r = load_rules(rules)
     if units_:
-        if month is not None or community or publish:
+        if month is not None or community or publish or period is not None:
             raise Invalid(
                 _(
                     "--units 是年终考核：只与 --year 同用，不能与 --month、--community 或 --publish 同用。"
@@ -326,6 +349,15 @@ def rank(
         with reading(db) as conn:
             result = assessment.unit_ranking(conn, r, _this_year(year))
         _print_units(result, fmt.value)
+        return
+    if force and not publish:
+        raise Invalid(_("--force 只与 --publish 同用。"))
+    if allow_missing and not publish:
+        raise Invalid(_("--allow-missing 只与 --publish 同用。"))
+    if period is not None:
+        if month is not None or year is not None or community:
+            raise Invalid(_("--period 自带年份：不能与 --month、--year 或 --community 同用。"))
+        _rank_period(r, period, publish, force, allow_missing, fmt, db)
         return
     if month is None:
         raise Invalid(_("请用 --month 指定要排名的月份（年终考核用 --units --year）。"))
@@ -337,10 +369,6 @@ def rank(
             result = assessment.compound_ranking(conn, r, community, y, m)
         _print_compound(result, fmt.value)
         return
-    if force and not publish:
-        raise Invalid(_("--force 只与 --publish 同用。"))
-    if allow_missing and not publish:
-        raise Invalid(_("--allow-missing 只与 --publish 同用。"))
     if publish:
         from ..chain import fingerprint
 
@@ -369,6 +397,45 @@ def rank(
     print_monthly(result, fmt.value)
     if publish and fmt in (FmtMd.table, FmtMd.markdown):
         # Keep this line on paper: `sqjg check --anchor` proves the chains still hold it.
+        say("")
+        say(printed)
+
+
+def _rank_period(
+    r: Any, text: str, publish: bool, force: bool, allow_missing: bool, fmt: FmtMd, db: Any
+) -> None:
+    from .. import assessment, periods
+    from ..dates import parse_period
+
+    span = parse_period(text)
+    if publish:
+        from ..chain import fingerprint
+
+        with writing(db) as conn:
+            result = periods.publish_period(conn, r, span, force=force, allow_missing=allow_missing)
+            printed = fingerprint(conn)
+        if fmt == FmtMd.json:
+            result = {**result, "fingerprint": printed}
+        if fmt == FmtMd.table:
+            say(
+                _("已公布{period}考评结果，此后数据或规则改变不影响公布结果。").format(
+                    period=periods.period_words(span)
+                )
+            )
+            say("")
+    else:
+        with reading(db) as conn:
+            result = periods.period_ranking(conn, r, span)
+        if not result.get("published") and result.get("missing"):
+            sys.stderr.write(
+                _("注意：{period}以下手工评分还没有录入，暂按 0 分计：{missing}。").format(
+                    period=periods.period_words(span),
+                    missing=assessment.missing_words(result["missing"]),
+                )
+                + "\n"
+            )
+    print_monthly(result, fmt.value)
+    if publish and fmt in (FmtMd.table, FmtMd.markdown):
         say("")
         say(printed)
 
@@ -612,6 +679,8 @@ def _rules_data(r: Any) -> dict[str, Any]:
             d["target_yuan"] = yuan(i.target_fen)
         d["months"] = list(i.months)
         d["bonus"] = i.bonus
+        if i.entry_bands:
+            d["bands"] = [{"at": at, "points": p} for at, p in i.entry_bands]
         if i.rate is not None:
             d["rate"] = {
                 "full_at": i.rate.full_at,
@@ -652,7 +721,33 @@ def _rules_data(r: Any) -> dict[str, Any]:
                 if rk.baseline
                 else None
             ),
+            "group_by": rk.group_by,
+            "bottom_penalties": [
+                {"count": b.count, "title": b.title, "fine_yuan": yuan(b.fine_fen)}
+                for b in rk.bottom_penalties
+            ],
+            "streak_first": [{"months": f.months, "action": f.action} for f in rk.streak_first],
         },
+        "periods": [
+            {
+                "key": p.key,
+                "combine": p.combine,
+                "awards": [
+                    {"rank": a.rank, "title": a.title, "reward_yuan": yuan(a.reward_fen)}
+                    for a in p.awards
+                ],
+                "progress_award": (
+                    {
+                        "title": p.progress_award.title,
+                        "reward_yuan": yuan(p.progress_award.reward_fen),
+                        "count": p.progress_award.count,
+                    }
+                    if p.progress_award
+                    else None
+                ),
+            }
+            for p in r.periods
+        ],
         "year_end": {
             "unit_prizes": [
                 {"title": p.title, "count": p.count, "reward_yuan": yuan(p.reward_fen)}
@@ -710,7 +805,7 @@ def _rate_words(rate: dict[str, Any]) -> str:
 
 
 def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from ..assessment import source_label
+    from ..rules import source_label
 
     out = []
     for i in items:
@@ -727,6 +822,17 @@ def _item_rows(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         if i.get("rate"):
             points += _rate_words(i["rate"])
+        filters = [
+            *([_("类型“{kind}”").format(kind=i["kind"])] if "kind" in i else []),
+            *([_("第 {n} 类").format(n=i["category"])] if "category" in i else []),
+            *([_("严重问题") if i["serious"] else _("非严重问题")] if "serious" in i else []),
+        ]
+        if filters:
+            points += _("（只计{filters}）").format(filters=_("、").join(filters))
+        if i.get("bands"):
+            points += _("（录入百分制分数，{bands}）").format(
+                bands=_("、").join(_("≥{at:g} 分得 {points:g}").format(**b) for b in i["bands"])
+            )
         if i.get("bonus"):
             points = _("加分 {points}").format(points=points)
         if i.get("months"):
@@ -755,6 +861,7 @@ def rules_show(
     """
     from ..assessment import reward_words as _reward
     from ..render import emit, to_json
+    from ..rules import PERIOD_LABELS
 
     r = load_rules(rules)
     data = _rules_data(r)
@@ -790,6 +897,8 @@ def rules_show(
                 rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])
             )
         )
+    if not rk["awards"]:
+        say(_("  每月不设名次奖励。"))
     if rk["min_award_score"]:
         say(_("  低于 {score:g} 分不获奖。").format(score=rk["min_award_score"]))
     if any(i["bonus"] for i in data["items"]):
@@ -812,6 +921,8 @@ def rules_show(
                 n=rk["scale_to"]
             )
         )
+    if rk["group_by"] == "street":
+        say(_("按街道分组：各街道的社区分别排名，奖励、黄牌和最后一名都在街道内确定。"))
     if rk["yellow_card_bottom"]:
         say(_("后 {n} 名：黄牌警告（获奖社区除外）。").format(n=rk["yellow_card_bottom"]))
     else:
@@ -822,6 +933,16 @@ def rules_show(
         say(_("最后一名：社区名称、书记、主任、街道联系领导和共建牵头单位在新闻媒体公布。"))
     for e in rk["escalation"]:
         say(_("连续 {n} 个月最后一名：{action}。").format(n=e["months"], action=_(e["action"])))
+    for b in rk["bottom_penalties"]:
+        say(
+            _("后 {n} 名：{title}{fine}（获奖社区除外）。").format(
+                n=b["count"],
+                title=_(b["title"]),
+                fine=_("，罚款 {n:,} 元").format(n=b["fine_yuan"]) if b["fine_yuan"] else "",
+            )
+        )
+    for f in rk["streak_first"]:
+        say(_("连续 {n} 个月第一名：{action}。").format(n=f["months"], action=_(f["action"])))
     if rk["baseline"]:
         say(
             _("达标奖：总分不低于 {score:g} 分，{reward}。").format(
@@ -861,6 +982,24 @@ def rules_show(
                 ],
             )
         )
+    for p in data["periods"]:
+        what = _(PERIOD_LABELS[p["key"]])
+        how = _("各月平均") if p["combine"] == "mean" else _("各月合计")
+        awards = _("，").join(
+            _("第 {rank} 名{award}").format(
+                rank=a["rank"], award=_reward(a["title"], a["reward_yuan"])
+            )
+            for a in p["awards"]
+        )
+        line = _("{what}排名：按已考评月份总分的{how}（--period）；{awards}").format(
+            what=what, how=how, awards=awards or _("不设名次奖励")
+        )
+        pa = p["progress_award"]
+        if pa:
+            line += _("；比上一{what}提高最多的 {n} 个社区得{award}").format(
+                what=what, n=pa["count"], award=_reward(pa["title"], pa["reward_yuan"])
+            )
+        say(line + _("。"))
     rates = data["targets"]["civilized_rate"]
     if rates:
         say(
