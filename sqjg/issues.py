@@ -23,6 +23,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -1553,11 +1554,48 @@ def summary(
     listed, with zeros when it has no issues, and so is every kind of the speech (KIND_TAGS); by
     unit or compound only those with issues.
     """
-    d = _iso(as_of)
-    by = _check_by(by)
-    counts = _grouped(
-        conn, by, _SUMMARY_FIGURES, {"d": d, "first": FAR_PAST, "notices": exposure_notices}
+    return summaries(conn, as_of, (by,), exposure_notices=exposure_notices)[by]
+
+
+def summaries(
+    conn: sqlite3.Connection,
+    as_of: date | str | None,
+    bys: Sequence[str],
+    *,
+    exposure_notices: int = 3,
+) -> dict[str, list[dict[str, Any]]]:
+    """`summary` by each of `bys` from one grouped query (grouped by all of them at once, then
+    summed per grouping): a report that shows the survey by community and by unit reads the
+    date once."""
+    bys = [_check_by(b) for b in bys]
+    params = {"d": _iso(as_of), "first": FAR_PAST, "notices": exposure_notices}
+    keys = ", ".join(f"{_GROUPS[b][0]} AS g{n}" for n, b in enumerate(bys))
+    cols = ", ".join(
+        f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in _SUMMARY_FIGURES.items()
     )
+    group = ", ".join(f"g{n}" for n in range(len(bys)))
+    sql = as_of_view(conn, params) + f"SELECT {keys}, {cols} FROM a GROUP BY {group}"
+    counts: list[dict[Any, list[int]]] = [{} for _b in bys]
+    width = len(bys)
+    for r in conn.execute(sql, params):
+        figures = r[width:]
+        for n in range(width):
+            if r[n] is None:
+                continue
+            have = counts[n].get(r[n])
+            if have is None:
+                counts[n][r[n]] = list(figures)
+            else:
+                counts[n][r[n]] = [a + b for a, b in zip(have, figures)]
+    return {
+        b: _summary_rows(conn, b, {k: dict(zip(SUMMARY_COUNTS, v)) for k, v in c.items()})
+        for b, c in zip(bys, counts)
+    }
+
+
+def _summary_rows(
+    conn: sqlite3.Connection, by: str, counts: dict[Any, dict[str, int]]
+) -> list[dict[str, Any]]:
     if by in ("community", "street"):
         groups = [
             {"id": r[0], "name": r[1], "street": r[2]}

@@ -253,3 +253,52 @@ def test_random_lifecycles_keep_the_intervals_equal_to_the_rebuilt_ones(
             assert (row["status"], row["due"], row["notices"]) == s
     finally:
         conn.execute("ROLLBACK")
+
+
+# --- one snapshot per document ---------------------------------------------------------------
+
+
+def _readings(conn, d):
+    return (
+        issues.summary(conn, d, by="community"),
+        issues.summary(conn, d, by="unit"),
+        issues.list_issues(conn, as_of=d),
+        issues.list_issues(conn, as_of=d, status="overdue", community="西街社区"),
+        issues.exposure_board(conn, d, notices=2),
+        issues.month_facts(conn, date(2026, 7, 1), date.fromisoformat(d), exposure_notices=2),
+        issues.month_counts(
+            conn, date(2026, 7, 1), date.fromisoformat(d), "overdue", exposure_notices=2, category=1
+        ),
+    )
+
+
+@pytest.mark.parametrize("d", ["2026-07-10", "2026-07-31"])
+def test_readings_inside_a_snapshot_are_the_same(demo_conn, d):
+    path = demo_conn.execute("PRAGMA database_list").fetchone()[2]
+    conn = open_db(path, write=False)  # the report's connection: read-only
+    try:
+        outside = _readings(conn, d)
+        with issues.snapshot(conn, d):
+            taken = conn.execute(
+                "SELECT count(*) FROM temp.issue_snapshot WHERE d = ?", (d,)
+            ).fetchone()[0]
+            assert taken == len(outside[2])
+            plan = conn.execute(
+                "EXPLAIN QUERY PLAN "
+                + issues.as_of_view(conn, {"d": d})
+                + "SELECT count(*) FROM a",
+                {"d": d},
+            ).fetchall()
+            assert "PRIMARY KEY (d=?)" in plan[-1][-1]  # the snapshot's key, not issue_states'
+            assert _readings(conn, d) == outside
+        assert conn.execute("SELECT count(*) FROM temp.issue_snapshot").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_the_two_summaries_are_one_query(demo_conn):
+    both = issues.summaries(demo_conn, "2026-07-31", ("community", "unit"), exposure_notices=2)
+    assert both["community"] == issues.summary(
+        demo_conn, "2026-07-31", by="community", exposure_notices=2
+    )
+    assert both["unit"] == issues.summary(demo_conn, "2026-07-31", by="unit", exposure_notices=2)
