@@ -318,14 +318,22 @@ class snapshot:
         conn = self.conn
         if _has_snapshot(conn, self.d):
             return self
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS issue_snapshot_dates (d TEXT PRIMARY KEY)")
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS issue_snapshot (d TEXT NOT NULL,"
-            f" {_SNAPSHOT_COLUMNS}, PRIMARY KEY (d, issue_id)) WITHOUT ROWID"
-        )
+        first = conn.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE name = 'issue_snapshot'"
+        ).fetchone()
+        if first is None:
+            # In memory (the pragma may change only while no temporary table exists): the
+            # snapshot is read several times and dropped with the connection.
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("CREATE TEMP TABLE issue_snapshot_dates (d TEXT PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE issue_snapshot (d TEXT NOT NULL,"
+                f" {_SNAPSHOT_COLUMNS}, PRIMARY KEY (d, community_id, unit_id, issue_id))"
+                " WITHOUT ROWID"
+            )
         conn.execute(
             f"INSERT INTO temp.issue_snapshot SELECT :d, {_SNAPSHOT_COLUMNS} FROM issue_states s"
-            f" WHERE {_HOLDS} ORDER BY s.issue_id",
+            f" WHERE {_HOLDS}",
             {"d": self.d},
         )
         conn.execute("INSERT INTO temp.issue_snapshot_dates(d) VALUES (?)", (self.d,))
@@ -1499,6 +1507,15 @@ _GROUPS = {
 }
 
 
+def _group_key(conn: sqlite3.Connection, by: str, d: str) -> str:
+    """The group key of `by`; over a snapshot, whose key is (d, community_id, unit_id, issue_id),
+    grouping by community (and unit) follows its order: no sort at all."""
+    key = _GROUPS[_check_by(by)][0]
+    if by in ("community", "unit") and _has_snapshot(conn, d):
+        return key.removeprefix("+")
+    return key
+
+
 def _check_by(by: str) -> str:
     if by not in _GROUPS:
         raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices=_("、").join(_GROUPS)))
@@ -1512,7 +1529,7 @@ def _grouped(
     params: dict[str, Any],
     states: str = "",
 ) -> dict[int, dict[str, int]]:
-    key = _GROUPS[_check_by(by)][0]
+    key = _group_key(conn, by, params["d"])
     cols = ", ".join(f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in figures.items())
     sql = (
         as_of_view(conn, params, states=states) + f"SELECT {key} AS gid, {cols} FROM a GROUP BY gid"
@@ -1569,24 +1586,24 @@ def summaries(
     date once."""
     bys = [_check_by(b) for b in bys]
     params = {"d": _iso(as_of), "first": FAR_PAST, "notices": exposure_notices}
-    keys = ", ".join(f"{_GROUPS[b][0]} AS g{n}" for n, b in enumerate(bys))
-    cols = ", ".join(
+    keys = ", ".join(f"{_group_key(conn, b, params['d'])} AS g{n}" for n, b in enumerate(bys))
+    inner = ", ".join(
         f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in _SUMMARY_FIGURES.items()
     )
     group = ", ".join(f"g{n}" for n in range(len(bys)))
-    sql = as_of_view(conn, params) + f"SELECT {keys}, {cols} FROM a GROUP BY {group}"
-    counts: list[dict[Any, list[int]]] = [{} for _b in bys]
-    width = len(bys)
+    sums = ", ".join(f"sum({name})" for name in _SUMMARY_FIGURES)
+    # The finest groups once, then each grouping sums them (a few thousand rows, in SQL).
+    outer = " UNION ALL ".join(
+        f"SELECT {n}, g{n}, {sums} FROM g WHERE g{n} IS NOT NULL GROUP BY g{n}"
+        for n in range(len(bys))
+    )
+    sql = (
+        as_of_view(conn, params)
+        + f", g AS MATERIALIZED (SELECT {keys}, {inner} FROM a GROUP BY {group})\n{outer}"
+    )
+    counts: list[dict[Any, tuple]] = [{} for _b in bys]
     for r in conn.execute(sql, params):
-        figures = r[width:]
-        for n in range(width):
-            if r[n] is None:
-                continue
-            have = counts[n].get(r[n])
-            if have is None:
-                counts[n][r[n]] = list(figures)
-            else:
-                counts[n][r[n]] = [a + b for a, b in zip(have, figures)]
+        counts[r[0]][r[1]] = r[2:]
     return {
         b: _summary_rows(conn, b, {k: dict(zip(SUMMARY_COUNTS, v)) for k, v in c.items()})
         for b, c in zip(bys, counts)
