@@ -1,19 +1,27 @@
-"""The city-scale benchmark: one table of wall times of the real `sqjg` command.
+"""The city-scale benchmark: the targets of the speed work, each as a ratio measured side by side.
 
-    python bench/run.py                          # demo, 1k and 6k, 5 runs each
-    python bench/run.py --sizes demo,1k --runs 3
+    python bench/run.py                        # 1k, 6k and 7,950 communities (cities built once)
+    python bench/run.py --size small           # smoke run on the demo city (a few seconds)
+    python bench/run.py --base /tmp/base       # the previous release timed side by side too
+    python bench/run.py --base /tmp/base --save-baseline   # … and its timings stored
+    python bench/run.py --json out.json        # every measurement, for the README (cog)
 
-Each operation runs as a subprocess of the installed `sqjg` script, exactly as a user or a cron
-job runs it (stdout to a file, not a terminal), once to warm the caches (that run also gives the
-peak RSS, through /usr/bin/time) and then --runs times; the table shows the median wall time.
-Sizes are the demo city (`sqjg demo`) and the generated cities of bench/citygen.py (1k = 1,000
-communities / 100,000 issues, 6k = 6,000 / 1,000,000), built on first use and cached under
-bench/out/. Today is 2026-12-31 for every command (the generated year is complete), so
-`rank --month 7` reads July back from the year's histories.
+Every operation runs as a subprocess, as a user or a cron job runs it (stdout to a file), with
+`python -c` and PYTHONPATH naming the tree (this one, or --base, a checkout of the previous
+release). A measured command and what it is compared with run in turn, A B A B …, after one
+warm-up each (which gives the peak RSS, through /usr/bin/time), and the ratio is the median of the
+pairs' ratios: on a shared machine the load falls on both alike, so ratios hold where absolute
+times drift. Absolute medians are printed beside them.
 
-Start-up is measured against `python -c "import sqlite3"` in the same run, interleaved, as a
-ratio. Python's bytecode cache is on for the children (PYTHONPYCACHEPREFIX under bench/out/), as
-it is for an installed package, even where PYTHONDONTWRITEBYTECODE is set in the environment.
+The floors are bench/floor.py: plain-sqlite3 scripts computing the same figures on the previous
+release's schema (checked equal to sqjg's JSON first), one-command Typer apps, raw executemany.
+The previous release's own timings ("× today") are measured side by side with --base; without it
+they come from bench/baseline-27138f1.json (measured side by side on this machine once), and say so.
+
+Cities: bench/citygen.py's generated cities (1k = 1,000 communities / 100,000 issues, 6k = 6,000 /
+1,000,000, 7950 = 7,950 / 1,325,000), cached under bench/out/; beside each, a copy on the previous
+release's schema (the interval table dropped) for the floors and the previous release. Today is
+2026-12-31 for every command, so `rank --month 7` reads July back from the year's histories.
 """
 
 from __future__ import annotations
@@ -28,135 +36,160 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))  # bench/ is not a package: citygen is found beside this file
 import citygen  # noqa: E402
 
 OUT = citygen.OUT
 TODAY = citygen.TODAY.isoformat()
-SIZES: dict[str, tuple[int, int] | None] = {"demo": None, **citygen.PRESETS}
+BASELINE = BENCH / "baseline-27138f1.json"
+BASE_COMMIT = "27138f1"
+SIZES = {"1k": (1_000, 100_000), "6k": (6_000, 1_000_000), "7950": (7_950, 1_325_000)}
+BIG = "6k"
 IMPORT_ROWS = 100_000
-IMPORT_SIZE = "1k"
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
-
-# The first targets set for the benchmark (seconds); an operation and size not listed has none.
-TARGETS = {
-    ("rank", "1k"): 0.5,
-    ("rank", "6k"): 2.0,
-    ("report", "1k"): 0.5,
-    ("report", "6k"): 2.0,
-    ("list", "6k"): 0.3,
-}
-IMPORT_TARGET = 50_000  # rows/s
-STARTUP_TARGET = 4.0  # × the baseline
-RSS_TARGET_MB = 200  # rank at the largest size
+BOOT = "import sys; from sqjg.cli import main; sys.argv[0] = 'sqjg'; main()"
+FLOOR = str(BENCH / "floor.py")
 
 
 @dataclass
 class Row:
     operation: str
     size: str
-    times: list[float] = field(default_factory=list)
-    rss_kb: int | None = None
-    per_second: str = ""
-    shown: str = ""  # replaces the median when the row is not a time (a ratio, a size)
-    target: str = "—"
+    seconds: float | None = None  # the measured command's median wall time
+    against: str = ""  # what the ratio divides by
+    against_seconds: float | None = None
+    ratio: float | None = None  # median of the pairs' ratios
+    target: str = ""
+    limit: float | None = None
     result: str = "—"
+    today: float | None = None  # × the previous release (median ratio)
+    today_note: str = ""
+    rss_mb: float | None = None
+    extra: str = ""
+    times: list[float] = field(default_factory=list)
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-
-def sqjg_executable() -> str:
-    """The `sqjg` console script of this Python (not a pyenv shim, which adds its own start-up)."""
-    beside = Path(sys.executable).with_name("sqjg")
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("sqjg")
-    if not found:
-        sys.exit("sqjg is not installed: pip install -e .")
-    return found
+    def judge(self, value: float | None = None) -> None:
+        v = self.ratio if value is None else value
+        if self.limit is not None and v is not None:
+            self.result = "pass" if v <= self.limit else "miss"
 
 
-def child_env() -> dict[str, str]:
+def child_env(tree: Path) -> dict[str, str]:
     env = dict(os.environ)
-    for var in (
-        "SQJG_DB",
-        "SQJG_RULES",
-        "SQJG_LANG",
-        "SQJG_WIDTH",
-        "PYTHONDONTWRITEBYTECODE",
-        "NO_COLOR",
-    ):
+    for var in ("SQJG_DB", "SQJG_RULES", "SQJG_LANG", "SQJG_WIDTH", "NO_COLOR"):
         env.pop(var, None)
-    env.update(SQJG_TODAY=TODAY, SQJG_USER="bench", PYTHONPYCACHEPREFIX=str(OUT / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        SQJG_TODAY=TODAY,
+        SQJG_USER="bench",
+        PYTHONPATH=str(tree),
+        PYTHONPYCACHEPREFIX=str(OUT / "pycache"),
+    )
     return env
 
 
-SQJG = sqjg_executable()
-ENV = child_env()
+class Tree:
+    """A checkout of sqjg whose commands the benchmark runs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.env = path, child_env(path)
+
+    def sqjg(self, *args: str) -> list[str]:
+        return [sys.executable, "-c", BOOT, *args]
 
 
-def run_once(cmd: list[str], *, rss: bool = False) -> tuple[float, int | None, Path]:
-    """(wall seconds, peak RSS in KB if asked for, the stdout file) of one subprocess.
-
-    The peak RSS comes from /usr/bin/time: the rusage of a child forked from this Python would
-    start at this process's own size.
-    """
+def run_once(cmd: list[str], env: dict, *, rss: bool = False) -> tuple[float, float | None]:
+    """(wall seconds, peak RSS in MB if asked for) of one subprocess (stdout to a file)."""
     out_path, err_path, rss_path = OUT / "stdout.txt", OUT / "stderr.txt", OUT / "rss.txt"
     if rss and GNU_TIME:
         cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_path), *cmd]
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         started = time.perf_counter()
-        code = subprocess.call(cmd, stdout=out, stderr=err, env=ENV)
+        code = subprocess.call(cmd, stdout=out, stderr=err, env=env, cwd=OUT)
         wall = time.perf_counter() - started
     if code != 0:
         sys.exit(
             f"failed ({code}): {' '.join(cmd)}\n{err_path.read_text(errors='replace')[-2000:]}"
         )
-    peak = int(rss_path.read_text().split()[-1]) if rss and GNU_TIME else None
-    return wall, peak, out_path
+    peak = int(rss_path.read_text().split()[-1]) / 1024 if rss and GNU_TIME else None
+    return wall, peak
 
 
-def measure(
-    row: Row,
-    cmd: list[str],
+# The smoke run (--size small) skips the warm-up runs: it checks that every row runs.
+WARMUP = [1]
+
+
+def pair(
+    a: tuple[list[str], dict],
+    b: tuple[list[str], dict],
     runs: int,
-    *,
-    prepare: Callable[[], None] | None = None,
-    cleanup: Callable[[], None] | None = None,
-) -> None:
-    """One warm-up run (which gives the peak RSS), then `runs` timed runs."""
-    for i in range(runs + 1):
-        if prepare:
-            prepare()
-        wall, peak, _out = run_once(cmd, rss=i == 0)
-        if cleanup:
-            cleanup()
-        if i == 0:
-            row.rss_kb = peak
-        else:
-            row.times.append(wall)
+    prepare=None,
+) -> tuple[list[float], list[float], float | None]:
+    """A and B in turn after a warm-up each: (A's times, B's times, A's peak RSS)."""
+    ta, tb, peak = [], [], None
+    warm = WARMUP[0]
+    for i in range(runs + warm):
+        for which, (cmd, env) in enumerate((a, b)):
+            if prepare:
+                prepare()
+            wall, rss = run_once(cmd, env, rss=i == 0 and which == 0)
+            if i == 0 and which == 0:
+                peak = rss
+            if i >= warm:
+                (ta if which == 0 else tb).append(wall)
+    return ta, tb, peak
 
 
-def unlink_db(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+def median_ratio(ta: list[float], tb: list[float]) -> float:
+    return statistics.median(x / y for x, y in zip(ta, tb))
 
 
-def demo_city() -> Path:
-    path = OUT / "demo.db"
-    unlink_db(path)
-    run_once([SQJG, "demo", "--db", str(path), "--force"])
-    return path
+# --- the cities --------------------------------------------------------------------------------
 
 
-def query(db: Path, sql: str) -> tuple:
+def to_previous_schema(src: Path, dest: Path) -> None:
+    """A copy of `src` as the previous release's schema has it: without the interval table."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(src)
+    conn.execute(f"VACUUM INTO '{tmp}'")
+    conn.close()
+    conn = sqlite3.connect(tmp, isolation_level=None)
+    conn.execute("BEGIN")
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'issue_states%'"
+    ).fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE IF EXISTS issue_states")
+    conn.execute("DELETE FROM migrations WHERE name = 'm008_issue_states'")
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    os.replace(tmp, dest)
+
+
+def cities(size: str) -> tuple[Path, Path]:
+    """(this release's city, the same city on the previous release's schema)."""
+    if size == "small":
+        new = OUT / "demo.db"
+        if not new.exists():
+            run_once(Tree(ROOT).sqjg("demo", "--db", str(new), "--force"), child_env(ROOT))
+    else:
+        new = citygen.cached_city(*{**SIZES, "tiny": (20, 1_000)}[size], quiet=size == "tiny")
+    old = OUT / "previous" / new.name
+    if not old.exists():
+        old.parent.mkdir(parents=True, exist_ok=True)
+        to_previous_schema(new, old)
+    return new, old
+
+
+def scalar(db: Path, sql: str):
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchone()
@@ -164,242 +197,238 @@ def query(db: Path, sql: str) -> tuple:
         conn.close()
 
 
-def has_command(*words: str) -> bool:
-    return (
-        subprocess.call(
-            [SQJG, *words, "--help"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+# --- the rows ----------------------------------------------------------------------------------
+
+
+def floor_check(db: Path) -> None:
+    """The floors must compute what sqjg computes before their times mean anything."""
+    done = subprocess.run(
+        [sys.executable, FLOOR, "check", str(db)],
+        env=child_env(ROOT),
+        cwd=OUT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.exit(
+            f"bench/floor.py check {db}: the floors and sqjg differ:\n{done.stdout}{done.stderr}"
         )
-        == 0
+
+
+def size_rows(
+    size: str, tool: Tree, base: Tree | None, runs: int, baseline: dict
+) -> tuple[list[Row], dict]:
+    new, old = cities(size)
+    floor_check(new)
+    n_issues, n_entries = scalar(
+        new, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)"
     )
-
-
-def seconds(x: float) -> str:
-    return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
-
-
-def judge(row: Row, limit: float | None) -> None:
-    if limit is not None:
-        row.target = f"< {limit:g} s"
-        row.result = "pass" if row.median < limit else "FAIL"
-
-
-def size_rows(size: str, db: Path, runs: int, report: bool, notes: list[str]) -> list[Row]:
-    issues, fund_entries = query(
-        db, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)"
-    )
-    print(f"[{size}] {issues:,} issues, {fund_entries:,} fund entries: {db.name}", file=sys.stderr)
+    print(f"[{size}] {n_issues:,} issues: {new.name}", file=sys.stderr)
     # The co-construction unit with the most issues: `issue list --unit X --status overdue`.
-    unit = query(
-        db,
+    unit = scalar(
+        new,
         "SELECT u.name FROM issues i JOIN units u ON u.id = i.unit_id WHERE u.kind = 'unit'"
         " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
     )[0]
-    ops = [
-        (
-            "rank",
-            "rank --month 7 --year 2026",
-            ["rank", "--month", "7", "--year", "2026"],
-            issues,
-            "issues",
-        ),
-        (
-            "report",
-            "report monthly --month 7 --year 2026 --format text",
-            ["report", "monthly", "--month", "7", "--year", "2026", "--format", "text"],
-            issues,
-            "issues",
-        ),
-        (
-            "list",
-            "issue list --unit X --status overdue",
-            ["issue", "list", "--unit", unit, "--status", "overdue"],
-            None,
-            None,
-        ),
-        ("summary", "issue summary", ["issue", "summary"], issues, "issues"),
-        ("balance", "fund balance", ["fund", "balance"], fund_entries, "entries"),
-    ]
-    rows = []
-    for key, label, words, count, what in ops:
-        row = Row(label, size)
+    floor_env = child_env(ROOT)
+    month = ("--year", "2026", "--month", "7")
+    report = ("report", "monthly", *month)
+    ops = {
+        "rank": (tool.sqjg("rank", *month, "--db", str(new)), [sys.executable, FLOOR, "rank", str(old), *month]),
+        "report text": (tool.sqjg(*report, "--format", "text", "--db", str(new)), [sys.executable, FLOOR, "report", str(old), *month]),
+        "list": (tool.sqjg("issue", "list", "--unit", unit, "--status", "overdue", "--db", str(new)), [sys.executable, FLOOR, "list", str(old), "--unit", unit, "--today", TODAY]),
+    }  # fmt: skip
+    labels = {
+        "rank": ("rank --month 7", "plain-sqlite3 floor", 1.2),
+        "report text": ("report monthly --format text", "plain-sqlite3 floor", 1.5),
+        "list": ("issue list --unit X --status overdue", "one-command Typer app", 1.3),
+    }
+    old_cmd = {
+        "rank": ("rank", *month, "--db", str(old)),
+        "report text": (*report, "--format", "text", "--db", str(old)),
+        "list": ("issue", "list", "--unit", unit, "--status", "overdue", "--db", str(old)),
+    }
+    rows, medians = [], {}
+    for key, (cmd, floor) in ops.items():
+        label, against, limit = labels[key]
+        ta, tb, peak = pair((cmd, tool.env), (floor, floor_env), runs)
+        row = Row(label, size, statistics.median(ta), against, statistics.median(tb))
+        row.ratio, row.limit, row.target, row.rss_mb, row.times = (
+            median_ratio(ta, tb), limit, f"≤ {limit:g}× floor", peak, ta,
+        )  # fmt: skip
+        row.judge()
+        medians[key] = row.seconds
+        if base is not None:
+            tt, tp, _p = pair((cmd, tool.env), (base.sqjg(*old_cmd[key]), base.env), runs)
+            row.today, row.today_note = median_ratio(tt, tp), "side by side"
+            baseline[f"{key}|{size}"] = statistics.median(tp)
+        elif f"{key}|{size}" in baseline:
+            row.today = row.seconds / baseline[f"{key}|{size}"]
+            row.today_note = "stored"
         rows.append(row)
-        if key == "report" and not report:
-            row.shown, row.result = "skipped", "—"
+        print(f"  {label}: {row.seconds:.2f} s, {row.ratio:.2f}× floor", file=sys.stderr)
+    # The other formats against the text report, in turn.
+    text = ops["report text"][0]
+    for fmt in ("json",) if size == "small" else ("json", "html", "xlsx"):
+        dest = OUT / f"report.{fmt}"
+        cmd = tool.sqjg(*report, "--format", fmt, "--db", str(new), "--output", str(dest))
+        ta, tb, peak = pair((cmd, tool.env), (text, tool.env), runs)
+        row = Row(f"report monthly --format {fmt}", size, statistics.median(ta), "the text report",
+                  statistics.median(tb), median_ratio(ta, tb), "≤ 1.5× text", 1.5, rss_mb=peak)  # fmt: skip
+        row.judge()
+        medians[f"report {fmt}"] = row.seconds
+        rows.append(row)
+        if fmt == "json":
+            rss = Row("peak RSS, report monthly --format json", size, target="≤ 300 MB", limit=300)
+            rss.rss_mb = peak
+            rss.judge(peak)
+            rows.append(rss)
+    # Growth rows need the single commands' medians.
+    for key, words in (("balance", ("fund", "balance")), ("summary", ("issue", "summary"))):
+        if size == "small":
             continue
-        cmd = [SQJG, *words, "--db", str(db)]
-        measure(row, cmd, runs)
-        if count and size != "demo":
-            row.per_second = f"{count / row.median:,.0f} {what}/s"
-        if key == "list":
-            _wall, _peak, out = run_once([*cmd, "--format", "json"])
-            listed = len(json.loads(out.read_text(encoding="utf-8")))
-            row.per_second = f"({listed:,} issues listed)"
-            notes.append(
-                f"issue list at {size}: X = {unit}, the co-construction unit with the most issues."
-            )
-        judge(row, TARGETS.get((key, size)))
-        print(f"  {label}: {seconds(row.median)}", file=sys.stderr)
+        cmd = tool.sqjg(*words, "--db", str(new))
+        times = [run_once(cmd, tool.env)[0] for _ in range(runs + 1)][1:]
+        medians[key] = statistics.median(times)
+    medians["_issues"], medians["_entries"] = n_issues, n_entries
+    return rows, medians
+
+
+def add_rows(tool: Tree, base: Tree | None, runs: int, baseline: dict) -> list[Row]:
+    """`issue add` on a copy of the demo city against the one-command Typer app."""
+    new, old = cities("small")
+    scratch, scratch_old = OUT / "add.db", OUT / "add-previous.db"
+    shutil.copyfile(new, scratch)
+    shutil.copyfile(old, scratch_old)
+    words = ("issue", "add", "楼道堆放杂物", "--allow-duplicate", "-c", "西街社区", "--compound",
+             "梧桐苑", "--category", "1", "--due", "2027-01-10", "--kind", "乱堆乱放")  # fmt: skip
+    cmd = tool.sqjg(*words, "--db", str(scratch))
+    floor = [sys.executable, FLOOR, "add", str(scratch_old), "楼道堆放杂物", "-c", "西街社区",
+             "--compound", "梧桐苑", "--category", "1", "--due", "2027-01-10", "--kind", "乱堆乱放",
+             "--today", TODAY]  # fmt: skip
+    n = max(runs, 5) if WARMUP[0] else runs
+    ta, tb, peak = pair((cmd, tool.env), (floor, child_env(ROOT)), n)
+    row = Row("issue add", "any", statistics.median(ta), "one-command Typer app",
+              statistics.median(tb), median_ratio(ta, tb), "≤ 1.3× floor", 1.3, rss_mb=peak)  # fmt: skip
+    row.judge()
+    if base is not None:
+        tt, tp, _p = pair(
+            (cmd, tool.env), (base.sqjg(*words, "--db", str(scratch_old)), base.env), n
+        )
+        row.today, row.today_note = median_ratio(tt, tp), "side by side"
+        baseline["add|any"] = statistics.median(tp)
+    elif "add|any" in baseline:
+        row.today, row.today_note = row.seconds / baseline["add|any"], "stored"
+    return [row]
+
+
+def import_rows(size: str, tool: Tree, base: Tree | None, runs: int, baseline: dict) -> list[Row]:
+    """`issue import` of a survey sheet into a fresh copy of the city, against raw executemany."""
+    new, old = cities(size)
+    rows_n = 200 if size == "tiny" else IMPORT_ROWS
+    sheet = OUT / f"survey-{rows_n}-{new.stem}.csv"
+    if not sheet.exists():
+        citygen.survey_sheet(new, sheet, rows_n)
+    copy, copy_old = OUT / "import-copy.db", OUT / "import-previous.db"
+
+    def fresh() -> None:
+        for path, src in ((copy, new), (copy_old, old)):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(src, path)
+
+    cmd = tool.sqjg("issue", "import", str(sheet), "--db", str(copy))
+    floor = [sys.executable, FLOOR, "import", str(copy_old), str(sheet)]
+    ta, tb, peak = pair((cmd, tool.env), (floor, child_env(ROOT)), runs, prepare=fresh)
+    med = statistics.median(ta)
+    row = Row(f"issue import ({rows_n:,} rows)", size, med, "raw executemany, no audit",
+              statistics.median(tb), median_ratio(ta, tb), "≤ 1.3× floor", 1.3, rss_mb=peak,
+              extra=f"{rows_n / med:,.0f} rows/s")  # fmt: skip
+    row.judge()
+    if base is not None:
+        base_cmd = base.sqjg("issue", "import", str(sheet), "--db", str(copy_old))
+        tt, tp, _p = pair((cmd, tool.env), (base_cmd, base.env), runs, prepare=fresh)
+        row.today, row.today_note = median_ratio(tt, tp), "side by side"
+        baseline[f"import|{size}"] = statistics.median(tp)
+    elif f"import|{size}" in baseline:
+        row.today, row.today_note = med / baseline[f"import|{size}"], "stored"
+    for path in (copy, copy_old):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return [row]
+
+
+GROWTH = {
+    "rank": "rank --month 7",
+    "report text": "report monthly --format text",
+    "report json": "report monthly --format json",
+    "list": "issue list --unit X --status overdue",
+    "summary": "issue summary",
+    "balance": "fund balance",
+}
+
+
+def growth_rows(sizes: list[str], medians: dict[str, dict]) -> list[Row]:
+    """Each step between sizes: (time ratio) / (data ratio); linear is 1, the target ≤ 1.2."""
+    rows = []
+    for a, b in zip(sizes, sizes[1:]):
+        data = medians[b]["_issues"] / medians[a]["_issues"]
+        for key, label in GROWTH.items():
+            what = "_entries" if key == "balance" else "_issues"
+            data = medians[b][what] / medians[a][what]
+            step = medians[b][key] / medians[a][key]
+            row = Row(f"growth: {label}", f"{a} → {b}", medians[b][key], f"{a}",
+                      medians[a][key], step / data, "≤ 1.2× the data's growth", 1.2,
+                      extra=f"time ×{step:.2f} for data ×{data:.2f}")  # fmt: skip
+            row.judge()
+            rows.append(row)
     return rows
 
 
-def import_row(db: Path, runs: int) -> Row:
-    """`issue import` of a 100,000-row survey sheet into a fresh copy of the city, each run."""
-    sheet = OUT / f"survey-{IMPORT_ROWS}-{db.stem}.csv"
-    if not sheet.exists():
-        citygen.survey_sheet(db, sheet, IMPORT_ROWS)
-    copy = OUT / "import-copy.db"
-    row = Row(f"issue import ({IMPORT_ROWS:,} rows into a fresh copy)", IMPORT_SIZE)
-    measure(
-        row,
-        [SQJG, "issue", "import", str(sheet), "--db", str(copy)],
-        runs,
-        prepare=lambda: (unlink_db(copy), shutil.copyfile(db, copy)),
-        cleanup=lambda: unlink_db(copy),
-    )
-    rate = IMPORT_ROWS / row.median
-    row.per_second = f"{rate:,.0f} rows/s"
-    row.target = f">= {IMPORT_TARGET:,} rows/s"
-    row.result = "pass" if rate >= IMPORT_TARGET else "FAIL"
-    print(f"  issue import: {seconds(row.median)}", file=sys.stderr)
-    return row
+# --- output ------------------------------------------------------------------------------------
 
 
-def startup_rows(demo: Path, runs: int) -> list[Row]:
-    """`sqjg --help` and `sqjg issue add` against the baseline, interleaved run by run so that
-    the machine's load falls on all three alike."""
-    scratch = OUT / "startup.db"
-    unlink_db(scratch)
-    shutil.copyfile(demo, scratch)
-    base = Row('python -c "import sqlite3" (baseline)', "—")
-    helps = Row("sqjg --help", "—")
-    add = Row("sqjg issue add … (demo city)", "—")
-    cmds = [
-        (base, [sys.executable, "-c", "import sqlite3"]),
-        (helps, [SQJG, "--help"]),
-        (
-            add,
-            [
-                SQJG,
-                "issue",
-                "add",
-                "楼道堆放杂物",
-                "--allow-duplicate",
-                "-c",
-                "西街社区",
-                "--compound",
-                "梧桐苑",
-                "--category",
-                "1",
-                "--due",
-                "2027-01-10",
-                "--kind",
-                "乱堆乱放",
-                "--db",
-                str(scratch),
-            ],
-        ),
+def seconds(x: float | None) -> str:
+    if x is None:
+        return ""
+    return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
+
+
+def table(rows: list[Row]) -> str:
+    head = [
+        "operation",
+        "size",
+        "measured",
+        "against",
+        "ratio",
+        "target",
+        "result",
+        "× today",
+        "peak RSS",
+        "",
     ]
-    for i in range(runs + 1):
-        for row, cmd in cmds:
-            wall, peak, _out = run_once(cmd, rss=i == 0)
-            if i == 0:
-                row.rss_kb = peak
-            else:
-                row.times.append(wall)
-    unlink_db(scratch)
-    for row in (helps, add):
-        row.shown = f"{seconds(row.median)} = {row.median / base.median:.1f}× baseline"
-    add.target = f"<= {STARTUP_TARGET:g}× baseline"
-    add.result = "pass" if add.median / base.median <= STARTUP_TARGET else "FAIL"
-    return [base, helps, add]
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument(
-        "--sizes", default="demo,1k,6k", help="comma-separated: demo, 1k, 6k (default: all three)"
-    )
-    ap.add_argument(
-        "--runs",
-        type=int,
-        default=5,
-        help="timed runs per operation (default 5; start-up: 3x as many, at least 15)",
-    )
-    args = ap.parse_args(argv)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown or not sizes:
-        ap.error(f"unknown size(s): {', '.join(unknown)}; choose from {', '.join(SIZES)}")
-    runs = max(1, args.runs)
-    started = time.perf_counter()
-    OUT.mkdir(parents=True, exist_ok=True)
-
-    dbs: dict[str, Path] = {}
-    for size in sizes:
-        preset = SIZES[size]
-        dbs[size] = demo_city() if preset is None else citygen.cached_city(*preset)
-    notes: list[str] = []
-    report = has_command("report", "monthly")
-    if not report:
-        notes.append(
-            "report monthly: skipped, `sqjg report monthly` does not exist in this version."
-        )
-
-    rows: list[Row] = []
-    for size in sizes:
-        rows += size_rows(size, dbs[size], runs, report, notes)
-        if size == IMPORT_SIZE:
-            rows.append(import_row(dbs[size], runs))
-    rows += startup_rows(dbs["demo"] if "demo" in dbs else demo_city(), max(15, 3 * runs))
-    largest = sizes[-1] if sizes[-1] != "demo" else None
-    rank = next((r for r in rows if r.size == sizes[-1] and r.operation.startswith("rank")), None)
-    if rank is not None and rank.rss_kb is not None:
-        peak = rank.rss_kb / 1024
-        rss = Row("rank --month 7 --year 2026: peak RSS", sizes[-1], shown=f"{peak:.0f} MB")
-        if largest == "6k":
-            rss.target = f"< {RSS_TARGET_MB} MB"
-            rss.result = "pass" if peak < RSS_TARGET_MB else "FAIL"
-        rows.append(rss)
-
-    print_table(rows)
-    print()
-    for note in notes:
-        print(f"- {note}")
-    print(
-        f"- Median of {runs} runs after one warm-up run (start-up rows: {max(15, 3 * runs)} runs, interleaved"
-        " with the baseline); peak RSS from the warm-up run (/usr/bin/time)."
-        if GNU_TIME
-        else f"- Median of {runs} runs after one warm-up run; /usr/bin/time not found, so no peak RSS."
-    )
-    print(f"- {machine()}; today = {TODAY}; benchmark took {time.perf_counter() - started:.0f} s.")
-    return 0
-
-
-def print_table(rows: list[Row]) -> None:
-    head = ["operation", "size", "median", "rows/s", "peak RSS", "target", "result"]
     body = [
         [
             r.operation,
             r.size,
-            r.shown or seconds(r.median),
-            r.per_second,
-            f"{r.rss_kb / 1024:.0f} MB"
-            if r.rss_kb is not None and not r.shown.endswith("MB")
-            else "",
+            seconds(r.seconds),
+            f"{r.against} {seconds(r.against_seconds)}".strip() if r.against else "",
+            f"{r.ratio:.2f}×" if r.ratio is not None else (f"{r.rss_mb:.0f} MB" if r.rss_mb and not r.seconds else ""),
             r.target,
             r.result,
+            f"{r.today:.2f}×{' (stored)' if r.today_note == 'stored' else ''}" if r.today else "",
+            f"{r.rss_mb:.0f} MB" if r.rss_mb is not None else "",
+            r.extra,
         ]
         for r in rows
-    ]
+    ]  # fmt: skip
     widths = [max(len(x) for x in col) for col in zip(head, *body)]
 
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
 
-    print(line(head))
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for b in body:
-        print(line(b))
+    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    return "\n".join([*out, *(line(b) for b in body)])
 
 
 def machine() -> str:
@@ -415,9 +444,61 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version},"
+        f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()},"
+        f" Python {platform.python_version()}, SQLite {sqlite3.sqlite_version},"
         f" typer {importlib.metadata.version('typer')}"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", default="big", choices=["small", "big", *SIZES],
+                    help="small: the demo city; big: 1k, 6k and 7950 (default); or one size")  # fmt: skip
+    ap.add_argument("--runs", type=int, default=3, help="timed pairs per comparison (default 3)")
+    ap.add_argument("--base", type=Path, help="a checkout of the previous release, timed too")
+    ap.add_argument("--save-baseline", action="store_true", help=f"store --base's timings in {BASELINE.name}")  # fmt: skip
+    ap.add_argument("--json", type=Path, help="write the rows and the machine to this file")
+    args = ap.parse_args(argv)
+    runs = max(1, args.runs)
+    if args.size == "small":
+        WARMUP[0] = 0
+    started = time.perf_counter()
+    OUT.mkdir(parents=True, exist_ok=True)
+    tool = Tree(ROOT)
+    base = Tree(args.base.resolve()) if args.base else None
+    baseline = json.loads(BASELINE.read_text())["seconds"] if BASELINE.exists() and not base else {}
+    sizes = (
+        ["small"] if args.size == "small" else list(SIZES) if args.size == "big" else [args.size]
+    )
+    rows: list[Row] = []
+    medians: dict[str, dict] = {}
+    for size in sizes:
+        got, medians[size] = size_rows(size, tool, base, runs, baseline)
+        rows += got
+    rows += add_rows(tool, base, runs, baseline)
+    rows += import_rows("tiny" if args.size == "small" else "1k", tool, base, runs, baseline)
+    rows += growth_rows(sizes, medians)
+    took = time.perf_counter() - started
+    print(table(rows))
+    print()
+    print(f"- ratios: median of {runs} pairs run in turn (A B A B) after a warm-up each; peak RSS"
+          " from the warm-up (/usr/bin/time).")  # fmt: skip
+    print(f"- × today: this tree's time / the previous release's ({BASE_COMMIT}),"
+          + (" measured side by side." if base else f" its times stored in {BASELINE.name}."))  # fmt: skip
+    print(f"- {machine()}; today = {TODAY}; benchmark took {took:.0f} s.")
+    if base is not None and args.save_baseline:
+        BASELINE.write_text(json.dumps({"commit": BASE_COMMIT, "machine": machine(),
+                                        "seconds": baseline}, indent=1) + "\n")  # fmt: skip
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"machine": machine(), "today": TODAY, "runs": runs, "took_s": round(took),
+                 "base": BASE_COMMIT if base else None, "rows": [asdict(r) for r in rows]},
+                ensure_ascii=False, indent=1,
+            ) + "\n",
+            encoding="utf-8",
+        )  # fmt: skip
+    return 0
 
 
 if __name__ == "__main__":

@@ -247,6 +247,33 @@ def gather_facts(
 
     Only the facts the items' sources declare are gathered, each concern once for all.
     """
+    sources = {i.source for i in items}
+    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
+    readings = (
+        bool(sources & ISSUE_SOURCES)
+        + len(counted)
+        + any(src.startswith("rate:") for src in sources)
+    )
+    if readings < 2:
+        return _gather_facts(conn, rules, items, year, month, as_of, ids, by=by)
+    from . import issues
+
+    # Several readings of the issues on the same day: their state on it is taken once.
+    with issues.snapshot(conn, as_of):
+        return _gather_facts(conn, rules, items, year, month, as_of, ids, by=by)
+
+
+def _gather_facts(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    items: Sequence[Item],
+    year: int,
+    month: int,
+    as_of: date,
+    ids: Iterable[int],
+    *,
+    by: str,
+) -> dict[int, CommunityFacts]:
     first = date(year, month, 1)
     facts = {i: CommunityFacts(year, month) for i in ids}
     needed = {n for i in items for n in REGISTRY[i.source].needs}

@@ -10,7 +10,9 @@ extensions, last_event_on) that `_sync` recomputes from the events with the very
 answers "as of D" questions, so the two can never disagree (`history_problems` checks it).
 
 Every figure "as of D" is read from the history as it stood on D: an event dated after D does
-not count, and the due date in force is the one before any extension dated after D. The
+not count, and the due date in force is the one before any extension dated after D. Each
+issue's states are kept as intervals (issue_states, maintained by triggers with each event), so
+the state of every issue on D is one range scan. The
 definitions live in one place, the block "THE DEFINITIONS" below, and every report (list,
 summary, exposure board, month_facts, unit_facts) is built from them.
 """
@@ -21,6 +23,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -165,8 +168,8 @@ def as_of_date(as_of: date | str | None = None) -> str:
 #   late_days_d   days already overdue when a late extension (one dated after the due date it
 #                 replaced) was granted, summed over the extensions dated on or before D: a late
 #                 extension moves the date but does not erase the days it came too late for.
-#   (When the issue's newest event is on or before D -- always so for "as of today" -- these are
-#   the denormalised columns of the issues row, which `_sync` keeps equal to the same history.)
+#   (Each is a column of the issue's interval in issue_states that holds on D: the history
+#   folded once, when each event was written, into the states it passed through.)
 #
 # Counted (计入): not cancelled at D. Cancelled issues are never counted as fixed and are left
 #   out of every denominator.
@@ -243,91 +246,104 @@ def _history(columns: str, which: str) -> str:
     )
 
 
-# An issue whose newest event is after :d is read back from its history only when it has to be.
-# A "simple" one -- not cancelled, never reworked or extended, and without notices or resolved by
-# :d -- passed through create, notify*, resolve, verify_pass in that order, so its state at :d
-# follows from its stored dates: closed if closed by :d, resolved if resolved by :d, else open; its
-# due date and notice count are the stored ones.
-# (Never NULL: an issue must fall on exactly one side of it.)
-_SIMPLE = (
-    "(i.status <> 'cancelled' AND i.reworks = 0 AND i.extensions = 0"
-    " AND (i.notices = 0 OR coalesce(i.resolved_on <= :d, 0)))"
+# The issue as of :d is the interval of issue_states (sqjg.schema.m008_issue_states) holding on
+# :d: the state after the last event of a day holds from that day up to the day of the next one.
+# The triggers that keep the intervals run in the transaction of the event itself, and
+# `history_problems` rebuilds them from the events to check.
+_STATE_COLUMNS = (
+    "s.issue_id AS id, s.community_id, s.compound_id, s.unit_id, s.category, s.kind, s.serious,"
+    " s.found, s.on_time, s.status AS status_d, s.due AS due_d, s.resolved_on AS resolved_d,"
+    " s.closed_on AS closed_d, s.notices AS notices_d, s.reworks AS reworks_d,"
+    " s.extensions AS extensions_d, s.late_days AS late_days_d"
 )
-_NEEDS_HISTORY = f"(i.last_event_on > :d AND NOT {_SIMPLE})"
-_STORED_COLUMNS = {
-    "status_d": (
-        "CASE WHEN i.last_event_on <= :d THEN i.status WHEN i.closed_on <= :d THEN 'closed'"
-        " WHEN i.resolved_on <= :d THEN 'resolved' ELSE 'open' END"
-    ),
-    "due_d": "i.due",
-    "last_resolve_d": "CASE WHEN i.resolved_on <= :d THEN i.resolved_on END",
-    "notices_d": "i.notices",
-    "reworks_d": "i.reworks",
-    "extensions_d": "i.extensions",
-    "late_days_d": "i.late_days",
-}
-_CURRENT_COLUMNS = {
-    # The unary + keeps SQLite from answering "status_d IN (...)" by skip-scanning
-    # issues_community (random reads of the whole table); a plain scan is faster.
-    "status_d": "+i.status",
-    "due_d": "i.due",
-    "last_resolve_d": "i.resolved_on",
-    "notices_d": "i.notices",
-    "reworks_d": "i.reworks",
-    "extensions_d": "i.extensions",
-    "late_days_d": "i.late_days",
-}
-_HISTORY_COLUMNS = {
-    "status_d": _HISTORY["status"],
-    "due_d": _HISTORY["due"],
-    "last_resolve_d": _HISTORY["last_resolve"],
-    "notices_d": _HISTORY["notices"],
-    "reworks_d": _HISTORY["reworks"],
-    "extensions_d": _HISTORY["extensions"],
-    "late_days_d": _HISTORY["late_days"],
-}
-_BASE_COLUMNS = (
-    "i.id, i.community_id, i.compound_id, i.unit_id, i.category, i.kind, i.serious, i.found,"
-    " i.original_due, i.on_time, i.closed_on"
+_SNAPSHOT_COLUMNS = (
+    "issue_id, community_id, compound_id, unit_id, category, kind, serious, found, on_time, status,"
+    " due, resolved_on, closed_on, notices, reworks, extensions, late_days"
 )
+# The primary key (valid_to, issue_id) makes "valid_to > :d" one range of the table.
+_HOLDS = "s.valid_to > :d AND s.valid_from <= :d"
 
 
-def _select(columns: dict[str, str]) -> str:
-    return _BASE_COLUMNS + ", " + ", ".join(f"{expr} AS {name}" for name, expr in columns.items())
+def as_of_view(
+    conn: sqlite3.Connection, params: dict[str, Any], where: str = "", states: str = ""
+) -> str:
+    """`WITH a AS (…)`: one row per issue found on or before :d, as it stood on :d.
 
-
-def as_of_view(conn: sqlite3.Connection, params: dict[str, Any], where: str = "") -> str:
-    """`WITH … a AS (…)`: one row per issue found on or before :d, as it stood on :d.
-
-    `where` is an extra condition on the issues row `i` (named parameters in `params`). Issues
-    whose newest event is on or before :d (all of them, "as of today") are their stored rows;
-    the few that need their history read back are computed once into a temporary table.
+    `where` is a condition on the issues row `i`, `states` one on the interval `s` (its columns
+    community_id, compound_id, unit_id, category, kind, serious, found and the state at :d);
+    named parameters in `params`. Inside `snapshot(conn, d)` the rows come from the snapshot.
     """
-    extra = f" AND ({where})" if where else ""
-    history = (
-        conn.execute(
-            f"SELECT 1 FROM issues i WHERE i.last_event_on > :d AND i.found <= :d{extra} LIMIT 1",
-            params,
-        ).fetchone()
-        is not None
-    )
-    if history:
-        head = (
-            f"WITH x AS MATERIALIZED ({_history(_select(_HISTORY_COLUMNS), f'i.found <= :d AND {_NEEDS_HISTORY}{extra}')}),\n"
-            f"h AS (SELECT {_select(_STORED_COLUMNS)} FROM issues i"
-            f" WHERE i.found <= :d AND NOT {_NEEDS_HISTORY}{extra} UNION ALL SELECT * FROM x)"
+    snap = _has_snapshot(conn, params["d"])
+    source = "temp.issue_snapshot" if snap else "issue_states"
+    holds = "s.d = :d" if snap else _HOLDS
+    extra = f" AND ({states})" if states else ""
+    if where:
+        # The filter chooses the issues (by an index of issues); each one's interval is one seek.
+        body = (
+            f"SELECT {_STATE_COLUMNS} FROM issues i CROSS JOIN {source} s"
+            f" WHERE s.issue_id = i.id AND {holds}{extra} AND ({where})"
         )
     else:
-        head = f"WITH h AS (SELECT {_select(_CURRENT_COLUMNS)} FROM issues i WHERE i.found <= :d{extra})"
-    return f"""
-{head},
-a AS (
-  SELECT h.*,
-         CASE WHEN h.status_d IN ('resolved', 'closed') THEN h.last_resolve_d END AS resolved_d,
-         CASE WHEN h.status_d = 'closed' THEN h.closed_on END AS closed_d
-  FROM h
-)
-"""
+        body = f"SELECT {_STATE_COLUMNS} FROM {source} s WHERE {holds}{extra}"
+    return f"\nWITH a AS ({body})\n"
+
+
+# --- One snapshot per document ----------------------------------------------------------------
+# A report reads the same date many times (the ranking's facts, the survey by community and by
+# unit, the exposure board, the rework list): inside `snapshot` the state on that date is
+# copied once into a TEMP table of this connection, keyed by date, and every reading of that
+# date uses it.
+
+
+def _has_snapshot(conn: sqlite3.Connection, d: str) -> bool:
+    try:
+        return (
+            conn.execute("SELECT 1 FROM temp.issue_snapshot_dates WHERE d = ?", (d,)).fetchone()
+            is not None
+        )
+    except sqlite3.OperationalError:  # no snapshot was ever taken on this connection
+        return False
+
+
+class snapshot:
+    """`with snapshot(conn, d):` -- readings as of `d` inside read the state copied once on entry.
+
+    Only for readers: a write inside would not be seen by the readings of `d`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, as_of: date | str) -> None:
+        self.conn, self.d, self.taken = conn, _iso(as_of), False
+
+    def __enter__(self) -> snapshot:
+        conn = self.conn
+        if _has_snapshot(conn, self.d):
+            return self
+        first = conn.execute(
+            "SELECT 1 FROM temp.sqlite_master WHERE name = 'issue_snapshot'"
+        ).fetchone()
+        if first is None:
+            # In memory (the pragma may change only while no temporary table exists): the
+            # snapshot is read several times and dropped with the connection.
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("CREATE TEMP TABLE issue_snapshot_dates (d TEXT PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE issue_snapshot (d TEXT NOT NULL,"
+                f" {_SNAPSHOT_COLUMNS}, PRIMARY KEY (d, community_id, unit_id, issue_id))"
+                " WITHOUT ROWID"
+            )
+        conn.execute(
+            f"INSERT INTO temp.issue_snapshot SELECT :d, {_SNAPSHOT_COLUMNS} FROM issue_states s"
+            f" WHERE {_HOLDS}",
+            {"d": self.d},
+        )
+        conn.execute("INSERT INTO temp.issue_snapshot_dates(d) VALUES (?)", (self.d,))
+        self.taken = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.taken:
+            self.conn.execute("DELETE FROM temp.issue_snapshot WHERE d = ?", (self.d,))
+            self.conn.execute("DELETE FROM temp.issue_snapshot_dates WHERE d = ?", (self.d,))
 
 
 # --- Responsible parties: who may be responsible for a category -------------------------------
@@ -1162,7 +1178,7 @@ def cancel_issue(
 _LIST_SELECT = f"""
 SELECT a.id, i.description, c.name AS community, s.name AS street, p.name AS compound, i.location,
        a.category, u.name AS unit, u.kind AS unit_kind, a.kind, a.found, a.due_d AS due,
-       a.original_due, a.status_d AS status, {OVERDUE} AS overdue,
+       i.original_due, a.status_d AS status, {OVERDUE} AS overdue,
        CASE WHEN a.status_d = 'closed' THEN a.on_time END AS on_time,
        a.notices_d AS notices, a.reworks_d AS reworks, a.extensions_d AS extensions, a.serious,
        a.resolved_d AS resolved_on, a.closed_d AS closed_on, {DAYS_OVERDUE} AS days_overdue,
@@ -1491,6 +1507,15 @@ _GROUPS = {
 }
 
 
+def _group_key(conn: sqlite3.Connection, by: str, d: str) -> str:
+    """The group key of `by`; over a snapshot, whose key is (d, community_id, unit_id, issue_id),
+    grouping by community (and unit) follows its order: no sort at all."""
+    key = _GROUPS[_check_by(by)][0]
+    if by in ("community", "unit") and _has_snapshot(conn, d):
+        return key.removeprefix("+")
+    return key
+
+
 def _check_by(by: str) -> str:
     if by not in _GROUPS:
         raise Invalid(_("--by 只能是以下之一：{choices}。").format(choices=_("、").join(_GROUPS)))
@@ -1502,11 +1527,13 @@ def _grouped(
     by: str,
     figures: dict[str, str],
     params: dict[str, Any],
-    where: str = "",
+    states: str = "",
 ) -> dict[int, dict[str, int]]:
-    key = _GROUPS[_check_by(by)][0]
+    key = _group_key(conn, by, params["d"])
     cols = ", ".join(f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in figures.items())
-    sql = as_of_view(conn, params, where) + f"SELECT {key} AS gid, {cols} FROM a GROUP BY gid"
+    sql = (
+        as_of_view(conn, params, states=states) + f"SELECT {key} AS gid, {cols} FROM a GROUP BY gid"
+    )
     cur = conn.execute(sql, params)
     names = [c[0] for c in cur.description][1:]
     return {r[0]: dict(zip(names, r[1:])) for r in cur if r[0] is not None}
@@ -1544,11 +1571,48 @@ def summary(
     listed, with zeros when it has no issues, and so is every kind of the speech (KIND_TAGS); by
     unit or compound only those with issues.
     """
-    d = _iso(as_of)
-    by = _check_by(by)
-    counts = _grouped(
-        conn, by, _SUMMARY_FIGURES, {"d": d, "first": FAR_PAST, "notices": exposure_notices}
+    return summaries(conn, as_of, (by,), exposure_notices=exposure_notices)[by]
+
+
+def summaries(
+    conn: sqlite3.Connection,
+    as_of: date | str | None,
+    bys: Sequence[str],
+    *,
+    exposure_notices: int = 3,
+) -> dict[str, list[dict[str, Any]]]:
+    """`summary` by each of `bys` from one grouped query (grouped by all of them at once, then
+    summed per grouping): a report that shows the survey by community and by unit reads the
+    date once."""
+    bys = [_check_by(b) for b in bys]
+    params = {"d": _iso(as_of), "first": FAR_PAST, "notices": exposure_notices}
+    keys = ", ".join(f"{_group_key(conn, b, params['d'])} AS g{n}" for n, b in enumerate(bys))
+    inner = ", ".join(
+        f"count(*) FILTER (WHERE {expr}) AS {name}" for name, expr in _SUMMARY_FIGURES.items()
     )
+    group = ", ".join(f"g{n}" for n in range(len(bys)))
+    sums = ", ".join(f"sum({name})" for name in _SUMMARY_FIGURES)
+    # The finest groups once, then each grouping sums them (a few thousand rows, in SQL).
+    outer = " UNION ALL ".join(
+        f"SELECT {n}, g{n}, {sums} FROM g WHERE g{n} IS NOT NULL GROUP BY g{n}"
+        for n in range(len(bys))
+    )
+    sql = (
+        as_of_view(conn, params)
+        + f", g AS MATERIALIZED (SELECT {keys}, {inner} FROM a GROUP BY {group})\n{outer}"
+    )
+    counts: list[dict[Any, tuple]] = [{} for _b in bys]
+    for r in conn.execute(sql, params):
+        counts[r[0]][r[1]] = r[2:]
+    return {
+        b: _summary_rows(conn, b, {k: dict(zip(SUMMARY_COUNTS, v)) for k, v in c.items()})
+        for b, c in zip(bys, counts)
+    }
+
+
+def _summary_rows(
+    conn: sqlite3.Connection, by: str, counts: dict[Any, dict[str, int]]
+) -> list[dict[str, Any]]:
     if by in ("community", "street"):
         groups = [
             {"id": r[0], "name": r[1], "street": r[2]}
@@ -1627,10 +1691,8 @@ def exposure_board(
     least `notices` notices. Serious first, then most notices, longest overdue."""
     d = _iso(as_of)
     params = {"d": d, "first": FAR_PAST, "notices": notices}
-    # Notices only accumulate, so an issue with fewer than N notices today had fewer at any date:
-    # only serious issues and those with N notices now can be on the board (a cheap first cut).
     sql = (
-        as_of_view(conn, params, "i.serious = 1 OR i.notices >= :notices")
+        as_of_view(conn, params, states="s.serious = 1 OR s.notices >= :notices")
         + _LIST_SELECT
         + f" WHERE {ON_BOARD}"
         " ORDER BY a.serious DESC, a.notices_d DESC, days_overdue DESC, a.id"
@@ -1718,18 +1780,19 @@ def month_counts(
     optionally only issues of a kind, a category or seriousness. Absent groups are zero."""
     conds, params = [], {"d": _iso(last), "first": _iso(first), "notices": exposure_notices}
     if kind is not None:
-        conds.append("i.kind = :kind")
+        conds.append("{t}.kind = :kind")
         params["kind"] = kind
     if category is not None:
-        conds.append("i.category = :category")
+        conds.append("{t}.category = :category")
         params["category"] = category
     if serious is not None:
-        conds.append("i.serious = :serious")
+        conds.append("{t}.serious = :serious")
         params["serious"] = int(serious)
     where = " AND ".join(conds)
     if what in _MONTH_COUNTS:
-        got = _grouped(conn, by, {"n": _MONTH_COUNTS[what]}, params, where)
+        got = _grouped(conn, by, {"n": _MONTH_COUNTS[what]}, params, where.format(t="s"))
         return {k: v["n"] for k, v in got.items() if v["n"]}
+    where = where.format(t="i")
     column = {"community": "i.community_id", "compound": "i.compound_id"}[by]
     params["event"] = _MONTH_EVENTS[what]
     sql = (
@@ -1749,7 +1812,7 @@ def unit_facts(
     params: dict[str, Any] = {"d": _iso(last), "first": _iso(first), "notices": 0}
     where = ""
     if category is not None:
-        where = "i.category = :category"
+        where = "s.category = :category"
         params["category"] = parse_category(category)
     return _grouped(conn, "unit", figures, params, where)
 
@@ -2049,6 +2112,8 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
         " WHERE previous >= due ORDER BY issue_id"
     ):
         problems.append(_("问题 {id} 的延期没有把整改时限往后推。").format(id=issue_id))
+    for issue_id in states_mismatches(conn):
+        problems.append(_("问题 {id} 的状态区间与处置记录不符。").format(id=issue_id))
     differs = " OR ".join(f"y.{k} IS NOT i.{k}" for k in _DENORMALISED)
     stored = ", ".join(f"i.{k} AS stored_{k}" for k in _DENORMALISED)
     cur = conn.execute(
@@ -2066,3 +2131,27 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
             )
         )
     return problems
+
+
+def states_mismatches(conn: sqlite3.Connection) -> list[int]:
+    """Ids of the issues whose intervals in issue_states differ from the ones rebuilt from their
+    events (the triggers keep them; anything that wrote around the triggers shows here)."""
+    from .schema import ISSUE_STATES_COLUMNS, ISSUE_STATES_SELECT
+
+    conn.execute("DROP TABLE IF EXISTS temp.issue_states_rebuilt")
+    conn.execute(
+        "CREATE TEMP TABLE issue_states_rebuilt AS"
+        f" SELECT {ISSUE_STATES_COLUMNS} FROM ({ISSUE_STATES_SELECT.format(which='1')})"
+    )
+    try:
+        rebuilt = f"SELECT {ISSUE_STATES_COLUMNS} FROM temp.issue_states_rebuilt"
+        kept = f"SELECT {ISSUE_STATES_COLUMNS} FROM main.issue_states"
+        return [
+            r[0]
+            for r in conn.execute(
+                f"SELECT DISTINCT issue_id FROM ({rebuilt} EXCEPT {kept}"
+                f" UNION ALL SELECT * FROM ({kept} EXCEPT {rebuilt})) ORDER BY issue_id"
+            )
+        ]
+    finally:
+        conn.execute("DROP TABLE temp.issue_states_rebuilt")

@@ -103,10 +103,10 @@ def _issues(conn: sqlite3.Connection, rules: Rules, as_of: date) -> dict[str, An
     with overdue issues, most overdue first."""
     from . import issues
 
-    by_community = issues.summary(
-        conn, as_of, by="community", exposure_notices=rules.exposure_notices
+    both = issues.summaries(
+        conn, as_of, ("community", "unit"), exposure_notices=rules.exposure_notices
     )
-    by_unit = issues.summary(conn, as_of, by="unit", exposure_notices=rules.exposure_notices)
+    by_community, by_unit = both["community"], both["unit"]
     overdue_units = [r for r in by_unit if r["level"] != "total" and r["overdue"] > 0]
     overdue_units.sort(key=lambda r: (-r["overdue"], -r["overdue_pending"], r["name"]))
     rework = [
@@ -172,13 +172,29 @@ def monthly_report(
     last day (or today while the month is running). The ranking is the published one when the
     month is published (assessment.monthly). `history=False` skips the rank over earlier months
     (it computes every earlier month; only the HTML chart and the JSON need it)."""
-    from . import activities, assessment, chain
+    from . import assessment, issues
     from .dates import today as today_
-    from .lateness import late_entries
 
     today = today or today_()
-    result = assessment.monthly(conn, rules, year, month, today)
     as_of = assessment.as_of_for(year, month, today)
+    # Every section reads the issues as of the same day: their state on it is taken once.
+    with issues.snapshot(conn, as_of):
+        return _monthly(conn, rules, year, month, today, as_of, history)
+
+
+def _monthly(
+    conn: sqlite3.Connection,
+    rules: Rules,
+    year: int,
+    month: int,
+    today: date,
+    as_of: date,
+    history: bool,
+) -> dict[str, Any]:
+    from . import activities, assessment, chain
+    from .lateness import late_entries
+
+    result = assessment.monthly(conn, rules, year, month, today)
     ranking = [{k: r.get(k) for k in RANKING_KEYS} for r in result["rows"]]
     items = {
         "items": result["items"],

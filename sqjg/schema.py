@@ -529,6 +529,123 @@ def m007_case_handling(conn: sqlite3.Connection) -> None:
     )
 
 
+# Each issue's states as intervals: the state after the last event of a day holds from that day
+# (valid_from) until the day of its next event (valid_to, exclusive; FAR_FUTURE while current).
+# Read back by sqjg.issues.as_of_view, this is what every "as of D" figure is computed from.
+# `{which}` chooses the events (of one issue in the triggers, of new issues after a bulk insert,
+# of every issue for the backfill and for `sqjg check`'s rebuild). Written out here, once, so
+# that the triggers this migration creates and the checks that rebuild them stay the same SQL.
+ISSUE_STATES_SELECT = """
+SELECT x.issue_id AS issue_id, x.happened_on AS valid_from,
+       lead(x.happened_on, 1, '9999-12-31') OVER (PARTITION BY x.issue_id ORDER BY x.id)
+         AS valid_to,
+       i.community_id, i.compound_id, i.unit_id, i.category, i.kind, i.serious, i.found,
+       CASE x.st % 8 WHEN 1 THEN 'resolved' WHEN 2 THEN 'closed' WHEN 4 THEN 'cancelled'
+            ELSE 'open' END AS status,
+       coalesce(x.due, i.original_due) AS due,
+       CASE WHEN x.st % 8 IN (1, 2) THEN x.last_resolve END AS resolved_on,
+       CASE WHEN x.st % 8 = 2 THEN x.last_close END AS closed_on,
+       CASE WHEN x.st % 8 = 2
+            THEN coalesce(x.last_resolve <= coalesce(x.due, i.original_due) AND x.late_days = 0, 0)
+       END AS on_time,
+       x.notices, x.reworks, x.extensions, x.late_days
+FROM (
+  SELECT e.issue_id, e.id, e.happened_on,
+         max(CASE e.event WHEN 'create' THEN e.id * 8 WHEN 'resolve' THEN e.id * 8 + 1
+             WHEN 'verify_pass' THEN e.id * 8 + 2 WHEN 'verify_fail' THEN e.id * 8 + 3
+             WHEN 'cancel' THEN e.id * 8 + 4 END) OVER w AS st,
+         max(e.due) OVER w AS due,
+         max(CASE WHEN e.event = 'resolve' THEN e.happened_on END) OVER w AS last_resolve,
+         max(CASE WHEN e.event = 'verify_pass' THEN e.happened_on END) OVER w AS last_close,
+         sum(e.event = 'notify') OVER w AS notices,
+         sum(e.event = 'verify_fail') OVER w AS reworks,
+         sum(e.event = 'extend') OVER w AS extensions,
+         coalesce(sum(CASE WHEN e.event = 'extend' THEN max(0, CAST(julianday(e.happened_on)
+             - julianday(json_extract(e.detail, '$.from_due')) AS INTEGER)) END) OVER w, 0)
+           AS late_days,
+         lead(e.happened_on) OVER (PARTITION BY e.issue_id ORDER BY e.id) AS next_on
+  FROM issue_events e
+  WHERE {which}
+  WINDOW w AS (PARTITION BY e.issue_id ORDER BY e.id ROWS UNBOUNDED PRECEDING)
+) x
+JOIN issues i ON i.id = x.issue_id
+WHERE x.next_on IS NOT x.happened_on
+"""
+ISSUE_STATES_COLUMNS = (
+    "issue_id, valid_from, valid_to, community_id, compound_id, unit_id, category, kind, serious,"
+    " found, status, due, resolved_on, closed_on, on_time, notices, reworks, extensions, late_days"
+)
+# Who an issue is (its community, unit, category...) is its current row's, on every interval.
+_ISSUE_STATES_COPIED = ("community_id", "compound_id", "unit_id", "category", "kind", "serious")
+
+
+def issue_states_refill(which: str) -> str:
+    """INSERT the intervals of the issues whose events `which` chooses (over `e`)."""
+    # OR IGNORE: a history whose dates were tampered out of order may give two intervals the
+    # same end; the write goes through and `sqjg check` reports the intervals that differ.
+    return (
+        f"INSERT OR IGNORE INTO issue_states({ISSUE_STATES_COLUMNS})"
+        + ISSUE_STATES_SELECT.format(which=which)
+    )
+
+
+def m008_issue_states(conn: sqlite3.Connection) -> None:
+    """issue_states: every issue's history as intervals of constant state, kept by triggers in
+    the transaction that writes the event, so "the state of every issue on D" is one range scan
+    of the primary key (valid_to > D, then valid_from <= D) instead of a replay of the events."""
+    one = "e.issue_id = {row}.issue_id"
+    copied = ", ".join(f"{c} = NEW.{c}" for c in _ISSUE_STATES_COPIED)
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _ISSUE_STATES_COPIED)
+    run_script(
+        conn,
+        f"""
+CREATE TABLE issue_states (
+    issue_id INTEGER NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT NOT NULL,
+    community_id INTEGER NOT NULL,
+    compound_id INTEGER,
+    unit_id INTEGER NOT NULL,
+    category INTEGER NOT NULL,
+    kind TEXT,
+    serious INTEGER NOT NULL,
+    found TEXT NOT NULL,
+    status TEXT NOT NULL,
+    due TEXT NOT NULL,
+    resolved_on TEXT,
+    closed_on TEXT,
+    on_time INTEGER,
+    notices INTEGER NOT NULL,
+    reworks INTEGER NOT NULL,
+    extensions INTEGER NOT NULL,
+    late_days INTEGER NOT NULL,
+    PRIMARY KEY (valid_to, issue_id)
+) WITHOUT ROWID;
+CREATE INDEX issue_states_issue ON issue_states(issue_id);
+{issue_states_refill("1")};
+CREATE TRIGGER issue_states_event_insert AFTER INSERT ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = NEW.issue_id;
+    {issue_states_refill(one.format(row="NEW"))};
+END;
+CREATE TRIGGER issue_states_event_update AFTER UPDATE ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id IN (OLD.issue_id, NEW.issue_id);
+    {issue_states_refill("e.issue_id IN (OLD.issue_id, NEW.issue_id)")};
+END;
+CREATE TRIGGER issue_states_event_delete AFTER DELETE ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = OLD.issue_id;
+    {issue_states_refill(one.format(row="OLD"))};
+END;
+CREATE TRIGGER issue_states_issue_update AFTER UPDATE OF {", ".join(_ISSUE_STATES_COPIED)} ON issues
+WHEN {changed} BEGIN
+    UPDATE issue_states SET {copied} WHERE issue_id = NEW.id;
+END;
+CREATE TRIGGER issue_states_issue_delete AFTER DELETE ON issues BEGIN
+    DELETE FROM issue_states WHERE issue_id = OLD.id;
+END;
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
@@ -537,6 +654,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m005_reader_views,
     m006_vetoes,
     m007_case_handling,
+    m008_issue_states,
 ]
 LATEST = len(MIGRATIONS)
 
@@ -620,7 +738,7 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
     kept = {}
     for t in tables:
         if t in _SET_BASED_TWINS:
-            name, _sql = _SET_BASED_TWINS[t]
+            name = _SET_BASED_TWINS[t][0]
             found = conn.execute(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
             ).fetchone()
@@ -630,7 +748,8 @@ def bulk_insert(conn: sqlite3.Connection, tables: list[str]) -> Iterator[None]:
     try:
         yield
         for name, (t, _trigger) in kept.items():
-            conn.execute(_SET_BASED_TWINS[t][1], (marks[t],))
+            for sql in _SET_BASED_TWINS[t][1:]:
+                conn.execute(sql, (marks[t],))
         for t in tables:
             cols = _columns(conn, t)
             conn.execute(
@@ -658,5 +777,11 @@ _SET_BASED_TWINS = {
         "issues_fts_insert",
         "INSERT INTO issues_fts(rowid, description, location, kind)"
         " SELECT id, description, location, kind FROM issues WHERE id > ? ORDER BY id",
+    ),
+    # The intervals of every issue that got new events, rebuilt once instead of once per event.
+    "issue_events": (
+        "issue_states_event_insert",
+        "DELETE FROM issue_states WHERE issue_id IN (SELECT issue_id FROM issue_events WHERE id > ?)",
+        issue_states_refill("e.issue_id IN (SELECT issue_id FROM issue_events WHERE id > ?)"),
     ),
 }

@@ -39,8 +39,8 @@ def content(path: Path) -> dict[str, list[tuple]]:
         ]
         out = {}
         for t in tables:
-            # The search index and its shadow tables are derived from issues, compared already.
-            if t in SKIP or t.startswith(("sqlite_", "issues_fts")):
+            # The search index and the intervals are derived from issues and their events.
+            if t in SKIP or t.startswith(("sqlite_", "issues_fts", "issue_states")):
                 continue
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE]
             out[t] = conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY id").fetchall()

@@ -577,17 +577,25 @@ ACTIONS = st.lists(
 )
 
 
+_CITY: list = []
+
+
 def _fresh_db():
-    path = Path(tempfile.mkdtemp()) / "t.db"
-    conn = open_db(path)
+    """The connection every example uses, inside a transaction the example rolls back: the
+    database and its units are made once (a new file per example cost most of the test's time)."""
+    if not _CITY:
+        conn = open_db(Path(tempfile.mkdtemp()) / "t.db")
+        with write_transaction(conn):
+            units.add_unit(conn, "东城街道", "street")
+            units.add_unit(conn, "西街社区", "community", street="东城街道")
+            units.add_unit(conn, "东门社区", "community", street="东城街道")
+            units.add_unit(conn, "交通局", "unit", community="西街社区,东门社区", lead=False)
+            units.add_unit(conn, "环卫处", "department")
+            units.add_unit(conn, "市政处", "department")
+        _CITY.append(conn)
+    conn = _CITY[0]
     conn.execute("BEGIN")
     conn.execute("INSERT INTO command_runs(user, argv) VALUES ('t', 't')")
-    units.add_unit(conn, "东城街道", "street")
-    units.add_unit(conn, "西街社区", "community", street="东城街道")
-    units.add_unit(conn, "东门社区", "community", street="东城街道")
-    units.add_unit(conn, "交通局", "unit", community="西街社区,东门社区", lead=False)
-    units.add_unit(conn, "环卫处", "department")
-    units.add_unit(conn, "市政处", "department")
     return conn
 
 
@@ -702,4 +710,3 @@ def test_as_of_matches_a_replay_of_the_history(
             assert facts == expected
     finally:
         conn.execute("ROLLBACK")
-        conn.close()
