@@ -247,12 +247,14 @@ def gather_facts(
 
     Only the facts the items' sources declare are gathered, each concern once for all.
     """
-    sources = {i.source for i in items}
+    needed = {n for i in items for n in REGISTRY[i.source].needs}
     counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
+    # How many times the gatherers would read the issues' state on `as_of`: the month's
+    # issue facts once, each counted item once, the rates once.
     readings = (
-        bool(sources & ISSUE_SOURCES)
+        bool(needed & {"due", "due_closed_on_time", "overdue", "exposure"})
         + len(counted)
-        + any(src.startswith("rate:") for src in sources)
+        + bool(needed & {"rates", "rate_means"})
     )
     if readings < 2:
         return _gather_facts(conn, rules, items, year, month, as_of, ids, by=by)
