@@ -45,53 +45,6 @@ class Where(int):
         return _("工作表“{sheet}”第 {line} 行").format(sheet=self.sheet, line=int(self))
 
 
-class RowErrors:
-    """The errors of an import, said once each: rows with the same error (a misspelt community
-    on 6,704 rows) make one line naming their rows, not 6,704 identical lines."""
-
-    def __init__(self) -> None:
-        self._groups: dict[tuple[str | None, str | None, str], list[Where]] = {}
-
-    def add(self, where: Where, field: str | None, reason: object) -> None:
-        sheet = getattr(where, "sheet", None)
-        letter = where.letters.get(field or "") if sheet is not None else None
-        self._groups.setdefault((sheet, letter, str(reason)), []).append(where)
-
-    def __len__(self) -> int:
-        return sum(len(rows) for rows in self._groups.values())
-
-    def lines(self) -> list[str]:
-        out = []
-        for (sheet, letter, reason), rows in self._groups.items():
-            if len(rows) == 1:
-                field = next((k for k, v in rows[0].letters.items() if v == letter), None)
-                out.append(_("{where}：{reason}").format(where=rows[0].at(field), reason=reason))
-                continue
-            spans = _spans(sorted({int(r) for r in rows}))
-            shown = _("、").join(spans[:10]) + (_("等") if len(spans) > 10 else "")
-            where = _("第 {lines} 行（共 {n:,} 行）").format(lines=shown, n=len(rows))
-            if sheet is not None:
-                where = _("工作表“{sheet}”").format(sheet=sheet) + where
-                if letter:
-                    where += _(" {column} 列").format(column=letter)
-            out.append(_("{where}：{reason}").format(where=where, reason=reason))
-        return out
-
-
-def _spans(numbers: list[int]) -> list[str]:
-    """[3, 4, 5, 9] → ["3–5", "9"]."""
-    spans: list[str] = []
-    start = prev = None
-    for n in numbers + [None]:  # type: ignore[list-item]
-        if start is not None and (n is None or n != prev + 1):
-            spans.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if n is not None and start is None:
-            start = n
-        prev = n
-    return spans
-
-
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA, as Excel names columns."""
     letters = ""

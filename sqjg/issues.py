@@ -32,6 +32,7 @@ from .text import name_key, normalize_name
 from .units import Unit
 
 if TYPE_CHECKING:
+    from .importing import Progress
     from .timelimits import TimeLimit, TimeLimits
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
@@ -1792,6 +1793,7 @@ def import_issues(
     encoding: str | None = None,
     sheet: str | None = None,
     limits: TimeLimits | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
 
@@ -1828,7 +1830,7 @@ def import_issues(
             iso = dates[text] = parse_date(text, today_=now).isoformat()
         return iso
 
-    from .csvio import RowErrors
+    from .importing import RowErrors, counted
 
     errors = RowErrors()
     prepared: list[tuple] = []
@@ -1845,7 +1847,7 @@ def import_issues(
                 " unit_id, kind, found, due, serious FROM issues"
             )
         }
-    for line, rec in records:
+    for line, rec in counted(records, progress):
         # The column being checked, so a workbook error can name its cell.
         field = "description"
         try:
@@ -1941,12 +1943,7 @@ def import_issues(
             updates.append((line, issue_id, sheet_values, tuple(stored)))
         except (Invalid, NotFound) as e:
             errors.add(line, field, e)
-    if errors:
-        raise Invalid(
-            _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-            + "\n"
-            + "\n".join(errors.lines())
-        )
+    errors.raise_if_any()
     conn.execute("SAVEPOINT import_issues")
     try:
         for line, issue_id, new, old in updates:
@@ -1963,12 +1960,7 @@ def import_issues(
                     extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
             except (Invalid, NotFound, Conflict) as e:
                 errors.add(line, field, e)
-        if errors:
-            raise Invalid(
-                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-                + "\n"
-                + "\n".join(errors.lines())
-            )
+        errors.raise_if_any()
         if prepared:
             first = _insert(conn, prepared, bulk=True)
             conn.executemany(

@@ -22,6 +22,7 @@ from ..clikit import (
     SheetOption,
     StreetOption,
     allow_late,
+    import_progress,
     reading,
     say,
     writing,
@@ -702,8 +703,8 @@ def _days_text(row: dict[str, Any], open_: bool) -> str:
 def _import(kind: str, file: str, encoding: str | None, sheet: str | None, db: Any) -> None:
     from .. import activities
 
-    with writing(db) as conn:
-        n = activities.import_activities(conn, kind, file, encoding, sheet)
+    with writing(db) as conn, import_progress() as progress:
+        n = activities.import_activities(conn, kind, file, encoding, sheet, progress)
     say(_("已导入 {n} 条记录。").format(n=n))
 
 
