@@ -3,6 +3,7 @@ sheet and column letter), nothing written when any row is bad, and a progress ba
 only."""
 
 import csv
+import json
 from datetime import date
 
 import openpyxl
@@ -155,3 +156,72 @@ def test_progress_bar_on_a_terminal(city, tmp_path, monkeypatch, after):
     else:
         assert "导入" in result.stderr and "━" in result.stderr
         assert "30/30" in result.stderr
+
+
+# --- submit import ----------------------------------------------------------------------------
+
+SUBMISSIONS = [
+    ["社区", "上报事项", "日期", "备注"],
+    ["西街社区", "survey", "2026-07-08", ""],
+    ["东门社区", "funds", "2026-07-09", "补报"],
+    ["西街社区", "selfcheck", "2026-07-30", ""],
+]
+
+
+def submissions(conn):
+    return conn.execute(
+        "SELECT u.name, s.report, s.submitted_on, s.note FROM submissions s"
+        " JOIN units u ON u.id = s.community_id ORDER BY s.id"
+    ).fetchall()
+
+
+def test_submit_import_csv_and_its_xlsx_twin(city, tmp_path):
+    from conftest import connect, copy_db
+
+    template = copy_db(city, tmp_path / "before.db")
+    assert (
+        ok("submit", "import", write_csv(tmp_path / "s.csv", SUBMISSIONS)) == "已导入 3 条记录。\n"
+    )
+    with connect(city) as conn:
+        from_csv = submissions(conn)
+    assert from_csv == [
+        ("西街社区", "survey", "2026-07-08", None),
+        ("东门社区", "funds", "2026-07-09", "补报"),
+        ("西街社区", "selfcheck", "2026-07-30", None),
+    ]
+    copy_db(template, city)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "上报"
+    ws.append(["2026年7月上报登记"])  # a title row above the header
+    ws.append(SUBMISSIONS[0])
+    for c, r, d, n in SUBMISSIONS[1:]:
+        ws.append([c, r, date.fromisoformat(d), n or None])  # date cells, empty cells
+    path = tmp_path / "s.xlsx"
+    book.save(path)
+    assert ok("submit", "import", str(path), "--sheet", "上报") == "已导入 3 条记录。\n"
+    with connect(city) as conn:
+        assert submissions(conn) == from_csv
+
+
+def test_submit_import_refuses_every_bad_row_and_writes_nothing(city, tmp_path):
+    rows = [SUBMISSIONS[0], SUBMISSIONS[1]]
+    rows += [["西街社去", "survey", "2026-07-08", ""]] * 2 + [["东门社区", "budget", "7-09", ""]]
+    before = db_bytes(city)
+    err = lines_of(refused("submit", "import", write_csv(tmp_path / "s.csv", rows)))
+    assert err[:2] == [
+        "导入失败，未写入任何记录。有 3 行有误：",
+        "第 3–4 行（共 2 行）：找不到社区“西街社去”，您是不是要找：西街社区。",
+    ]
+    assert err[2].startswith("第 5 行：上报事项“budget”无效")
+    assert db_bytes(city) == before
+    assert "表头缺少必需的列：report" in refused(
+        "submit", "import", write_csv(tmp_path / "t.csv", [["社区", "日期"], ["西街社区", "7-08"]])
+    )
+
+
+def test_submit_still_records_one_and_names_what_is_missing(city):
+    out = ok("submit", "-c", "西街社区", "-r", "survey", "-d", "7-08", "-f", "json")
+    assert json.loads(out) == {"id": 1}
+    assert refused("submit", "-c", "西街社区") == "缺少必需的参数 --report / -r、--date / -d。\n"
+    assert refused("submit", "-c", "西街社区", "-r", "survey") == "缺少必需的参数 --date / -d。\n"
