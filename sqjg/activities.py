@@ -13,12 +13,15 @@ import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import units
 from .dates import month_bounds, not_in_future, parse_date, parse_month
 from .errors import Conflict, Invalid, NotFound
 from .i18n import _
+
+if TYPE_CHECKING:
+    from .importing import Progress
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
@@ -854,6 +857,7 @@ IMPORT_COLUMNS = {
     "meeting": ("community", "date"),
     "cleanup": ("community", "date", "participants"),
     "inspection": ("community", "date", "leader", "score"),
+    "submission": ("community", "report", "date"),
 }
 
 
@@ -872,6 +876,8 @@ def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str]) -> None:
             units_=r.get("units") or None,
             note=note,
         )
+    elif kind == "submission":
+        submit(conn, r["community"], r["report"], r["date"], note=note)
     else:
         add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=note)
 
@@ -882,37 +888,22 @@ def import_activities(
     path: str,
     encoding: str | None = None,
     sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> int:
-    """Import meetings, clean-ups or inspections (kind) from a CSV or workbook, each row through the
-    same checks as its add command; if any row is refused, every bad row is listed and nothing is
-    written."""
+    """Import meetings, clean-ups, inspections or submissions (kind) from a CSV or workbook, each
+    row through the same checks as its add command; if any row is refused, every distinct error
+    is listed with its rows and nothing is written."""
     from .csvio import read_rows
+    from .importing import RowErrors, all_or_nothing, counted
 
     keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     missing = [k for k in IMPORT_COLUMNS[kind] if k not in keys]
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
-    errors: list[str] = []
-    conn.execute("SAVEPOINT import_activities")
-    try:
-        for line, rec in records:
-            conn.execute("SAVEPOINT import_row")
-            try:
+    errors = RowErrors()
+    with all_or_nothing(conn, "import_activities"):
+        for line, rec in counted(records, progress):
+            with errors.written(conn, line, values=rec):
                 _import_row(conn, kind, rec)
-                conn.execute("RELEASE import_row")
-            except (Invalid, NotFound, Conflict) as e:
-                conn.execute("ROLLBACK TO import_row")
-                conn.execute("RELEASE import_row")
-                errors.append(_("{where}：{reason}").format(where=line.at(), reason=e))
-        if errors:
-            raise Invalid(
-                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-                + "\n"
-                + "\n".join(errors)
-            )
-    except BaseException:
-        conn.execute("ROLLBACK TO import_activities")
-        conn.execute("RELEASE import_activities")
-        raise
-    conn.execute("RELEASE import_activities")
+        errors.raise_if_any()
     return len(records)

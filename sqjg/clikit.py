@@ -7,7 +7,7 @@ import re
 import shlex
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -226,6 +226,65 @@ def fail(message: str) -> None:
     """One Chinese sentence on stderr, exit 1."""
     sys.stderr.write(message.rstrip("\n") + "\n")
     raise typer.Exit(1)
+
+
+# An import shorter than this shows nothing: a bar that flashes for a moment only distracts.
+PROGRESS_AFTER = 1.0
+
+
+def stderr_on_terminal() -> bool:
+    """Whether stderr is a person's terminal (progress goes there, never into a pipe or a log)."""
+    err = sys.stderr
+    return hasattr(err, "isatty") and err.isatty()
+
+
+@contextmanager
+def import_progress(after: float | None = None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress(done, total) for an importer: on a terminal, a rich progress bar on stderr once
+    the import has run `after` seconds (PROGRESS_AFTER); off a terminal, None (nothing drawn)."""
+    if not stderr_on_terminal():
+        yield None
+        return
+    import time
+
+    wait = PROGRESS_AFTER if after is None else after
+    start = time.monotonic()
+    shown: list = []  # [Progress, task id] once drawn
+
+    def progress(done: int, total: int) -> None:
+        if not shown:
+            if time.monotonic() - start < wait:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            from .i18n import _
+
+            bar = Progress(
+                TextColumn(_("导入")),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=sys.stderr, force_terminal=True),
+                auto_refresh=False,
+                transient=True,
+            )
+            bar.start()
+            shown.extend([bar, bar.add_task("import", total=total)])
+        bar, task = shown
+        bar.update(task, completed=done, total=total, refresh=True)
+
+    try:
+        yield progress
+    finally:
+        if shown:
+            shown[0].stop()
 
 
 _PLAIN_ARG = re.compile(r"[^\s'\"\\$`;&|<>(){}*?!#~]+")

@@ -45,53 +45,6 @@ class Where(int):
         return _("工作表“{sheet}”第 {line} 行").format(sheet=self.sheet, line=int(self))
 
 
-class RowErrors:
-    """The errors of an import, said once each: rows with the same error (a misspelt community
-    on 6,704 rows) make one line naming their rows, not 6,704 identical lines."""
-
-    def __init__(self) -> None:
-        self._groups: dict[tuple[str | None, str | None, str], list[Where]] = {}
-
-    def add(self, where: Where, field: str | None, reason: object) -> None:
-        sheet = getattr(where, "sheet", None)
-        letter = where.letters.get(field or "") if sheet is not None else None
-        self._groups.setdefault((sheet, letter, str(reason)), []).append(where)
-
-    def __len__(self) -> int:
-        return sum(len(rows) for rows in self._groups.values())
-
-    def lines(self) -> list[str]:
-        out = []
-        for (sheet, letter, reason), rows in self._groups.items():
-            if len(rows) == 1:
-                field = next((k for k, v in rows[0].letters.items() if v == letter), None)
-                out.append(_("{where}：{reason}").format(where=rows[0].at(field), reason=reason))
-                continue
-            spans = _spans(sorted({int(r) for r in rows}))
-            shown = _("、").join(spans[:10]) + (_("等") if len(spans) > 10 else "")
-            where = _("第 {lines} 行（共 {n:,} 行）").format(lines=shown, n=len(rows))
-            if sheet is not None:
-                where = _("工作表“{sheet}”").format(sheet=sheet) + where
-                if letter:
-                    where += _(" {column} 列").format(column=letter)
-            out.append(_("{where}：{reason}").format(where=where, reason=reason))
-        return out
-
-
-def _spans(numbers: list[int]) -> list[str]:
-    """[3, 4, 5, 9] → ["3–5", "9"]."""
-    spans: list[str] = []
-    start = prev = None
-    for n in numbers + [None]:  # type: ignore[list-item]
-        if start is not None and (n is None or n != prev + 1):
-            spans.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if n is not None and start is None:
-            start = n
-        prev = n
-    return spans
-
-
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA, as Excel names columns."""
     letters = ""
@@ -135,6 +88,28 @@ def _header_key(aliases: dict[str, str], name: str) -> str | None:
     return aliases.get(name.lower()) or aliases.get(name)
 
 
+class Table:
+    """A sheet read by column position: `keys` (canonical, in the file's column order), `rows`
+    (each a list of stripped, unescaped cells, one per key) and `lines` (each row's line number
+    as the file or Excel shows it). `where(i)` is row i's Where, made only for a row in error."""
+
+    __slots__ = ("keys", "rows", "lines", "sheet", "letters")
+
+    def __init__(
+        self,
+        keys: list[str],
+        rows: list[list[str]],
+        lines: list[int],
+        sheet: str | None = None,
+        letters: dict[str, str] | None = None,
+    ) -> None:
+        self.keys, self.rows, self.lines = keys, rows, lines
+        self.sheet, self.letters = sheet, letters or {}
+
+    def where(self, i: int) -> Where:
+        return Where(self.lines[i], self.sheet, self.letters)
+
+
 def read_rows(
     path: str | Path,
     aliases: dict[str, str],
@@ -146,6 +121,26 @@ def read_rows(
     `aliases` maps every accepted header spelling (English or Chinese) to its canonical key;
     unknown columns are refused so a typo in a header never silently drops a column.
     """
+    table = read_table(path, aliases, encoding, sheet)
+    keys = table.keys
+    return keys, [(table.where(i), dict(zip(keys, row))) for i, row in enumerate(table.rows)]
+
+
+def _unescape_all(rows: list[list[str]]) -> None:
+    for row in rows:
+        for i, v in enumerate(row):
+            if v[:1] == "'":
+                row[i] = unescape(v)
+
+
+def read_table(
+    path: str | Path,
+    aliases: dict[str, str],
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Table:
+    """Read a CSV file or a workbook sheet by column position (see Table); the checks and
+    refusals of read_rows, without a dict and a Where per row."""
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -176,25 +171,33 @@ def read_rows(
             if key in keys:
                 raise Invalid(_("第 1 行：列“{name}”重复。").format(name=h.strip()))
             keys.append(key)
-        out = []
+        width = len(keys)
+        rows: list[list[str]] = []
+        lines: list[int] = []
         start = reader.line_num + 1
         for record in reader:
             line = start
             start = reader.line_num + 1
-            if not any(v.strip() for v in record):
+            cells = [v.strip() for v in record]
+            if len(cells) != width:
+                if not any(cells):
+                    continue
+                if len(cells) > width:
+                    if any(cells[width:]):
+                        raise Invalid(_("第 {line} 行：列数多于表头。").format(line=line))
+                    del cells[width:]
+                else:
+                    cells += [""] * (width - len(cells))
+            elif not any(cells):
                 continue
-            if len(record) > len(keys):
-                extra = [v for v in record[len(keys) :] if v.strip()]
-                if extra:
-                    raise Invalid(_("第 {line} 行：列数多于表头。").format(line=line))
-            values = {
-                k: (unescape(record[i].strip()) if i < len(record) else "")
-                for i, k in enumerate(keys)
-            }
-            out.append((Where(line), values))
+            rows.append(cells)
+            lines.append(line)
     except csv.Error as e:
         raise Invalid(_csv_error(str(e), start)) from None
-    return keys, out
+    # Only an export escapes cells (a leading '): most sheets need no pass over every cell.
+    if "'" in text:
+        _unescape_all(rows)
+    return Table(keys, rows, lines)
 
 
 def _csv_error(error: str, line: int) -> str:
@@ -266,9 +269,7 @@ def _open_sheet(p: Path, data: bytes, sheet: str | None):
     return name, rows
 
 
-def _read_workbook(
-    p: Path, data: bytes, aliases: dict[str, str], sheet: str | None
-) -> tuple[list[str], list[tuple[Where, dict[str, str]]]]:
+def _read_workbook(p: Path, data: bytes, aliases: dict[str, str], sheet: str | None) -> Table:
     name, grid = _open_sheet(p, data, sheet)
     rows = [[cell_text(v) for v in row] for row in grid]
     # The header is the first row naming a known column: title rows ("2026年7月问题排查表", often a
@@ -278,7 +279,7 @@ def _read_workbook(
     )
     if head is None:
         raise Invalid(_("工作表“{sheet}”里找不到表头行。").format(sheet=name))
-    columns: list[tuple[int, str]] = []
+    columns: list[int] = []
     keys: list[str] = []
     letters: dict[str, str] = {}
     for i, h in enumerate(rows[head]):
@@ -291,10 +292,11 @@ def _read_workbook(
         if key in keys:
             raise Invalid(_("{where}：列“{name}”重复。").format(where=where.at(""), name=h))
         keys.append(key)
-        columns.append((i, key))
+        columns.append(i)
         letters[key] = column_letter(i)
-    named = {i for i, _k in columns}
-    out = []
+    named = set(columns)
+    out: list[list[str]] = []
+    lines: list[int] = []
     for r in range(head + 1, len(rows)):
         row = rows[r]
         if not any(row):
@@ -303,6 +305,6 @@ def _read_workbook(
             if v and i not in named:
                 where = Where(r + 1, name, {"": column_letter(i)})
                 raise Invalid(_("{where}：这一列有内容但没有列名。").format(where=where.at("")))
-        values = {k: (unescape(row[i]) if i < len(row) else "") for i, k in columns}
-        out.append((Where(r + 1, name, letters), values))
-    return keys, out
+        out.append([(unescape(row[i]) if i < len(row) else "") for i in columns])
+        lines.append(r + 1)
+    return Table(keys, out, lines, name, letters)

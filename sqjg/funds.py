@@ -24,13 +24,16 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import units
 from .dates import not_in_future, parse_date, today
 from .errors import Conflict, Invalid, NotFound
 from .i18n import _
 from .money import format_yuan, parse_amount, yuan
+
+if TYPE_CHECKING:
+    from .importing import Progress
 
 SOURCES = ("unit", "enterprise", "community")
 CATEGORIES = ("cleaning", "greening", "publicity", "activity", "repair", "other")
@@ -1132,25 +1135,33 @@ IMPORT_ALIASES = {
 
 
 def import_entries(
-    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+    conn: sqlite3.Connection,
+    path: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Record a CSV of entries in file order through the same checks as the commands.
 
     Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
     purpose, category, approved_by, voids (the ref of the entry a void reverses), reason, note.
-    All rows or none: the first refused row stops the import, naming its line.
+    All rows or none: every refused row is named (rows with the same error on one line) and
+    nothing is written.
     """
     from .csvio import read_rows
+    from .importing import RowErrors, all_or_nothing, counted
 
     _keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     words = _default_banned_words()
     ids: dict[str, int] = {}
-    conn.execute("SAVEPOINT import_funds")
-    try:
-        for line, rec in records:
-            try:
+    errors = RowErrors()
+    with all_or_nothing(conn, "import_funds"):
+        for line, rec in counted(records, progress):
+            with errors.written(conn, line, values=rec) as cell:
+                cell.field = "type"
                 kind = rec.get("type", "").strip()
                 if kind == "contribution":
+                    cell.field = None
                     result = add_contribution(
                         conn,
                         rec.get("community", ""),
@@ -1161,6 +1172,7 @@ def import_entries(
                         note=rec.get("note") or None,
                     )
                 elif kind == "expenditure":
+                    cell.field = None
                     result = add_expenditure(
                         conn,
                         rec.get("community", ""),
@@ -1173,11 +1185,13 @@ def import_entries(
                         banned_words=words,
                     )
                 elif kind == "void":
+                    cell.field = "voids"
                     ref = rec.get("voids", "").strip()
                     if ref not in ids:
                         raise Invalid(
                             _("作废一栏的编号“{ref}”在前面的行中找不到。").format(ref=ref)
                         )
+                    cell.field = None
                     result = void_entry(
                         conn, ids[ref], rec.get("reason", ""), on=rec.get("date") or None
                     )
@@ -1187,13 +1201,7 @@ def import_entries(
                             value=kind
                         )
                     )
-            except (Invalid, NotFound, Conflict) as e:
-                raise type(e)(_("{where}：{reason}").format(where=line.at(), reason=e)) from None
-            if rec.get("ref"):
-                ids[rec["ref"].strip()] = result["id"]
-    except BaseException:
-        conn.execute("ROLLBACK TO import_funds")
-        conn.execute("RELEASE import_funds")
-        raise
-    conn.execute("RELEASE import_funds")
+                if rec.get("ref"):
+                    ids[rec["ref"].strip()] = result["id"]
+        errors.raise_if_any()
     return len(records)

@@ -35,6 +35,7 @@ from .text import name_key, normalize_name
 from .units import Unit
 
 if TYPE_CHECKING:
+    from .importing import Progress
     from .timelimits import TimeLimit, TimeLimits
 
 STATUSES = ("open", "resolved", "closed", "cancelled")
@@ -405,6 +406,9 @@ class _Registry:
     """Every unit loaded once into dicts (the import path: one look-up per row costs nothing)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
+        # A name not in the dicts as written is looked up as `issue add` does (normalised,
+        # traditional spellings) and refused with the same suggestions.
+        self.slow = _SqlLookup(conn)
         self.named: dict[str, Unit] = {}
         self.compounds: dict[tuple[int, str], Unit] = {}
         self.by_id: dict[int, Unit] = {}
@@ -429,17 +433,13 @@ class _Registry:
     def community(self, name: str) -> Unit:
         u = self.named.get(name.strip())
         if u is None or u.kind != "community":
-            raise NotFound(_("找不到社区“{name}”。").format(name=name))
+            return self.slow.community(name)
         return u
 
     def compound(self, community: Unit, name: str) -> Unit:
         u = self.compound_or_none(community, name)
         if u is None:
-            raise NotFound(
-                _("社区“{community}”下没有小区“{name}”。").format(
-                    community=community.name, name=name
-                )
-            )
+            return self.slow.compound(community, name)
         return u
 
     def compound_or_none(self, community: Unit, name: str) -> Unit | None:
@@ -453,7 +453,7 @@ class _Registry:
     def unit(self, name: str) -> Unit:
         u = self.named.get(name.strip())
         if u is None:
-            raise NotFound(_("找不到单位“{name}”。").format(name=name))
+            return self.slow.unit(name)
         return u
 
     def street(self, community: Unit) -> Unit:
@@ -705,12 +705,15 @@ _INSERT_CREATE = (
 )
 
 
-def _insert(conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = False) -> int:
+def _insert(
+    conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = False, compact: bool = False
+) -> int:
     """Insert new issues with their create events; returns the first new id.
 
     records: (description, community_id, compound_id, location, category, unit_id, kind, found,
     due, serious, inspection_id, note). Ids are given explicitly (the caller holds the write lock)
-    so that each create event can name its issue without a round trip per row.
+    so that each create event can name its issue without a round trip per row. bulk: audited
+    set-based; compact: with one audit row per table (schema.compact_audit).
     """
     from contextlib import nullcontext
 
@@ -718,7 +721,7 @@ def _insert(conn: sqlite3.Connection, records: list[tuple], *, bulk: bool = Fals
 
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issues").fetchone()[0]
     # A sheet is audited set-based; one issue keeps the ordinary per-row triggers.
-    with bulk_insert(conn, ["issues", "issue_events"]) if bulk else nullcontext():
+    with bulk_insert(conn, ["issues", "issue_events"], compact=compact) if bulk else nullcontext():
         conn.executemany(
             _INSERT_ISSUE,
             (
@@ -1855,195 +1858,12 @@ def import_issues(
     encoding: str | None = None,
     sheet: str | None = None,
     limits: TimeLimits | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Import a survey sheet (排查表); returns how many issues were added, updated and unchanged.
+    """Import a survey sheet (排查表): sqjg.issue_import, checked set-based, written in bulk."""
+    from .issue_import import import_issues as run
 
-    Every row is checked first (names resolved once into dicts, each distinct date parsed once);
-    if any row is bad, Invalid lists every bad row with its line number and reason and nothing is
-    written. Otherwise new rows go in with two executemany statements.
-
-    A row carrying the uid of an issue (as `issue export` writes) is that issue, not a new one:
-    unchanged it is skipped; a later due date is an extension and another responsible unit or
-    category a reassignment, through the same rules as `issue extend` and `issue reassign`. Other
-    changes are refused, since the history of an issue is kept as events, not edited.
-    """
-    from .csvio import read_rows
-
-    keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
-    # With time limits in the rules, a sheet may leave the due date out (a row or the column).
-    missing = [k for k in _REQUIRED if k not in keys and not (k == "due" and limits)]
-    if missing:
-        raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
-    if not records:
-        raise Invalid(_("文件 {path} 里没有问题记录。").format(path=path))
-    reg = _Registry(conn)
-    now = today()
-    now_iso = now.isoformat()
-    # Survey sheets repeat the same few dates, categories and parties: each is worked out once.
-    dates: dict[str, str] = {}
-    categories: dict[str, int] = {}
-    communities: dict[str, Unit] = {}
-    parties: dict[tuple[int, int, str], Unit] = {}
-
-    def day(text: str) -> str:
-        iso = dates.get(text)
-        if iso is None:
-            iso = dates[text] = parse_date(text, today_=now).isoformat()
-        return iso
-
-    from .csvio import RowErrors
-
-    errors = RowErrors()
-    prepared: list[tuple] = []
-    updates: list[tuple[Any, int, tuple, tuple]] = []
-    unchanged = 0
-    seen: set[str] = set()
-    new_uids: list[str | None] = []
-    known = {}
-    if "uid" in keys:
-        known = {
-            r[0]: (r[1], r[2:])
-            for r in conn.execute(
-                "SELECT uid, id, description, community_id, compound_id, location, category,"
-                " unit_id, kind, found, due, serious FROM issues"
-            )
-        }
-    for line, rec in records:
-        # The column being checked, so a workbook error can name its cell.
-        field = "description"
-        try:
-            text = _clean(rec.get("description"))
-            if not text:
-                raise Invalid(_("问题描述不能为空。"))
-            field = "community"
-            cname = rec.get("community", "")
-            if not cname:
-                raise Invalid(_("社区不能为空。"))
-            where = communities.get(cname) or communities.setdefault(cname, reg.community(cname))
-            field = "compound"
-            pname = rec.get("compound", "")
-            place = reg.compound(where, pname) if pname else None
-            field = "category"
-            raw = rec.get("category", "")
-            cat = categories.get(raw) or categories.setdefault(raw, parse_category(raw))
-            field = "unit"
-            uname = rec.get("unit", "")
-            pkey = (where.id, cat, uname)
-            party = parties.get(pkey) or parties.setdefault(
-                pkey, responsible_party(reg, where, cat, uname)
-            )
-            field = "found"
-            found_on = day(rec["found"]) if rec.get("found") else now_iso
-            if found_on > now_iso:
-                not_in_future(date.fromisoformat(found_on), _("发现"))
-            field = "due"
-            if rec.get("due"):
-                due_on = day(rec["due"])
-            elif limits:
-                due_on = default_due(limits, rec.get("kind"), cat, date.fromisoformat(found_on))[
-                    0
-                ].isoformat()
-            else:
-                raise Invalid(_("整改时限不能为空。"))
-            if due_on < found_on:
-                raise Invalid(
-                    _("整改时限 {due} 早于发现日期 {found}。").format(due=due_on, found=found_on)
-                )
-            field = "serious"
-            flag = rec.get("serious", "").lower()
-            if flag not in _TRUE and flag not in _FALSE:
-                raise Invalid(
-                    _("“严重”一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("serious"))
-                )
-            # csvio has stripped every cell already.
-            record = (
-                text,
-                where.id,
-                place.id if place else None,
-                rec.get("location") or None,
-                cat,
-                party.id,
-                rec.get("kind") or None,
-                found_on,
-                due_on,
-                int(flag in _TRUE),
-                None,
-                rec.get("note") or None,
-            )
-            uid = rec.get("uid", "")
-            field = "uid"
-            if uid and uid in seen:
-                raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
-            seen.add(uid)
-            if not uid or uid not in known:
-                # A uid this database does not know (a sheet from another office's copy) is a new
-                # issue that keeps its uid, so the two copies still name it alike.
-                new_uids.append(uid or None)
-                prepared.append(record)
-                continue
-            issue_id, stored = known[uid]
-            # (description, community, compound, location, category, unit, kind, found, due, serious)
-            sheet_values = (*record[:7], record[7], record[8], record[9])
-            if sheet_values == tuple(stored):
-                unchanged += 1
-                continue
-            names = ("description", "community", "compound", "location", "category", "unit",
-                     "kind", "found", "due", "serious")  # fmt: skip
-            fixed = [
-                n
-                for n, a, b in zip(names, sheet_values, stored)
-                if a != b and n not in ("category", "unit", "due")
-            ]
-            if fixed:
-                field = fixed[0]
-                raise Invalid(
-                    _(
-                        "问题 {id} 的{fields}与登记的不同：导入只能延期整改时限或改派责任单位。"
-                    ).format(id=issue_id, fields=_("、").join(_column_label(n) for n in fixed))
-                )
-            updates.append((line, issue_id, sheet_values, tuple(stored)))
-        except (Invalid, NotFound) as e:
-            errors.add(line, field, e)
-    if errors:
-        raise Invalid(
-            _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-            + "\n"
-            + "\n".join(errors.lines())
-        )
-    conn.execute("SAVEPOINT import_issues")
-    try:
-        for line, issue_id, new, old in updates:
-            field = "due"
-            try:
-                if (new[4], new[5]) != (old[4], old[5]):
-                    field = "unit"
-                    name = conn.execute(
-                        "SELECT name FROM units WHERE id = ?", (new[5],)
-                    ).fetchone()[0]
-                    reassign_issue(conn, issue_id, unit=name, category=new[4], note=_("导入排查表"))
-                if new[8] != old[8]:
-                    field = "due"
-                    extend_issue(conn, issue_id, due=new[8], reason=_("导入排查表"))
-            except (Invalid, NotFound, Conflict) as e:
-                errors.add(line, field, e)
-        if errors:
-            raise Invalid(
-                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-                + "\n"
-                + "\n".join(errors.lines())
-            )
-        if prepared:
-            first = _insert(conn, prepared, bulk=True)
-            conn.executemany(
-                "UPDATE issues SET uid = ? WHERE id = ?",
-                [(u, first + n) for n, u in enumerate(new_uids) if u],
-            )
-    except BaseException:
-        conn.execute("ROLLBACK TO import_issues")
-        conn.execute("RELEASE import_issues")
-        raise
-    conn.execute("RELEASE import_issues")
-    return {"added": len(prepared), "updated": len(updates), "unchanged": unchanged}
+    return run(conn, path, encoding, sheet, limits, progress)
 
 
 def _column_label(key: str) -> str:

@@ -29,6 +29,10 @@ ENTITIES: dict[str, tuple[list[str], str | None]] = {
 }
 
 
+_FIRST = "json_extract(a.after, '$.first_id')"
+_LAST = "json_extract(a.after, '$.last_id')"
+
+
 def audit_entries(
     conn: sqlite3.Connection,
     *,
@@ -62,6 +66,19 @@ def audit_entries(
                     f"coalesce(json_extract(a.after, '$.{parent_key}'), json_extract(a.before, '$.{parent_key}')) = ?))"
                 )
                 params += [*tables[1:], entity_id]
+            # A compact audit row (an import, schema.compact_audit) stands for a run of ids: it
+            # is the record's insert when the id falls in it, or a child's when one of its rows
+            # names the record.
+            runs = [f"(a.entity = ? AND ? BETWEEN {_FIRST} AND {_LAST})"]
+            params += [tables[0], entity_id]
+            if parent_key:
+                for child_table in tables[1:]:
+                    runs.append(
+                        f"(a.entity = ? AND EXISTS (SELECT 1 FROM {child_table} c"
+                        f" WHERE c.id BETWEEN {_FIRST} AND {_LAST} AND c.{parent_key} = ?))"
+                    )
+                    params += [child_table, entity_id]
+            cond = f"({cond} OR (json_extract(a.after, '$.rows') IS NOT NULL AND ({' OR '.join(runs)})))"
             where.append(cond)
     elif entity_id is not None:
         raise Invalid(_("--id 需要同时给出 --entity。"))

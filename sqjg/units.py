@@ -7,11 +7,14 @@ import difflib
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, Invalid, NotFound
 from .i18n import N_, _
 from .text import normalize_name, spellings
+
+if TYPE_CHECKING:
+    from .importing import Progress
 
 KINDS = ("street", "community", "compound", "unit", "department", "enterprise")
 
@@ -717,13 +720,18 @@ def export_rows(conn: sqlite3.Connection, **filters: Any) -> list[dict[str, Any]
 
 
 def import_units(
-    conn: sqlite3.Connection, path: str, encoding: str | None = None, sheet: str | None = None
+    conn: sqlite3.Connection,
+    path: str,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Import a register; every row is checked and a single bad row means nothing goes in.
 
     Rows are applied parents first (streets, then communities, compounds, units), so the
     file's own order does not matter. Each row is inserted inside a savepoint: its error is
-    collected with the line number, and if any row failed the whole import rolls back.
+    collected with the line number (rows with the same error make one line), and if any row
+    failed the whole import rolls back.
 
     A row whose uid is a registered unit updates it through the rules of `unit edit` and
     `unit link`, or is skipped when nothing changed; a uid this database does not know (a
@@ -736,30 +744,27 @@ def import_units(
     for required in ("name", "kind"):
         if required not in keys:
             raise Invalid(_("表头缺少必需的列：{column}。").format(column=required))
-    errors: list[tuple[int, str]] = []
+    from .importing import RowErrors, all_or_nothing, counted
+
+    errors = RowErrors()
     prepared = []
     for line, rec in records:
-        field = "kind"
-        try:
+        with errors.check(line, "kind") as cell:
             kind = check_kind(rec.get("kind", ""))
-            field = "lead"
+            cell.field = "lead"
             lead_text = rec.get("lead", "").lower()
             if lead_text not in TRUE_WORDS and lead_text not in FALSE_WORDS:
                 raise Invalid(
                     _("牵头单位一栏应为“是”或“否”，现为“{value}”。").format(value=rec.get("lead"))
                 )
             prepared.append((_IMPORT_ORDER[kind], line, kind, rec, lead_text in TRUE_WORDS))
-        except Invalid as e:
-            errors.append((line, _("{where}：{reason}").format(where=line.at(field), reason=e)))
     prepared.sort(key=lambda t: (t[0], t[1]))
     registered = {r["uid"]: r for r in list_units(conn)} if "uid" in keys else {}
     added_here: dict[str, str] = {}  # uid or name of a unit this file added → its name
     counts = {"added": 0, "updated": 0, "unchanged": 0}
-    conn.execute("SAVEPOINT import_units")
-    try:
-        for _order, line, kind, rec, lead in prepared:
-            conn.execute("SAVEPOINT import_row")
-            try:
+    with all_or_nothing(conn, "import_units"):
+        for _order, line, kind, rec, lead in counted(prepared, progress):
+            with errors.written(conn, line, values=rec):
                 uid = rec.get("uid", "")
                 again = (
                     added_here.get(uid or rec.get("name", ""))
@@ -769,50 +774,31 @@ def import_units(
                 if uid and uid in registered:
                     outcome = _update_from_row(conn, registered[uid], kind, rec, lead)
                     counts[outcome] += 1
-                    conn.execute("RELEASE import_row")
-                    continue
-                if again and rec.get("community"):
+                elif again and rec.get("community"):
                     link_unit(conn, again, rec["community"], lead=lead)
                     counts["added"] += 1
-                    conn.execute("RELEASE import_row")
-                    continue
-                new_id = add_unit(
-                    conn,
-                    rec.get("name", ""),
-                    kind,
-                    street=rec.get("street") or None,
-                    community=rec.get("community") or None,
-                    lead=lead,
-                    secretary=rec.get("secretary") or None,
-                    director=rec.get("director") or None,
-                    liaison=rec.get("liaison") or None,
-                    contact=rec.get("contact") or None,
-                    head=rec.get("head") or None,
-                    phone=rec.get("phone") or None,
-                    code=rec.get("code") or None,
-                    note=rec.get("note") or None,
-                )
-                if uid:
-                    conn.execute("UPDATE units SET uid = ? WHERE id = ?", (uid, new_id))
-                added_here[uid or rec.get("name", "").strip()] = rec.get("name", "").strip()
-                counts["added"] += 1
-                conn.execute("RELEASE import_row")
-            except (Invalid, NotFound, Conflict) as e:
-                conn.execute("ROLLBACK TO import_row")
-                conn.execute("RELEASE import_row")
-                errors.append((line, _("{where}：{reason}").format(where=line.at(), reason=e)))
-        if errors:
-            errors.sort(key=lambda e: e[0])
-            raise Invalid(
-                _("导入失败，未写入任何记录。有 {n} 行有误：").format(n=len(errors))
-                + "\n"
-                + "\n".join(message for _line, message in errors)
-            )
-    except BaseException:
-        conn.execute("ROLLBACK TO import_units")
-        conn.execute("RELEASE import_units")
-        raise
-    conn.execute("RELEASE import_units")
+                else:
+                    new_id = add_unit(
+                        conn,
+                        rec.get("name", ""),
+                        kind,
+                        street=rec.get("street") or None,
+                        community=rec.get("community") or None,
+                        lead=lead,
+                        secretary=rec.get("secretary") or None,
+                        director=rec.get("director") or None,
+                        liaison=rec.get("liaison") or None,
+                        contact=rec.get("contact") or None,
+                        head=rec.get("head") or None,
+                        phone=rec.get("phone") or None,
+                        code=rec.get("code") or None,
+                        note=rec.get("note") or None,
+                    )
+                    if uid:
+                        conn.execute("UPDATE units SET uid = ? WHERE id = ?", (uid, new_id))
+                    added_here[uid or rec.get("name", "").strip()] = rec.get("name", "").strip()
+                    counts["added"] += 1
+        errors.raise_if_any()
     return counts
 
 

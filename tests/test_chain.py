@@ -337,7 +337,27 @@ def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp
     ok("issue", "notify", "2", "--date", "8-10")
     assert json.loads(ok("check", "--format", "json")) == {"ok": True, "problems": []}
     raw = sqlite3.connect(ledger)
+    # Every event is on the chain: the sheet's 50 create events under one link over their run.
     assert (
         raw.execute("SELECT count(*) FROM issue_events").fetchone()
-        == raw.execute("SELECT count(*) FROM chain_links WHERE entity = 'issue_events'").fetchone()
+        == raw.execute(
+            "SELECT sum(coalesce(last_id, entity_id) - entity_id + 1) FROM chain_links"
+            " WHERE entity = 'issue_events'"
+        ).fetchone()
     )
+    (first, last), = raw.execute(
+        "SELECT entity_id, last_id FROM chain_links WHERE last_id IS NOT NULL"
+    ).fetchall()  # fmt: skip
+    assert last - first + 1 == 50
+    raw.close()
+    # An event changed inside the run breaks the chain there.
+    from sqjg.db import open_db
+
+    conn = open_db(ledger)
+    conn.execute("UPDATE issue_events SET note = '改过' WHERE id = ?", (first + 7,))
+    conn.close()
+    problems = json.loads(run("check", "--format", "json").stdout)["problems"]
+    assert any(
+        p["check"] == "hash_chain" and f"issue_events 第 {first} 行与哈希链不符" in p["problem"]
+        for p in problems
+    ), problems

@@ -402,7 +402,7 @@ def test_the_same_import_error_on_many_rows_is_said_once(city, tmp_path, db_path
 
 
 def test_spans_of_line_numbers():
-    from sqjg.csvio import _spans
+    from sqjg.importing import _spans
 
     assert _spans([3, 4, 5, 9, 11, 12]) == ["3–5", "9", "11–12"]
     assert _spans([7]) == ["7"]

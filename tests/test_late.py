@@ -101,3 +101,28 @@ def test_removing_an_activity_of_a_published_month_is_refused_too(published):
         ("meetings", "迟交"),
         ("meetings", "重复登记"),
     ]
+
+
+def test_a_survey_sheet_inside_a_published_month(published, tmp_path, monkeypatch):
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(
+        "问题,社区,类别,整改时限,发现日期\n占道,西街社区,1,8-10,7-20\n杂物,东门社区,1,8-10,6-20\n",
+        encoding="utf-8",
+    )
+    before = db_bytes(published)
+    assert refused("issue", "import", str(sheet)).startswith(
+        "2026 年 7 月的结果已经公布，不能再登记该月内（2026-07-20）"
+    )
+    assert db_bytes(published) == before
+    ok("issue", "import", str(sheet), "--late", "--reason", "纸质排查表迟交")
+    late = json.loads(ok("check", "--format", "json"))["late_entries"]
+    assert [(e["entity"], e["date"]) for e in late] == [("issue_events", "2026-07-20")]
+    # A sheet outside published months is audited compactly, one record per table.
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-31")
+    sheet.write_text("问题,社区,类别,整改时限,发现日期\n占道,西街社区,1,9-10,8-20\n", "utf-8")
+    ok("issue", "import", str(sheet))
+    log = json.loads(ok("log", "--format", "json", "--limit", "2"))
+    assert [(e["entity"], e["after"]["rows"]) for e in log] == [
+        ("issues", 1),
+        ("issue_events", 1),
+    ]

@@ -110,7 +110,9 @@ def test_check_finds_broken_foreign_keys_and_tampered_publications(city):
     assert "检查未通过" in result.stderr
 
 
-def test_a_sheet_import_is_audited_row_by_row(city, tmp_path):
+def test_a_sheet_import_is_audited_as_one_record_per_table(city, tmp_path):
+    from sqjg.schema import content_hash
+
     sheet = tmp_path / "survey.csv"
     sheet.write_text(
         "问题,社区,小区,地点,类别,责任单位,整改时限,发现日期,类型\n"
@@ -120,18 +122,34 @@ def test_a_sheet_import_is_audited_row_by_row(city, tmp_path):
     )
     ok("issue", "import", str(sheet))
     entries = json.loads(ok("log", "--entity", "issue", "--format", "json"))
-    issues = [e for e in entries if e["entity"] == "issues"]
-    events = [e for e in entries if e["entity"] == "issue_events"]
-    assert [e["after"]["description"] for e in issues] == ["楼道杂物", "路面破损"]
-    assert [e["after"]["event"] for e in events] == ["create", "create"]
-    assert all(
-        e["command"] == f"sqjg issue import {sheet}" and e["op"] == "insert" for e in entries
-    )
-    # the triggers are back for the next single write
-    ok("issue", "notify", str(issues[0]["entity_id"]), "--date", "7-10")
-    after = json.loads(
-        ok("log", "--entity", "issue", "--id", str(issues[0]["entity_id"]), "--format", "json")
-    )
+    assert [(e["entity"], e["op"], e["after"]["rows"]) for e in entries] == [
+        ("issues", "insert", 2),
+        ("issue_events", "insert", 2),
+    ]
+    assert all(e["command"] == f"sqjg issue import {sheet}" for e in entries)
+    issues, events = entries
+    conn = connect(city)
+    for e in entries:
+        first, last = e["after"]["first_id"], e["after"]["last_id"]
+        assert e["entity_id"] == first and last == first + 1
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({e['entity']})")]
+        assert e["after"]["columns"] == cols
+        # The hash of the rows as inserted, recomputed from the tables.
+        assert e["after"]["sha256"] == content_hash(conn, e["entity"], first, last, cols)
+    assert [r[0] for r in conn.execute(
+        "SELECT description FROM issues WHERE id BETWEEN ? AND ? ORDER BY id",
+        (issues["after"]["first_id"], issues["after"]["last_id"]),
+    )] == ["楼道杂物", "路面破损"]  # fmt: skip
+    conn.close()
+    check = run("check", "--format", "json")  # the chains and histories still verify
+    assert check.exit_code == 0 and json.loads(check.stdout)["problems"] == [], check.stdout
+    # One issue's log finds the import that created it (its row and its create event) ...
+    second = issues["after"]["last_id"]
+    mine = json.loads(ok("log", "--entity", "issue", "--id", str(second), "--format", "json"))
+    assert [e["id"] for e in mine] == [issues["id"], events["id"]]
+    # ... and the triggers are back for the next single write, audited row by row.
+    ok("issue", "notify", str(second), "--date", "7-10")
+    after = json.loads(ok("log", "--entity", "issue", "--id", str(second), "--format", "json"))
     assert after[-1]["op"] == "update" and after[-1]["changes"]["notices"] == [0, 1]
 
 

@@ -195,7 +195,7 @@ def test_fund_import_reads_a_workbook(city, tmp_path):
     ws.append(["c", date(2026, 7, 6), "bonus", "西街社区"])
     book.save(path)
     before = db_bytes(city)
-    assert "工作表“台账”第 5 行：类型“bonus”无效" in refused("fund", "import", str(path))
+    assert "工作表“台账”第 5 行 C 列：类型“bonus”无效" in refused("fund", "import", str(path))
     assert db_bytes(city) == before
 
 
@@ -268,7 +268,9 @@ def test_meeting_cleanup_and_inspection_imports(city, tmp_path):
     before = db_bytes(city)
     message = refused("meeting", "import", str(bad_path))
     assert message.splitlines()[0] == "导入失败，未写入任何记录。有 2 行有误："
-    assert message.splitlines()[1].startswith("工作表“会议”第 3 行：")
-    assert message.splitlines()[2].startswith("工作表“会议”第 4 行：")
+    assert message.splitlines()[1] == (
+        "工作表“会议”第 3 行 A 列：找不到社区“北门社区”，您是不是要找：东门社区、西街社区。"
+    )
+    assert message.splitlines()[2].startswith("工作表“会议”第 4 行 B 列：会议日期 2026-08-04")
     assert db_bytes(city) == before
     assert "表头缺少必需的列：leader、score" in refused("inspect", "import", str(path))

@@ -21,6 +21,8 @@ from ..clikit import (
     SheetOption,
     StreetOption,
     allow_late,
+    fail,
+    import_progress,
     reading,
     say,
     writing,
@@ -188,17 +190,39 @@ def inspect_add(
     )
 
 
+submit_app = typer.Typer(invoke_without_command=True)
+
+# --community, --report and --date are required to record a submission, but not before
+# `submit import`: the callback checks them itself, naming every missing one as Click would.
+_SUBMIT_REQUIRED = (
+    ("community", "--community / -c"),
+    ("report", "--report / -r"),
+    ("on", "--date / -d"),
+)
+
+
+@submit_app.callback()
 def submit(
-    community: RequiredCommunity,
+    ctx: typer.Context,
+    community: Annotated[
+        str | None, typer.Option("--community", "-c", help="Community (社区); required.")
+    ] = None,
     report: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--report",
             "-r",
-            help="survey|funds|cleanup|selfcheck (上报事项: 问题排查/经费筹集/大清扫/自查).",
+            help="survey|funds|cleanup|selfcheck (上报事项: 问题排查/经费筹集/大清扫/自查); required.",
         ),
-    ],
-    on: DateOption,
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            "-d",
+            help="Date it happened (日期), e.g. 2026-07-10 or 7月10日; not after today; required.",
+        ),
+    ] = None,
     note: NoteOption = None,
     fmt: FormatOption = Fmt.table,
     late: LateOption = False,
@@ -209,6 +233,19 @@ def submit(
 
     Example: sqjg submit --community 西街社区 --report survey --date 2026-07-09
     """
+    if ctx.invoked_subcommand is not None:
+        if db is not None:
+            from ..clikit import state
+
+            state.db = db
+        return
+    given = {"community": community, "report": report, "on": on}
+    missing = [flag for name, flag in _SUBMIT_REQUIRED if given[name] is None]
+    if len(missing) > 1:
+        fail(_("缺少必需的参数 {params}。").format(params=_("、").join(missing)))
+    if missing:
+        fail(_("缺少必需的参数 {param}。").format(param=missing[0]))
+    assert community is not None and report is not None and on is not None
     allow_late(late, reason)
     from .. import activities
 
@@ -701,8 +738,8 @@ def _days_text(row: dict[str, Any], open_: bool) -> str:
 def _import(kind: str, file: str, encoding: str | None, sheet: str | None, db: Any) -> None:
     from .. import activities
 
-    with writing(db) as conn:
-        n = activities.import_activities(conn, kind, file, encoding, sheet)
+    with writing(db) as conn, import_progress() as progress:
+        n = activities.import_activities(conn, kind, file, encoding, sheet, progress)
     say(_("已导入 {n} 条记录。").format(n=n))
 
 
@@ -754,11 +791,27 @@ def inspect_import(
     _import("inspection", file, encoding, sheet, db)
 
 
+@submit_app.command("import")
+def submit_import(
+    file: ImportFileArgument,
+    encoding: EncodingOption = None,
+    sheet: SheetOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import submissions from a CSV or workbook (批量导入上报记录); all rows or none.
+
+    Columns: community, report, date, note (or 社区, 上报事项, 日期, 备注).
+
+    Example: sqjg submit import 上报登记.xlsx
+    """
+    _import("submission", file, encoding, sheet, db)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(meeting_app, name="meeting")
     app.add_typer(cleanup_app, name="cleanup")
     app.add_typer(inspect_app, name="inspect")
     app.add_typer(mechanism_app, name="mechanism")
     app.add_typer(activity_app, name="activity")
-    app.command("submit")(submit)
+    app.add_typer(submit_app, name="submit")
     app.command("due")(due)

@@ -25,6 +25,7 @@ from ..clikit import (
     YearOption,
     allow_late,
     complete_units,
+    import_progress,
     reading,
     rules,
     say,
@@ -258,8 +259,8 @@ def import_(
     allow_late(late, reason)
     from .. import funds
 
-    with writing(db) as conn:
-        n = funds.import_entries(conn, file, encoding, sheet)
+    with writing(db) as conn, import_progress() as progress:
+        n = funds.import_entries(conn, file, encoding, sheet, progress)
     say(_("已导入 {n} 条经费记录。").format(n=n))
 
 

@@ -39,6 +39,7 @@ from ..clikit import (
     allow_late,
     complete_compounds,
     complete_units,
+    import_progress,
     reading,
     say,
     writing,
@@ -1092,11 +1093,11 @@ def import_(
     Example: sqjg issue import 7月排查表.xlsx
     """
     allow_late(late, reason)
-    with writing(db) as conn:
+    with writing(db) as conn, import_progress() as progress:
         from ..clikit import rules as load_rules
 
         counts = issues.import_issues(
-            conn, file, encoding, sheet, limits=load_rules(rules).time_limits
+            conn, file, encoding, sheet, limits=load_rules(rules).time_limits, progress=progress
         )
     if counts["updated"] or counts["unchanged"]:
         say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))

@@ -24,6 +24,7 @@ from ..clikit import (
     RawOption,
     SheetOption,
     StreetOption,
+    import_progress,
     reading,
     say,
     writing,
@@ -385,8 +386,8 @@ def import_(
 
     Example: sqjg unit import 单位名录.xlsx --sheet 名录
     """
-    with writing(db) as conn:
-        counts = units.import_units(conn, file, encoding, sheet)
+    with writing(db) as conn, import_progress() as progress:
+        counts = units.import_units(conn, file, encoding, sheet, progress)
     if counts["updated"] or counts["unchanged"]:
         say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
     else:
