@@ -306,6 +306,7 @@ COMMAND_MODULES = {
     "info": "admin",
     "demo": "admin",
     "log": "admin",
+    "undo": "admin",
     "backup": "admin",
     "check": "admin",
     "serve": "serve",

@@ -217,6 +217,29 @@ def allow_late(late: bool, reason: str | None) -> None:
     state.late_reason = check_reason(late, reason)
 
 
+YesOption = Annotated[
+    bool, typer.Option("--yes", help="Do it without asking (不再询问，用于脚本).")
+]
+
+
+def can_ask() -> bool:
+    """Whether a person is there to answer: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before a step that cannot simply be taken back; --yes answers for scripts. Off a
+    terminal nobody can answer, so without --yes the command is refused rather than guessed."""
+    from .i18n import _
+
+    if yes:
+        return
+    if not can_ask():
+        fail(_("没有在终端上运行，无法询问确认；确定要这样做请加 --yes。"))
+    if not typer.confirm(question, default=False):
+        fail(_("已取消，没有改动任何记录。"))
+
+
 def say(message: str) -> None:
     """A line for people on stdout."""
     sys.stdout.write(message + "\n")
