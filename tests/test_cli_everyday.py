@@ -527,7 +527,9 @@ def test_log_shows_local_time_and_chinese_entity_names(city, monkeypatch):
 def test_help_lists_the_commands_in_the_order_of_the_work():
     out = ok("--help")
     listed = [
-        line.split()[0] for line in out[out.index("Commands:") :].split("\n")[1:] if line.strip()
+        line.split()[0]
+        for line in out[out.index("登记：") :].split("\n")
+        if line.startswith("  ") and line.strip()
     ]
     # Registration, then the problems (with their calendar and notices), then the funds.
     assert listed[:2] == ["unit", "issue"]

@@ -33,7 +33,8 @@ from ..clikit import (
 from ..i18n import _
 
 app = typer.Typer(
-    help="The co-construction funds ledger (共建经费): contributions, spending, voids, balances, notices.",
+    help="The co-construction funds ledger (共建经费): contributions, spending, voids, balances, notices."
+    "\n\nExample: sqjg fund balance",
     no_args_is_help=True,
 )
 

@@ -33,9 +33,13 @@ OptionalMonth = Annotated[int | None, typer.Option("--month", "-m", help="Month 
 RequiredMonth = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
 
 score_app = typer.Typer(
-    help="Points entered by hand for manual items (手工评分).", no_args_is_help=True
+    help="Points entered by hand for manual items (手工评分).\n\nExample: sqjg score list --month 7",
+    no_args_is_help=True,
 )
-rules_app = typer.Typer(help="The rules file in force (考评办法规则文件).", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="The rules file in force (考评办法规则文件).\n\nExample: sqjg rules show",
+    no_args_is_help=True,
+)
 
 
 def _year_month(month: int, year: int | None) -> tuple[int, int]:
