@@ -130,7 +130,7 @@ def test_refusals_say_why_and_write_nothing(city, db_path, monkeypatch, setup, m
 
 
 def test_a_publication_is_not_undone(city, db_path):
-    ok("rank", "--month", "7", "--publish", "--allow-missing")
+    ok("rank", "--month", "7", "--publish", "--yes", "--allow-missing")
     err = refused("undo", "--yes")
     assert "sqjg rank --publish --force" in err
 

@@ -19,6 +19,7 @@ from ..clikit import (
     NoteOption,
     RulesOption,
     YearOption,
+    YesOption,
     allow_late,
     reading,
     say,
@@ -332,6 +333,7 @@ def rank(
             help="Publish although hand-entered points are missing; they count 0 (缺手工评分也公布).",
         ),
     ] = False,
+    yes: YesOption = False,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -375,6 +377,7 @@ def rank(
     if publish:
         from ..chain import fingerprint
 
+        _confirm_publish(db, r, y, m, force=force, allow_missing=allow_missing, yes=yes)
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
@@ -402,6 +405,54 @@ def rank(
         # Keep this line on paper: `sqjg check --anchor` proves the chains still hold it.
         say("")
         say(printed)
+
+
+def _confirm_publish(
+    db: Any, r: Any, y: int, m: int, *, force: bool, allow_missing: bool, yes: bool
+) -> None:
+    """Before freezing a month, show a person what will be frozen and ask; --yes for scripts.
+
+    What is shown is the very result publishing would store: publish runs in a transaction
+    that is rolled back, so its refusals (too early, missing points, already published) come
+    before the question, and the write lock is not held while the person reads."""
+    from .. import assessment
+    from ..clikit import can_ask, confirm, db_path
+    from ..db import open_db
+
+    if yes:
+        return
+    if not can_ask():
+        confirm(_("确定公布吗？"), yes=False)  # nobody to ask: refused, naming --yes
+    path = db_path(db)
+    if not path.exists():
+        return  # nothing registered, nothing to freeze: publishing says so
+    conn = open_db(path)
+    try:
+        conn.execute("BEGIN")
+        try:
+            result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    rows = result["rows"]
+    say(
+        _("将公布并冻结 {year} 年 {month} 月的考评结果（{n} 个社区）：").format(
+            year=y, month=m, n=len(rows)
+        )
+    )
+    shown = rows if len(rows) <= 6 else [*rows[:3], None, *rows[-3:]]
+    for row in shown:
+        if row is None:
+            say("  ……")
+            continue
+        outcome = outcome_words(row)
+        say(
+            f"  {row['rank']:>2}  {row['community']}  {row['score']}"
+            + (f"  {outcome}" if outcome else "")
+        )
+    say(_("公布后，数据或规则再改变都不影响公布结果；要改只能用 --force 重新公布。"))
+    confirm(_("确定公布吗？"), yes=False)
 
 
 def target(
