@@ -433,6 +433,21 @@ def test_tab_completion_offers_names_from_the_database(city):
     assert "华丰食品有限公司" in complete("sqjg fund add --from ", city)
 
 
+def test_tab_completion_of_a_payer_follows_the_source(city):
+    add = "sqjg fund add -c 西街社区 --source"
+    assert complete(f"{add} unit --from ", city) == sorted(
+        ["交通局", "市财政局", "市人社局", "环卫处"]
+    )
+    assert complete(f"{add} 企业 --from ", city) == ["华丰食品有限公司"]
+    # 自筹: the community itself, then its own compounds (not 东门社区's 向阳小区 twice).
+    assert complete(f"{add} community --from ", city) == ["西街社区", "向阳小区", "梧桐苑"]
+    assert complete(f"{add} community --from 梧", city) == ["梧桐苑"]
+    everyone = complete("sqjg fund add --from ", city)
+    assert {"西街社区", "梧桐苑", "交通局", "环卫处"} <= set(
+        everyone
+    ) and "东城街道" not in everyone
+
+
 def test_tab_completion_without_a_database_offers_nothing(tmp_path):
     assert complete("sqjg issue list --community 西", tmp_path / "none.db") == []
 

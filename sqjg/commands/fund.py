@@ -24,7 +24,7 @@ from ..clikit import (
     StreetOption,
     YearOption,
     allow_late,
-    complete_units,
+    complete_payers,
     reading,
     rules,
     say,
@@ -101,7 +101,7 @@ def add(
             "--from",
             help="Payer (缴款方): a registered unit or department, an enterprise, or the community / "
             "one of its compounds (小区, or 社区/小区).",
-            autocompletion=complete_units,
+            autocompletion=complete_payers,
         ),
     ],
     amount: AmountOption,
