@@ -115,6 +115,11 @@ def _reason(conn: sqlite3.Connection, run: Run) -> str | None:
     if run.undone_by is not None:
         return _("已由命令 #{undo} 撤销。").format(undo=run.undone_by)
     entities = {c.entity for c in run.changes}
+    from .schema import AUDITED
+
+    if not entities <= set(AUDITED):
+        # check --repair-triggers records the schema objects it re-created (sqlite_master).
+        return _("它重建了数据库的触发器或索引，这不是数据的改动，不能撤销。")
     if "publications" in entities:
         return _(
             "它公布了考评结果，公布的结果不能撤销；要改正请重新计算后用 sqjg rank --publish --force 重新公布。"
@@ -199,14 +204,20 @@ def _deleted(run: Run) -> set[tuple[str, int]]:
 def _dependant(conn: sqlite3.Connection, run: Run) -> tuple[str, int, str, int] | None:
     """A row outside the undo that refers to a row the undo would delete."""
     deleted = _deleted(run)
+    by_table: dict[str, list[int]] = {}
+    for entity, entity_id in deleted:
+        by_table.setdefault(entity, []).append(entity_id)
     refs = _references(conn)
-    for entity, entity_id in sorted(deleted):
+    for entity, ids in sorted(by_table.items()):
+        # One pass per referring column, however many rows the command added (an import).
         for child, column in refs.get(entity, []):
-            for (child_id,) in conn.execute(
-                f"SELECT rowid FROM {child} WHERE {column} = ?", (entity_id,)
+            for child_id, parent_id in conn.execute(
+                f"SELECT rowid, {column} FROM {child}"
+                f" WHERE {column} IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                (json.dumps(ids),),
             ):
                 if (child, child_id) not in deleted:
-                    return child, child_id, entity, entity_id
+                    return child, child_id, entity, parent_id
     return None
 
 

@@ -171,3 +171,13 @@ def test_list_shows_what_can_be_undone(city, db_path):
     assert rows[1]["undo"] == "可以：sqjg undo 撤销它"
     assert rows[2]["undo"] == "可以，在其后的命令撤销之后"
     assert "楼道堆放杂物" in ok("undo", "--list")
+
+
+def test_a_trigger_repair_is_not_undone(city, db_path):
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER audit_meetings_insert")
+    raw.close()
+    ok("check", "--repair-triggers")
+    assert "重建了数据库的触发器或索引" in refused("undo", "--yes")
