@@ -291,7 +291,7 @@ def _plan(run) -> list[str]:
         else:
             before, after = c.before or {}, c.after or {}
             changed = "; ".join(
-                f"{k}: {_short(after.get(k))} → {_short(before.get(k))}"
+                f"{k}: {_short(after.get(k)) or _('（空）')} → {_short(before.get(k)) or _('（空）')}"
                 for k in before
                 if k != "updated_at" and before.get(k) != after.get(k)
             )
