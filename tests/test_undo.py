@@ -179,5 +179,12 @@ def test_a_trigger_repair_is_not_undone(city, db_path):
     raw = sqlite3.connect(db_path)
     raw.execute("DROP TRIGGER audit_meetings_insert")
     raw.close()
-    ok("check", "--repair-triggers")
+    # What `sqjg check --repair-triggers` writes, without the whole check after it.
+    from sqjg.db import open_db, write_transaction
+    from sqjg.safety import repair_triggers
+
+    conn = open_db(db_path)
+    with write_transaction(conn, "sqjg check --repair-triggers"):
+        assert repair_triggers(conn)
+    conn.close()
     assert "重建了数据库的触发器或索引" in refused("undo", "--yes")
