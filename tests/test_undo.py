@@ -188,3 +188,14 @@ def test_a_trigger_repair_is_not_undone(city, db_path):
         assert repair_triggers(conn)
     conn.close()
     assert "重建了数据库的触发器或索引" in refused("undo", "--yes")
+
+
+def test_undoing_an_entry_of_a_published_month_needs_late(city, db_path, monkeypatch):
+    ok("meeting", "add", "-c", "西街社区", "--date", "7-10", "--attendees", "20")
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("rank", "--month", "7", "--publish", "--yes", "--allow-missing")
+    monkeypatch.setenv("SQJG_USER", "tester")
+    assert "--late --reason" in refused("undo", "--yes")
+    ok("undo", "--yes", "--late", "--reason", "会议登错了社区")
+    assert _one(db_path, "SELECT count(*) FROM meetings")[0][0] == 0
+    assert _one(db_path, "SELECT reason FROM late_entries") == [("会议登错了社区",)]
