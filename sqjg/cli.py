@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 import os
+import re
 import sys
 from typing import Any
 
@@ -24,7 +25,7 @@ from typer._click.exceptions import (
 from typer.core import TyperGroup, TyperOption
 
 from . import clikit
-from .i18n import _, language_in, set_language
+from .i18n import N_, _, current_language, language_in, set_language
 
 
 def _usage_message(e: UsageError) -> str:
@@ -173,12 +174,99 @@ def _month_words(args: list[str]) -> list[str]:
     return out
 
 
+def _help_in_language(command: Any) -> None:
+    """--help in the language of the run: Chinese first (sqjg.help_zh), English with --lang en.
+
+    The help is put in place when it is shown, not when the app is built: a run that shows no
+    help pays nothing, and one process may show both languages (the tests do)."""
+    original = command.format_help
+
+    def format_help(ctx: Any, formatter: Any) -> None:
+        zh = current_language() == "zh"
+        _set_help(command, zh, ctx, formatter.width)
+        for sub in getattr(command, "commands", {}).values():
+            _set_help(sub, zh, None, formatter.width)
+        start = len(formatter.buffer)
+        original(ctx, formatter)
+        if zh:
+            from .help_zh import CLICK_WORDS
+
+            text = "".join(formatter.buffer[start:])
+            for en, word in CLICK_WORDS:
+                text = text.replace(en, word)
+            # Section headings (登记:, 问题: …) end with a Chinese colon.
+            text = re.sub(r"^([^\x00-\x7f][^\n]*):$", r"\1：", text, flags=re.M)
+            formatter.buffer[start:] = [text]
+
+    command.format_help = format_help
+    for sub in getattr(command, "commands", {}).values():
+        _help_in_language(sub)
+
+
+def _set_help(command: Any, zh: bool, ctx: Any, width: int) -> None:
+    """The command's help, short help and option help in Chinese, or back to the English as
+    written. `ctx` is given for the command being shown, whose options are laid out too."""
+    if not hasattr(command, "_help_en"):
+        command._help_en = (command.help, command.short_help, [p.help for p in command.params])
+    help_en, short_en, params_en = command._help_en
+    if not zh:
+        command.help, command.short_help = help_en, short_en
+        for p, h in zip(command.params, params_en):
+            p.help = h
+        return
+    from . import help_zh
+
+    command.help = help_zh.chinese(help_en or "", width - 2)
+    # The one line in a list of commands: within what is left beside the command names.
+    command.short_help = help_zh.short(help_en or "", width - 14) or None
+    if ctx is None:
+        return
+    # Click lays options out as two columns: the option names (at most 30 wide), then the help.
+    names = [r[0] for p in command.params if (r := p.get_help_record(ctx))]
+    first = min(max((len(n) for n in names), default=0), 30) + 2
+    for p, h in zip(command.params, params_en):
+        if h:
+            # What Click adds after the help ([required], [default: …]), as it will show it.
+            p.help = ""
+            added = (p.get_help_record(ctx) or ("", ""))[1]
+            room = len(added) + 2 if added else 0
+            p.help = help_zh.chinese_option(h, max(width - first - 4, 20), room)
+
+
+# The stages of the work, by the module of sqjg/commands that holds the command: the root's help
+# lists its commands under them, in this order.
+STAGES = {
+    "unit": N_("登记"),
+    "issue": N_("问题"),
+    "fund": N_("经费"),
+    "activity": N_("活动"),
+    "rank": N_("考评"),
+    "report": N_("报告"),
+    "admin": N_("数据"),
+    "serve": N_("数据"),
+}
+
+
 class SqjgGroup(TyperGroup):
     """The root group: where every error of every subcommand is turned into one sentence."""
 
     def __init__(self, *a: Any, **kw: Any) -> None:
         super().__init__(*a, **kw)
         _add_display_options(self)
+        _help_in_language(self)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        names = [n for n in self.list_commands(ctx) if not self.commands[n].hidden]
+        limit = formatter.width - 6 - max((len(n) for n in names), default=0)
+        stages: dict[str, list[tuple[str, str]]] = {}
+        for name in names:
+            stage = STAGES.get(COMMAND_MODULES.get(name, ""), N_("其他"))
+            stages.setdefault(stage, []).append(
+                (name, self.commands[name].get_short_help_str(limit))
+            )
+        for stage, rows in stages.items():
+            with formatter.section(_(stage)):
+                formatter.write_dl(rows)
 
     def list_commands(self, ctx: Any) -> list[str]:
         # Help lists the commands in the order of the work (登记 → 问题 → 经费 → 活动 → 考评 →
@@ -243,7 +331,8 @@ def _refuse_undecodable(words: list[str]) -> None:
 root = typer.Typer(
     cls=SqjgGroup,
     name="sqjg",
-    help="Community co-construction (社区共建) campaign tool over one SQLite file.",
+    help="Community co-construction (社区共建) campaign tool over one SQLite file.\n\n"
+    "Example: sqjg demo --db demo.db",
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
@@ -308,6 +397,7 @@ COMMAND_MODULES = {
     "info": "admin",
     "demo": "admin",
     "log": "admin",
+    "undo": "admin",
     "backup": "admin",
     "check": "admin",
     "serve": "serve",

@@ -88,10 +88,12 @@ AsOfOption = Annotated[
 ]
 
 
-def names_from_db(kinds: tuple[str, ...], ctx: typer.Context, incomplete: str) -> list[str]:
+def names_from_db(
+    kinds: tuple[str, ...], ctx: typer.Context, incomplete: str, *, within: str | None = None
+) -> list[str]:
     """Names of the units of `kinds` in the database the command line names (--db, else
     $SQJG_DB, else the default) that start with what was typed: for tab completion, so never
-    an error -- no database, no names."""
+    an error -- no database, no names. `within`: only the compounds of this community."""
     import sqlite3 as _sqlite3
 
     root = ctx.find_root().params.get("db") if ctx is not None else None
@@ -103,9 +105,13 @@ def names_from_db(kinds: tuple[str, ...], ctx: typer.Context, incomplete: str) -
         conn = _sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             marks = ",".join("?" * len(kinds))
-            rows = conn.execute(
-                f"SELECT DISTINCT name FROM units WHERE kind IN ({marks}) ORDER BY name", kinds
-            ).fetchall()
+            sql, params = f"SELECT DISTINCT name FROM units WHERE kind IN ({marks})", kinds
+            if within is not None:
+                sql += (
+                    " AND parent_id IN (SELECT id FROM units WHERE kind = 'community' AND name = ?)"
+                )
+                params = (*kinds, within)
+            rows = conn.execute(sql + " ORDER BY name", params).fetchall()
         finally:
             conn.close()
     except _sqlite3.Error:
@@ -124,6 +130,28 @@ def complete_compounds(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
     return names_from_db(
         ("street", "community", "compound", "unit", "department", "enterprise"), ctx, incomplete
+    )
+
+
+def complete_payers(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--from of a contribution: the payers its --source allows, once that is typed -- units and
+    departments (凑集), enterprises (捐助), or the community itself and its compounds (自筹)."""
+    from .funds import SOURCE_ALIASES
+
+    params = ctx.params if ctx is not None else {}
+    source = SOURCE_ALIASES.get(str(params.get("source") or "").strip().lower())
+    if source == "unit":
+        return names_from_db(("unit", "department"), ctx, incomplete)
+    if source == "enterprise":
+        return names_from_db(("enterprise",), ctx, incomplete)
+    community = params.get("community")
+    if source == "community":
+        if not community:
+            return names_from_db(("community", "compound"), ctx, incomplete)
+        own = [n for n in names_from_db(("community",), ctx, incomplete) if n == community]
+        return own + names_from_db(("compound",), ctx, incomplete, within=community)
+    return names_from_db(
+        ("unit", "department", "enterprise", "community", "compound"), ctx, incomplete
     )
 
 
@@ -215,6 +243,29 @@ def allow_late(late: bool, reason: str | None) -> None:
     from .lateness import check_reason
 
     state.late_reason = check_reason(late, reason)
+
+
+YesOption = Annotated[
+    bool, typer.Option("--yes", help="Do it without asking (不再询问，用于脚本).")
+]
+
+
+def can_ask() -> bool:
+    """Whether a person is there to answer: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before a step that cannot simply be taken back; --yes answers for scripts. Off a
+    terminal nobody can answer, so without --yes the command is refused rather than guessed."""
+    from .i18n import _
+
+    if yes:
+        return
+    if not can_ask():
+        fail(_("没有在终端上运行，无法询问确认；确定要这样做请加 --yes。"))
+    if not typer.confirm(question, default=False):
+        fail(_("已取消，没有改动任何记录。"))
 
 
 def say(message: str) -> None:

@@ -10,7 +10,28 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Conflict, Invalid
-from .i18n import _
+from .i18n import N_, _
+
+# The audited tables in the words of the people reading the log.
+ENTITY_LABELS = {
+    "units": N_("单位"),
+    "unit_links": N_("共建关系"),
+    "civilized": N_("文明社区"),
+    "issues": N_("问题"),
+    "issue_events": N_("问题处置"),
+    "issue_edits": N_("问题更正"),
+    "fund_entries": N_("经费"),
+    "meetings": N_("共建委会议"),
+    "cleanups": N_("大清扫"),
+    "cleanup_units": N_("大清扫参加单位"),
+    "inspections": N_("检查"),
+    "submissions": N_("上报"),
+    "mechanisms": N_("长效机制"),
+    "scores": N_("手工评分"),
+    "publications": N_("公布"),
+    "vetoes": N_("一票否决"),
+}
+
 
 # What `sqjg log --entity` accepts → the tables it covers (the first is the main one; the
 # others are its child rows, matched on `parent_key` when --id is given).

@@ -657,6 +657,22 @@ def m009_chain_runs(conn: sqlite3.Connection) -> None:
     )
 
 
+def m010_undo(conn: sqlite3.Connection) -> None:
+    """Which command `sqjg undo` reverted, and by which run: an undone command is not undone
+    twice, and the undo's own writes do not count as a later change of the same records."""
+    run_script(
+        conn,
+        f"""
+CREATE TABLE undos (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL UNIQUE REFERENCES command_runs(id),
+    undo_run_id INTEGER NOT NULL REFERENCES command_runs(id),
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
@@ -667,6 +683,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m007_case_handling,
     m008_issue_states,
     m009_chain_runs,
+    m010_undo,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -15,7 +15,7 @@ LEDGER = [
     ("fund", "spend", "-c", "西街社区", "--amount", "800", "--purpose", "购买清扫工具",
      "--category", "cleaning", "--date", "7-10"),
     ("issue", "add", "楼道杂物", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-2"),
-    ("rank", "--month", "7", "--publish", "--allow-missing"),
+    ("rank", "--month", "7", "--publish", "--yes", "--allow-missing"),
 ]  # fmt: skip
 
 
@@ -206,7 +206,7 @@ def tamper_and_recompute(path):
 
 
 def test_a_recomputed_chain_passes_alone_but_fails_the_anchor(ledger, tmp_path):
-    printed = ok("rank", "--month", "7", "--publish", "--force", "--allow-missing")
+    printed = ok("rank", "--month", "7", "--publish", "--yes", "--force", "--allow-missing")
     fp = chain.fingerprint(sqlite3.connect(ledger))
     assert printed.rstrip().endswith(fp)
     assert fp.startswith("账本指纹：fund_entries:")

@@ -437,6 +437,21 @@ def test_tab_completion_offers_names_from_the_database(city):
     assert "华丰食品有限公司" in complete("sqjg fund add --from ", city)
 
 
+def test_tab_completion_of_a_payer_follows_the_source(city):
+    add = "sqjg fund add -c 西街社区 --source"
+    assert complete(f"{add} unit --from ", city) == sorted(
+        ["交通局", "市财政局", "市人社局", "环卫处"]
+    )
+    assert complete(f"{add} 企业 --from ", city) == ["华丰食品有限公司"]
+    # 自筹: the community itself, then its own compounds (not 东门社区's 向阳小区 twice).
+    assert complete(f"{add} community --from ", city) == ["西街社区", "向阳小区", "梧桐苑"]
+    assert complete(f"{add} community --from 梧", city) == ["梧桐苑"]
+    everyone = complete("sqjg fund add --from ", city)
+    assert {"西街社区", "梧桐苑", "交通局", "环卫处"} <= set(
+        everyone
+    ) and "东城街道" not in everyone
+
+
 def test_tab_completion_without_a_database_offers_nothing(tmp_path):
     assert complete("sqjg issue list --community 西", tmp_path / "none.db") == []
 
@@ -531,7 +546,9 @@ def test_log_shows_local_time_and_chinese_entity_names(city, monkeypatch):
 def test_help_lists_the_commands_in_the_order_of_the_work():
     out = ok("--help")
     listed = [
-        line.split()[0] for line in out[out.index("Commands:") :].split("\n")[1:] if line.strip()
+        line.split()[0]
+        for line in out[out.index("登记：") :].split("\n")
+        if line.startswith("  ") and line.strip()
     ]
     # Registration, then the problems (with their calendar and notices), then the funds.
     assert listed[:2] == ["unit", "issue"]

@@ -230,7 +230,7 @@ def test_rank_markdown(four, rules_file):
 
 def test_publish_freezes_the_month(four, rules_file):
     provisional = json.loads(ok("rank", "--month", "7", "--rules", rules_file, "--format", "json"))
-    out = ok("rank", "--month", "7", "--rules", rules_file, "--publish")
+    out = ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--yes")
     assert "已公布 2026 年 7 月考评结果" in out and "（已公布，2026-07-31）" in out
     assert "2026 年 7 月的结果已经公布" in refused(
         "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
@@ -284,7 +284,7 @@ def test_publish_freezes_the_month(four, rules_file):
     assert "（已公布，2026-07-31）" in table and "达标 · 奖励 500 元" in table
     assert "当前规则文件与公布时不同" in table
     # Publishing again needs --force; with it the new data count.
-    assert "--force" in refused("rank", "--month", "7", "--rules", rules_file, "--publish")
+    assert "--force" in refused("rank", "--month", "7", "--rules", rules_file, "--publish", "--yes")
     again = json.loads(
         ok(
             "rank",
@@ -293,6 +293,7 @@ def test_publish_freezes_the_month(four, rules_file):
             "--rules",
             rules_file,
             "--publish",
+            "--yes",
             "--force",
             "--format",
             "json",
@@ -304,7 +305,7 @@ def test_publish_freezes_the_month(four, rules_file):
 def test_publish_refused_before_the_assessment_date(four, rules_file, db_path, monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", "2026-07-25")
     before = db_bytes(db_path)
-    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish")
+    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish", "--yes")
     assert "2026 年 7 月的考评结果要到 2026-07-26 才能公布" in err
     assert db_bytes(db_path) == before
 
@@ -312,12 +313,12 @@ def test_publish_refused_before_the_assessment_date(four, rules_file, db_path, m
 def test_a_month_is_not_published_on_its_last_day(four, rules_file, db_path, monkeypatch):
     monkeypatch.setenv("SQJG_TODAY", "2026-08-31")
     before = db_bytes(db_path)
-    err = refused("rank", "--month", "8", "--rules", rules_file, "--publish")
+    err = refused("rank", "--month", "8", "--rules", rules_file, "--publish", "--yes")
     assert "2026 年 8 月的考评结果要到 2026-09-01 才能公布" in err
     assert db_bytes(db_path) == before
     monkeypatch.setenv("SQJG_TODAY", "2026-09-01")
     # August's hand-entered scores were never entered: publishing at 0 is said on purpose.
-    ok("rank", "--month", "8", "--rules", rules_file, "--publish", "--allow-missing")
+    ok("rank", "--month", "8", "--rules", rules_file, "--publish", "--yes", "--allow-missing")
 
 
 @pytest.mark.parametrize(
@@ -329,7 +330,10 @@ def test_a_month_is_not_published_on_its_last_day(four, rules_file, db_path, mon
         (["rank", "--month", "8"], "还没有到"),
         (["rank", "--units", "--month", "7"], "--units"),
         (["rank", "--month", "7", "--force"], "--force 只与 --publish 同用"),
-        (["rank", "--month", "7", "--community", "西街社区", "--publish"], "小区竞赛不公布"),
+        (
+            ["rank", "--month", "7", "--community", "西街社区", "--publish", "--yes"],
+            "小区竞赛不公布",
+        ),
         (["rank", "--month", "7", "--community", "无名社区"], "无名社区"),
     ],
 )
@@ -751,10 +755,10 @@ def test_missing_hand_entered_points_warn_and_hold_publication(city, rules_file,
         "注意：2026 年 7 月以下手工评分还没有录入，暂按 0 分计："
         "西街社区（people）、东门社区（work、people）。"
     )
-    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish")
+    err = refused("rank", "--month", "7", "--rules", rules_file, "--publish", "--yes")
     assert "东门社区（work、people）" in err and "--allow-missing" in err
     assert "--publish" in refused("rank", "--month", "7", "--rules", rules_file, "--allow-missing")
-    ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--allow-missing")
+    ok("rank", "--month", "7", "--rules", rules_file, "--publish", "--yes", "--allow-missing")
     # a published month is what it is: no more warnings
     after = run("rank", "--month", "7", "--rules", rules_file)
     assert after.exit_code == 0 and after.stderr == ""
@@ -766,7 +770,7 @@ def test_missing_hand_entered_points_warn_and_hold_publication(city, rules_file,
                "--rules", rules_file)  # fmt: skip
     full = run("rank", "--month", "8", "--rules", rules_file, "--format", "json")
     assert full.exit_code == 0 and full.stderr == "" and json.loads(full.stdout)["missing"] == []
-    ok("rank", "--month", "8", "--rules", rules_file, "--publish")
+    ok("rank", "--month", "8", "--rules", rules_file, "--publish", "--yes")
 
 
 RATE_RULES = """
@@ -970,8 +974,11 @@ def test_rank_period(four, tmp_path, monkeypatch):
     # August and September have no entries: publishing waits for them unless told
     assert "还有手工评分没有录入" in refused("rank", "--period", "2026-Q3", "--publish",
                                           "--rules", rules)  # fmt: skip
+    # off a terminal, the real refusal comes first; with nothing refused, --yes is asked for
+    assert "--yes" in refused("rank", "--period", "2026-Q3", "--publish", "--allow-missing",
+                              "--rules", rules)  # fmt: skip
     frozen = json.loads(ok("rank", "--period", "2026-Q3", "--publish", "--allow-missing",
-                           "--rules", rules, "--format", "json"))  # fmt: skip
+                           "--yes", "--rules", rules, "--format", "json"))  # fmt: skip
     assert frozen["published"] and frozen["months"] == [7, 8, 9]
     # (90.5 + 0 + 0) / 3
     assert frozen["rows"][0]["score"] == 30.2 and frozen["rows"][0]["period"] == "2026-Q3"

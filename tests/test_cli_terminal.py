@@ -221,3 +221,48 @@ def test_fit_columns_takes_back_a_narrow_column():
 def test_unknown_format_lists_record(demo):
     result = run("unit", "list", "--format", "bogus")
     assert result.exit_code == 1 and "record" in result.stderr
+
+
+# --- publishing asks first ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("answer", "published"), [("y\n", True), ("n\n", False)])
+def test_publish_on_a_terminal_shows_what_it_freezes_and_asks(demo, monkeypatch, answer, published):
+    from sqjg import clikit
+
+    monkeypatch.setattr(clikit, "can_ask", lambda: True)
+    result = run("rank", "-m", "7", "--publish", input=answer)
+    shown = result.stdout.split("确定公布吗？")[0].split("\n")
+    assert shown[0] == "将公布并冻结 2026 年 7 月的考评结果（14 个社区）："
+    # The top three and the bottom three, with their outcomes; the middle left out.
+    assert shown[1].split()[:2] == ["1", "西街社区"] and "流动红旗 · 奖励 20,000 元" in shown[1]
+    assert shown[4] == "  ……"
+    assert [line.split()[0] for line in shown[1:8]] == ["1", "2", "3", "……", "12", "13", "14"]
+    assert "黄牌警告" in shown[5] and "媒体公布" in shown[7]
+    assert "--force 重新公布" in shown[8]
+    state = json.loads(ok("rank", "-m", "7", "--format", "json"))
+    assert (result.exit_code, state["published"]) == ((0, True) if published else (1, False))
+    if not published:
+        assert "已取消" in result.stderr
+
+
+def test_publish_off_a_terminal_needs_yes(demo):
+    from conftest import db_bytes, refused
+
+    before = db_bytes(demo)
+    assert "--yes" in refused("rank", "-m", "7", "--publish")
+    assert db_bytes(demo) == before
+    assert "已公布 2026 年 7 月考评结果" in ok("rank", "-m", "7", "--publish", "--yes")
+
+
+def test_a_refused_publication_is_refused_before_asking(demo, monkeypatch):
+    from conftest import refused
+
+    from sqjg import clikit
+
+    ok("rank", "-m", "7", "--publish", "--yes")
+    monkeypatch.setattr(clikit, "can_ask", lambda: True)
+    result = run("rank", "-m", "7", "--publish", input="y\n")
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert "确定公布吗" not in result.stdout
+    assert "--force" in refused("rank", "-m", "7", "--publish", "--yes")

@@ -46,6 +46,7 @@ def test_blank_database_migrates_to_expected_tables(tmp_path):
         "id", "unit_id", "year", "month", "key", "note", "cleared_at", "uid", "created_at",
         "updated_at",
     ]  # fmt: skip
+    assert list(d["undos"].columns_dict) == ["id", "run_id", "undo_run_id", "created_at"]
     fks = {(fk.column, fk.other_table) for fk in d["issues"].foreign_keys}
     assert ("community_id", "units") in fks and ("unit_id", "units") in fks
     assert d.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST

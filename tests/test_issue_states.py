@@ -93,6 +93,7 @@ def test_migration_backfills_the_intervals_of_an_older_database(tmp_path, demo_c
     # and without what the later migrations added, so that they run again on open
     old.execute("DROP INDEX chain_links_runs")
     old.execute("ALTER TABLE chain_links DROP COLUMN last_id")
+    old.execute("DROP TABLE undos")
     old.execute("DELETE FROM migrations WHERE id > 8")
     old.execute("PRAGMA user_version = 7")
     old.execute("COMMIT")

@@ -15,7 +15,7 @@ def published_template(tmp_path_factory):
         *CITY,
         ("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "2万", "--date", "7-3"),
         ("issue", "add", "楼道杂物", "-c", "西街社区", "--category", "1", "--due", "7-20", "--found", "7-2"),
-        ("rank", "--month", "7", "--publish", "--allow-missing"),
+        ("rank", "--month", "7", "--publish", "--yes", "--allow-missing"),
     ]  # fmt: skip
     return build_template(tmp_path_factory.mktemp("late"), steps)
 

@@ -119,6 +119,8 @@ def test_every_command_the_readme_shows_is_accepted(line, command):
     args = shlex.split(command)[1:]
     try:
         _parse(args)
+    except typer.Exit as e:  # --help is shown while parsing: accepted
+        assert e.exit_code == 0, f"README line {line}: `{command}` exits {e.exit_code}"
     except Exception as e:  # noqa: BLE001 - any refusal of the parser is the failure reported
         pytest.fail(f"README line {line}: `{command}` is not accepted: {e}")
 

@@ -437,7 +437,7 @@ def test_monthly_report_of_a_published_month_keeps_the_published_ranking(
 ):
     # these rules have no assessment deadline: July is publishable once it has ended
     monkeypatch.setenv("SQJG_TODAY", "2026-08-01")
-    ok("rank", "--month", "7", "--publish")
+    ok("rank", "--month", "7", "--publish", "--yes")
     ok(
         "score", "set", "北关社区", "--month", "7", "--item", "work", "--points", "60",
         "--late", "--reason", "补录",

@@ -43,13 +43,24 @@ ListMonthOption = Annotated[
 ListYearOption = Annotated[int | None, typer.Option("--year", "-y", help="Year (年份).")]
 
 meeting_app = typer.Typer(
-    help="Co-construction committee meetings (共建委会议).", no_args_is_help=True
+    help="Co-construction committee meetings (共建委会议).\n\nExample: sqjg meeting add -c 西街社区 --date 7-3 --attendees 25",
+    no_args_is_help=True,
 )
-cleanup_app = typer.Typer(help="Big clean-ups (卫生大清扫).", no_args_is_help=True)
-inspect_app = typer.Typer(help="City leaders' inspections (市级领导检查).", no_args_is_help=True)
-mechanism_app = typer.Typer(help="The six long-term mechanisms (长效机制).", no_args_is_help=True)
+cleanup_app = typer.Typer(
+    help="Big clean-ups (卫生大清扫).\n\nExample: sqjg cleanup add -c 西街社区 --date 7-25 --participants 300",
+    no_args_is_help=True,
+)
+inspect_app = typer.Typer(
+    help="City leaders' inspections (市级领导检查).\n\nExample: sqjg inspect list --month 7",
+    no_args_is_help=True,
+)
+mechanism_app = typer.Typer(
+    help="The six long-term mechanisms (长效机制).\n\nExample: sqjg mechanism list",
+    no_args_is_help=True,
+)
 activity_app = typer.Typer(
-    help="All dated work in one timeline (活动记录): meetings, clean-ups, inspections, submissions.",
+    help="All dated work in one timeline (活动记录): meetings, clean-ups, inspections, submissions."
+    "\n\nExample: sqjg activity list -c 西街社区",
     no_args_is_help=True,
 )
 

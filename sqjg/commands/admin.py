@@ -7,9 +7,21 @@ from typing import Annotated
 
 import typer
 
-from ..clikit import DbOption, Fmt, FormatOption, db_path, reading, say, state, writing
+from ..clikit import (
+    DbOption,
+    Fmt,
+    FormatOption,
+    LateOption,
+    LateReasonOption,
+    YesOption,
+    db_path,
+    reading,
+    say,
+    state,
+    writing,
+)
 from ..errors import Conflict
-from ..i18n import N_, _
+from ..i18n import _
 
 
 def init(db: DbOption = None) -> None:
@@ -146,7 +158,7 @@ def log(
     """
     from ..dates import parse_date
     from ..render import emit
-    from ..safety import audit_entries
+    from ..safety import ENTITY_LABELS, audit_entries
 
     since_text = parse_date(since).isoformat() if since else None
     with reading(db) as conn:
@@ -195,24 +207,150 @@ def log(
     )
 
 
-# The audited tables in the words of the people reading the log.
-ENTITY_LABELS = {
-    "units": N_("单位"),
-    "unit_links": N_("共建关系"),
-    "civilized": N_("文明社区"),
-    "issues": N_("问题"),
-    "issue_events": N_("问题处置"),
-    "issue_edits": N_("问题更正"),
-    "fund_entries": N_("经费"),
-    "meetings": N_("共建委会议"),
-    "cleanups": N_("大清扫"),
-    "cleanup_units": N_("大清扫参加单位"),
-    "inspections": N_("检查"),
-    "submissions": N_("上报"),
-    "mechanisms": N_("长效机制"),
-    "scores": N_("手工评分"),
-    "publications": N_("公布"),
-}
+def undo(
+    yes: YesOption = False,
+    show_list: Annotated[
+        bool,
+        typer.Option(
+            "--list",
+            help="Show your recent commands and whether each can be undone (可撤销的命令).",
+        ),
+    ] = False,
+    late: LateOption = False,
+    reason: LateReasonOption = None,
+    fmt: FormatOption = Fmt.table,
+    db: DbOption = None,
+) -> None:
+    """Undo your last command, whole, from the audit trail (撤销上一条命令); asks first.
+
+    Example: sqjg undo --list
+    """
+    from .. import undo as undoing
+    from ..clikit import allow_late, confirm
+    from ..db import current_user
+    from ..errors import Conflict as Refused
+
+    user = current_user()
+    if show_list:
+        with reading(db) as conn:
+            runs = undoing.recent(conn, user)
+        _show_runs(runs, fmt)
+        return
+    allow_late(late, reason)
+    with reading(db) as conn:
+        run = undoing.last(conn, user)
+    if run.reason is not None:
+        raise Refused(
+            _("不能撤销命令 #{run}（{argv}）：{reason}").format(
+                run=run.id, argv=run.argv, reason=run.reason
+            )
+        )
+    say(
+        _("将撤销 {user} 于 {at} 运行的命令 #{run}：{argv}").format(
+            user=run.user, at=_local_time(run.at), run=run.id, argv=run.argv
+        )
+    )
+    for line in _plan(run):
+        say(f"  {line}")
+    confirm(_("确定撤销吗？"), yes=yes)
+    with writing(db) as conn:
+        undoing.undo(conn, run.id, user)
+    say(_("已撤销命令 #{run}。").format(run=run.id))
+
+
+# A survey sheet's undo would list every row: the first lines say what it is.
+PLAN_LINES = 20
+
+
+def _plan(run) -> list[str]:
+    """What undoing the run does, one line per record, in the order it is done."""
+    from ..undo import label
+
+    cancelled = set(run.cancels)
+    lines = [
+        _("作废问题 {id}（立案记录留在处置记录中，问题不再计数）").format(id=i)
+        for i in sorted(cancelled)
+    ]
+    for c in reversed(run.changes):
+        if c.entity == "issue_events" or (c.entity == "issues" and c.entity_id in cancelled):
+            continue
+        record = c.after or c.before or {}
+        name = record.get("name") or record.get("description") or record.get("item") or ""
+        named = f"（{_short(name)}）" if name else ""
+        if c.op == "insert":
+            lines.append(
+                _("删除{entity} {id}{name}").format(
+                    entity=label(c.entity), id=c.entity_id, name=named
+                )
+            )
+        elif c.op == "delete":
+            lines.append(
+                _("恢复{entity} {id}{name}").format(
+                    entity=label(c.entity), id=c.entity_id, name=named
+                )
+            )
+        else:
+            before, after = c.before or {}, c.after or {}
+            changed = "; ".join(
+                f"{k}: {_short(after.get(k)) or _('（空）')} → {_short(before.get(k)) or _('（空）')}"
+                for k in before
+                if k != "updated_at" and before.get(k) != after.get(k)
+            )
+            lines.append(
+                _("改回{entity} {id}：{changes}").format(
+                    entity=label(c.entity), id=c.entity_id, changes=changed
+                )
+            )
+    if len(lines) > PLAN_LINES:
+        more = len(lines) - PLAN_LINES
+        lines = lines[:PLAN_LINES] + [_("……另有 {n} 处").format(n=more)]
+    return lines
+
+
+def _show_runs(runs, fmt: Fmt) -> None:
+    from ..render import emit
+
+    rows, following = [], True
+    for run in runs:
+        if run.undone_by is not None:
+            can = _("已撤销（命令 #{undo}）").format(undo=run.undone_by)
+        elif run.reason is None:
+            can = _("可以：sqjg undo 撤销它") if following else _("可以，在其后的命令撤销之后")
+        else:
+            can = _("不能：{reason}").format(reason=run.reason)
+        if run.undone_by is None:
+            following = False
+        rows.append(
+            {
+                "run": run.id,
+                "at": run.at,
+                "at_local": _local_time(run.at),
+                "command": run.argv,
+                "changes": len(run.changes),
+                "undoable": run.reason is None,
+                "undo": can,
+            }
+        )
+    table = fmt == Fmt.table
+    emit(
+        rows,
+        [
+            ("run", _("命令编号")),
+            ("at_local" if table else "at", _("时间")),
+            ("command", _("命令")),
+            ("changes", _("改动")),
+            ("undo", _("能否撤销")),
+        ],
+        fmt.value,
+        numeric=["run", "changes"],
+        empty=_("用户 {user} 还没有运行过改动数据的命令。").format(user=_current_user()),
+    )
+
+
+def _current_user() -> str:
+    from ..db import current_user
+
+    return current_user()
 
 
 def _local_time(stamp: str | None) -> str:
@@ -363,5 +501,6 @@ def register(app: typer.Typer) -> None:
     app.command("info")(info)
     app.command("demo")(demo)
     app.command("log")(log)
+    app.command("undo")(undo)
     app.command("backup")(backup)
     app.command("check")(check)

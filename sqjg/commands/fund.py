@@ -24,7 +24,7 @@ from ..clikit import (
     StreetOption,
     YearOption,
     allow_late,
-    complete_units,
+    complete_payers,
     import_progress,
     reading,
     rules,
@@ -34,7 +34,8 @@ from ..clikit import (
 from ..i18n import _
 
 app = typer.Typer(
-    help="The co-construction funds ledger (共建经费): contributions, spending, voids, balances, notices.",
+    help="The co-construction funds ledger (共建经费): contributions, spending, voids, balances, notices."
+    "\n\nExample: sqjg fund balance",
     no_args_is_help=True,
 )
 
@@ -101,7 +102,7 @@ def add(
             "--from",
             help="Payer (缴款方): a registered unit or department, an enterprise, or the community / "
             "one of its compounds (小区, or 社区/小区).",
-            autocompletion=complete_units,
+            autocompletion=complete_payers,
         ),
     ],
     amount: AmountOption,

@@ -47,7 +47,8 @@ from ..clikit import (
 from ..i18n import N_, _
 
 app = typer.Typer(
-    help="Surveyed problems and their rectification (问题大排查与整改): log, route, track, verify, report.",
+    help="Surveyed problems and their rectification (问题大排查与整改): log, route, track, verify, report."
+    "\n\nExample: sqjg issue list --status overdue",
     no_args_is_help=True,
 )
 
@@ -632,7 +633,7 @@ def cancel(
 ) -> None:
     """Cancel an issue logged by mistake (作废): kept, never counted as fixed.
 
-    Example: sqjg issue cancel 12 --reason 与 9 号重复
+    Example: sqjg issue cancel 12 --reason "与 9 号重复"
     """
     allow_late(late, reason if late else None)
     with writing(db) as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +20,7 @@ from ..clikit import (
     NoteOption,
     RulesOption,
     YearOption,
+    YesOption,
     allow_late,
     reading,
     say,
@@ -33,9 +35,13 @@ OptionalMonth = Annotated[int | None, typer.Option("--month", "-m", help="Month 
 RequiredMonth = Annotated[int, typer.Option("--month", "-m", help="Month 1-12 (月份).")]
 
 score_app = typer.Typer(
-    help="Points entered by hand for manual items (手工评分).", no_args_is_help=True
+    help="Points entered by hand for manual items (手工评分).\n\nExample: sqjg score list --month 7",
+    no_args_is_help=True,
 )
-rules_app = typer.Typer(help="The rules file in force (考评办法规则文件).", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="The rules file in force (考评办法规则文件).\n\nExample: sqjg rules show",
+    no_args_is_help=True,
+)
 
 
 def _year_month(month: int, year: int | None) -> tuple[int, int]:
@@ -323,6 +329,7 @@ def rank(
             help="Publish although hand-entered points are missing; they count 0 (缺手工评分也公布).",
         ),
     ] = False,
+    yes: YesOption = False,
     rules: RulesOption = None,
     fmt: FormatMdOption = FmtMd.table,
     db: DbOption = None,
@@ -357,7 +364,7 @@ def rank(
     if period is not None:
         if month is not None or year is not None or community:
             raise Invalid(_("--period 自带年份：不能与 --month、--year 或 --community 同用。"))
-        _rank_period(r, period, publish, force, allow_missing, fmt, db)
+        _rank_period(r, period, publish, force, allow_missing, yes, fmt, db)
         return
     if month is None:
         raise Invalid(_("请用 --month 指定要排名的月份（年终考核用 --units --year）。"))
@@ -372,6 +379,16 @@ def rank(
     if publish:
         from ..chain import fingerprint
 
+        _confirm_publish(
+            db,
+            lambda conn: assessment.publish(
+                conn, r, y, m, force=force, allow_missing=allow_missing
+            ),
+            lambda n: _("将公布并冻结 {year} 年 {month} 月的考评结果（{n} 个社区）：").format(
+                year=y, month=m, n=n
+            ),
+            yes=yes,
+        )
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
@@ -402,7 +419,14 @@ def rank(
 
 
 def _rank_period(
-    r: Any, text: str, publish: bool, force: bool, allow_missing: bool, fmt: FmtMd, db: Any
+    r: Any,
+    text: str,
+    publish: bool,
+    force: bool,
+    allow_missing: bool,
+    yes: bool,
+    fmt: FmtMd,
+    db: Any,
 ) -> None:
     from .. import assessment, periods
     from ..dates import parse_period
@@ -411,6 +435,16 @@ def _rank_period(
     if publish:
         from ..chain import fingerprint
 
+        _confirm_publish(
+            db,
+            lambda conn: periods.publish_period(
+                conn, r, span, force=force, allow_missing=allow_missing
+            ),
+            lambda n: _("将公布并冻结{period}的考评结果（{n} 个社区）：").format(
+                period=periods.period_words(span), n=n
+            ),
+            yes=yes,
+        )
         with writing(db) as conn:
             result = periods.publish_period(conn, r, span, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
@@ -438,6 +472,55 @@ def _rank_period(
     if publish and fmt in (FmtMd.table, FmtMd.markdown):
         say("")
         say(printed)
+
+
+def _confirm_publish(
+    db: Any,
+    publish: Callable[[Any], dict[str, Any]],
+    heading: Callable[[int], str],
+    *,
+    yes: bool,
+) -> None:
+    """Before freezing a month or a period, show a person what will be frozen and ask; --yes
+    for scripts.
+
+    What is shown is the very result publishing would store: `publish` runs in a transaction
+    that is rolled back, so its refusals (too early, missing points, already published) come
+    before the question, and the write lock is not held while the person reads."""
+    from ..assessment import outcome_words
+    from ..clikit import can_ask, confirm, db_path
+    from ..db import open_db
+
+    if yes:
+        return
+    path = db_path(db)
+    if not path.exists():
+        return  # nothing registered, nothing to freeze: publishing says so
+    conn = open_db(path)
+    try:
+        conn.execute("BEGIN")
+        try:
+            result = publish(conn)
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    if not can_ask():
+        confirm(_("确定公布吗？"), yes=False)  # nobody to ask: refused, naming --yes
+    rows = result["rows"]
+    say(heading(len(rows)))
+    shown = rows if len(rows) <= 6 else [*rows[:3], None, *rows[-3:]]
+    for row in shown:
+        if row is None:
+            say("  ……")
+            continue
+        outcome = outcome_words(row)
+        say(
+            f"  {row['rank']:>2}  {row['community']}  {row['score']}"
+            + (f"  {outcome}" if outcome else "")
+        )
+    say(_("公布后，数据或规则再改变都不影响公布结果；要改只能用 --force 重新公布。"))
+    confirm(_("确定公布吗？"), yes=False)
 
 
 def target(

@@ -14,7 +14,8 @@ from ..clikit import rules as load_rules
 from ..i18n import _
 
 app = typer.Typer(
-    help="Reports for cron and for people (报表): monthly and daily.", no_args_is_help=True
+    help="Reports for cron and for people (报表): monthly and daily.\n\nExample: sqjg report daily",
+    no_args_is_help=True,
 )
 
 

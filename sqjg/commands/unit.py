@@ -32,7 +32,8 @@ from ..clikit import (
 from ..i18n import N_, _
 
 app = typer.Typer(
-    help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises.",
+    help="Register units (登记单位): streets, communities, compounds, co-construction units, departments, enterprises."
+    "\n\nExample: sqjg unit add 西街社区 --kind community --street 东城街道",
     no_args_is_help=True,
 )
 

@@ -1,0 +1,201 @@
+"""`sqjg undo`: the last command of this user reverted whole from the audit trail, asked first;
+every refusal (chained records, later changes, records that depend on it) with its reason."""
+
+import json
+
+import pytest
+from conftest import connect, db_bytes, ok, refused, run
+
+from sqjg import clikit
+from sqjg.safety import check_database
+
+ADD = ["issue", "add", "楼道堆放杂物", "-c", "西街社区", "--category", "1", "--found", "7-20"]
+
+
+def _clean(db_path):
+    conn = connect(db_path)
+    try:
+        assert check_database(conn, None) == []
+    finally:
+        conn.close()
+
+
+def _one(db_path, sql, *params):
+    conn = connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def test_undoing_an_issue_add_cancels_it_and_keeps_check_clean(city, db_path):
+    ok(*ADD)
+    out = ok("undo", "--yes")
+    assert "将撤销 tester" in out and "sqjg issue add 楼道堆放杂物" in out
+    assert "作废问题 1" in out and out.endswith("已撤销命令 #13。\n")
+    issue = json.loads(ok("issue", "show", "1", "--format", "json"))
+    assert issue["issue"]["status"] == "cancelled"
+    assert issue["events"][-1]["note"].startswith("撤销命令 #13：sqjg issue add")
+    # The undo is a command of its own in the audit trail, and remembered as the undo of #13.
+    assert _one(db_path, "SELECT run_id, undo_run_id FROM undos") == [(13, 14)]
+    assert _one(db_path, "SELECT argv FROM command_runs WHERE id = 14") == [("sqjg undo --yes",)]
+    assert _one(db_path, "SELECT count(*) FROM audit_log WHERE run_id = 14")[0][0] > 0
+    _clean(db_path)
+
+
+def test_undo_restores_updates_and_deletes_and_goes_further_back(city, db_path):
+    ok(*ADD)
+    ok("issue", "edit", "1", "--description", "楼道堆放杂物、电动车乱停", "--location", "3号楼")
+    ok("unit", "edit", "西街社区", "--secretary", "李红")
+    ok("unit", "add", "临时单位", "--kind", "department")
+    ok("unit", "remove", "临时单位")
+    out = ok("undo", "--yes")
+    assert "恢复单位 13（临时单位）" in out
+    assert "临时单位" in ok("unit", "list")
+    out = ok("undo", "--yes")  # the next undo reverts the command before: the add
+    assert "删除单位 13（临时单位）" in out
+    assert "临时单位" not in ok("unit", "list")
+    out = ok("undo", "--yes")
+    assert "改回单位 3：secretary: 李红 → 王丽" in out
+    assert (
+        json.loads(ok("unit", "show", "西街社区", "--format", "json"))["unit"]["secretary"]
+        == "王丽"
+    )
+    ok("undo", "--yes")
+    issue = json.loads(ok("issue", "show", "1", "--format", "json"))
+    assert issue["issue"]["description"] == "楼道堆放杂物" and issue["issue"]["location"] is None
+    assert [e["event"] for e in issue["events"]] == ["create"]  # the correction is gone
+    _clean(db_path)
+
+
+def test_only_this_users_commands_are_undone(city, db_path, monkeypatch):
+    ok(*ADD)
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("unit", "add", "临时单位", "--kind", "department")
+    monkeypatch.setenv("SQJG_USER", "tester")
+    assert "sqjg issue add" in ok("undo", "--yes")
+    assert "临时单位" in ok("unit", "list")
+
+
+def _fund_add():
+    ok("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "500")
+
+
+def _resolve():
+    ok(*ADD)
+    ok("issue", "resolve", "1")
+
+
+def _cancel():
+    ok(*ADD)
+    ok("issue", "cancel", "1", "--reason", "重复")
+
+
+def _later_by_someone_else(monkeypatch):
+    ok("unit", "edit", "西街社区", "--secretary", "李红")
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("unit", "edit", "西街社区", "--director", "赵强")
+    monkeypatch.setenv("SQJG_USER", "tester")
+
+
+def _referenced(monkeypatch):
+    ok("unit", "add", "新社区", "--kind", "community", "--street", "东城街道")
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("unit", "add", "新小区", "--kind", "compound", "--community", "新社区")
+    monkeypatch.setenv("SQJG_USER", "tester")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda mp: _fund_add(), "sqjg fund void"),
+        (lambda mp: _resolve(), "处置记录按日期记入哈希链"),
+        (lambda mp: _cancel(), "它作废了问题 1"),
+        (
+            _later_by_someone_else,
+            "之后的命令 #14（other：sqjg unit edit 西街社区 --director 赵强）",
+        ),
+        (_referenced, "之后登记的记录（单位 14）引用了它新增的 单位 13"),
+    ],
+    ids=["funds", "handling", "cancel", "later-change", "depended-on"],
+)
+def test_refusals_say_why_and_write_nothing(city, db_path, monkeypatch, setup, message):
+    setup(monkeypatch)
+    before = db_bytes(db_path)
+    err = refused("undo", "--yes")
+    assert err.startswith("不能撤销命令 #") and message in err
+    assert db_bytes(db_path) == before
+    # --list gives the same reason beside the command.
+    assert message in ok("undo", "--list")
+
+
+def test_a_publication_is_not_undone(city, db_path):
+    ok("rank", "--month", "7", "--publish", "--yes", "--allow-missing")
+    err = refused("undo", "--yes")
+    assert "sqjg rank --publish --force" in err
+
+
+def test_nothing_to_undo(city, db_path, monkeypatch):
+    monkeypatch.setenv("SQJG_USER", "newcomer")
+    assert "没有可撤销的命令：用户 newcomer" in refused("undo", "--yes")
+
+
+def test_off_a_terminal_it_asks_for_yes(city, db_path):
+    ok(*ADD)
+    before = db_bytes(db_path)
+    result = run("undo")
+    assert result.exit_code == 1
+    assert "将撤销" in result.stdout and "--yes" in result.stderr
+    assert db_bytes(db_path) == before
+
+
+@pytest.mark.parametrize(("answer", "done"), [("y\n", True), ("n\n", False)])
+def test_on_a_terminal_it_asks(city, db_path, monkeypatch, answer, done):
+    ok(*ADD)
+    monkeypatch.setattr(clikit, "can_ask", lambda: True)
+    result = run("undo", input=answer)
+    assert "确定撤销吗？" in result.stdout
+    status = json.loads(ok("issue", "show", "1", "--format", "json"))["issue"]["status"]
+    assert (result.exit_code, status) == ((0, "cancelled") if done else (1, "open"))
+    if not done:
+        assert "已取消" in result.stderr
+
+
+def test_list_shows_what_can_be_undone(city, db_path):
+    ok(*ADD)
+    ok("unit", "edit", "西街社区", "--secretary", "李红")
+    ok("undo", "--yes")
+    rows = json.loads(ok("undo", "--list", "--format", "json"))
+    assert [(r["run"], r["undoable"]) for r in rows[:3]] == [(14, False), (13, True), (12, True)]
+    assert rows[0]["undo"] == "已撤销（命令 #15）"
+    assert rows[1]["undo"] == "可以：sqjg undo 撤销它"
+    assert rows[2]["undo"] == "可以，在其后的命令撤销之后"
+    assert "楼道堆放杂物" in ok("undo", "--list")
+
+
+def test_a_trigger_repair_is_not_undone(city, db_path):
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER audit_meetings_insert")
+    raw.close()
+    # What `sqjg check --repair-triggers` writes, without the whole check after it.
+    from sqjg.db import open_db, write_transaction
+    from sqjg.safety import repair_triggers
+
+    conn = open_db(db_path)
+    with write_transaction(conn, "sqjg check --repair-triggers"):
+        assert repair_triggers(conn)
+    conn.close()
+    assert "重建了数据库的触发器或索引" in refused("undo", "--yes")
+
+
+def test_undoing_an_entry_of_a_published_month_needs_late(city, db_path, monkeypatch):
+    ok("meeting", "add", "-c", "西街社区", "--date", "7-10", "--attendees", "20")
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("rank", "--month", "7", "--publish", "--yes", "--allow-missing")
+    monkeypatch.setenv("SQJG_USER", "tester")
+    assert "--late --reason" in refused("undo", "--yes")
+    ok("undo", "--yes", "--late", "--reason", "会议登错了社区")
+    assert _one(db_path, "SELECT count(*) FROM meetings")[0][0] == 0
+    assert _one(db_path, "SELECT reason FROM late_entries") == [("会议登错了社区",)]
