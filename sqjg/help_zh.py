@@ -184,8 +184,6 @@ OPTIONS = {
     "Workbook sheet, by name or number from 1 (工作表); default the first.": "工作表，按名称或从 1 起的序号；默认第一张。",
     "Write to this file (输出文件); default stdout.": "写到这个文件；默认标准输出。",
     "Write to this file (输出文件); needed by --format xlsx.": "写到这个文件；--format xlsx 必须给出。",
-    "CSV column names and 是/否: en (default) or zh (表头语言).": "CSV 的列名和是/否的写法：en（默认）或 zh。",
-    "CSV: leave text starting with = + - @ as it is (不转义公式); off by default.": "CSV：以 = + - @ 开头的文字原样写出（不转义公式）；默认转义。",
     "JSON indented for people (缩进的 JSON).": "缩进排版的 JSON，便于阅读。",
     "csv, or xlsx with --output (导出格式).": "导出格式：csv，或与 --output 同用时 xlsx。",
     "utf-8 (with BOM, for Excel) or gbk/gb18030 (编码).": "编码：utf-8（带 BOM，便于 Excel）或 gbk/gb18030。",
