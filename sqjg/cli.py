@@ -134,7 +134,10 @@ def _add_display_options(group: Any) -> None:
     for command in group.commands.values():
         if hasattr(command, "commands"):
             _add_display_options(command)
-            continue
+            # A group whose callback records and prints (submit, beside `submit import`) is
+            # a command too.
+            if not any(p.name == "fmt" for p in command.params):
+                continue
         if not any(p.name == "wide" for p in command.params):
             command.params.extend(_display_options())
             clikit.add_output_options(command)

@@ -757,8 +757,9 @@ def test_import_is_all_or_nothing(conn, tmp_path):
         ",2026-07-02,expenditure,西街社区,,,5000,修路,repair\n",
         encoding="utf-8",
     )
+    # every refused row is listed in one refusal (an Invalid), the overdraft among them
     with pytest.raises(
-        Conflict, match="第 3 行：社区“西街社区”在 2026-07-02 的经费余额为 1,000.00 元"
+        Invalid, match="第 3 行：社区“西街社区”在 2026-07-02 的经费余额为 1,000.00 元"
     ):
         funds.import_entries(conn, str(csv))
     assert conn.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == 0

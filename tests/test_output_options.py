@@ -25,6 +25,7 @@ ARGS = {
     "info": [],
     "log": [],
     "check": [],
+    "undo": ["--list"],
     "unit list": [],
     "unit show": ["西街社区"],
     "unit export": [],
@@ -66,8 +67,7 @@ def csv_commands() -> dict[str, list[str]]:
     def walk(group, path):
         for name, command in group.commands.items():
             if hasattr(command, "commands"):
-                walk(command, [*path, name])
-                continue
+                walk(command, [*path, name])  # and the group itself, if it prints (submit)
             fmt = next((p for p in command.params if p.name == "fmt"), None)
             choices = [str(getattr(c, "value", c)) for c in getattr(fmt, "type", None).choices] if fmt else []  # fmt: skip
             if "csv" in choices:
