@@ -178,7 +178,7 @@ def read_table(
         for record in reader:
             line = start
             start = reader.line_num + 1
-            cells = [v.strip() for v in record]
+            cells = list(map(str.strip, record))
             if len(cells) != width:
                 if not any(cells):
                     continue
