@@ -134,10 +134,14 @@ def main() -> int:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{scratch}{suffix}").unlink(missing_ok=True)
     f, i = statistics.median(floors), statistics.median(imports)
+    # Each run pairs a floor with the import that follows it, so the machine's load of the
+    # moment falls on both: the median of those ratios is the figure to quote.
+    ratios = sorted(b / a for a, b in zip(floors, imports))
     print(f"issue import of {args.rows:,} rows into {city.name} (median of {args.runs} runs)")
     print(f"  raw executemany, no audit: {f:6.2f} s  {args.rows / f:9,.0f} rows/s")
     print(f"  sqjg issue import:         {i:6.2f} s  {args.rows / i:9,.0f} rows/s")
-    print(f"  ratio: {i / f:.2f}x (target <= 1.3x)")
+    shown = ", ".join(f"{r:.2f}" for r in ratios)
+    print(f"  ratio: {statistics.median(ratios):.2f}x median of runs ({shown}); target <= 1.3x")
     return 0
 
 

@@ -177,33 +177,39 @@ def link_new_rows(conn: sqlite3.Connection, table: str, after_id: int) -> None:
     conn.executemany("INSERT INTO chain_links(entity, entity_id, hash) VALUES (?, ?, ?)", batch)
 
 
-def run_content(conn: sqlite3.Connection, table: str, first: int, last: int) -> tuple[int, str]:
+def run_content(
+    conn: sqlite3.Connection, table: str, first: int, last: int, cols: list[str] | None = None
+) -> tuple[int, str]:
     """(rows, content) of rows first..last of `table` for a run link: each row's chained
-    columns as a JSON array (json_array costs a sixth of quote() joined with ||), one line per
-    row in id order."""
-    cols = ", ".join(CHAINED[table])
+    columns (or `cols`) as a JSON array (json_array costs a sixth of quote() joined with ||),
+    one line per row in id order."""
+    names = ", ".join(cols or CHAINED[table])
     lines = [
         text
         for (text,) in conn.execute(
-            f"SELECT json_array({cols}) FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
+            f"SELECT json_array({names}) FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
             (first, last),
         )
     ]
     return len(lines), "\n".join(lines)
 
 
-def link_run(conn: sqlite3.Connection, table: str, after_id: int) -> None:
+def link_run(
+    conn: sqlite3.Connection, table: str, after_id: int, content: str | None = None
+) -> None:
     """One link over every row of `table` above after_id (an import's rows, appended as one run
-    of ids): entity_id is the first row, last_id the last."""
+    of ids): entity_id is the first row, last_id the last. `content`: their run_content, when
+    the caller has it already."""
     first, last = conn.execute(
         f"SELECT min(id), max(id) FROM {table} WHERE id > ?", (after_id,)
     ).fetchone()
     if first is None:
         return
-    n, content = run_content(conn, table, first, last)
-    if n != last - first + 1:
-        link_new_rows(conn, table, after_id)  # not one run: a link per row
-        return
+    if content is None:
+        n, content = run_content(conn, table, first, last)
+        if n != last - first + 1:
+            link_new_rows(conn, table, after_id)  # not one run: a link per row
+            return
     head = conn.execute(
         "SELECT hash FROM chain_links WHERE entity = ? ORDER BY id DESC LIMIT 1", (table,)
     ).fetchone()

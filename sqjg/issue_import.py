@@ -35,16 +35,26 @@ class _Checks:
         self.conn, self.table, self.errors = conn, table, errors
         self.failed: set[int] = set()
         self.present = set(table.keys)
+        self.refused: set[str] = set()  # the maps holding a refusal
 
     def col(self, key: str) -> str:
         """A sheet column in SQL; a column the sheet does not have reads as empty."""
         return f"s.{key}" if key in self.present else "''"
 
     def flag(
-        self, sql: str, field: str, reason: Callable[..., str] | str, params: tuple = ()
+        self,
+        sql: str,
+        field: str,
+        reason: Callable[..., str] | str,
+        params: tuple = (),
+        refusals_of: str | None = None,
     ) -> None:
         """Rows the query returns (n first, then what the reason needs) are in error at `field`,
-        unless an earlier column of theirs already was."""
+        unless an earlier column of theirs already was. refusals_of: the query finds the rows a
+        map's refused values hit, so it need not run when that map refused nothing (a sheet
+        without errors costs no scan for them)."""
+        if refusals_of is not None and refusals_of not in self.refused:
+            return
         for n, *values in self.conn.execute(sql, params):
             if n in self.failed:
                 continue
@@ -75,6 +85,7 @@ class _Checks:
                 value = work(*key)
             except _ERRORS as e:
                 rows.append((*key, None, str(e)))
+                self.refused.add(name)
                 continue
             good[tuple(key)] = value
             rows.append((*key, value.id if hasattr(value, "id") else value, None))
@@ -115,6 +126,8 @@ def import_issues(
         raise Invalid(_("文件 {path} 里没有问题记录。").format(path=path))
     total = len(table.rows)
     tick(0, total)
+    # The sheet and its maps are scanned a dozen times: in memory, not in a temporary file.
+    conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute(f"DROP TABLE IF EXISTS {SHEET}")
     conn.execute(
         f"CREATE TEMP TABLE import_sheet (n INTEGER PRIMARY KEY,"
@@ -145,9 +158,9 @@ _MAPS = ("m_community", "m_compound", "m_category", "m_unit", "m_found", "m_date
 
 def _check(
     conn: sqlite3.Connection, c: _Checks, limits: TimeLimits | None
-) -> tuple[list[tuple], list[tuple], int]:
-    """Every check, one query each, in the order of a row's columns; then the rows joined to
-    their resolved values: (new records with their uids, updates, how many are unchanged)."""
+) -> tuple[str, list[tuple], int]:
+    """Every check, one query each, in the order of a row's columns; then (the query of the new
+    rows joined to their resolved values, the updates, how many rows are unchanged)."""
     from .issues import _FALSE, _TRUE, _Registry, default_due, parse_category, responsible_party
 
     reg = _Registry(conn)
@@ -167,6 +180,7 @@ def _check(
         " WHERE m.e IS NOT NULL",
         "community",
         str,
+        refusals_of="community",
     )
     by_id = {u.id: u for u in communities.values()}
     if "compound" in c.present:
@@ -182,6 +196,7 @@ def _check(
             " JOIN temp.m_compound p ON p.k0 = m.v AND p.k1 = s.compound WHERE p.e IS NOT NULL",
             "compound",
             str,
+            refusals_of="compound",
         )
     c.mapping("category", 1, f"SELECT DISTINCT {col('category')} FROM {SHEET} s", parse_category)
     c.flag(
@@ -189,6 +204,7 @@ def _check(
         " WHERE k.e IS NOT NULL",
         "category",
         str,
+        refusals_of="category",
     )
     c.mapping(
         "unit",
@@ -204,7 +220,12 @@ def _check(
         f" JOIN temp.m_category k ON k.k0 = {col('category')}"
         f" JOIN temp.m_unit u ON u.k0 = m.v AND u.k1 = k.v AND u.k2 = {col('unit')}"
     )
-    c.flag(f"SELECT s.n, u.e FROM {SHEET} s {_JOINED} WHERE u.e IS NOT NULL", "unit", str)
+    c.flag(
+        f"SELECT s.n, u.e FROM {SHEET} s {_JOINED} WHERE u.e IS NOT NULL",
+        "unit",
+        str,
+        refusals_of="unit",
+    )
 
     def day(text: str) -> str:
         return parse_date(text, today_=now).isoformat()
@@ -221,14 +242,16 @@ def _check(
         " WHERE f.e IS NOT NULL",
         "found",
         str,
+        refusals_of="found",
     )
-    c.flag(
-        f"SELECT s.n, f.v FROM {SHEET} s JOIN temp.m_found f ON f.k0 = {col('found')}"
-        " WHERE f.v > ?",
-        "found",
-        _future,
-        (now_iso,),
-    )
+    if conn.execute("SELECT 1 FROM temp.m_found WHERE v > ? LIMIT 1", (now_iso,)).fetchone():
+        c.flag(
+            f"SELECT s.n, f.v FROM {SHEET} s JOIN temp.m_found f ON f.k0 = {col('found')}"
+            " WHERE f.v > ?",
+            "found",
+            _future,
+            (now_iso,),
+        )
     c.mapping(
         "date", 1, f"SELECT DISTINCT {col('due')} FROM {SHEET} s WHERE {col('due')} <> ''", day
     )
@@ -237,6 +260,7 @@ def _check(
         " WHERE d.e IS NOT NULL",
         "due",
         str,
+        refusals_of="date",
     )
     if limits:
         # Without a due date the rules' time limit for the kind and category gives it.
@@ -258,6 +282,7 @@ def _check(
             f" WHERE {col('due')} = '' AND x.e IS NOT NULL",
             "due",
             str,
+            refusals_of="due",
         )
     else:
         c.flag(f"SELECT n FROM {SHEET} s WHERE {col('due')} = ''", "due", _("整改时限不能为空。"))
@@ -289,6 +314,7 @@ def _check(
         " WHERE z.e IS NOT NULL",
         "serious",
         str,
+        refusals_of="serious",
     )
     if "uid" in c.present:
         conn.execute("CREATE INDEX temp.import_sheet_uid ON import_sheet(uid, n)")
@@ -298,13 +324,14 @@ def _check(
             "uid",
             lambda uid: _("识别码“{uid}”在表中出现了两次。").format(uid=uid),
         )
-    # Every row joined to its values, in sheet order (a row in error is left out below).
-    # (description, community, compound, location, category, unit, kind, found, due, serious,
-    # inspection, note), then the uid and the row number.
-    rows = conn.execute(
-        f"SELECT s.description, m.v, {'p.v' if 'compound' in c.present else 'NULL'},"
-        f" nullif({col('location')}, ''), k.v, u.v, nullif({col('kind')}, ''), f.v, {due},"
-        f" z.v, NULL, nullif({col('note')}, ''), nullif({col('uid')}, ''), s.n"
+    # Every row joined to its values, under the names issues._insert_from reads.
+    resolved = (
+        f"SELECT s.description AS description, m.v AS community_id,"
+        f" {'p.v' if 'compound' in c.present else 'NULL'} AS compound_id,"
+        f" nullif({col('location')}, '') AS location, k.v AS category, u.v AS unit_id,"
+        f" nullif({col('kind')}, '') AS kind, f.v AS found, {due} AS due, z.v AS serious,"
+        f" NULL AS inspection_id, nullif({col('note')}, '') AS note,"
+        f" nullif({col('uid')}, '') AS uid, s.n AS n"
         f" FROM {SHEET} s {_JOINED} {due_join}"
         + (
             " LEFT JOIN temp.m_compound p ON p.k0 = m.v AND p.k1 = s.compound"
@@ -312,13 +339,17 @@ def _check(
             else ""
         )
         + f" JOIN temp.m_serious z ON z.k0 = {col('serious')}"
-        " WHERE m.v IS NOT NULL AND k.v IS NOT NULL AND u.v IS NOT NULL ORDER BY s.n"
-    ).fetchall()
-    if c.failed:
-        rows = [r for r in rows if r[13] not in c.failed]
+        " WHERE m.v IS NOT NULL AND k.v IS NOT NULL AND u.v IS NOT NULL"
+    )
+    new = (
+        "SELECT description, community_id, compound_id, location, category, unit_id, kind, found,"
+        " due, serious, inspection_id, note, uid"
+        f" FROM ({resolved}) WHERE uid IS NULL OR uid NOT IN (SELECT uid FROM issues) ORDER BY n"
+    )
     if "uid" not in c.present:
-        return [r[:13] for r in rows], [], 0
-    return _against_known(conn, c, rows)
+        return new, [], 0
+    updates, unchanged = _against_known(conn, c, resolved)
+    return new, updates, unchanged
 
 
 def _future(iso: str) -> str:
@@ -341,58 +372,48 @@ _NAMES = ("description", "community", "compound", "location", "category", "unit"
           "due", "serious")  # fmt: skip
 
 
-def _against_known(
-    conn: sqlite3.Connection, c: _Checks, rows: list[tuple]
-) -> tuple[list[tuple], list[tuple], int]:
-    """Split rows carrying a registered issue's uid from the new ones: unchanged, updates (a
-    later due date, another unit or category) or refused (anything else)."""
+def _against_known(conn: sqlite3.Connection, c: _Checks, resolved: str) -> tuple[list[tuple], int]:
+    """The rows carrying a registered issue's uid: unchanged, updates (a later due date, another
+    unit or category) or refused (anything else). A uid this database does not know (a sheet
+    from another office's copy) is a new issue that keeps its uid, so the two copies still
+    name it alike."""
     from .issues import _column_label
 
-    known = {
-        r[0]: (r[1], r[2:])
-        for r in conn.execute(
-            "SELECT i.uid, i.id, i.description, i.community_id, i.compound_id, i.location,"
-            " i.category, i.unit_id, i.kind, i.found, i.due, i.serious"
-            f" FROM {SHEET} s JOIN issues i ON i.uid = s.uid"
-        )
-    }
-    new, updates, unchanged = [], [], 0
-    for r in rows:
-        uid = r[12]
-        if not uid or uid not in known:
-            # A uid this database does not know (a sheet from another office's copy) is a new
-            # issue that keeps its uid, so the two copies still name it alike.
-            new.append(r[:13])
+    updates, unchanged = [], 0
+    for r in conn.execute(
+        "SELECT q.description, q.community_id, q.compound_id, q.location, q.category, q.unit_id,"
+        " q.kind, q.found, q.due, q.serious, q.n, i.id, i.description, i.community_id,"
+        " i.compound_id, i.location, i.category, i.unit_id, i.kind, i.found, i.due, i.serious"
+        f" FROM ({resolved}) q JOIN issues i ON i.uid = q.uid ORDER BY q.n"
+    ):
+        sheet_values, n, issue_id, stored = r[:10], r[10], r[11], r[12:]
+        if n in c.failed:
             continue
-        issue_id, stored = known[uid]
-        sheet_values = r[:10]
-        if sheet_values == tuple(stored):
+        if sheet_values == stored:
             unchanged += 1
             continue
         fixed = [
-            n
-            for n, a, b in zip(_NAMES, sheet_values, stored)
-            if a != b and n not in ("category", "unit", "due")
+            name
+            for name, a, b in zip(_NAMES, sheet_values, stored)
+            if a != b and name not in ("category", "unit", "due")
         ]
         if fixed:
             c.errors.add(
-                c.table.where(r[13] - 1),
+                c.table.where(n - 1),
                 fixed[0],
                 _("问题 {id} 的{fields}与登记的不同：导入只能延期整改时限或改派责任单位。").format(
-                    id=issue_id, fields=_("、").join(_column_label(n) for n in fixed)
+                    id=issue_id, fields=_("、").join(_column_label(k) for k in fixed)
                 ),
             )
             continue
-        updates.append((c.table.where(r[13] - 1), issue_id, sheet_values, tuple(stored)))
-    return new, updates, unchanged
+        updates.append((c.table.where(n - 1), issue_id, sheet_values, stored))
+    return updates, unchanged
 
 
-def _write(
-    conn: sqlite3.Connection, new: list[tuple], updates: list[tuple], errors: RowErrors
-) -> int:
-    """Apply the updates through the lifecycle's rules, then insert the new issues in bulk."""
+def _write(conn: sqlite3.Connection, new: str, updates: list[tuple], errors: RowErrors) -> int:
+    """Apply the updates through the lifecycle's rules, then insert the new issues set-based."""
     from .importing import all_or_nothing
-    from .issues import _insert, extend_issue, reassign_issue
+    from .issues import _insert_from, extend_issue, reassign_issue
 
     with all_or_nothing(conn, "import_issues"):
         for where, issue_id, sheet_values, old in updates:
@@ -412,22 +433,17 @@ def _write(
             except (Invalid, NotFound, Conflict) as e:
                 errors.add(where, field, e)
         errors.raise_if_any()
-        if new:
-            first = _insert(conn, [r[:12] for r in new], bulk=True, compact=_compact_ok(conn, new))
-            with_uid = [(r[12], first + n) for n, r in enumerate(new) if r[12]]
-            if with_uid:
-                conn.executemany("UPDATE issues SET uid = ? WHERE id = ?", with_uid)
-    return len(new)
+        return _insert_from(conn, new, compact=_compact_ok(conn))
 
 
-def _compact_ok(conn: sqlite3.Connection, new: list[tuple]) -> bool:
+def _compact_ok(conn: sqlite3.Connection) -> bool:
     """One audit row per table, unless an issue is found inside a published month: then each
     row keeps its own audit row, which the published-month guard reads (and --late records)."""
-    months = sorted({r[7][:7] for r in new})
-    published = {
-        f"{y:04d}-{m:02d}"
-        for y, m in conn.execute(
-            "SELECT year, month FROM publications WHERE superseded_at IS NULL AND scope = 'community'"
-        )
-    }
-    return not published.intersection(months)
+    return (
+        conn.execute(
+            "SELECT 1 FROM publications p JOIN temp.m_found f"
+            " ON substr(f.v, 1, 7) = printf('%04d-%02d', p.year, p.month)"
+            " WHERE p.superseded_at IS NULL AND p.scope = 'community' LIMIT 1"
+        ).fetchone()
+        is None
+    )

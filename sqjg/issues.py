@@ -748,6 +748,38 @@ def _insert(
     return first
 
 
+def _insert_from(conn: sqlite3.Connection, source: str, *, compact: bool = False) -> int:
+    """Insert new issues with their create events from a query, set-based (an import's TEMP
+    table); returns how many. The query gives, in order, columns named description,
+    community_id, compound_id, location, category, unit_id, kind, found, due, serious,
+    inspection_id, note and uid (NULL: a new one). The same columns as _insert, with ids given
+    in the query's order, so the rows are audited like _insert(bulk=True)'s."""
+    from .schema import UID, bulk_insert
+
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issues").fetchone()[0]
+    conn.execute("DROP TABLE IF EXISTS temp.new_issues")
+    # Materialised once: rowid 1, 2, … is the query's order, so issue i is first - 1 + rowid.
+    conn.execute(f"CREATE TEMP TABLE new_issues AS SELECT * FROM ({source})")
+    try:
+        with bulk_insert(conn, ["issues", "issue_events"], compact=compact):
+            n = conn.execute(
+                "INSERT INTO issues(id, description, community_id, compound_id, location, category,"
+                " unit_id, kind, found, due, original_due, serious, inspection_id, last_event_on, uid)"
+                " SELECT ? - 1 + rowid, description, community_id, compound_id, location, category,"
+                " unit_id, kind, found, due, due, serious, inspection_id, found,"
+                f" coalesce(uid, {UID}) FROM temp.new_issues ORDER BY rowid",
+                (first,),
+            ).rowcount
+            conn.execute(
+                "INSERT INTO issue_events(issue_id, event, happened_on, note)"
+                " SELECT ? - 1 + rowid, 'create', found, note FROM temp.new_issues ORDER BY rowid",
+                (first,),
+            )
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.new_issues")
+    return n
+
+
 def brief(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     """The few facts `issue add` echoes back: community, category, responsible unit, due date."""
     row = conn.execute(

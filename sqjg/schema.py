@@ -785,10 +785,14 @@ def bulk_insert(
         for name, (t, _trigger) in kept.items():
             for sql in _SET_BASED_TWINS[t][1:]:
                 conn.execute(sql, (marks[t],))
+        contents: dict[str, str] = {}
         for t in tables:
             cols = _columns(conn, t)
-            if compact and compact_audit(conn, t, marks[t], cols):
-                continue
+            if compact:
+                content = compact_audit(conn, t, marks[t])
+                if content is not None:
+                    contents[t] = content
+                    continue
             conn.execute(
                 f"INSERT INTO audit_log(run_id, entity, entity_id, op, before, after)"
                 f" SELECT {_RUN}, '{t}', id, 'insert', NULL, {_as_json(cols, '')} FROM {t}"
@@ -796,8 +800,9 @@ def bulk_insert(
                 (marks[t],),
             )
         for t in chained:
-            if compact and t != "audit_log":
-                chain.link_run(conn, t, marks[t])
+            if t in contents:
+                if contents[t]:
+                    chain.link_run(conn, t, marks[t], contents[t])
             else:
                 chain.link_new_rows(conn, t, marks[t])
     finally:
@@ -812,51 +817,54 @@ def bulk_insert(
 
 def content_hash(conn: sqlite3.Connection, table: str, first: int, last: int, cols: list[str]):
     """SHA-256 of rows first..last of `table`: each row's columns as a JSON array, one line per
-    row in id order (the text a reader recomputes to check the rows as inserted)."""
+    row in id order (chain.run_content: the text a reader recomputes to check the rows)."""
     import hashlib
 
-    digest = hashlib.sha256()
-    for (text,) in conn.execute(
-        f"SELECT json_array({', '.join(cols)}) FROM {table} WHERE id BETWEEN ? AND ? ORDER BY id",
-        (first, last),
-    ):
-        digest.update(text.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    from .chain import run_content
+
+    return hashlib.sha256(run_content(conn, table, first, last, cols)[1].encode()).hexdigest()
 
 
-def compact_audit(conn: sqlite3.Connection, table: str, after_id: int, cols: list[str]) -> bool:
-    """One audit row for every row of `table` above after_id, written by this command.
+def compact_audit(conn: sqlite3.Connection, table: str, after_id: int) -> str | None:
+    """One audit row for every row of `table` above after_id, written by this command; returns
+    the rows' content (chain.run_content), or None when they are not one run of ids (nothing
+    written: the caller audits them row by row).
 
     entity_id is the first new id; `after` is {"rows": N, "first_id", "last_id", "columns",
     "sha256"}: the ids (contiguous: the rows were appended) and the hash of their content as
-    inserted (content_hash). The audit row is chained like any other, so the record of what the
-    import wrote cannot be changed unseen, and `sqjg log` shows the import as one line per table.
-    Later changes to those rows are audit rows of their own, as for any row. False (nothing
-    written) when the new ids are not one run, for the caller to audit row by row.
+    inserted (content_hash over `columns`: the chained ones for a chained table, so the one
+    pass serves the audit row and the chain's run link, else all). The audit row is chained like
+    any other, so the record of what the import wrote cannot be changed unseen, and `sqjg log`
+    shows the import as one line per table. Later changes to those rows are audit rows of their
+    own, as for any row.
     """
+    import hashlib
+    import json
+
+    from . import chain
+
     first, last, n = conn.execute(
         f"SELECT min(id), max(id), count(*) FROM {table} WHERE id > ?", (after_id,)
     ).fetchone()
     if not n:
-        return True
+        return ""
     if n != last - first + 1:
-        return False  # not one run of ids: audited row by row instead
+        return None
+    cols = chain.CHAINED.get(table) or _columns(conn, table)
+    _n, content = chain.run_content(conn, table, first, last, cols)
     after = {
         "rows": n,
         "first_id": first,
         "last_id": last,
         "columns": cols,
-        "sha256": content_hash(conn, table, first, last, cols),
+        "sha256": hashlib.sha256(content.encode()).hexdigest(),
     }
-    import json
-
     conn.execute(
         f"INSERT INTO audit_log(run_id, entity, entity_id, op, before, after)"
         f" VALUES ({_RUN}, ?, ?, 'insert', NULL, ?)",
         (table, first, json.dumps(after, ensure_ascii=False, separators=(",", ":"))),
     )
-    return True
+    return content
 
 
 def compact_rows(after: dict | None) -> range | None:

@@ -225,3 +225,23 @@ def test_submit_still_records_one_and_names_what_is_missing(city):
     assert json.loads(out) == {"id": 1}
     assert refused("submit", "-c", "西街社区") == "缺少必需的参数 --report / -r、--date / -d。\n"
     assert refused("submit", "-c", "西街社区", "-r", "survey") == "缺少必需的参数 --date / -d。\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a,b\r\nc,d\r\n", "a, b\n", "a ,b\n", " a,b\n", "a,b \r\n", "a,b\u3000\n", "a,x\r b,y\r", '"a ",b\n'],
+)
+def test_cells_are_trimmed_whatever_the_line_ends(tmp_path, text):
+    import csv as csv_module
+    import io
+
+    from sqjg.csvio import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("x,y\n" + text, encoding="utf-8", newline="")
+    expected = [
+        [c.strip() for c in r]
+        for r in csv_module.reader(io.StringIO(text, newline=""))
+        if any(c.strip() for c in r)
+    ]
+    assert read_table(path, {"x": "x", "y": "y"}).rows == expected

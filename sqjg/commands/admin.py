@@ -159,6 +159,7 @@ def log(
     from ..dates import parse_date
     from ..render import emit
     from ..safety import ENTITY_LABELS, audit_entries
+    from ..schema import compact_rows
 
     since_text = parse_date(since).isoformat() if since else None
     with reading(db) as conn:
@@ -171,6 +172,11 @@ def log(
         if e["op"] == "update":
             what = "; ".join(
                 f"{k}: {_short(v[0])} → {_short(v[1])}" for k, v in e["changes"].items()
+            )
+        elif compact_rows(e["after"]) is not None:
+            # An import's rows in one audit record (schema.compact_audit).
+            what = _("批量导入 {n:,} 条（编号 {first}–{last}）").format(
+                n=e["after"]["rows"], first=e["after"]["first_id"], last=e["after"]["last_id"]
             )
         else:
             record = e["after"] or e["before"] or {}
