@@ -440,7 +440,7 @@ def _confirm_publish(db: Any, publish: Any, period: str, *, yes: bool) -> None:
     finally:
         conn.close()
     rows = result["rows"]
-    say(_("将公布并冻结 {period}的考评结果（{n} 个社区）：").format(period=period, n=len(rows)))
+    say(_("将公布并冻结{period}的考评结果（{n} 个社区）：").format(period=period, n=len(rows)))
     shown = rows if len(rows) <= 6 else [*rows[:3], None, *rows[-3:]]
     for row in shown:
         if row is None:
