@@ -108,9 +108,6 @@ PARAGRAPHS = {
     "--format csv writes one table, chosen with --section ranking|items|issues|units|exposure|funds|due.": "--format csv 只写一张表，用 --section ranking|items|issues|units|exposure|funds|due 选择。",
     "The morning report (每日简报): deadlines in the next 7 days and those missed, issues falling overdue today, and the exposure board.": "每日简报：今后 7 天到期和已错过的时限、今天起超期的问题、曝光台。",
     "--format csv writes one table, chosen with --section upcoming|past_due|overdue|exposure.": "--format csv 只写一张表，用 --section upcoming|past_due|overdue|exposure 选择。",
-    "A published month always shows its stored result. --community C ranks C's compounds; --units --year Y gives the year-end prizes of the co-construction units; --period 2026-Q3 ranks a quarter on the months' totals ([[periods]] in the rules).": "已公布的月份总是显示当时存下的结果。--community C 对 C 社区的小区排名；--units --year Y 给出共建单位的年终奖项；--period 2026-Q3 按各月总分对一个季度排名（规则文件的 [[periods]]）。",
-    "Columns: community, report, date, note (or 社区, 上报事项, 日期, 备注).": "列：社区、上报事项、日期、备注（或 community, report, date, note）。",
-    "Import submissions from a CSV or workbook (批量导入上报记录); all rows or none.": "从 CSV 或工作簿批量导入上报记录；要么全部导入，要么一行不导入。",
 }
 
 # Option and argument help.
@@ -261,12 +258,6 @@ OPTIONS = {
     "Output format (输出格式): text, markdown, csv, json, html or xlsx (with -o).": "输出格式：text、markdown、csv、json、html，或与 -o 同用时 xlsx。",
     "With --format csv: the one table to write (表格).": "与 --format csv 同用：要写的那一张表。",
     "Write to this file, atomically (输出文件); default stdout.": "写到这个文件（原子写入）；默认标准输出。",
-    "Community (社区); required.": "社区；必填。",
-    "Date it happened (日期), e.g. 2026-07-10 or 7月10日; not after today; required.": "日期，如 2026-07-10 或 7月10日；不能晚于今天；必填。",
-    "JSON indented for people (缩进的 JSON).": "带缩进、便于人读的 JSON。",
-    "Rank a quarter, half year or year: 2026-Q3, 2026-H2, 2026 (季度、半年、年度排名).": "季度、半年或年度排名：2026-Q3、2026-H2、2026。",
-    "Write to this file (输出文件); needed by --format xlsx.": "写到这个文件；--format xlsx 时必须给。",
-    "survey|funds|cleanup|selfcheck (上报事项: 问题排查/经费筹集/大清扫/自查); required.": "上报事项：survey 问题排查 | funds 经费筹集 | cleanup 大清扫 | selfcheck 自查；必填。",
 }
 
 # Click's own words around the help (headings, markers), in the order they are replaced.

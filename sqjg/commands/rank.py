@@ -377,14 +377,7 @@ def rank(
     if publish:
         from ..chain import fingerprint
 
-        _confirm_publish(
-            db,
-            lambda conn: assessment.publish(
-                conn, r, y, m, force=force, allow_missing=allow_missing
-            ),
-            _("{year} 年 {month} 月").format(year=y, month=m),
-            yes=yes,
-        )
+        _confirm_publish(db, r, y, m, force=force, allow_missing=allow_missing, yes=yes)
         with writing(db) as conn:
             result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
             printed = fingerprint(conn)
@@ -414,12 +407,15 @@ def rank(
         say(printed)
 
 
-def _confirm_publish(db: Any, publish: Any, period: str, *, yes: bool) -> None:
-    """Before freezing a period, show a person what will be frozen and ask; --yes for scripts.
+def _confirm_publish(
+    db: Any, r: Any, y: int, m: int, *, force: bool, allow_missing: bool, yes: bool
+) -> None:
+    """Before freezing a month, show a person what will be frozen and ask; --yes for scripts.
 
-    What is shown is the very result publishing would store: `publish(conn)` runs in a
-    transaction that is rolled back, so its refusals (too early, missing points, already
-    published) come before the question, and the write lock is not held while the person reads."""
+    What is shown is the very result publishing would store: publish runs in a transaction
+    that is rolled back, so its refusals (too early, missing points, already published) come
+    before the question, and the write lock is not held while the person reads."""
+    from .. import assessment
     from ..clikit import can_ask, confirm, db_path
     from ..db import open_db
 
@@ -434,13 +430,17 @@ def _confirm_publish(db: Any, publish: Any, period: str, *, yes: bool) -> None:
     try:
         conn.execute("BEGIN")
         try:
-            result = publish(conn)
+            result = assessment.publish(conn, r, y, m, force=force, allow_missing=allow_missing)
         finally:
             conn.execute("ROLLBACK")
     finally:
         conn.close()
     rows = result["rows"]
-    say(_("将公布并冻结{period}的考评结果（{n} 个社区）：").format(period=period, n=len(rows)))
+    say(
+        _("将公布并冻结 {year} 年 {month} 月的考评结果（{n} 个社区）：").format(
+            year=y, month=m, n=len(rows)
+        )
+    )
     shown = rows if len(rows) <= 6 else [*rows[:3], None, *rows[-3:]]
     for row in shown:
         if row is None:
