@@ -76,14 +76,39 @@ def _runs_of(
 
 
 def _changes(conn: sqlite3.Connection, run_id: int) -> list[Change]:
-    return [
-        Change(a, e, i, op, json.loads(b) if b else None, json.loads(f) if f else None)
-        for a, e, i, op, b, f in conn.execute(
-            "SELECT id, entity, entity_id, op, before, after FROM audit_log"
-            " WHERE run_id = ? ORDER BY id",
-            (run_id,),
+    """The run's writes, one per row: a compact audit row (a bulk import audited as one row
+    per table) stands for each of the rows it covers, as they are now."""
+    out = []
+    for a, e, i, op, b, f in conn.execute(
+        "SELECT id, entity, entity_id, op, before, after FROM audit_log"
+        " WHERE run_id = ? ORDER BY id",
+        (run_id,),
+    ).fetchall():
+        before, after = json.loads(b) if b else None, json.loads(f) if f else None
+        covered = _compact_ids(op, after)
+        if covered is None:
+            out.append(Change(a, e, i, op, before, after))
+            continue
+        cur = conn.execute(
+            f"SELECT * FROM {e} WHERE id BETWEEN ? AND ? ORDER BY id", (covered[0], covered[1])
         )
-    ]
+        names = [d[0] for d in cur.description]
+        now = {row[0]: dict(zip(names, row)) for row in cur}
+        # A row gone since was removed by a later command, which the later-change check finds.
+        out += [
+            Change(a, e, n, "insert", None, now.get(n)) for n in range(covered[0], covered[1] + 1)
+        ]
+    return out
+
+
+def _compact_ids(op: str, after: dict[str, Any] | None) -> tuple[int, int] | None:
+    """First and last id of the appended rows a compact audit row stands for ({"rows": N,
+    "first_id", "last_id", ...}); None for the audit row of one row."""
+    if op != "insert" or not after or not {"rows", "first_id", "last_id"} <= set(after):
+        return None
+    if "id" in after:  # a row of an audited table that happens to have such columns
+        return None
+    return int(after["first_id"]), int(after["last_id"])
 
 
 def recent(conn: sqlite3.Connection, user: str, *, below: int | None = None) -> list[Run]:
@@ -138,15 +163,17 @@ def _reason(conn: sqlite3.Connection, run: Run) -> str | None:
         return _(
             "它登记了问题 {id} 的处置记录，处置记录按日期记入哈希链，不能撤销；登错的问题可用 sqjg issue cancel 作废。"
         ).format(id=event.get("issue_id"))
+    touched = json.dumps(sorted({(c.entity, c.entity_id) for c in run.changes}))
     later = conn.execute(
         "SELECT a.run_id, r.argv, r.user, a.entity, a.entity_id"
-        " FROM (SELECT DISTINCT entity, entity_id FROM audit_log WHERE run_id = ?) b"
+        " FROM (SELECT json_extract(value, '$[0]') AS entity, json_extract(value, '$[1]') AS"
+        " entity_id FROM json_each(?)) b"
         " JOIN audit_log a ON a.entity = b.entity AND a.entity_id = b.entity_id AND a.run_id > ?"
         " JOIN command_runs r ON r.id = a.run_id"
         # A command undone since, and the undo that reverted it, left the records as they were.
         " WHERE a.run_id NOT IN (SELECT run_id FROM undos UNION SELECT undo_run_id FROM undos)"
         " ORDER BY a.id LIMIT 1",
-        (run.id, run.id),
+        (touched, run.id),
     ).fetchone()
     if later is not None:
         later_run, argv, who, entity, entity_id = later

@@ -199,3 +199,31 @@ def test_undoing_an_entry_of_a_published_month_needs_late(city, db_path, monkeyp
     ok("undo", "--yes", "--late", "--reason", "会议登错了社区")
     assert _one(db_path, "SELECT count(*) FROM meetings")[0][0] == 0
     assert _one(db_path, "SELECT reason FROM late_entries") == [("会议登错了社区",)]
+
+
+def test_a_compact_audit_row_stands_for_each_row_it_covers(city, db_path, monkeypatch):
+    """A bulk import may audit its rows as one compact row per table ({"rows", "first_id",
+    "last_id", ...}): undo reads it as the rows it covers, and sees later changes to any of them."""
+    from sqjg import undo
+    from sqjg.db import open_db, write_transaction
+
+    for day in ("7-1", "7-2", "7-3"):
+        ok("meeting", "add", "-c", "西街社区", "--date", day, "--attendees", "9")
+    compact = {"rows": 3, "first_id": 1, "last_id": 3, "columns": ["id"], "sha256": "0" * 64}
+    conn = open_db(db_path)
+    with write_transaction(conn, "sqjg meeting import 会议.csv"):
+        conn.execute(
+            "INSERT INTO audit_log(run_id, entity, entity_id, op, before, after)"
+            " VALUES ((SELECT max(id) FROM command_runs), 'meetings', 1, 'insert', NULL, ?)",
+            (json.dumps(compact),),
+        )
+    run = undo.last(conn, "tester")
+    conn.close()
+    assert [(c.entity, c.entity_id, c.after["held_on"]) for c in run.changes] == [
+        ("meetings", 1, "2026-07-01"), ("meetings", 2, "2026-07-02"), ("meetings", 3, "2026-07-03"),
+    ]  # fmt: skip
+    assert run.reason is None
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok("activity", "remove", "meeting", "2")
+    monkeypatch.setenv("SQJG_USER", "tester")
+    assert "又改动了同一条记录（共建委会议 2）" in refused("undo", "--yes")
