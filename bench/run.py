@@ -452,8 +452,8 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", default="big", choices=["small", "big", *SIZES],
-                    help="small: the demo city; big: 1k, 6k and 7950 (default); or one size")  # fmt: skip
+    ap.add_argument("--size", default="big",
+                    help="small: the demo city; big: 1k,6k,7950 (default); or sizes, comma-separated")  # fmt: skip
     ap.add_argument("--runs", type=int, default=3, help="timed pairs per comparison (default 3)")
     ap.add_argument("--base", type=Path, help="a checkout of the previous release, timed too")
     ap.add_argument("--save-baseline", action="store_true", help=f"store --base's timings in {BASELINE.name}")  # fmt: skip
@@ -467,9 +467,12 @@ def main(argv: list[str] | None = None) -> int:
     tool = Tree(ROOT)
     base = Tree(args.base.resolve()) if args.base else None
     baseline = json.loads(BASELINE.read_text())["seconds"] if BASELINE.exists() and not base else {}
-    sizes = (
-        ["small"] if args.size == "small" else list(SIZES) if args.size == "big" else [args.size]
-    )
+    if args.size in ("small", "big"):
+        sizes = ["small"] if args.size == "small" else list(SIZES)
+    else:
+        sizes = [x.strip() for x in args.size.split(",")]
+        if any(x not in SIZES for x in sizes):
+            ap.error(f"--size: small, big or some of {', '.join(SIZES)}, comma-separated")
     rows: list[Row] = []
     medians: dict[str, dict] = {}
     for size in sizes:

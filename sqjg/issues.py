@@ -327,14 +327,13 @@ class snapshot:
             # snapshot is read several times and dropped with the connection.
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("CREATE TEMP TABLE issue_snapshot_dates (d TEXT PRIMARY KEY)")
-            conn.execute(
-                "CREATE TEMP TABLE issue_snapshot (d TEXT NOT NULL,"
-                f" {_SNAPSHOT_COLUMNS}, PRIMARY KEY (d, community_id, unit_id, issue_id))"
-                " WITHOUT ROWID"
-            )
+            conn.execute(f"CREATE TEMP TABLE issue_snapshot (d TEXT NOT NULL, {_SNAPSHOT_COLUMNS})")
+        # Appended in community and unit order: the readings that group by them sort rows that
+        # are in order already (at 650,000 rows 0.5 s instead of 1.5 s each); a table keyed by
+        # (d, community, unit, issue) cost 4.5 s of CPU to fill, this 3.4 s.
         conn.execute(
             f"INSERT INTO temp.issue_snapshot SELECT :d, {_SNAPSHOT_COLUMNS} FROM issue_states s"
-            f" WHERE {_HOLDS}",
+            f" WHERE {_HOLDS} ORDER BY s.community_id, s.unit_id",
             {"d": self.d},
         )
         conn.execute("INSERT INTO temp.issue_snapshot_dates(d) VALUES (?)", (self.d,))
@@ -342,9 +341,16 @@ class snapshot:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.taken:
-            self.conn.execute("DELETE FROM temp.issue_snapshot WHERE d = ?", (self.d,))
-            self.conn.execute("DELETE FROM temp.issue_snapshot_dates WHERE d = ?", (self.d,))
+        if not self.taken:
+            return
+        conn = self.conn
+        conn.execute("DELETE FROM temp.issue_snapshot_dates WHERE d = ?", (self.d,))
+        if conn.execute("SELECT 1 FROM temp.issue_snapshot_dates").fetchone() is None:
+            # Dropping is instant; deleting 650,000 rows one by one took seconds.
+            conn.execute("DROP TABLE temp.issue_snapshot")
+            conn.execute("DROP TABLE temp.issue_snapshot_dates")
+        else:
+            conn.execute("DELETE FROM temp.issue_snapshot WHERE d = ?", (self.d,))
 
 
 # --- Responsible parties: who may be responsible for a category -------------------------------
@@ -1543,8 +1549,8 @@ _GROUPS = {
 
 
 def _group_key(conn: sqlite3.Connection, by: str, d: str) -> str:
-    """The group key of `by`; over a snapshot, whose key is (d, community_id, unit_id, issue_id),
-    grouping by community (and unit) follows its order: no sort at all."""
+    """The group key of `by`; over a snapshot, whose rows are in community and unit order, the
+    plain column (a sort of rows already in order is cheap)."""
     key = _GROUPS[_check_by(by)][0]
     if by in ("community", "unit") and _has_snapshot(conn, d):
         return key.removeprefix("+")

@@ -156,3 +156,29 @@ def sh(script: str, db: str = "walk", terminal: int | None = None) -> None:
     cog.outl("```")
     cog.outl(transcript(script, db, terminal))
     cog.outl("```")
+
+
+def bench(path: str) -> None:
+    """The table of one stored run of bench/run.py (its --json file), with the machine it ran on:
+    the README shows a measurement, it never runs the benchmark (called from a cog block)."""
+    import importlib.util
+    import json
+
+    import cog
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    run_py = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_py)
+    data = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    rows = [run_py.Row(**r) for r in data["rows"]]
+    cog.outl(run_py.table(rows))
+    cog.outl("")
+    runs = data["runs"]
+    cog.outl(
+        f"Machine: {data['machine']}; today = {data['today']}; the median of {runs} pairs run"
+        f" in turn after a warm-up each; × today measured side by side with {data['base']};"
+        f" the run took {data['took_s']} s (`{path}`)."
+        if data.get("base")
+        else f"Machine: {data['machine']}; today = {data['today']}; the median of {runs} pairs;"
+        f" the run took {data['took_s']} s (`{path}`)."
+    )
