@@ -182,23 +182,27 @@ def _check(
         str,
         refusals_of="community",
     )
-    by_id = {u.id: u for u in communities.values()}
+    # Later maps are keyed by the cells as written (one scan each, no join): a value that
+    # depends on a refused one maps to nothing, and the row is refused for that one already.
     if "compound" in c.present:
         c.mapping(
             "compound",
             2,
-            f"SELECT DISTINCT m.v, s.compound FROM {SHEET} s JOIN temp.m_community m"
-            " ON m.k0 = s.community WHERE m.v IS NOT NULL AND s.compound <> ''",
-            lambda cid, name: reg.compound(by_id[cid], name),
+            f"SELECT DISTINCT s.community, s.compound FROM {SHEET} s WHERE s.compound <> ''",
+            lambda cname, name: (
+                reg.compound(communities[(cname,)], name) if (cname,) in communities else None
+            ),
         )
         c.flag(
-            f"SELECT s.n, p.e FROM {SHEET} s JOIN temp.m_community m ON m.k0 = s.community"
-            " JOIN temp.m_compound p ON p.k0 = m.v AND p.k1 = s.compound WHERE p.e IS NOT NULL",
+            f"SELECT s.n, p.e FROM {SHEET} s JOIN temp.m_compound p"
+            " ON p.k0 = s.community AND p.k1 = s.compound WHERE p.e IS NOT NULL",
             "compound",
             str,
             refusals_of="compound",
         )
-    c.mapping("category", 1, f"SELECT DISTINCT {col('category')} FROM {SHEET} s", parse_category)
+    categories = c.mapping(
+        "category", 1, f"SELECT DISTINCT {col('category')} FROM {SHEET} s", parse_category
+    )
     c.flag(
         f"SELECT s.n, k.e FROM {SHEET} s JOIN temp.m_category k ON k.k0 = {col('category')}"
         " WHERE k.e IS NOT NULL",
@@ -206,22 +210,23 @@ def _check(
         str,
         refusals_of="category",
     )
-    c.mapping(
-        "unit",
-        3,
-        f"SELECT DISTINCT m.v, k.v, {col('unit')} FROM {SHEET} s"
-        f" JOIN temp.m_community m ON m.k0 = {col('community')}"
-        f" JOIN temp.m_category k ON k.k0 = {col('category')}"
-        " WHERE m.v IS NOT NULL AND k.v IS NOT NULL",
-        lambda cid, cat, name: responsible_party(reg, by_id[cid], cat, name),
+
+    def party(cname: str, ctext: str, uname: str) -> Any:
+        where, cat = communities.get((cname,)), categories.get((ctext,))
+        return None if where is None or cat is None else responsible_party(reg, where, cat, uname)
+
+    by_cells = f"{col('community')}, {col('category')}, {col('unit')}"
+    c.mapping("unit", 3, f"SELECT DISTINCT {by_cells} FROM {SHEET} s", party)
+    unit_join = (
+        f" JOIN temp.m_unit u ON u.k0 = {col('community')} AND u.k1 = {col('category')}"
+        f" AND u.k2 = {col('unit')}"
     )
     _JOINED = (
         f" JOIN temp.m_community m ON m.k0 = {col('community')}"
-        f" JOIN temp.m_category k ON k.k0 = {col('category')}"
-        f" JOIN temp.m_unit u ON u.k0 = m.v AND u.k1 = k.v AND u.k2 = {col('unit')}"
+        f" JOIN temp.m_category k ON k.k0 = {col('category')}" + unit_join
     )
     c.flag(
-        f"SELECT s.n, u.e FROM {SHEET} s {_JOINED} WHERE u.e IS NOT NULL",
+        f"SELECT s.n, u.e FROM {SHEET} s {unit_join} WHERE u.e IS NOT NULL",
         "unit",
         str,
         refusals_of="unit",
@@ -231,7 +236,7 @@ def _check(
         return parse_date(text, today_=now).isoformat()
 
     # The found day: an empty cell is today. A separate map from due dates, where empty is not.
-    c.mapping(
+    found_days = c.mapping(
         "found",
         1,
         f"SELECT DISTINCT {col('found')} FROM {SHEET} s",
@@ -264,21 +269,22 @@ def _check(
     )
     if limits:
         # Without a due date the rules' time limit for the kind and category gives it.
+        def limit(kind: str, ctext: str, ftext: str) -> str | None:
+            cat, on = categories.get((ctext,)), found_days.get((ftext,))
+            if cat is None or on is None:
+                return None
+            return default_due(limits, kind, cat, date.fromisoformat(on))[0].isoformat()
+
         c.mapping(
             "due",
             3,
-            f"SELECT DISTINCT {col('kind')}, k.v, f.v FROM {SHEET} s"
-            f" JOIN temp.m_category k ON k.k0 = {col('category')}"
-            f" JOIN temp.m_found f ON f.k0 = {col('found')}"
-            f" WHERE {col('due')} = '' AND k.v IS NOT NULL AND f.v IS NOT NULL",
-            lambda kind, cat, on: default_due(limits, kind, cat, date.fromisoformat(on))[
-                0
-            ].isoformat(),
+            f"SELECT DISTINCT {col('kind')}, {col('category')}, {col('found')} FROM {SHEET} s"
+            f" WHERE {col('due')} = ''",
+            limit,
         )
         c.flag(
-            f"SELECT s.n, x.e FROM {SHEET} s JOIN temp.m_category k ON k.k0 = {col('category')}"
-            f" JOIN temp.m_found f ON f.k0 = {col('found')}"
-            f" JOIN temp.m_due x ON x.k0 = {col('kind')} AND x.k1 = k.v AND x.k2 = f.v"
+            f"SELECT s.n, x.e FROM {SHEET} s JOIN temp.m_due x ON x.k0 = {col('kind')}"
+            f" AND x.k1 = {col('category')} AND x.k2 = {col('found')}"
             f" WHERE {col('due')} = '' AND x.e IS NOT NULL",
             "due",
             str,
@@ -291,15 +297,14 @@ def _check(
         f" JOIN temp.m_found f ON f.k0 = {col('found')}"
         f" LEFT JOIN temp.m_date d ON d.k0 = {col('due')}"
         + (
-            f" LEFT JOIN temp.m_due x ON x.k0 = {col('kind')} AND x.k1 = k.v AND x.k2 = f.v"
+            f" LEFT JOIN temp.m_due x ON x.k0 = {col('kind')} AND x.k1 = {col('category')}"
+            f" AND x.k2 = {col('found')}"
             if limits
             else ""
         )
     )
     c.flag(
-        f"SELECT s.n, {due}, f.v FROM {SHEET} s"
-        f" JOIN temp.m_category k ON k.k0 = {col('category')} {due_join}"
-        f" WHERE {due} < f.v",
+        f"SELECT s.n, {due}, f.v FROM {SHEET} s {due_join} WHERE {due} < f.v",
         "due",
         lambda d, f: _("整改时限 {due} 早于发现日期 {found}。").format(due=d, found=f),
     )
@@ -334,7 +339,7 @@ def _check(
         f" nullif({col('uid')}, '') AS uid, s.n AS n"
         f" FROM {SHEET} s {_JOINED} {due_join}"
         + (
-            " LEFT JOIN temp.m_compound p ON p.k0 = m.v AND p.k1 = s.compound"
+            " LEFT JOIN temp.m_compound p ON p.k0 = s.community AND p.k1 = s.compound"
             if "compound" in c.present
             else ""
         )

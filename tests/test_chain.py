@@ -361,3 +361,26 @@ def test_a_sheet_import_chains_its_events_and_audit_rows_in_one_pass(ledger, tmp
         p["check"] == "hash_chain" and f"issue_events 第 {first} 行与哈希链不符" in p["problem"]
         for p in problems
     ), problems
+
+
+def test_a_row_deleted_inside_an_imported_run_is_named(ledger, tmp_path, monkeypatch):
+    from sqjg.db import open_db
+
+    monkeypatch.setenv("SQJG_TODAY", "2026-08-20")
+    sheet = tmp_path / "survey.csv"
+    sheet.write_text(
+        "问题,社区,类别,整改时限,发现日期\n"
+        + "".join(f"杂物{i},西街社区,1,2026-08-20,2026-08-01\n" for i in range(5)),
+        encoding="utf-8",
+    )
+    ok("issue", "import", str(sheet))
+    conn = open_db(ledger)
+    (first,) = conn.execute(
+        "SELECT entity_id FROM chain_links WHERE last_id IS NOT NULL"
+    ).fetchone()
+    conn.execute("DELETE FROM issue_events WHERE id = ?", (first + 2,))
+    conn.close()
+    problems = [
+        p["problem"] for p in json.loads(run("check", "--format", "json").stdout)["problems"]
+    ]
+    assert f"issue_events 第 {first + 2} 行已被删除，链在此断开" in problems, problems

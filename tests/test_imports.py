@@ -229,7 +229,16 @@ def test_submit_still_records_one_and_names_what_is_missing(city):
 
 @pytest.mark.parametrize(
     "text",
-    ["a,b\r\nc,d\r\n", "a, b\n", "a ,b\n", " a,b\n", "a,b \r\n", "a,b\u3000\n", "a,x\r b,y\r", '"a ",b\n'],
+    [
+        "a,b\r\nc,d\r\n",
+        "a, b\n",
+        "a ,b\n",
+        " a,b\n",
+        "a,b \r\n",
+        "a,b\u3000\n",
+        "a,x\r b,y\r",
+        '"a ",b\n',
+    ],
 )
 def test_cells_are_trimmed_whatever_the_line_ends(tmp_path, text):
     import csv as csv_module

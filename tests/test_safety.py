@@ -134,10 +134,11 @@ def test_a_sheet_import_is_audited_as_one_record_per_table(city, tmp_path):
         first, last = e["after"]["first_id"], e["after"]["last_id"]
         assert e["entity_id"] == first and last == first + 1
         # The hashed columns: a chained table's chained ones (hashed once for the audit row and
-        # the chain's run link), else all of them.
+        # the chain's run link), else the ones the import gave.
         cols = CHAINED.get(e["entity"]) or [
-            r[1] for r in conn.execute(f"PRAGMA table_info({e['entity']})")
-        ]
+            "id", "description", "community_id", "compound_id", "location", "category",
+            "unit_id", "kind", "found", "due", "serious", "inspection_id", "uid",
+        ]  # fmt: skip
         assert e["after"]["columns"] == cols
         # The hash of the rows as inserted, recomputed from the tables.
         assert e["after"]["sha256"] == content_hash(conn, e["entity"], first, last, cols)
