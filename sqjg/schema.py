@@ -577,8 +577,10 @@ WHERE x.next_on IS NOT x.happened_on
 """
 
 
+# Each migration keeps the text it wrote; the newest is what triggers and checks use today.
 _ISSUE_STATES_SELECT_M008 = _issue_states_select("issue_events")
-ISSUE_STATES_SELECT = _issue_states_select("issue_history")
+_ISSUE_STATES_SELECT_M011 = _issue_states_select("issue_history")
+ISSUE_STATES_SELECT = _ISSUE_STATES_SELECT_M011
 ISSUE_STATES_COLUMNS = (
     "issue_id, valid_from, valid_to, community_id, compound_id, unit_id, category, kind, serious,"
     " found, status, due, resolved_on, closed_on, on_time, notices, reworks, extensions, late_days"
@@ -692,7 +694,7 @@ def m011_undone_events(conn: sqlite3.Connection) -> None:
     issue_history, which leaves undone events out. The intervals of issue_states are rebuilt
     from that view: by the event triggers, and by a trigger on undone_events for the issue whose
     event was taken back."""
-    one = "e.issue_id = {row}.issue_id"
+    one, select = "e.issue_id = {row}.issue_id", _ISSUE_STATES_SELECT_M011
     run_script(
         conn,
         f"""
@@ -710,14 +712,14 @@ WHERE NOT EXISTS (SELECT 1 FROM undone_events u WHERE u.event_id = e.id);
 DROP TRIGGER issue_states_event_insert;
 DROP TRIGGER issue_states_event_update;
 DROP TRIGGER issue_states_event_delete;
-{_issue_states_event_triggers(ISSUE_STATES_SELECT)}
+{_issue_states_event_triggers(select)}
 CREATE TRIGGER issue_states_undone_insert AFTER INSERT ON undone_events BEGIN
     DELETE FROM issue_states WHERE issue_id = NEW.issue_id;
-    {issue_states_refill(one.format(row="NEW"))};
+    {issue_states_refill(one.format(row="NEW"), select)};
 END;
 CREATE TRIGGER issue_states_undone_delete AFTER DELETE ON undone_events BEGIN
     DELETE FROM issue_states WHERE issue_id = OLD.issue_id;
-    {issue_states_refill(one.format(row="OLD"))};
+    {issue_states_refill(one.format(row="OLD"), select)};
 END;
 """,
     )
