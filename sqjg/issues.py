@@ -4,7 +4,9 @@ management (GB/T 30428: 立案 → 派遣 → 处置 → 核查 → 结案).
 An issue is open (待整改) → resolved (已整改待核查, the responsible side reports it fixed) →
 closed (已结案, verified on site); a failed verification sends it back to open and counts a
 rework (返工). It can also be cancelled (作废: a duplicate, not a problem) and is then kept but
-never counted. Every event is a row of issue_events with the date it happened; the issues row
+never counted. Every event is a row of issue_events with the date it happened (one that `sqjg
+undo` took back stays there, on its hash chain, but out of the view issue_history, which every
+reading of the history goes through); the issues row
 carries denormalised copies (status, due, resolved_on, closed_on, on_time, notices, reworks,
 extensions, last_event_on) that `_sync` recomputes from the events with the very SQL that
 answers "as of D" questions, so the two can never disagree (`history_problems` checks it).
@@ -242,7 +244,7 @@ _HISTORY = {
 def _history(columns: str, which: str) -> str:
     """SELECT `columns` (over `i` and the _HISTORY aggregates) per issue chosen by `which`."""
     return (
-        f"SELECT {columns} FROM issues i CROSS JOIN issue_events e"
+        f"SELECT {columns} FROM issues i CROSS JOIN issue_history e"
         f" WHERE e.issue_id = i.id AND e.happened_on <= :d AND {which} GROUP BY i.id"
     )
 
@@ -1202,6 +1204,22 @@ def edit_issue(
     return changes
 
 
+def undo_events(conn: sqlite3.Connection, event_ids: list[int]) -> None:
+    """Take events recorded by mistake out of their issues' history (sqjg undo). They stay on
+    the hash chain: undone_events names them, issue_history leaves them out (its trigger
+    refills the issue's intervals), and each issue's row is derived again from what is left."""
+    rows = conn.execute(
+        "SELECT id, issue_id, happened_on FROM issue_events"
+        " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        (json.dumps(event_ids),),
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO undone_events(event_id, issue_id, happened_on) VALUES (?, ?, ?)", rows
+    )
+    for issue_id in sorted({r[1] for r in rows}):
+        _sync(conn, issue_id)
+
+
 def cancel_issue(
     conn: sqlite3.Connection, issue_id: int, *, reason: str, on: date | str | None = None
 ) -> dict[str, Any]:
@@ -1469,7 +1487,7 @@ def show_issue(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     issue = found[0]
     events = []
     for r in conn.execute(
-        "SELECT id, event, happened_on, note, detail, due FROM issue_events WHERE issue_id = ?"
+        "SELECT id, event, happened_on, note, detail, due FROM issue_history WHERE issue_id = ?"
         " ORDER BY happened_on, id",
         (issue_id,),
     ):
@@ -1795,7 +1813,7 @@ _MONTH_COUNTS = {
     # -- or extended late during it: the extension moves the date, the days it came late for stay
     "overdue": f"({OVERDUE_PENDING} OR (a.status_d <> 'cancelled' AND a.resolved_d BETWEEN :first"
     " AND :d AND a.resolved_d > a.due_d)"
-    " OR (a.status_d <> 'cancelled' AND a.late_days_d > 0 AND EXISTS (SELECT 1 FROM issue_events le"
+    " OR (a.status_d <> 'cancelled' AND a.late_days_d > 0 AND EXISTS (SELECT 1 FROM issue_history le"
     " WHERE le.issue_id = a.id AND le.event = 'extend' AND le.happened_on BETWEEN :first AND :d"
     " AND le.happened_on > json_extract(le.detail, '$.from_due'))))",
     "exposure": ON_BOARD,
@@ -1837,7 +1855,7 @@ def month_counts(
     column = {"community": "i.community_id", "compound": "i.compound_id"}[by]
     params["event"] = _MONTH_EVENTS[what]
     sql = (
-        f"SELECT {column}, count(*) FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        f"SELECT {column}, count(*) FROM issue_history e JOIN issues i ON i.id = e.issue_id"
         " WHERE e.event = :event AND e.happened_on BETWEEN :first AND :d"
         f"{' AND ' + where if where else ''} AND {column} IS NOT NULL GROUP BY {column}"
     )
@@ -1943,9 +1961,9 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
     problems: list[str] = []
     for issue_id, n, first in conn.execute(
         "SELECT id, n, first FROM (SELECT i.id,"
-        " (SELECT count(*) FROM issue_events e WHERE e.issue_id = i.id AND e.event = 'create'"
+        " (SELECT count(*) FROM issue_history e WHERE e.issue_id = i.id AND e.event = 'create'"
         "  AND e.happened_on = i.found) AS n,"
-        " (SELECT e.event FROM issue_events e WHERE e.issue_id = i.id ORDER BY e.id LIMIT 1) AS first"
+        " (SELECT e.event FROM issue_history e WHERE e.issue_id = i.id ORDER BY e.id LIMIT 1) AS first"
         " FROM issues i) WHERE n <> 1 OR first IS NOT 'create' ORDER BY id"
     ):
         problems.append(
@@ -1954,19 +1972,19 @@ def history_problems(conn: sqlite3.Connection) -> list[str]:
             )
         )
     for (issue_id,) in conn.execute(
-        "SELECT DISTINCT e.issue_id FROM issue_events e JOIN issues i ON i.id = e.issue_id"
+        "SELECT DISTINCT e.issue_id FROM issue_history e JOIN issues i ON i.id = e.issue_id"
         " WHERE e.happened_on < i.found ORDER BY e.issue_id"
     ):
         problems.append(_("问题 {id} 有早于发现日期的记录。").format(id=issue_id))
     for (issue_id,) in conn.execute(
         "SELECT DISTINCT issue_id FROM (SELECT issue_id, happened_on,"
-        " lag(happened_on) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_events)"
+        " lag(happened_on) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_history)"
         " WHERE previous > happened_on ORDER BY issue_id"
     ):
         problems.append(_("问题 {id} 的处置记录没有按日期先后登记。").format(id=issue_id))
     for (issue_id,) in conn.execute(
         "SELECT DISTINCT issue_id FROM (SELECT issue_id, due,"
-        " lag(due) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_events WHERE event = 'extend')"
+        " lag(due) OVER (PARTITION BY issue_id ORDER BY id) AS previous FROM issue_history WHERE event = 'extend')"
         " WHERE previous >= due ORDER BY issue_id"
     ):
         problems.append(_("问题 {id} 的延期没有把整改时限往后推。").format(id=issue_id))

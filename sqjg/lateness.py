@@ -23,6 +23,8 @@ DATED = {
     "inspections": "inspected_on",
     "submissions": "submitted_on",
     "issue_events": "happened_on",
+    # An event taken out of the history by `sqjg undo` changes the day it happened on.
+    "undone_events": "happened_on",
 }
 
 # The row as inserted, or as it was before a delete (removing a July meeting changes July too).

@@ -288,7 +288,7 @@ UNIT_LETTER_TO = Step(0, ("unit.contact", "unit.head"), 0)
 def _notice_dates(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for issue_id, day in conn.execute(
-        "SELECT issue_id, happened_on FROM issue_events WHERE event = 'notify'"
+        "SELECT issue_id, happened_on FROM issue_history WHERE event = 'notify'"
         f" AND issue_id IN ({', '.join('?' for _i in ids)}) ORDER BY id",
         ids,
     ):

@@ -30,6 +30,7 @@ ENTITY_LABELS = {
     "scores": N_("手工评分"),
     "publications": N_("公布"),
     "vetoes": N_("一票否决"),
+    "undone_events": N_("撤销的处置记录"),
 }
 
 

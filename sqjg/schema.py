@@ -40,6 +40,7 @@ AUDITED = [
     "scores",
     "publications",
     "vetoes",
+    "undone_events",
 ]
 
 
@@ -534,8 +535,11 @@ def m007_case_handling(conn: sqlite3.Connection) -> None:
 # Read back by sqjg.issues.as_of_view, this is what every "as of D" figure is computed from.
 # `{which}` chooses the events (of one issue in the triggers, of new issues after a bulk insert,
 # of every issue for the backfill and for `sqjg check`'s rebuild). Written out here, once, so
-# that the triggers this migration creates and the checks that rebuild them stay the same SQL.
-ISSUE_STATES_SELECT = """
+# that the triggers and the checks that rebuild them stay the same SQL. `events` is where the
+# history is read: m008 read every event; since m011 the view issue_history, which leaves out
+# the events `sqjg undo` took back (they stay on the hash chain).
+def _issue_states_select(events: str) -> str:
+    return f"""
 SELECT x.issue_id AS issue_id, x.happened_on AS valid_from,
        lead(x.happened_on, 1, '9999-12-31') OVER (PARTITION BY x.issue_id ORDER BY x.id)
          AS valid_to,
@@ -564,13 +568,19 @@ FROM (
              - julianday(json_extract(e.detail, '$.from_due')) AS INTEGER)) END) OVER w, 0)
            AS late_days,
          lead(e.happened_on) OVER (PARTITION BY e.issue_id ORDER BY e.id) AS next_on
-  FROM issue_events e
-  WHERE {which}
+  FROM {events} e
+  WHERE {{which}}
   WINDOW w AS (PARTITION BY e.issue_id ORDER BY e.id ROWS UNBOUNDED PRECEDING)
 ) x
 JOIN issues i ON i.id = x.issue_id
 WHERE x.next_on IS NOT x.happened_on
 """
+
+
+# Each migration keeps the text it wrote; the newest is what triggers and checks use today.
+_ISSUE_STATES_SELECT_M008 = _issue_states_select("issue_events")
+_ISSUE_STATES_SELECT_M011 = _issue_states_select("issue_history")
+ISSUE_STATES_SELECT = _ISSUE_STATES_SELECT_M011
 ISSUE_STATES_COLUMNS = (
     "issue_id, valid_from, valid_to, community_id, compound_id, unit_id, category, kind, serious,"
     " found, status, due, resolved_on, closed_on, on_time, notices, reworks, extensions, late_days"
@@ -579,21 +589,36 @@ ISSUE_STATES_COLUMNS = (
 _ISSUE_STATES_COPIED = ("community_id", "compound_id", "unit_id", "category", "kind", "serious")
 
 
-def issue_states_refill(which: str) -> str:
+def issue_states_refill(which: str, select: str = ISSUE_STATES_SELECT) -> str:
     """INSERT the intervals of the issues whose events `which` chooses (over `e`)."""
     # OR IGNORE: a history whose dates were tampered out of order may give two intervals the
     # same end; the write goes through and `sqjg check` reports the intervals that differ.
-    return (
-        f"INSERT OR IGNORE INTO issue_states({ISSUE_STATES_COLUMNS})"
-        + ISSUE_STATES_SELECT.format(which=which)
+    return f"INSERT OR IGNORE INTO issue_states({ISSUE_STATES_COLUMNS})" + select.format(
+        which=which
     )
+
+
+def _issue_states_event_triggers(select: str) -> str:
+    """The triggers that refill an issue's intervals when one of its events is written."""
+    one = "e.issue_id = {row}.issue_id"
+    return f"""CREATE TRIGGER issue_states_event_insert AFTER INSERT ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = NEW.issue_id;
+    {issue_states_refill(one.format(row="NEW"), select)};
+END;
+CREATE TRIGGER issue_states_event_update AFTER UPDATE ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id IN (OLD.issue_id, NEW.issue_id);
+    {issue_states_refill("e.issue_id IN (OLD.issue_id, NEW.issue_id)", select)};
+END;
+CREATE TRIGGER issue_states_event_delete AFTER DELETE ON issue_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = OLD.issue_id;
+    {issue_states_refill(one.format(row="OLD"), select)};
+END;"""
 
 
 def m008_issue_states(conn: sqlite3.Connection) -> None:
     """issue_states: every issue's history as intervals of constant state, kept by triggers in
     the transaction that writes the event, so "the state of every issue on D" is one range scan
     of the primary key (valid_to > D, then valid_from <= D) instead of a replay of the events."""
-    one = "e.issue_id = {row}.issue_id"
     copied = ", ".join(f"{c} = NEW.{c}" for c in _ISSUE_STATES_COPIED)
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _ISSUE_STATES_COPIED)
     run_script(
@@ -622,19 +647,8 @@ CREATE TABLE issue_states (
     PRIMARY KEY (valid_to, issue_id)
 ) WITHOUT ROWID;
 CREATE INDEX issue_states_issue ON issue_states(issue_id);
-{issue_states_refill("1")};
-CREATE TRIGGER issue_states_event_insert AFTER INSERT ON issue_events BEGIN
-    DELETE FROM issue_states WHERE issue_id = NEW.issue_id;
-    {issue_states_refill(one.format(row="NEW"))};
-END;
-CREATE TRIGGER issue_states_event_update AFTER UPDATE ON issue_events BEGIN
-    DELETE FROM issue_states WHERE issue_id IN (OLD.issue_id, NEW.issue_id);
-    {issue_states_refill("e.issue_id IN (OLD.issue_id, NEW.issue_id)")};
-END;
-CREATE TRIGGER issue_states_event_delete AFTER DELETE ON issue_events BEGIN
-    DELETE FROM issue_states WHERE issue_id = OLD.issue_id;
-    {issue_states_refill(one.format(row="OLD"))};
-END;
+{issue_states_refill("1", _ISSUE_STATES_SELECT_M008)};
+{_issue_states_event_triggers(_ISSUE_STATES_SELECT_M008)}
 CREATE TRIGGER issue_states_issue_update AFTER UPDATE OF {", ".join(_ISSUE_STATES_COPIED)} ON issues
 WHEN {changed} BEGIN
     UPDATE issue_states SET {copied} WHERE issue_id = NEW.id;
@@ -673,6 +687,44 @@ CREATE TABLE undos (
     )
 
 
+def m011_undone_events(conn: sqlite3.Connection) -> None:
+    """Handling events `sqjg undo` took back. An issue's events are on a hash chain, so an undone
+    event is not deleted: undone_events names it (with its issue and date: the published-month
+    guard reads the date), and every reading of an issue's history goes through the view
+    issue_history, which leaves undone events out. The intervals of issue_states are rebuilt
+    from that view: by the event triggers, and by a trigger on undone_events for the issue whose
+    event was taken back."""
+    one, select = "e.issue_id = {row}.issue_id", _ISSUE_STATES_SELECT_M011
+    run_script(
+        conn,
+        f"""
+CREATE TABLE undone_events (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL UNIQUE REFERENCES issue_events(id),
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    happened_on TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT {NOW}
+);
+CREATE INDEX undone_events_issue ON undone_events(issue_id);
+CREATE VIEW issue_history AS
+SELECT e.* FROM issue_events e
+WHERE NOT EXISTS (SELECT 1 FROM undone_events u WHERE u.event_id = e.id);
+DROP TRIGGER issue_states_event_insert;
+DROP TRIGGER issue_states_event_update;
+DROP TRIGGER issue_states_event_delete;
+{_issue_states_event_triggers(select)}
+CREATE TRIGGER issue_states_undone_insert AFTER INSERT ON undone_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = NEW.issue_id;
+    {issue_states_refill(one.format(row="NEW"), select)};
+END;
+CREATE TRIGGER issue_states_undone_delete AFTER DELETE ON undone_events BEGIN
+    DELETE FROM issue_states WHERE issue_id = OLD.issue_id;
+    {issue_states_refill(one.format(row="OLD"), select)};
+END;
+""",
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
@@ -684,6 +736,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m008_issue_states,
     m009_chain_runs,
     m010_undo,
+    m011_undone_events,
 ]
 LATEST = len(MIGRATIONS)
 

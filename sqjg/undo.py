@@ -7,9 +7,11 @@ so its writes are audited like any other, and `undos` remembers which run it rev
 
 Three kinds of record are on hash chains and are never rewritten, so commands that wrote them are
 refused or reverted by appending: a funds entry is corrected by `fund void`, a publication by
-publishing again with --force, and an issue's handling events stay. An issue *created* by the
-command is cancelled (作废) with a reason naming the undone command: kept, never counted, as
-`issue cancel` would leave it.
+publishing again with --force. An issue's handling event (resolve, verify, notify, extend,
+reassign, cancel) stays on its chain and is named in undone_events, which takes it out of the
+issue's history and its intervals (sqjg.issues.undo_events). An issue *created* by the command
+is cancelled (作废) with a reason naming the undone command: kept, never counted, as
+`issue cancel` would leave it (its create event is what every history starts with).
 """
 
 from __future__ import annotations
@@ -51,12 +53,21 @@ class Run:
     reason: str | None = None
 
     @property
+    def handled(self) -> list[int]:
+        """Handling events the command recorded: taken out of the history (they stay on the chain)."""
+        return [
+            c.entity_id
+            for c in self.changes
+            if c.entity == "issue_events" and c.op == "insert" and not _is_create(c)
+        ]
+
+    @property
     def cancels(self) -> list[int]:
         """Issues the command created: undone by cancelling them (their create event stays)."""
         return [
             c.after["issue_id"]
             for c in self.changes
-            if c.entity == "issue_events" and c.op == "insert" and c.after
+            if c.entity == "issue_events" and _is_create(c) and c.after
         ]
 
 
@@ -153,16 +164,6 @@ def _reason(conn: sqlite3.Connection, run: Run) -> str | None:
         return _(
             "它登记了经费记录，经费账不能撤销；登错的记录请用 sqjg fund void 编号 --reason 原因 冲销。"
         )
-    handled = [c for c in run.changes if c.entity == "issue_events" and not _is_create(c)]
-    if handled:
-        event = handled[0].after or handled[0].before or {}
-        if event.get("event") == "cancel":
-            return _(
-                "它作废了问题 {id}，处置记录按日期记入哈希链，不能撤销；需要时请重新登记该问题（sqjg issue add）。"
-            ).format(id=event.get("issue_id"))
-        return _(
-            "它登记了问题 {id} 的处置记录，处置记录按日期记入哈希链，不能撤销；登错的问题可用 sqjg issue cancel 作废。"
-        ).format(id=event.get("issue_id"))
     touched = json.dumps(sorted({(c.entity, c.entity_id) for c in run.changes}))
     later = conn.execute(
         "SELECT a.run_id, r.argv, r.user, a.entity, a.entity_id"
@@ -251,7 +252,7 @@ def _dependant(conn: sqlite3.Connection, run: Run) -> tuple[str, int, str, int] 
 def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
     """Revert run `run_id`, which must still be the user's last command and undoable (inside the
     undo's own write transaction, whose run is the newest)."""
-    from .issues import cancel_issue
+    from .issues import cancel_issue, undo_events
 
     (this_run,) = conn.execute("SELECT max(id) FROM command_runs").fetchone()
     run = last(conn, user, below=this_run)
@@ -274,6 +275,8 @@ def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
                 _restore(conn, c.entity, c.entity_id, c.before or {})
             else:
                 _put_back(conn, c.entity, c.before or {})
+        if run.handled:
+            undo_events(conn, run.handled)
         for issue_id in sorted(cancelled):
             cancel_issue(
                 conn,

@@ -47,6 +47,10 @@ def test_blank_database_migrates_to_expected_tables(tmp_path):
         "updated_at",
     ]  # fmt: skip
     assert list(d["undos"].columns_dict) == ["id", "run_id", "undo_run_id", "created_at"]
+    assert list(d["undone_events"].columns_dict) == [
+        "id", "event_id", "issue_id", "happened_on", "created_at",
+    ]  # fmt: skip
+    assert "issue_history" in d.view_names()
     fks = {(fk.column, fk.other_table) for fk in d["issues"].foreign_keys}
     assert ("community_id", "units") in fks and ("unit_id", "units") in fks
     assert d.execute("PRAGMA user_version").fetchone()[0] == schema.LATEST

@@ -1,7 +1,8 @@
 """issue_states: each issue's history as intervals, kept by triggers in the event's transaction.
 
 The kept intervals are compared with the ones rebuilt from the events (the demo city, random
-lifecycles, a bulk import, edits and reassignments), and `sqjg check` reports a difference."""
+lifecycles, a bulk import, edits, reassignments and undone events), and `sqjg check` reports a
+difference."""
 
 import tempfile
 from datetime import date, timedelta
@@ -94,6 +95,8 @@ def test_migration_backfills_the_intervals_of_an_older_database(tmp_path, demo_c
     old.execute("DROP INDEX chain_links_runs")
     old.execute("ALTER TABLE chain_links DROP COLUMN last_id")
     old.execute("DROP TABLE undos")
+    old.execute("DROP VIEW issue_history")
+    old.execute("DROP TABLE undone_events")
     old.execute("DELETE FROM migrations WHERE id > 8")
     old.execute("PRAGMA user_version = 7")
     old.execute("COMMIT")
@@ -123,7 +126,7 @@ ACTIONS = st.lists(
     st.tuples(
         st.integers(0, 3),
         st.sampled_from(
-            ["resolve", "pass", "fail", "notify", "extend", "cancel", "reassign", "edit"]
+            ["resolve", "pass", "fail", "notify", "extend", "cancel", "reassign", "edit", "undo"]
         ),
         st.integers(0, 4),
         st.integers(1, 20),
@@ -200,6 +203,19 @@ def test_random_lifecycles_keep_the_intervals_equal_to_the_rebuilt_ones(
                         issues.extend_issue(conn, issue_id, due=new_due, reason="理由", on=on)
                     elif action == "cancel":
                         issues.cancel_issue(conn, issue_id, reason="重复", on=on)
+                    elif action == "undo":
+                        # What `sqjg undo` takes back: the issue's newest handling event.
+                        (newest,) = conn.execute(
+                            "SELECT max(id) FROM issue_history WHERE issue_id = ?"
+                            " AND event <> 'create'",
+                            (issue_id,),
+                        ).fetchone()
+                        if newest is not None:
+                            issues.undo_events(conn, [newest])
+                        (on,) = conn.execute(
+                            "SELECT last_event_on FROM issues WHERE id = ?", (issue_id,)
+                        ).fetchone()
+                        on = date.fromisoformat(on)
                     elif action == "reassign":
                         issues.reassign_issue(
                             conn, issue_id, unit="市政处" if extra % 2 else "环卫处", on=on
@@ -248,6 +264,7 @@ def test_random_lifecycles_keep_the_intervals_equal_to_the_rebuilt_ones(
         kept = intervals(conn)
         assert kept == rebuilt(conn)
         assert_contiguous(conn)
+        assert issues.history_problems(conn) == []
         # Every as-of reading agrees with the interval holding on its date.
         for issue_id, start, *_rest in kept:
             row = issues.list_issues(conn, as_of=start, issue_id=issue_id)[0]

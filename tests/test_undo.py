@@ -1,5 +1,6 @@
 """`sqjg undo`: the last command of this user reverted whole from the audit trail, asked first;
-every refusal (chained records, later changes, records that depend on it) with its reason."""
+a handling event is taken out of the history (it stays on its chain); every refusal
+(publications, funds entries, later changes, records that depend on it) with its reason."""
 
 import json
 
@@ -16,6 +17,17 @@ def _clean(db_path):
     conn = connect(db_path)
     try:
         assert check_database(conn, None) == []
+    finally:
+        conn.close()
+
+
+def _chains_and_histories_clean(db_path):
+    """The part of `sqjg check` an undone event concerns (the whole check costs 0.2 s)."""
+    from sqjg import chain, issues
+
+    conn = connect(db_path)
+    try:
+        assert chain.verify(conn) == [] and issues.history_problems(conn) == []
     finally:
         conn.close()
 
@@ -68,6 +80,74 @@ def test_undo_restores_updates_and_deletes_and_goes_further_back(city, db_path):
     _clean(db_path)
 
 
+def _issue():
+    return json.loads(ok("issue", "show", "1", "--format", "json"))
+
+
+RESOLVE = ["issue", "resolve", "1", "--date", "7-25"]
+
+
+@pytest.mark.parametrize(
+    ("first", "command", "field", "value"),
+    [
+        ([], RESOLVE, "status", "resolved"),
+        (
+            RESOLVE,
+            ["issue", "verify", "1", "--pass", "--by", "张明", "-d", "7-28"],
+            "status",
+            "closed",
+        ),
+        ([], ["issue", "notify", "1", "--date", "7-22"], "notices", 1),
+        ([], ["issue", "extend", "1", "--due", "8-10", "--reason", "雨天"], "due", "2026-08-10"),
+        ([], ["issue", "reassign", "1", "--unit", "交通局", "--category", "3"], "unit", "交通局"),
+        ([], ["issue", "cancel", "1", "--reason", "重复"], "status", "cancelled"),
+    ],
+    ids=["resolve", "verify", "notify", "extend", "reassign", "cancel"],
+)
+def test_a_handling_event_is_taken_out_of_the_history(city, db_path, first, command, field, value):
+    ok(*ADD)
+    if first:
+        ok(*first)
+    before = _issue()
+    ok(*command)
+    assert _issue()["issue"][field] == value
+    out = ok("undo", "--yes")
+    assert "撤销问题 1 的处置记录：2026-07-" in out and "记录留在哈希链上" in out
+    after = _issue()
+    assert after["issue"] == before["issue"] and after["events"] == before["events"]
+    # Read back "as of" any day, the event never happened; the chain still holds it.
+    listed = json.loads(ok("issue", "list", "--as-of", "7-31", "--format", "json"))
+    assert {k: listed[0][k] for k in ("status", "notices", "due", "unit")} == {
+        k: before["issue"][k] for k in ("status", "notices", "due", "unit")
+    }
+    assert _one(db_path, "SELECT count(*) FROM issue_events")[0][0] == len(before["events"]) + 1
+    assert _one(db_path, "SELECT count(*) FROM undone_events")[0][0] == 1
+    _chains_and_histories_clean(db_path)
+    # And the command before it can be undone next: the undone command no longer counts.
+    assert ("作废问题 1" if not first else "撤销问题 1 的处置记录") in ok("undo", "--yes")
+
+
+def test_an_undone_resolve_no_longer_counts_as_of_its_day(city, db_path):
+    """The intervals (issue_states) every as-of figure reads are rebuilt without the event."""
+    ok(*ADD)
+    ok(*RESOLVE)
+
+    def as_of(day):
+        listed = json.loads(ok("issue", "list", "--as-of", day, "--format", "json"))
+        total = json.loads(ok("issue", "summary", "--as-of", day, "--format", "json"))[-1]
+        return listed[0]["status"], total["resolved"], total["resolved_ever"], total["open"]
+
+    assert as_of("7-26") == ("resolved", 1, 1, 0)
+    ok("undo", "--yes")
+    assert as_of("7-26") == as_of("7-31") == ("open", 0, 0, 1)
+    assert _one(db_path, "SELECT count(*) FROM issue_states WHERE status = 'resolved'") == [(0,)]
+    _clean(db_path)  # the chains intact, the intervals equal to a rebuild
+    # Resolved again on another day, the history reads as if the first never was.
+    ok("issue", "resolve", "1", "--date", "7-23")
+    assert as_of("7-24") == ("resolved", 1, 1, 0)
+    _chains_and_histories_clean(db_path)
+
+
 def test_only_this_users_commands_are_undone(city, db_path, monkeypatch):
     ok(*ADD)
     monkeypatch.setenv("SQJG_USER", "other")
@@ -81,14 +161,12 @@ def _fund_add():
     ok("fund", "add", "-c", "西街社区", "--source", "unit", "--from", "交通局", "--amount", "500")
 
 
-def _resolve():
+def _handled_then_resolved_by_someone_else(monkeypatch):
     ok(*ADD)
-    ok("issue", "resolve", "1")
-
-
-def _cancel():
-    ok(*ADD)
-    ok("issue", "cancel", "1", "--reason", "重复")
+    ok("issue", "notify", "1", "--date", "7-22")
+    monkeypatch.setenv("SQJG_USER", "other")
+    ok(*RESOLVE)
+    monkeypatch.setenv("SQJG_USER", "tester")
 
 
 def _later_by_someone_else(monkeypatch):
@@ -109,15 +187,17 @@ def _referenced(monkeypatch):
     ("setup", "message"),
     [
         (lambda mp: _fund_add(), "sqjg fund void"),
-        (lambda mp: _resolve(), "处置记录按日期记入哈希链"),
-        (lambda mp: _cancel(), "它作废了问题 1"),
         (
             _later_by_someone_else,
             "之后的命令 #14（other：sqjg unit edit 西街社区 --director 赵强）",
         ),
         (_referenced, "之后登记的记录（单位 14）引用了它新增的 单位 13"),
+        (
+            _handled_then_resolved_by_someone_else,
+            "之后的命令 #15（other：sqjg issue resolve 1 --date 7-25）又改动了同一条记录（问题 1）",
+        ),
     ],
-    ids=["funds", "handling", "cancel", "later-change", "depended-on"],
+    ids=["funds", "later-change", "depended-on", "handled-later"],
 )
 def test_refusals_say_why_and_write_nothing(city, db_path, monkeypatch, setup, message):
     setup(monkeypatch)
@@ -190,15 +270,34 @@ def test_a_trigger_repair_is_not_undone(city, db_path):
     assert "重建了数据库的触发器或索引" in refused("undo", "--yes")
 
 
-def test_undoing_an_entry_of_a_published_month_needs_late(city, db_path, monkeypatch):
+def _meeting():
     ok("meeting", "add", "-c", "西街社区", "--date", "7-10", "--attendees", "20")
+
+
+def _resolved():
+    ok(*ADD)
+    ok(*RESOLVE)
+
+
+@pytest.mark.parametrize(
+    ("setup", "gone"),
+    [
+        (_meeting, "SELECT count(*) FROM meetings"),
+        (_resolved, "SELECT count(*) FROM issue_history WHERE event = 'resolve'"),
+    ],
+    ids=["meeting", "handling-event"],
+)
+def test_undoing_an_entry_of_a_published_month_needs_late(city, db_path, monkeypatch, setup, gone):
+    setup()
     monkeypatch.setenv("SQJG_USER", "other")
     ok("rank", "--month", "7", "--publish", "--yes", "--allow-missing")
     monkeypatch.setenv("SQJG_USER", "tester")
+    before = db_bytes(db_path)
     assert "--late --reason" in refused("undo", "--yes")
-    ok("undo", "--yes", "--late", "--reason", "会议登错了社区")
-    assert _one(db_path, "SELECT count(*) FROM meetings")[0][0] == 0
-    assert _one(db_path, "SELECT reason FROM late_entries") == [("会议登错了社区",)]
+    assert db_bytes(db_path) == before
+    ok("undo", "--yes", "--late", "--reason", "登错了")
+    assert _one(db_path, gone)[0][0] == 0
+    assert _one(db_path, "SELECT reason FROM late_entries") == [("登错了",)]
 
 
 def test_a_compact_audit_row_stands_for_each_row_it_covers(city, db_path, monkeypatch):

@@ -270,14 +270,25 @@ PLAN_LINES = 20
 
 def _plan(run) -> list[str]:
     """What undoing the run does, one line per record, in the order it is done."""
+    from ..issues import event_label
     from ..undo import label
 
-    cancelled = set(run.cancels)
+    cancelled, handled = set(run.cancels), set(run.handled)
     lines = [
         _("作废问题 {id}（立案记录留在处置记录中，问题不再计数）").format(id=i)
         for i in sorted(cancelled)
     ]
     for c in reversed(run.changes):
+        if c.entity == "issue_events" and c.entity_id in handled:
+            event = c.after or {}
+            lines.append(
+                _("撤销问题 {id} 的处置记录：{date} {event}（记录留在哈希链上，不再计入）").format(
+                    id=event.get("issue_id"),
+                    date=event.get("happened_on"),
+                    event=event_label(event.get("event", "")),
+                )
+            )
+            continue
         if c.entity == "issue_events" or (c.entity == "issues" and c.entity_id in cancelled):
             continue
         record = c.after or c.before or {}
