@@ -177,7 +177,10 @@ def to_previous_schema(src: Path, dest: Path) -> None:
 def cities(size: str) -> tuple[Path, Path]:
     """(this release's city, the same city on the previous release's schema)."""
     if size == "small":
-        new = OUT / "demo.db"
+        from sqjg.schema import LATEST
+
+        # Keyed by the schema version: a demo built by an older tree would be refused as old.
+        new = OUT / f"demo-v{LATEST}.db"
         if not new.exists():
             run_once(Tree(ROOT).sqjg("demo", "--db", str(new), "--force"), child_env(ROOT))
     else:
