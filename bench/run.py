@@ -174,7 +174,7 @@ def to_previous_schema(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def cities(size: str) -> tuple[Path, Path]:
+def cities(size: str, previous: bool = True) -> tuple[Path, Path]:
     """(this release's city, the same city on the previous release's schema)."""
     if size == "small":
         new = OUT / "demo.db"
@@ -183,7 +183,7 @@ def cities(size: str) -> tuple[Path, Path]:
     else:
         new = citygen.cached_city(*{**SIZES, "tiny": (20, 1_000)}[size], quiet=size == "tiny")
     old = OUT / "previous" / new.name
-    if not old.exists():
+    if previous and not old.exists():
         old.parent.mkdir(parents=True, exist_ok=True)
         to_previous_schema(new, old)
     return new, old
@@ -292,6 +292,35 @@ def size_rows(
         medians[key] = statistics.median(times)
     medians["_issues"], medians["_entries"] = n_issues, n_entries
     return rows, medians
+
+
+def growth_medians(size: str, tool: Tree, runs: int) -> dict:
+    """Only this tree's own medians of the growth commands at one size (no floors, no pairs)."""
+    new, _old = cities(size, previous=False)
+    n_issues, n_entries = scalar(
+        new, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)"
+    )
+    unit = scalar(
+        new,
+        "SELECT u.name FROM issues i JOIN units u ON u.id = i.unit_id WHERE u.kind = 'unit'"
+        " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
+    )[0]
+    report = ("report", "monthly", "--year", "2026", "--month", "7")
+    words = {
+        "rank": ("rank", "--year", "2026", "--month", "7"),
+        "report text": (*report, "--format", "text"),
+        "report json": (*report, "--format", "json"),
+        "list": ("issue", "list", "--unit", unit, "--status", "overdue"),
+        "summary": ("issue", "summary"),
+        "balance": ("fund", "balance"),
+    }
+    medians: dict = {"_issues": n_issues, "_entries": n_entries}
+    for key, w in words.items():
+        cmd = tool.sqjg(*w, "--db", str(new))
+        times = [run_once(cmd, tool.env)[0] for _ in range(runs + WARMUP[0])][WARMUP[0] :]
+        medians[key] = statistics.median(times)
+        print(f"  [{size}] {key}: {medians[key]:.2f} s", file=sys.stderr)
+    return medians
 
 
 def add_rows(tool: Tree, base: Tree | None, runs: int, baseline: dict) -> list[Row]:
@@ -458,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", type=Path, help="a checkout of the previous release, timed too")
     ap.add_argument("--save-baseline", action="store_true", help=f"store --base's timings in {BASELINE.name}")  # fmt: skip
     ap.add_argument("--json", type=Path, help="write the rows and the machine to this file")
+    ap.add_argument("--growth-only", action="store_true",
+                    help="only the growth rows between --size's sizes (this tree's times alone)")  # fmt: skip
     args = ap.parse_args(argv)
     runs = max(1, args.runs)
     if args.size == "small":
@@ -475,6 +506,19 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--size: small, big or some of {', '.join(SIZES)}, comma-separated")
     rows: list[Row] = []
     medians: dict[str, dict] = {}
+    if args.growth_only:
+        for size in sizes:
+            medians[size] = growth_medians(size, tool, runs)
+        rows = growth_rows(sizes, medians)
+        print(table(rows))
+        if args.json:
+            args.json.write_text(
+                json.dumps({"machine": machine(), "today": TODAY, "runs": runs, "base": None,
+                            "took_s": round(time.perf_counter() - started),
+                            "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )  # fmt: skip
+        return 0
     for size in sizes:
         got, medians[size] = size_rows(size, tool, base, runs, baseline)
         rows += got
