@@ -423,6 +423,20 @@ def seconds(x: float | None) -> str:
     return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
 
 
+# The targets against the previous release (× today), at the largest city.
+TODAY_TARGETS = {("rank --month 7", "6k"): 0.5, ("report monthly --format text", "6k"): 0.3}
+
+
+def today_cell(r: Row) -> str:
+    if not r.today:
+        return ""
+    text = f"{r.today:.2f}×{' (stored)' if r.today_note == 'stored' else ''}"
+    limit = TODAY_TARGETS.get((r.operation, r.size))
+    if limit is not None:
+        text += f" (≤ {limit:g}×: {'pass' if r.today <= limit else 'miss'})"
+    return text
+
+
 def table(rows: list[Row]) -> str:
     head = [
         "operation",
@@ -445,7 +459,7 @@ def table(rows: list[Row]) -> str:
             f"{r.ratio:.2f}×" if r.ratio is not None else (f"{r.rss_mb:.0f} MB" if r.rss_mb and not r.seconds else ""),
             r.target,
             r.result,
-            f"{r.today:.2f}×{' (stored)' if r.today_note == 'stored' else ''}" if r.today else "",
+            today_cell(r),
             f"{r.rss_mb:.0f} MB" if r.rss_mb is not None else "",
             r.extra,
         ]
