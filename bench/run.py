@@ -174,7 +174,7 @@ def to_previous_schema(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def cities(size: str) -> tuple[Path, Path]:
+def cities(size: str, previous: bool = True) -> tuple[Path, Path]:
     """(this release's city, the same city on the previous release's schema)."""
     if size == "small":
         from sqjg.schema import LATEST
@@ -186,7 +186,7 @@ def cities(size: str) -> tuple[Path, Path]:
     else:
         new = citygen.cached_city(*{**SIZES, "tiny": (20, 1_000)}[size], quiet=size == "tiny")
     old = OUT / "previous" / new.name
-    if not old.exists():
+    if previous and not old.exists():
         old.parent.mkdir(parents=True, exist_ok=True)
         to_previous_schema(new, old)
     return new, old
@@ -297,6 +297,35 @@ def size_rows(
     return rows, medians
 
 
+def growth_medians(size: str, tool: Tree, runs: int) -> dict:
+    """Only this tree's own medians of the growth commands at one size (no floors, no pairs)."""
+    new, _old = cities(size, previous=False)
+    n_issues, n_entries = scalar(
+        new, "SELECT (SELECT count(*) FROM issues), (SELECT count(*) FROM fund_entries)"
+    )
+    unit = scalar(
+        new,
+        "SELECT u.name FROM issues i JOIN units u ON u.id = i.unit_id WHERE u.kind = 'unit'"
+        " GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
+    )[0]
+    report = ("report", "monthly", "--year", "2026", "--month", "7")
+    words = {
+        "rank": ("rank", "--year", "2026", "--month", "7"),
+        "report text": (*report, "--format", "text"),
+        "report json": (*report, "--format", "json"),
+        "list": ("issue", "list", "--unit", unit, "--status", "overdue"),
+        "summary": ("issue", "summary"),
+        "balance": ("fund", "balance"),
+    }
+    medians: dict = {"_issues": n_issues, "_entries": n_entries}
+    for key, w in words.items():
+        cmd = tool.sqjg(*w, "--db", str(new))
+        times = [run_once(cmd, tool.env)[0] for _ in range(runs + WARMUP[0])][WARMUP[0] :]
+        medians[key] = statistics.median(times)
+        print(f"  [{size}] {key}: {medians[key]:.2f} s", file=sys.stderr)
+    return medians
+
+
 def add_rows(tool: Tree, base: Tree | None, runs: int, baseline: dict) -> list[Row]:
     """`issue add` on a copy of the demo city against the one-command Typer app."""
     new, old = cities("small")
@@ -397,6 +426,20 @@ def seconds(x: float | None) -> str:
     return f"{x:.3f} s" if x < 10 else f"{x:.1f} s"
 
 
+# The targets against the previous release (× today), at the largest city.
+TODAY_TARGETS = {("rank --month 7", "6k"): 0.5, ("report monthly --format text", "6k"): 0.3}
+
+
+def today_cell(r: Row) -> str:
+    if not r.today:
+        return ""
+    text = f"{r.today:.2f}×{' (stored)' if r.today_note == 'stored' else ''}"
+    limit = TODAY_TARGETS.get((r.operation, r.size))
+    if limit is not None:
+        text += f" (≤ {limit:g}×: {'pass' if r.today <= limit else 'miss'})"
+    return text
+
+
 def table(rows: list[Row]) -> str:
     head = [
         "operation",
@@ -419,7 +462,7 @@ def table(rows: list[Row]) -> str:
             f"{r.ratio:.2f}×" if r.ratio is not None else (f"{r.rss_mb:.0f} MB" if r.rss_mb and not r.seconds else ""),
             r.target,
             r.result,
-            f"{r.today:.2f}×{' (stored)' if r.today_note == 'stored' else ''}" if r.today else "",
+            today_cell(r),
             f"{r.rss_mb:.0f} MB" if r.rss_mb is not None else "",
             r.extra,
         ]
@@ -461,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", type=Path, help="a checkout of the previous release, timed too")
     ap.add_argument("--save-baseline", action="store_true", help=f"store --base's timings in {BASELINE.name}")  # fmt: skip
     ap.add_argument("--json", type=Path, help="write the rows and the machine to this file")
+    ap.add_argument("--growth-only", action="store_true",
+                    help="only the growth rows between --size's sizes (this tree's times alone)")  # fmt: skip
     args = ap.parse_args(argv)
     runs = max(1, args.runs)
     if args.size == "small":
@@ -478,6 +523,19 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--size: small, big or some of {', '.join(SIZES)}, comma-separated")
     rows: list[Row] = []
     medians: dict[str, dict] = {}
+    if args.growth_only:
+        for size in sizes:
+            medians[size] = growth_medians(size, tool, runs)
+        rows = growth_rows(sizes, medians)
+        print(table(rows))
+        if args.json:
+            args.json.write_text(
+                json.dumps({"machine": machine(), "today": TODAY, "runs": runs, "base": None,
+                            "took_s": round(time.perf_counter() - started),
+                            "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )  # fmt: skip
+        return 0
     for size in sizes:
         got, medians[size] = size_rows(size, tool, base, runs, baseline)
         rows += got
