@@ -1253,9 +1253,7 @@ def _import_entry(
                 _(
                     "第 {id} 号经费记录（识别码 {uid}）已在台账中，表中的{columns}与它不同："
                     "经费台账不能修改，更正请用 sqjg fund void 作废它，再登记一笔新记录。"
-                ).format(
-                    id=have["id"], uid=uid, columns=_("、").join(labels[k] for k in differ)
-                )
+                ).format(id=have["id"], uid=uid, columns=_("、").join(labels[k] for k in differ))
             )
         return "unchanged", have["id"]
     voided_by = rec.get("voided_by", "").strip()

@@ -79,6 +79,7 @@ PARAGRAPHS = {
     "Record a co-construction committee meeting (共建委会议).": "登记一次共建委会议。",
     "List committee meetings (共建委会议记录).": "列出共建委会议记录。",
     "Import meetings from a CSV or workbook (批量导入共建委会议); all rows or none.": "从 CSV 或工作簿批量导入共建委会议；要么全部导入，要么一行不导入。",
+    "A list's CSV (with its uid) reads back: a row whose record is here is skipped when unchanged and refused when changed (remove the record and add it again).": "列表导出的 CSV（带识别码）可以导回：记录已在库中的行，没改的跳过，改了的拒绝（先删除该记录再重新登记）。",
     "Columns: community, date, attendees, note (or 社区, 日期, 参会人数, 备注).": "列：社区、日期、参会人数、备注（或 community, date, attendees, note）。",
     "Big clean-ups (卫生大清扫).": "卫生大清扫。",
     "Record a big clean-up (卫生大清扫) and who took part.": "登记一次卫生大清扫及参加单位。",
