@@ -448,6 +448,7 @@ def test_list_entries_filters(ledger):
         "source": "enterprise", "payer": "华丰食品有限公司", "category": None, "purpose": None,
         "approved_by": None, "amount_yuan": 5000, "voids_id": None, "voided_by": 7, "voided_on": "2026-07-25",
         "reason": None, "note": None,
+        "uid": ledger.execute("SELECT uid FROM fund_entries WHERE id = 2").fetchone()[0],
     }  # fmt: skip
 
 
