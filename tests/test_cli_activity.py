@@ -661,3 +661,19 @@ def test_due_next_year_starts_afresh(city):
     assert {r["status"] for r in rows} == {"missing"}
     assert {r["date"] for r in rows} == {"2027-07-10"}
     assert {r["days"] for r in rows} == {186}
+
+
+def test_a_list_imports_back(city, tmp_path):
+    ok("cleanup", "add", "-c", "东门社区", "-d", "7-18", "-p", "300", "--units", "市财政局")
+    ok("inspect", "add", "-c", "西街社区", "-d", "7-7", "--leader", "张建华", "--score", "92.5")
+    book = tmp_path / "大清扫.xlsx"
+    ok("cleanup", "list", "--format", "xlsx", "-o", str(book))
+    assert ok("cleanup", "import", str(book)) == "新增 0，更新 0，未变 1\n"
+    sheet = tmp_path / "检查.csv"
+    text = ok("inspect", "list", "--format", "csv", "--headers", "zh")
+    sheet.write_text(text.replace(",92.5,", ",95,"), encoding="utf-8")
+    before = db_bytes(city)
+    message = refused("inspect", "import", str(sheet))
+    assert "第 2 行：市级领导检查记录第 1 号（识别码 " in message
+    assert "表中的得分与它不同：导入不能修改已登记的记录" in message
+    assert db_bytes(city) == before

@@ -859,3 +859,17 @@ def test_reading_commands_work_on_a_read_only_file(ledger):
         ok("fund", "check")
     finally:
         os.chmod(ledger, 0o644)
+
+
+def test_list_imports_back(ledger, tmp_path):
+    book = tmp_path / "台账.xlsx"
+    ok("fund", "list", "--format", "xlsx", "-o", str(book))
+    assert ok("fund", "import", str(book)) == "新增 0，更新 0，未变 7\n"
+    sheet = tmp_path / "台账.csv"
+    text = ok("fund", "list", "--format", "csv", "--headers", "zh")
+    sheet.write_text(text.replace(",补植绿篱,", ",补植树木,"), encoding="utf-8")
+    before = db_bytes(ledger)
+    message = refused("fund", "import", str(sheet))
+    assert "第 7 行：第 6 号经费记录（识别码 " in message
+    assert "表中的用途与它不同：经费台账不能修改，更正请用 sqjg fund void 作废它" in message
+    assert db_bytes(ledger) == before
