@@ -689,7 +689,7 @@ _LIST_SQL = """
 SELECT e.id, e.entry_date AS date, e.entry_type, c.name AS community, s.name AS street,
        e.source, p.name AS payer, p.kind AS payer_kind, e.category, e.purpose, e.approved_by,
        e.amount_fen, e.voids_id, o.entry_type AS voids_type, v.id AS voided_by, v.entry_date AS voided_on,
-       e.reason, e.note, e.running_balance_fen, e.payer_id, e.uid
+       e.reason, e.note, e.running_balance_fen, e.uid
 FROM fund_entries e
 JOIN units c ON c.id = e.community_id
 JOIN units s ON s.id = c.parent_id
@@ -1179,7 +1179,13 @@ def _column_labels() -> dict[str, str]:
 def _entry_by_uid(conn: sqlite3.Connection, uid: str) -> dict[str, Any] | None:
     cur = conn.execute(_LIST_SQL + " WHERE e.uid = ?", (uid,))
     r = cur.fetchone()
-    return dict(zip([x[0] for x in cur.description], r)) if r is not None else None
+    if r is None:
+        return None
+    row = dict(zip([x[0] for x in cur.description], r))
+    row["payer_id"] = conn.execute(
+        "SELECT payer_id FROM fund_entries WHERE id = ?", (row["id"],)
+    ).fetchone()[0]
+    return row
 
 
 def _row_differs(

@@ -323,6 +323,7 @@ def test_timeline_filters_and_order(conn):
         "score": None,
         "report": None,
         "note": None,
+        "uid": conn.execute("SELECT uid FROM cleanups WHERE id = 1").fetchone()[0],
     }
     assert len(activities.timeline(conn)) == 5
     assert len(activities.timeline(conn, year=2026)) == 5
