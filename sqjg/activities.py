@@ -954,8 +954,9 @@ def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str], uid: str
 def _row_differs(
     conn: sqlite3.Connection, kind: str, have: dict[str, Any], rec: dict[str, str]
 ) -> list[str]:
-    """The columns of a sheet's row that say something else than the record with its uid; a
-    column the sheet lacks says nothing."""
+    """The columns of a sheet's row that say something else than the record with its uid."""
+    from .importing import differing
+
     readers: dict[str, Any] = {
         "community": lambda t: units.find_community(conn, t).name,
         "date": lambda t: parse_date(t).isoformat(),
@@ -968,22 +969,7 @@ def _row_differs(
         "note": _note,
     }
     values = {**have, "units": sorted(have["units"] or [])}
-    differ = []
-    for key in _COMPARED[kind]:
-        if key not in rec:
-            continue
-        text = rec[key].strip()
-        if not text:
-            if values[key] not in (None, []):
-                differ.append(key)
-            continue
-        try:
-            same = readers[key](text) == values[key]
-        except (Invalid, NotFound, Conflict):
-            same = False
-        if not same:
-            differ.append(key)
-    return differ
+    return differing(rec, {k: (readers[k], values[k]) for k in _COMPARED[kind]})
 
 
 def _import_one(conn: sqlite3.Connection, kind: str, rec: dict[str, str], cell: Any) -> str:

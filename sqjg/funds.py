@@ -1191,18 +1191,17 @@ def _entry_by_uid(conn: sqlite3.Connection, uid: str) -> dict[str, Any] | None:
 def _row_differs(
     conn: sqlite3.Connection, have: dict[str, Any], rec: dict[str, str], ids: dict[str, int]
 ) -> list[str]:
-    """The columns of a sheet's row that say something else than the entry with its uid; a
-    column the sheet lacks says nothing."""
+    """The columns of a sheet's row that say something else than the entry with its uid."""
+    from .importing import differing
 
     def voids(text: str) -> int:
         return ids[text] if text in ids else entry_number(text)
 
     def payer(text: str) -> int:
+        if have["source"] is None:
+            return 0  # no unit's id: a payer on an entry that has none differs
         c = units.find_community(conn, have["community"])
         return _payer(conn, c, have["source"], text).id
-
-    def amount(text: str) -> int:
-        return _amount(text)
 
     readers: dict[str, tuple[Any, Any]] = {
         "date": (lambda t: parse_date(t).isoformat(), have["date"]),
@@ -1210,7 +1209,7 @@ def _row_differs(
         "community": (lambda t: units.find_community(conn, t).name, have["community"]),
         "source": (check_source, have["source"]),
         "payer": (payer, have["payer_id"]),
-        "amount": (amount, have["amount_fen"]),
+        "amount": (_amount, have["amount_fen"]),
         "purpose": (_text, have["purpose"]),
         "category": (check_category, have["category"]),
         "approved_by": (_text, have["approved_by"]),
@@ -1218,22 +1217,7 @@ def _row_differs(
         "reason": (_text, have["reason"]),
         "note": (_text, have["note"]),
     }
-    differ = []
-    for key, (read, value) in readers.items():
-        if key not in rec:
-            continue
-        text = rec[key].strip()
-        if not text:
-            if value is not None:
-                differ.append(key)
-            continue
-        try:
-            same = read(text) == value
-        except (Invalid, NotFound, Conflict):
-            same = False
-        if not same:
-            differ.append(key)
-    return differ
+    return differing(rec, readers)
 
 
 def _import_entry(
