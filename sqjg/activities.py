@@ -192,6 +192,16 @@ def _note(note: str | None) -> str | None:
 # --- recording ----------------------------------------------------------------------------------
 
 
+def _insert(conn: sqlite3.Connection, table: str, uid: str | None, **values: Any) -> int:
+    """Insert a record; `uid` (from an import) keeps the identity it has in another copy."""
+    if uid:
+        values["uid"] = uid
+    cols = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    cur = conn.execute(f"INSERT INTO {table}({cols}) VALUES ({marks})", tuple(values.values()))
+    return int(cur.lastrowid or 0)
+
+
 def add_meeting(
     conn: sqlite3.Connection,
     community: str,
@@ -199,6 +209,7 @@ def add_meeting(
     *,
     attendees: int | str | None = None,
     note: str | None = None,
+    uid: str | None = None,
 ) -> int:
     """Record a co-construction committee meeting (共建委会议); returns its id.
 
@@ -215,11 +226,15 @@ def add_meeting(
                 community=c.name, date=day.isoformat()
             )
         )
-    cur = conn.execute(
-        "INSERT INTO meetings(community_id, held_on, attendees, note) VALUES (?, ?, ?, ?)",
-        (c.id, day.isoformat(), people, _note(note)),
+    return _insert(
+        conn,
+        "meetings",
+        uid,
+        community_id=c.id,
+        held_on=day.isoformat(),
+        attendees=people,
+        note=_note(note),
     )
-    return int(cur.lastrowid or 0)
 
 
 def resolve_units(conn: sqlite3.Connection, names: str | Sequence[str] | None) -> list[units.Unit]:
@@ -242,6 +257,7 @@ def add_cleanup(
     *,
     units_: str | Sequence[str] | None = None,
     note: str | None = None,
+    uid: str | None = None,
 ) -> int:
     """Record a big clean-up (卫生大清扫) and the units that took part; returns its id.
 
@@ -261,11 +277,15 @@ def add_cleanup(
                 community=c.name, date=day.isoformat()
             )
         )
-    cur = conn.execute(
-        "INSERT INTO cleanups(community_id, held_on, participants, note) VALUES (?, ?, ?, ?)",
-        (c.id, day.isoformat(), people, _note(note)),
+    cleanup_id = _insert(
+        conn,
+        "cleanups",
+        uid,
+        community_id=c.id,
+        held_on=day.isoformat(),
+        participants=people,
+        note=_note(note),
     )
-    cleanup_id = int(cur.lastrowid or 0)
     conn.executemany(
         "INSERT INTO cleanup_units(cleanup_id, unit_id) VALUES (?, ?)",
         [(cleanup_id, u.id) for u in taking_part],
@@ -281,6 +301,7 @@ def add_inspection(
     score: float | str,
     *,
     note: str | None = None,
+    uid: str | None = None,
 ) -> int:
     """Record a city leaders' inspection (市级领导检查) and its score; returns its id.
 
@@ -301,11 +322,16 @@ def add_inspection(
                 leader=who, date=day.isoformat(), community=c.name
             )
         )
-    cur = conn.execute(
-        "INSERT INTO inspections(community_id, inspected_on, leader, score, note) VALUES (?, ?, ?, ?, ?)",
-        (c.id, day.isoformat(), who, points, _note(note)),
+    return _insert(
+        conn,
+        "inspections",
+        uid,
+        community_id=c.id,
+        inspected_on=day.isoformat(),
+        leader=who,
+        score=points,
+        note=_note(note),
     )
-    return int(cur.lastrowid or 0)
 
 
 def submit(
@@ -315,6 +341,7 @@ def submit(
     on: str | date,
     *,
     note: str | None = None,
+    uid: str | None = None,
 ) -> dict[str, Any]:
     """Record a report handed up to the 三创办 (上报).
 
@@ -325,9 +352,14 @@ def submit(
     c = units.find_community(conn, community)
     key = check_report(report)
     day = _happened(on, _("上报"))
-    cur = conn.execute(
-        "INSERT INTO submissions(community_id, report, submitted_on, note) VALUES (?, ?, ?, ?)",
-        (c.id, key, day.isoformat(), _note(note)),
+    new_id = _insert(
+        conn,
+        "submissions",
+        uid,
+        community_id=c.id,
+        report=key,
+        submitted_on=day.isoformat(),
+        note=_note(note),
     )
     count, first = conn.execute(
         "SELECT count(*), min(submitted_on) FROM submissions WHERE community_id = ? AND report = ?"
@@ -335,7 +367,7 @@ def submit(
         (c.id, key, f"{day.year:04d}-01-01", f"{day.year:04d}-12-31"),
     ).fetchone()
     return {
-        "id": int(cur.lastrowid or 0),
+        "id": new_id,
         "report": key,
         "count": count,
         "first": date.fromisoformat(first),
@@ -487,6 +519,7 @@ _COLUMNS = (
     "score",
     "report",
     "note",
+    "uid",
 )
 _BRANCHES = {
     "meeting": (
@@ -502,6 +535,7 @@ _BRANCHES = {
             "NULL",
             "NULL",
             "a.note",
+            "a.uid",
         ),
         "meetings",
         "a.held_on",
@@ -522,6 +556,7 @@ _BRANCHES = {
             "NULL",
             "NULL",
             "a.note",
+            "a.uid",
         ),
         "cleanups",
         "a.held_on",
@@ -539,6 +574,7 @@ _BRANCHES = {
             "a.score",
             "NULL",
             "a.note",
+            "a.uid",
         ),
         "inspections",
         "a.inspected_on",
@@ -556,6 +592,7 @@ _BRANCHES = {
             "NULL",
             "a.report",
             "a.note",
+            "a.uid",
         ),
         "submissions",
         "a.submitted_on",
@@ -573,6 +610,7 @@ TIMELINE_KEYS = [
     "score",
     "report",
     "note",
+    "uid",
 ]
 
 
@@ -589,7 +627,7 @@ def timeline(
     """Meetings, clean-ups, inspections and submissions in date order, as plain dicts.
 
     Keys: date (ISO), type (meeting|cleanup|inspection|submission), id, community, attendees,
-    participants, units (list of names, clean-ups only), leader, score, report, note; a key
+    participants, units (list of names, clean-ups only), leader, score, report, note, uid; a key
     that does not apply to the type is None. `month` without `year` is in this year; `year`
     alone is the whole year.
     """
@@ -627,7 +665,7 @@ def timeline(
         params.append(street_id)
     sql = (
         f"SELECT t.date, t.type, t.id, c.name AS community, t.attendees, t.participants, t.units, t.leader,"
-        f" t.score, t.report, t.note FROM ({' UNION ALL '.join(parts)}) t"
+        f" t.score, t.report, t.note, t.uid FROM ({' UNION ALL '.join(parts)}) t"
         f" JOIN units c ON c.id = t.community_id{street_cond}"
         f" ORDER BY t.date, c.name, {order}, t.id"
     )
@@ -848,10 +886,14 @@ IMPORT_ALIASES = {
     "attendees": "attendees", "参会人数": "attendees",
     "participants": "participants", "参加人数": "participants",
     "units": "units", "参加单位": "units",
-    "leader": "leader", "检查领导": "leader",
+    "leader": "leader", "检查领导": "leader", "带队领导": "leader",
     "score": "score", "得分": "score",
-    "report": "report", "上报事项": "report",
+    "report": "report", "上报事项": "report", "报送": "report",
     "note": "note", "备注": "note",
+    "uid": "uid", "识别码": "uid",
+    # What the lists write besides: the kind (activity list) is checked, the number left alone.
+    "type": "type", "类型": "type",
+    "id": "id", "编号": "id",
 }  # fmt: skip
 IMPORT_COLUMNS = {
     "meeting": ("community", "date"),
@@ -859,13 +901,39 @@ IMPORT_COLUMNS = {
     "inspection": ("community", "date", "leader", "score"),
     "submission": ("community", "report", "date"),
 }
+# The columns of each kind an existing record is compared on.
+_COMPARED = {
+    "meeting": ("community", "date", "attendees", "note"),
+    "cleanup": ("community", "date", "participants", "units", "note"),
+    "inspection": ("community", "date", "leader", "score", "note"),
+    "submission": ("community", "report", "date", "note"),
+}
 
 
-def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str]) -> None:
+def _column_labels() -> dict[str, str]:
+    return {
+        "community": _("社区"),
+        "date": _("日期"),
+        "attendees": _("参会人数"),
+        "participants": _("参加人数"),
+        "units": _("参加单位"),
+        "leader": _("检查领导"),
+        "score": _("得分"),
+        "report": _("上报事项"),
+        "note": _("备注"),
+    }
+
+
+def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str], uid: str | None) -> None:
     note = r.get("note") or None
     if kind == "meeting":
         add_meeting(
-            conn, r["community"], r["date"], attendees=r.get("attendees") or None, note=note
+            conn,
+            r["community"],
+            r["date"],
+            attendees=r.get("attendees") or None,
+            note=note,
+            uid=uid,
         )
     elif kind == "cleanup":
         add_cleanup(
@@ -875,11 +943,75 @@ def _import_row(conn: sqlite3.Connection, kind: str, r: dict[str, str]) -> None:
             r["participants"],
             units_=r.get("units") or None,
             note=note,
+            uid=uid,
         )
     elif kind == "submission":
-        submit(conn, r["community"], r["report"], r["date"], note=note)
+        submit(conn, r["community"], r["report"], r["date"], note=note, uid=uid)
     else:
-        add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=note)
+        add_inspection(conn, r["community"], r["date"], r["leader"], r["score"], note=note, uid=uid)
+
+
+def _row_differs(
+    conn: sqlite3.Connection, kind: str, have: dict[str, Any], rec: dict[str, str]
+) -> list[str]:
+    """The columns of a sheet's row that say something else than the record with its uid."""
+    from .importing import differing
+
+    readers: dict[str, Any] = {
+        "community": lambda t: units.find_community(conn, t).name,
+        "date": lambda t: parse_date(t).isoformat(),
+        "attendees": lambda t: _count(t, _("参会人数")),
+        "participants": lambda t: _count(t, _("参加人数")),
+        "units": lambda t: sorted(u.name for u in resolve_units(conn, t)),
+        "leader": lambda t: t,
+        "score": _score,
+        "report": check_report,
+        "note": _note,
+    }
+    values = {**have, "units": sorted(have["units"] or [])}
+    return differing(rec, {k: (readers[k], values[k]) for k in _COMPARED[kind]})
+
+
+def _import_one(conn: sqlite3.Connection, kind: str, rec: dict[str, str], cell: Any) -> str:
+    """One row: "unchanged" for a record already here under the row's uid, else "added"."""
+    given = rec.get("type", "").strip()
+    if given:
+        cell.field = "type"
+        if check_type(given) != kind:
+            raise Invalid(
+                _(
+                    "这一行是{what}记录，不能作为{kind}记录导入（只导出一类：activity list --type {key}）。"
+                ).format(what=type_label(check_type(given)), kind=type_label(kind), key=kind)
+            )
+    cell.field = None
+    uid = rec.get("uid", "").strip() or None
+    found = (
+        conn.execute(f"SELECT id FROM {_TABLE_OF[kind]} WHERE uid = ?", (uid,)).fetchone()
+        if uid
+        else None
+    )
+    if found is None:
+        _import_row(conn, kind, rec, uid)
+        return "added"
+    have = timeline(conn, kinds=(kind,), ids=(found[0],))[0]
+    differ = _row_differs(conn, kind, have, rec)
+    if differ:
+        # No command edits a recorded activity, so neither does an import.
+        cell.field = differ[0]
+        labels = _column_labels()
+        raise Conflict(
+            _(
+                "{what}记录第 {id} 号（识别码 {uid}）已登记，表中的{columns}与它不同："
+                "导入不能修改已登记的记录，更正请用 sqjg activity remove {kind} {id} 删除后再登记。"
+            ).format(
+                what=type_label(kind),
+                id=found[0],
+                uid=uid,
+                columns=_("、").join(labels[k] for k in differ),
+                kind=kind,
+            )
+        )
+    return "unchanged"
 
 
 def import_activities(
@@ -889,10 +1021,16 @@ def import_activities(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
-) -> int:
+) -> dict[str, int]:
     """Import meetings, clean-ups, inspections or submissions (kind) from a CSV or workbook, each
     row through the same checks as its add command; if any row is refused, every distinct error
-    is listed with its rows and nothing is written."""
+    is listed with its rows and nothing is written.
+
+    What the kind's list writes reads back (a `type` column, as `activity list` writes, must be
+    the kind). A row carrying the uid of a recorded activity is skipped when it says the same and
+    refused when it says anything else (no command edits an activity: remove it and add it
+    again); a uid this database does not know (another copy's export) is a new record that keeps
+    it. Returns how many rows added, updated (never any) and unchanged."""
     from .csvio import read_rows
     from .importing import RowErrors, all_or_nothing, counted
 
@@ -901,9 +1039,17 @@ def import_activities(
     if missing:
         raise Invalid(_("表头缺少必需的列：{columns}。").format(columns=_("、").join(missing)))
     errors = RowErrors()
+    seen: set[str] = set()
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
     with all_or_nothing(conn, "import_activities"):
         for line, rec in counted(records, progress):
-            with errors.written(conn, line, values=rec):
-                _import_row(conn, kind, rec)
+            with errors.written(conn, line, values=rec) as cell:
+                uid = rec.get("uid", "").strip()
+                if uid:
+                    if uid in seen:
+                        cell.field = "uid"
+                        raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+                    seen.add(uid)
+                counts[_import_one(conn, kind, rec, cell)] += 1
         errors.raise_if_any()
-    return len(records)
+    return counts

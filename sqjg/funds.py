@@ -290,6 +290,11 @@ def _payer_mismatch(
     )
 
 
+def _uid(uid: str | None) -> dict[str, str]:
+    # An entry is chained as inserted and never updated, so a uid it keeps goes in the INSERT.
+    return {"uid": uid} if uid else {}
+
+
 def _insert(conn: sqlite3.Connection, community_id: int, effect: int, **values: Any) -> int:
     running = _total(conn, community_id) + effect
     values = {"community_id": community_id, "running_balance_fen": running, **values}
@@ -310,8 +315,10 @@ def add_contribution(
     on: str | date | None = None,
     note: str | None = None,
     refuse_repeat: bool = False,
+    uid: str | None = None,
 ) -> dict[str, Any]:
     """Record money raised for a community (a contribution). Returns {id, community, balance_fen}.
+    `uid` keeps the identity an entry has in another copy of the ledger (an import).
 
     With `refuse_repeat`, a contribution from the same payer of the same amount on the same day as
     one already in the ledger (and not voided) is refused with its number: the usual slip is
@@ -352,6 +359,7 @@ def add_contribution(
         payer_id=who.id,
         amount_fen=fen,
         note=_text(note),
+        **_uid(uid),
     )
     return {
         "id": entry_id,
@@ -372,6 +380,7 @@ def add_expenditure(
     approved_by: str | None = None,
     note: str | None = None,
     banned_words: Sequence[str] | None = None,
+    uid: str | None = None,
 ) -> dict[str, Any]:
     """Record spending: refused for a banned purpose or if any balance from its date on would go negative."""
     c = units.find_community(conn, community)
@@ -424,6 +433,7 @@ def add_expenditure(
         category=cat,
         approved_by=_text(approved_by),
         note=_text(note),
+        **_uid(uid),
     )
     return {"id": entry_id, "community": c.name, "balance_fen": _total(conn, c.id)}
 
@@ -443,7 +453,12 @@ def entry_number(value: int | str) -> int:
 
 
 def void_entry(
-    conn: sqlite3.Connection, entry_id: int | str, reason: str, *, on: str | date | None = None
+    conn: sqlite3.Connection,
+    entry_id: int | str,
+    reason: str,
+    *,
+    on: str | date | None = None,
+    uid: str | None = None,
 ) -> dict[str, Any]:
     """Reverse an entry with a void dated `on` (default today); the original stays, marked voided."""
     entry_id = entry_number(entry_id)
@@ -500,6 +515,7 @@ def void_entry(
         amount_fen=fen,
         voids_id=entry_id,
         reason=why,
+        **_uid(uid),
     )
     return {
         "id": void_id,
@@ -673,7 +689,7 @@ _LIST_SQL = """
 SELECT e.id, e.entry_date AS date, e.entry_type, c.name AS community, s.name AS street,
        e.source, p.name AS payer, p.kind AS payer_kind, e.category, e.purpose, e.approved_by,
        e.amount_fen, e.voids_id, o.entry_type AS voids_type, v.id AS voided_by, v.entry_date AS voided_on,
-       e.reason, e.note, e.running_balance_fen
+       e.reason, e.note, e.running_balance_fen, e.uid
 FROM fund_entries e
 JOIN units c ON c.id = e.community_id
 JOIN units s ON s.id = c.parent_id
@@ -684,7 +700,7 @@ LEFT JOIN fund_entries v ON v.voids_id = e.id
 
 LIST_KEYS = [
     "id", "date", "entry_type", "community", "street", "source", "payer", "category", "purpose",
-    "approved_by", "amount_yuan", "voids_id", "voided_by", "voided_on", "reason", "note",
+    "approved_by", "amount_yuan", "voids_id", "voided_by", "voided_on", "reason", "note", "uid",
 ]  # fmt: skip
 
 
@@ -1118,20 +1134,170 @@ def ledger_stats(conn: sqlite3.Connection) -> dict[str, int]:
 # --- demo / import --------------------------------------------------------------------------
 
 IMPORT_ALIASES = {
-    "ref": "ref", "编号": "ref",
+    # `fund list` writes an entry's number as id: a void's voids_id refers to it, like a ref.
+    "ref": "ref", "id": "ref", "编号": "ref",
+    "uid": "uid", "识别码": "uid",
     "date": "date", "日期": "date",
-    "type": "type", "类型": "type",
+    "type": "type", "entry_type": "type", "类型": "type", "记录类型": "type",
     "community": "community", "社区": "community",
     "source": "source", "来源": "source",
     "payer": "payer", "from": "payer", "缴款方": "payer",
-    "amount": "amount", "金额": "amount",
+    "amount": "amount", "amount_yuan": "amount", "金额": "amount", "金额（元）": "amount",
     "purpose": "purpose", "用途": "purpose",
     "category": "category", "类别": "category",
     "approved_by": "approved_by", "批准人": "approved_by", "经办人": "approved_by",
-    "voids": "voids", "作废": "voids",
+    "voids": "voids", "voids_id": "voids", "作废": "voids", "作废的记录": "voids",
     "reason": "reason", "原因": "reason",
     "note": "note", "备注": "note",
+    "voided_by": "voided_by", "被作废于": "voided_by",
+    # What `fund list` derives from the columns above: read, and left alone.
+    "street": "street", "街道": "street",
+    "income_yuan": "income_yuan", "收入（元）": "income_yuan",
+    "expense_yuan": "expense_yuan", "支出（元）": "expense_yuan",
+    "effective": "effective", "有效": "effective",
+    "voided_on": "voided_on", "作废日期": "voided_on",
 }  # fmt: skip
+
+
+def _column_labels() -> dict[str, str]:
+    return {
+        "date": _("日期"),
+        "type": _("类型"),
+        "community": _("社区"),
+        "source": _("来源"),
+        "payer": _("缴款方"),
+        "amount": _("金额"),
+        "purpose": _("用途"),
+        "category": _("类别"),
+        "approved_by": _("批准人"),
+        "voids": _("作废的记录"),
+        "reason": _("原因"),
+        "note": _("备注"),
+    }
+
+
+def _entry_by_uid(conn: sqlite3.Connection, uid: str) -> dict[str, Any] | None:
+    cur = conn.execute(_LIST_SQL + " WHERE e.uid = ?", (uid,))
+    r = cur.fetchone()
+    if r is None:
+        return None
+    row = dict(zip([x[0] for x in cur.description], r))
+    row["payer_id"] = conn.execute(
+        "SELECT payer_id FROM fund_entries WHERE id = ?", (row["id"],)
+    ).fetchone()[0]
+    return row
+
+
+def _row_differs(
+    conn: sqlite3.Connection, have: dict[str, Any], rec: dict[str, str], ids: dict[str, int]
+) -> list[str]:
+    """The columns of a sheet's row that say something else than the entry with its uid."""
+    from .importing import differing
+
+    def voids(text: str) -> int:
+        return ids[text] if text in ids else entry_number(text)
+
+    def payer(text: str) -> int:
+        if have["source"] is None:
+            return 0  # no unit's id: a payer on an entry that has none differs
+        c = units.find_community(conn, have["community"])
+        return _payer(conn, c, have["source"], text).id
+
+    readers: dict[str, tuple[Any, Any]] = {
+        "date": (lambda t: parse_date(t).isoformat(), have["date"]),
+        "type": (lambda t: t.strip().lower(), have["entry_type"]),
+        "community": (lambda t: units.find_community(conn, t).name, have["community"]),
+        "source": (check_source, have["source"]),
+        "payer": (payer, have["payer_id"]),
+        "amount": (_amount, have["amount_fen"]),
+        "purpose": (_text, have["purpose"]),
+        "category": (check_category, have["category"]),
+        "approved_by": (_text, have["approved_by"]),
+        "voids": (voids, have["voids_id"]),
+        "reason": (_text, have["reason"]),
+        "note": (_text, have["note"]),
+    }
+    return differing(rec, readers)
+
+
+def _import_entry(
+    conn: sqlite3.Connection,
+    rec: dict[str, str],
+    ids: dict[str, int],
+    refs: set[str],
+    words: Sequence[str],
+    cell: Any,
+) -> tuple[str, int]:
+    """One row of a ledger sheet: ("unchanged", id) for an entry already in the ledger under the
+    row's uid, else ("added", id) for the entry it records."""
+    uid = rec.get("uid", "").strip() or None
+    have = _entry_by_uid(conn, uid) if uid else None
+    if have is not None:
+        differ = _row_differs(conn, have, rec, ids)
+        if differ:
+            # The ledger is chained and never updated: an import can no more change an entry
+            # than `fund` can.
+            cell.field = differ[0]
+            labels = _column_labels()
+            raise Conflict(
+                _(
+                    "第 {id} 号经费记录（识别码 {uid}）已在台账中，表中的{columns}与它不同："
+                    "经费台账不能修改，更正请用 sqjg fund void 作废它，再登记一笔新记录。"
+                ).format(id=have["id"], uid=uid, columns=_("、").join(labels[k] for k in differ))
+            )
+        return "unchanged", have["id"]
+    voided_by = rec.get("voided_by", "").strip()
+    if voided_by and voided_by not in refs:
+        # Taken alone, the entry would come in as in force, though its own ledger voided it.
+        cell.field = "voided_by"
+        raise Invalid(
+            _(
+                "这笔记录在导出它的台账中已由第 {void} 号记录作废，表中却没有那一行："
+                "请把作废记录一并导入，或删去这一行。"
+            ).format(void=voided_by)
+        )
+    cell.field = "type"
+    kind = rec.get("type", "").strip()
+    if kind == "contribution":
+        cell.field = None
+        result = add_contribution(
+            conn,
+            rec.get("community", ""),
+            rec.get("source", ""),
+            rec.get("payer", ""),
+            rec.get("amount", ""),
+            on=rec.get("date") or None,
+            note=rec.get("note") or None,
+            uid=uid,
+        )
+    elif kind == "expenditure":
+        cell.field = None
+        result = add_expenditure(
+            conn,
+            rec.get("community", ""),
+            rec.get("amount", ""),
+            rec.get("purpose", ""),
+            rec.get("category", ""),
+            on=rec.get("date") or None,
+            approved_by=rec.get("approved_by") or None,
+            note=rec.get("note") or None,
+            banned_words=words,
+            uid=uid,
+        )
+    elif kind == "void":
+        cell.field = "voids"
+        ref = rec.get("voids", "").strip()
+        if ref not in ids:
+            raise Invalid(_("作废一栏的编号“{ref}”在前面的行中找不到。").format(ref=ref))
+        cell.field = None
+        result = void_entry(
+            conn, ids[ref], rec.get("reason", ""), on=rec.get("date") or None, uid=uid
+        )
+    else:
+        raise Invalid(
+            _("类型“{value}”无效：应为 contribution、expenditure 或 void。").format(value=kind)
+        )
+    return "added", result["id"]
 
 
 def import_entries(
@@ -1140,68 +1306,43 @@ def import_entries(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
-) -> int:
+) -> dict[str, int]:
     """Record a CSV of entries in file order through the same checks as the commands.
 
     Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
-    purpose, category, approved_by, voids (the ref of the entry a void reverses), reason, note.
+    purpose, category, approved_by, voids (the ref of the entry a void reverses), reason, note,
+    uid; `fund list`'s own columns (id as the ref, voids_id, entry_type, amount_yuan…) too, the
+    ones it computes (street, income_yuan, expense_yuan, effective, voided_on) read and left.
+
+    A row carrying the uid of an entry in the ledger is skipped when it says the same; if it says
+    anything else it is refused, since the ledger is never edited. A uid the ledger does not know
+    (another copy's export) is a new entry that keeps it. An entry whose voided_by names a row the
+    sheet lacks is refused: imported alone it would be in force, though its ledger voided it.
     All rows or none: every refused row is named (rows with the same error on one line) and
-    nothing is written.
+    nothing is written. Returns how many rows added, updated (never any) and unchanged.
     """
     from .csvio import read_rows
     from .importing import RowErrors, all_or_nothing, counted
 
     _keys, records = read_rows(path, IMPORT_ALIASES, encoding, sheet)
     words = _default_banned_words()
+    refs = {rec["ref"].strip() for _line, rec in records if rec.get("ref", "").strip()}
     ids: dict[str, int] = {}
+    seen: set[str] = set()
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
     errors = RowErrors()
     with all_or_nothing(conn, "import_funds"):
         for line, rec in counted(records, progress):
             with errors.written(conn, line, values=rec) as cell:
-                cell.field = "type"
-                kind = rec.get("type", "").strip()
-                if kind == "contribution":
-                    cell.field = None
-                    result = add_contribution(
-                        conn,
-                        rec.get("community", ""),
-                        rec.get("source", ""),
-                        rec.get("payer", ""),
-                        rec.get("amount", ""),
-                        on=rec.get("date") or None,
-                        note=rec.get("note") or None,
-                    )
-                elif kind == "expenditure":
-                    cell.field = None
-                    result = add_expenditure(
-                        conn,
-                        rec.get("community", ""),
-                        rec.get("amount", ""),
-                        rec.get("purpose", ""),
-                        rec.get("category", ""),
-                        on=rec.get("date") or None,
-                        approved_by=rec.get("approved_by") or None,
-                        note=rec.get("note") or None,
-                        banned_words=words,
-                    )
-                elif kind == "void":
-                    cell.field = "voids"
-                    ref = rec.get("voids", "").strip()
-                    if ref not in ids:
-                        raise Invalid(
-                            _("作废一栏的编号“{ref}”在前面的行中找不到。").format(ref=ref)
-                        )
-                    cell.field = None
-                    result = void_entry(
-                        conn, ids[ref], rec.get("reason", ""), on=rec.get("date") or None
-                    )
-                else:
-                    raise Invalid(
-                        _("类型“{value}”无效：应为 contribution、expenditure 或 void。").format(
-                            value=kind
-                        )
-                    )
+                uid = rec.get("uid", "").strip()
+                if uid:
+                    cell.field = "uid"
+                    if uid in seen:
+                        raise Invalid(_("识别码“{uid}”在表中出现了两次。").format(uid=uid))
+                    seen.add(uid)
+                outcome, entry_id = _import_entry(conn, rec, ids, refs, words, cell)
+                counts[outcome] += 1
                 if rec.get("ref"):
-                    ids[rec["ref"].strip()] = result["id"]
+                    ids[rec["ref"].strip()] = entry_id
         errors.raise_if_any()
-    return len(records)
+    return counts

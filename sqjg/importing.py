@@ -127,6 +127,29 @@ class RowErrors:
         return out
 
 
+def differing(
+    rec: dict[str, str], recorded: dict[str, tuple[Callable[[str], Any], Any]]
+) -> list[str]:
+    """The columns of a sheet's row that say something else than the record its uid names:
+    `recorded` maps a column to (how its cell is read, the record's value). A column the sheet
+    lacks says nothing; an empty cell says "none"; a cell its reader refuses differs."""
+    differ = []
+    for key, (read, value) in recorded.items():
+        if key not in rec:
+            continue
+        text = rec[key].strip()
+        if not text:
+            same = value in (None, [])
+        else:
+            try:
+                same = read(text) == value
+            except _ROW_ERRORS:
+                same = False
+        if not same:
+            differ.append(key)
+    return differ
+
+
 def quoted_field(reason: str, values: dict[str, str] | None) -> str | None:
     """The one column whose value the refusal quotes (找不到社区“翠糊社区” → community), if any:
     errors raised by the add functions name the bad value, not the column it came from."""

@@ -323,6 +323,7 @@ def test_timeline_filters_and_order(conn):
         "score": None,
         "report": None,
         "note": None,
+        "uid": conn.execute("SELECT uid FROM cleanups WHERE id = 1").fetchone()[0],
     }
     assert len(activities.timeline(conn)) == 5
     assert len(activities.timeline(conn, year=2026)) == 5
@@ -449,3 +450,78 @@ def test_demo_built_earlier_stops_at_today(tmp_path, monkeypatch):
         assert latest <= "2026-07-20"
     finally:
         conn.close()
+
+
+# --- round trips: list → import ---------------------------------------------------------------
+
+LIST_KEYS = {
+    "meeting": ["id", "date", "community", "attendees", "note", "uid"],
+    "cleanup": ["id", "date", "community", "participants", "units", "note", "uid"],
+    "inspection": ["id", "date", "community", "leader", "score", "note", "uid"],
+    "submission": activities.TIMELINE_KEYS,
+}
+
+
+@pytest.fixture
+def recorded(conn):
+    activities.add_meeting(conn, "西街社区", "7-3", attendees="18", note="部署共建月")
+    activities.add_meeting(conn, "东门社区", "7-4")
+    activities.add_cleanup(conn, "东门社区", "7-18", "300", units_="市财政局,环卫处")
+    activities.add_inspection(conn, "西街社区", "7-7", "张建华", "92.5")
+    activities.submit(conn, "西街社区", "survey", "7-9")
+    return conn
+
+
+def list_sheet(conn, kind, path, *, zh=False):
+    """What `meeting|cleanup|inspect list` (for submissions `activity list --type submission`)
+    writes as CSV."""
+    from sqjg.render import to_csv, zh_headers
+
+    keys = LIST_KEYS[kind]
+    rows = activities.timeline(conn, kinds=(kind,))
+    path.write_text(
+        to_csv(rows, keys, header=zh_headers(keys) if zh else None, yes_no=zh), encoding="utf-8"
+    )
+    return str(path)
+
+
+def by_uid(conn):
+    return {r.pop("uid"): r for r in activities.timeline(conn) if r.pop("id")}
+
+
+@pytest.mark.parametrize("kind", list(LIST_KEYS))
+def test_a_list_imports_back_unchanged_and_into_another_copy(
+    recorded, kind, tmp_path, city_template
+):
+    from conftest import copy_db
+
+    n = len(activities.timeline(recorded, kinds=(kind,)))
+    for zh in (False, True):
+        sheet = list_sheet(recorded, kind, tmp_path / f"{kind}.csv", zh=zh)
+        counts = activities.import_activities(recorded, kind, sheet)
+        assert counts == {"added": 0, "updated": 0, "unchanged": n}
+    other = open_db(copy_db(city_template, tmp_path / "other.db"))
+    try:
+        assert activities.import_activities(other, kind, sheet)["added"] == n
+        mine = {u: r for u, r in by_uid(recorded).items() if r["type"] == kind}
+        assert by_uid(other) == mine
+    finally:
+        other.close()
+
+
+def test_a_changed_activity_is_refused(recorded, tmp_path):
+    sheet = tmp_path / "m.csv"
+    list_sheet(recorded, "meeting", sheet)
+    uid = recorded.execute("SELECT uid FROM meetings WHERE id = 1").fetchone()[0]
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(",18,", ",20,"), encoding="utf-8")
+    with pytest.raises(Invalid) as refused:
+        activities.import_activities(recorded, "meeting", str(sheet))
+    assert str(refused.value).splitlines()[1] == (
+        f"第 2 行：共建委会议记录第 1 号（识别码 {uid}）已登记，表中的参会人数与它不同："
+        "导入不能修改已登记的记录，更正请用 sqjg activity remove meeting 1 删除后再登记。"
+    )
+    # A row of another kind (activity list's own sheet) is named, not taken as a meeting.
+    list_sheet(recorded, "submission", sheet)
+    with pytest.raises(Invalid, match="第 2 行：这一行是上报记录，不能作为共建委会议记录导入"):
+        activities.import_activities(recorded, "meeting", str(sheet))
+    assert recorded.execute("SELECT count(*) FROM meetings").fetchone()[0] == 2

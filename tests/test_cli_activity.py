@@ -6,11 +6,27 @@ conftest fixes today at 2026-07-31 (SQJG_TODAY).
 import json
 
 import pytest
-from conftest import db_bytes, ok, refused, run
+from conftest import connect, db_bytes, ok, refused, run
 
 
 def js(*args):
     return json.loads(ok(*args, "--format", "json"))
+
+
+def listed(*args):
+    """A list as JSON, each row's uid (random) checked and taken out."""
+    rows = js(*args)
+    for r in rows:
+        assert len(r.pop("uid")) == 32, r
+    return rows
+
+
+def uids(db, table):
+    conn = connect(db)
+    try:
+        return dict(conn.execute(f"SELECT id, uid FROM {table}").fetchall())
+    finally:
+        conn.close()
 
 
 # --- recording ----------------------------------------------------------------------------------
@@ -31,7 +47,7 @@ def test_meeting_add_and_list(city):
     )
     assert out == "已登记共建委会议（编号 1）：西街社区 2026-07-03。\n"
     assert js("meeting", "add", "-c", "东门社区", "--date", "2026-07-02") == {"id": 2}
-    assert js("meeting", "list") == [
+    assert listed("meeting", "list") == [
         {"id": 2, "date": "2026-07-02", "community": "东门社区", "attendees": None, "note": None},
         {
             "id": 1,
@@ -65,7 +81,7 @@ def test_cleanup_add_and_list(city):
         "参加单位：市财政局、环卫处、华丰食品有限公司。\n"
     )
     ok("cleanup", "add", "-c", "西街社区", "-d", "7-25", "-p", "0")
-    assert js("cleanup", "list") == [
+    assert listed("cleanup", "list") == [
         {
             "id": 1,
             "date": "2026-07-18",
@@ -83,10 +99,11 @@ def test_cleanup_add_and_list(city):
             "note": None,
         },
     ]
+    uid = uids(city, "cleanups")
     assert ok("cleanup", "list", "--format", "csv") == (
-        "\ufeffid,date,community,participants,units,note\n"
-        "1,2026-07-18,东门社区,300,市财政局;环卫处;华丰食品有限公司,党员干部参加\n"
-        "2,2026-07-25,西街社区,0,,\n"
+        "\ufeffid,date,community,participants,units,note,uid\n"
+        f"1,2026-07-18,东门社区,300,市财政局;环卫处;华丰食品有限公司,党员干部参加,{uid[1]}\n"
+        f"2,2026-07-25,西街社区,0,,,{uid[2]}\n"
     )
 
 
@@ -111,7 +128,7 @@ def test_inspect_add_prints_the_id(city):
     assert js(
         "inspect", "add", "-c", "东门社区", "-d", "7-10", "--leader", "李国庆", "--score", "0"
     ) == {"id": 3}
-    assert js("inspect", "list", "--community", "东门社区") == [
+    assert listed("inspect", "list", "--community", "东门社区") == [
         {
             "id": 2,
             "date": "2026-07-07",
@@ -236,7 +253,7 @@ def test_activity_list_timeline(city):
     )
     ok("cleanup", "add", "-c", "东门社区", "-d", "2026-07-03", "-p", "300", "--units", "市财政局")
     ok("submit", "-c", "西街社区", "-r", "funds", "-d", "2026-07-09")
-    assert js("activity", "list", "--month", "7") == [
+    assert listed("activity", "list", "--month", "7") == [
         {
             "date": "2026-07-02",
             "type": "meeting",
@@ -308,7 +325,7 @@ def test_activity_list_timeline(city):
     ):
         assert words in table
     assert ok("activity", "list", "--format", "csv").splitlines()[0] == (
-        "\ufeffdate,type,id,community,attendees,participants,units,leader,score,report,note"
+        "\ufeffdate,type,id,community,attendees,participants,units,leader,score,report,note,uid"
     )
     assert ok("activity", "list", "--year", "2025") == "没有符合条件的记录。\n"
 
@@ -644,3 +661,19 @@ def test_due_next_year_starts_afresh(city):
     assert {r["status"] for r in rows} == {"missing"}
     assert {r["date"] for r in rows} == {"2027-07-10"}
     assert {r["days"] for r in rows} == {186}
+
+
+def test_a_list_imports_back(city, tmp_path):
+    ok("cleanup", "add", "-c", "东门社区", "-d", "7-18", "-p", "300", "--units", "市财政局")
+    ok("inspect", "add", "-c", "西街社区", "-d", "7-7", "--leader", "张建华", "--score", "92.5")
+    book = tmp_path / "大清扫.xlsx"
+    ok("cleanup", "list", "--format", "xlsx", "-o", str(book))
+    assert ok("cleanup", "import", str(book)) == "新增 0，更新 0，未变 1\n"
+    sheet = tmp_path / "检查.csv"
+    text = ok("inspect", "list", "--format", "csv", "--headers", "zh")
+    sheet.write_text(text.replace(",92.5,", ",95,"), encoding="utf-8")
+    before = db_bytes(city)
+    message = refused("inspect", "import", str(sheet))
+    assert "第 2 行：市级领导检查记录第 1 号（识别码 " in message
+    assert "表中的得分与它不同：导入不能修改已登记的记录" in message
+    assert db_bytes(city) == before

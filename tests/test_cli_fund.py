@@ -3,9 +3,18 @@
 import json
 
 import pytest
-from conftest import built_once, db_bytes, ok, refused, run
+from conftest import built_once, connect, db_bytes, ok, refused, run
 
 BOM = "\ufeff"
+
+
+def uids(db, table):
+    """Each record's uid by its id (random, so read back to state an exact export)."""
+    conn = connect(db)
+    try:
+        return dict(conn.execute(f"SELECT id, uid FROM {table}").fetchall())
+    finally:
+        conn.close()
 
 
 def add(*args):
@@ -643,16 +652,17 @@ def test_balance_table_shows_street_custody(ledger):
 
 
 def test_list_csv_and_json(ledger):
+    uid = uids(ledger, "fund_entries")
     assert ok("fund", "list", "--format", "csv") == BOM + (
         "id,date,entry_type,community,street,source,payer,category,purpose,approved_by,amount_yuan,"
-        "income_yuan,expense_yuan,effective,voids_id,voided_by,voided_on,reason,note\n"
-        "1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,20000,0,true,,,,,\n"
-        "4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,3000,0,true,,,,,\n"
-        "2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,5000,0,false,,7,2026-07-25,,\n"
-        "3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,1500.5,0,true,,,,,居民自愿捐款\n"
-        "5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,0,800,true,,,,,\n"
-        "6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,0,1200.25,true,,,,,\n"
-        "7,2026-07-25,void,西街社区,东城街道,,,,,,5000,-5000,0,false,2,,,企业撤回捐助,\n"
+        "income_yuan,expense_yuan,effective,voids_id,voided_by,voided_on,reason,note,uid\n"
+        f"1,2026-07-03,contribution,西街社区,东城街道,unit,交通局,,,,20000,20000,0,true,,,,,,{uid[1]}\n"
+        f"4,2026-07-04,contribution,东门社区,西城街道,unit,市财政局,,,,3000,3000,0,true,,,,,,{uid[4]}\n"
+        f"2,2026-07-05,contribution,西街社区,东城街道,enterprise,华丰食品有限公司,,,,5000,5000,0,false,,7,2026-07-25,,,{uid[2]}\n"
+        f"3,2026-07-06,contribution,西街社区,东城街道,community,梧桐苑,,,,1500.5,1500.5,0,true,,,,,居民自愿捐款,{uid[3]}\n"
+        f"5,2026-07-10,expenditure,西街社区,东城街道,,,cleaning,购买扫帚,王丽,800,0,800,true,,,,,,{uid[5]}\n"
+        f"6,2026-07-20,expenditure,西街社区,东城街道,,,greening,补植绿篱,,1200.25,0,1200.25,true,,,,,,{uid[6]}\n"
+        f"7,2026-07-25,void,西街社区,东城街道,,,,,,5000,-5000,0,false,2,,,企业撤回捐助,,{uid[7]}\n"
     )
     # A spreadsheet SUM of the signed columns is the ledger's total.
     rows = ok("fund", "list", "--format", "csv").splitlines()[1:]
@@ -676,6 +686,7 @@ def test_list_csv_and_json(ledger):
             "voided_on": None,
             "reason": None,
             "note": None,
+            "uid": uid[6],
         },
     ]
     ids = [
@@ -848,3 +859,17 @@ def test_reading_commands_work_on_a_read_only_file(ledger):
         ok("fund", "check")
     finally:
         os.chmod(ledger, 0o644)
+
+
+def test_list_imports_back(ledger, tmp_path):
+    book = tmp_path / "台账.xlsx"
+    ok("fund", "list", "--format", "xlsx", "-o", str(book))
+    assert ok("fund", "import", str(book)) == "新增 0，更新 0，未变 7\n"
+    sheet = tmp_path / "台账.csv"
+    text = ok("fund", "list", "--format", "csv", "--headers", "zh")
+    sheet.write_text(text.replace(",补植绿篱,", ",补植树木,"), encoding="utf-8")
+    before = db_bytes(ledger)
+    message = refused("fund", "import", str(sheet))
+    assert "第 7 行：第 6 号经费记录（识别码 " in message
+    assert "表中的用途与它不同：经费台账不能修改，更正请用 sqjg fund void 作废它" in message
+    assert db_bytes(ledger) == before

@@ -448,6 +448,7 @@ def test_list_entries_filters(ledger):
         "source": "enterprise", "payer": "华丰食品有限公司", "category": None, "purpose": None,
         "approved_by": None, "amount_yuan": 5000, "voids_id": None, "voided_by": 7, "voided_on": "2026-07-25",
         "reason": None, "note": None,
+        "uid": ledger.execute("SELECT uid FROM fund_entries WHERE id = 2").fetchone()[0],
     }  # fmt: skip
 
 
@@ -763,3 +764,89 @@ def test_import_is_all_or_nothing(conn, tmp_path):
     ):
         funds.import_entries(conn, str(csv))
     assert conn.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == 0
+
+
+# --- round trips: fund list → fund import -------------------------------------------------------
+
+
+def list_sheet(conn, path, *, zh=False, keep=lambda r: True):
+    """The ledger as `fund list --format csv` (or `--headers zh`) writes it, rows kept by `keep`."""
+    from sqjg.render import to_csv, zh_headers
+
+    keys = funds.SPREADSHEET_KEYS
+    rows = [r for r in funds.spreadsheet_rows(funds.list_entries(conn)) if keep(r)]
+    path.write_text(
+        to_csv(rows, keys, header=zh_headers(keys) if zh else None, yes_no=zh, raw=False),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def ledger_by_uid(conn):
+    return {
+        r["uid"]: (r["date"], r["entry_type"], r["community"], r["payer"], r["amount_fen"],
+                   r["purpose"], r["voided_on"], r["reason"], r["note"])
+        for r in funds.list_entries(conn)
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("zh", [False, True])
+def test_the_list_imports_back_unchanged(ledger, tmp_path, zh):
+    before = ledger_by_uid(ledger)
+    sheet = list_sheet(ledger, tmp_path / "f.csv", zh=zh)
+    assert funds.import_entries(ledger, sheet) == {"added": 0, "updated": 0, "unchanged": 7}
+    assert ledger_by_uid(ledger) == before
+
+
+def test_a_changed_entry_is_refused_the_ledger_is_never_edited(ledger, tmp_path):
+    sheet = tmp_path / "f.csv"
+    list_sheet(ledger, sheet)
+    text = sheet.read_text(encoding="utf-8")
+    uid5 = ledger.execute("SELECT uid FROM fund_entries WHERE id = 5").fetchone()[0]
+    sheet.write_text(text.replace(",购买扫帚,王丽,800,0,800,", ",购买扫帚,王丽,810,0,810,"))
+    # The whole import is refused (an Invalid), the changed row named in it.
+    with pytest.raises(Invalid) as refused:
+        funds.import_entries(ledger, str(sheet))
+    assert str(refused.value) == (
+        "导入失败，未写入任何记录。有 1 行有误：\n"
+        f"第 6 行：第 5 号经费记录（识别码 {uid5}）已在台账中，表中的金额与它不同："
+        "经费台账不能修改，更正请用 sqjg fund void 作废它，再登记一笔新记录。"
+    )
+    # A uid twice in one sheet is refused too, rather than skipped twice.
+    lines = text.splitlines()
+    sheet.write_text("\n".join([*lines, lines[1]]) + "\n")
+    with pytest.raises(Invalid, match="第 9 行：识别码“[0-9a-f]{32}”在表中出现了两次"):
+        funds.import_entries(ledger, str(sheet))
+    assert ledger.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == 7
+
+
+def test_into_another_copy_the_entries_come_with_their_uids(ledger, tmp_path, city_template):
+    from conftest import copy_db
+
+    sheet = list_sheet(ledger, tmp_path / "f.csv")
+    other = open_db(copy_db(city_template, tmp_path / "other.db"))
+    try:
+        assert funds.import_entries(other, sheet) == {"added": 7, "updated": 0, "unchanged": 0}
+        # The void came with the entry it voids: the same ledger, balances and all.
+        assert ledger_by_uid(other) == ledger_by_uid(ledger)
+        assert funds.balances(other) == funds.balances(ledger)
+        assert funds.check_ledger(other) == []
+        assert funds.import_entries(other, sheet) == {"added": 0, "updated": 0, "unchanged": 7}
+    finally:
+        other.close()
+
+
+def test_a_voided_entry_without_its_void_is_refused(ledger, tmp_path, city_template):
+    from conftest import copy_db
+
+    sheet = list_sheet(ledger, tmp_path / "f.csv", keep=lambda r: r["entry_type"] != "void")
+    # Into its own ledger it is simply unchanged...
+    assert funds.import_entries(ledger, sheet) == {"added": 0, "updated": 0, "unchanged": 6}
+    other = open_db(copy_db(city_template, tmp_path / "other.db"))
+    try:
+        # ...elsewhere it would be money in force that its ledger voided.
+        with pytest.raises(Invalid, match="第 4 行：这笔记录在导出它的台账中已由第 7 号记录作废"):
+            funds.import_entries(other, sheet)
+        assert other.execute("SELECT count(*) FROM fund_entries").fetchone()[0] == 0
+    finally:
+        other.close()

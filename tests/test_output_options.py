@@ -11,7 +11,7 @@ import pytest
 import typer
 from conftest import built_once, db_bytes, ok, refused
 
-from sqjg import funds, issues, units
+from sqjg import activities, funds, issues, units
 from sqjg.cli import whole_app
 from sqjg.fieldnames import FIELD_NAMES
 
@@ -187,7 +187,12 @@ def test_output_writes_what_the_command_prints(town, tmp_path):
 
 
 def test_chinese_field_names_are_what_the_importers_read():
-    for aliases in (units.IMPORT_ALIASES, issues.IMPORT_ALIASES, funds.IMPORT_ALIASES):
+    for aliases in (
+        units.IMPORT_ALIASES,
+        issues.IMPORT_ALIASES,
+        funds.IMPORT_ALIASES,
+        activities.IMPORT_ALIASES,
+    ):
         for key in set(aliases.values()) & set(FIELD_NAMES):
             assert aliases.get(FIELD_NAMES[key]) == key, key
 

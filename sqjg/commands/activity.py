@@ -497,7 +497,7 @@ def meeting_list(
         fmt,
         ("meeting",),
         columns,
-        ["id", "date", "community", "attendees", "note"],
+        ["id", "date", "community", "attendees", "note", "uid"],
         community=community,
         month=month,
         year=year,
@@ -531,7 +531,7 @@ def cleanup_list(
         fmt,
         ("cleanup",),
         columns,
-        ["id", "date", "community", "participants", "units", "note"],
+        ["id", "date", "community", "participants", "units", "note", "uid"],
         community=community,
         month=month,
         year=year,
@@ -565,7 +565,7 @@ def inspect_list(
         fmt,
         ("inspection",),
         columns,
-        ["id", "date", "community", "leader", "score", "note"],
+        ["id", "date", "community", "leader", "score", "note", "uid"],
         community=community,
         month=month,
         year=year,
@@ -750,8 +750,11 @@ def _import(kind: str, file: str, encoding: str | None, sheet: str | None, db: A
     from .. import activities
 
     with writing(db) as conn, import_progress() as progress:
-        n = activities.import_activities(conn, kind, file, encoding, sheet, progress)
-    say(_("已导入 {n} 条记录。").format(n=n))
+        counts = activities.import_activities(conn, kind, file, encoding, sheet, progress)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 条记录。").format(n=counts["added"]))
 
 
 @meeting_app.command("import")
@@ -764,6 +767,9 @@ def meeting_import(
     """Import meetings from a CSV or workbook (批量导入共建委会议); all rows or none.
 
     Columns: community, date, attendees, note (or 社区, 日期, 参会人数, 备注).
+
+    A list's CSV (with its uid) reads back: a row whose record is here is skipped when unchanged
+    and refused when changed (remove the record and add it again).
 
     Example: sqjg meeting import 7月会议.xlsx
     """
@@ -781,6 +787,9 @@ def cleanup_import(
 
     Columns: community, date, participants, units, note (or 社区, 日期, 参加人数, 参加单位, 备注).
 
+    A list's CSV (with its uid) reads back: a row whose record is here is skipped when unchanged
+    and refused when changed (remove the record and add it again).
+
     Example: sqjg cleanup import 大清扫.xlsx
     """
     _import("cleanup", file, encoding, sheet, db)
@@ -797,6 +806,9 @@ def inspect_import(
 
     Columns: community, date, leader, score, note (or 社区, 日期, 检查领导, 得分, 备注).
 
+    A list's CSV (with its uid) reads back: a row whose record is here is skipped when unchanged
+    and refused when changed (remove the record and add it again).
+
     Example: sqjg inspect import 检查记录.xlsx
     """
     _import("inspection", file, encoding, sheet, db)
@@ -812,6 +824,9 @@ def submit_import(
     """Import submissions from a CSV or workbook (批量导入上报记录); all rows or none.
 
     Columns: community, report, date, note (or 社区, 上报事项, 日期, 备注).
+
+    A list's CSV (with its uid) reads back: a row whose record is here is skipped when unchanged
+    and refused when changed (remove the record and add it again).
 
     Example: sqjg submit import 上报登记.xlsx
     """

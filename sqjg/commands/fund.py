@@ -252,8 +252,11 @@ def import_(
     """Import ledger entries from a CSV or workbook (批量导入经费记录); all rows or none.
 
     Columns: ref, date, type (contribution|expenditure|void), community, source, payer, amount,
-    purpose, category, approved_by, voids, reason, note (or 编号, 日期, 类型, 社区, 来源, 缴款方,
-    金额, 用途, 类别, 批准人, 作废, 原因, 备注).
+    purpose, category, approved_by, voids, reason, note, uid (or 编号, 日期, 类型, 社区, 来源, 缴款方,
+    金额, 用途, 类别, 批准人, 作废, 原因, 备注, 识别码).
+
+    What `fund list --format csv` writes reads back: a row whose uid is in the ledger is skipped
+    when unchanged and refused when changed (the ledger is never edited).
 
     Example: sqjg fund import 7月经费台账.xlsx
     """
@@ -261,8 +264,11 @@ def import_(
     from .. import funds
 
     with writing(db) as conn, import_progress() as progress:
-        n = funds.import_entries(conn, file, encoding, sheet, progress)
-    say(_("已导入 {n} 条经费记录。").format(n=n))
+        counts = funds.import_entries(conn, file, encoding, sheet, progress)
+    if counts["updated"] or counts["unchanged"]:
+        say(_("新增 {added}，更新 {updated}，未变 {unchanged}").format(**counts))
+    else:
+        say(_("已导入 {n} 条经费记录。").format(n=counts["added"]))
 
 
 BALANCE_CSV_KEYS = (
