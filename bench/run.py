@@ -530,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows))
         if args.json:
             args.json.write_text(
-                json.dumps({"machine": machine(), "today": TODAY, "runs": runs, "base": None,
+                json.dumps({"machine": machine(), "today": TODAY, "runs": runs, "base": None, "mode": "growth",
                             "took_s": round(time.perf_counter() - started),
                             "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1) + "\n",
                 encoding="utf-8",

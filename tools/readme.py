@@ -168,12 +168,20 @@ def bench(path: str) -> None:
 
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
     run_py = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = run_py  # its dataclass looks its module up while it is made
     spec.loader.exec_module(run_py)
     data = json.loads((ROOT / path).read_text(encoding="utf-8"))
     rows = [run_py.Row(**r) for r in data["rows"]]
     cog.outl(run_py.table(rows))
     cog.outl("")
     runs = data["runs"]
+    if data.get("mode") == "growth":
+        cog.outl(
+            f"Machine: {data['machine']}; today = {data['today']}; each command timed {runs}×"
+            f" after a warm-up, one size after the other; the run took {data['took_s']} s"
+            f" (`{path}`)."
+        )
+        return
     cog.outl(
         f"Machine: {data['machine']}; today = {data['today']}; the median of {runs} pairs run"
         f" in turn after a warm-up each; × today measured side by side with {data['base']};"
