@@ -63,33 +63,54 @@ def write_workbook(
 ) -> None:
     """Write one sheet per (title, columns, rows); the file is written whole or not at all."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    # Write-only: rows stream into the file instead of a model of every cell (the monthly
+    # report of a 6,000-community city was 2.4x the text report's time in the normal mode).
+    book = Workbook(write_only=True)
     used: set[str] = set()
+    money_keys = set(money)
+    bold = Font(bold=True)
     for title, columns, rows in sheets:
         ws = book.create_sheet(_sheet_title(title, used))
-        ws.append([h for _k, h in columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
         widths = [text_width(h) for _k, h in columns]
-        for r, row in enumerate(rows, start=2):
-            for c, (key, _h) in enumerate(columns, start=1):
-                value, number_format = _cell_value(key, row.get(key), set(money))
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str):
-                    # openpyxl stores a text starting with "=" as a formula; a plain string cell is
-                    # what keeps "=HYPERLINK(…)" a description instead of a live link.
-                    cell.data_type = "s"
-                if number_format:
-                    cell.number_format = number_format
+        # A write-only sheet takes its column widths before its first row, so the rows are
+        # converted (and measured) first.
+        converted = []
+        for row in rows:
+            cells: list[Any] = []
+            for c, (key, _h) in enumerate(columns):
+                value, number_format = _cell_value(key, row.get(key), money_keys)
+                if number_format or (isinstance(value, str) and value.startswith("=")):
+                    cell = WriteOnlyCell(ws, value=value)
+                    if isinstance(value, str):
+                        # openpyxl stores a text starting with "=" as a formula; a plain string
+                        # cell keeps "=HYPERLINK(…)" a description instead of a live link.
+                        cell.data_type = "s"
+                    if number_format:
+                        cell.number_format = number_format
+                    cells.append(cell)
+                else:
+                    cells.append(value)
                 shown = "0000-00-00" if number_format == DATE_FORMAT else str(value or "")
-                widths[c - 1] = max(widths[c - 1], text_width(shown.split("\n")[0]))
+                first = shown.split("\n", 1)[0]
+                w = len(first) if first.isascii() else text_width(first)
+                if w > widths[c]:
+                    widths[c] = w
+            converted.append(cells)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = min(w + 2, 60)
         ws.freeze_panes = "A2"
+        header = []
+        for _k, h in columns:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for cells in converted:
+            ws.append(cells)
     import io
 
     from .reports.atomic import write_atomic
