@@ -248,14 +248,13 @@ def gather_facts(
     Only the facts the items' sources declare are gathered, each concern once for all.
     """
     needed = {n for i in items for n in REGISTRY[i.source].needs}
-    counted = [i for i in items if i.source.startswith("count:") and i.source != "count:manual"]
-    # How many times the gatherers would read the issues' state on `as_of`: the month's
-    # issue facts once, each counted item once, the rates once.
-    readings = (
-        bool(needed & {"due", "due_closed_on_time", "overdue", "exposure"})
-        + len(counted)
-        + bool(needed & {"rates", "rate_means"})
-    )
+    # How many times the gatherers would read the issues' state on `as_of`: the issue facts
+    # and the rates once each when needed, and once per item counted from the issues.
+    readings = sum(
+        bool(fields & needed)
+        for fields, _levels, gather in GATHERERS
+        if gather in (_issue_facts, _rate_facts)
+    ) + sum(REGISTRY[i.source].counted is not None for i in items)
     if readings < 2:
         return _gather_facts(conn, rules, items, year, month, as_of, ids, by=by)
     from . import issues
