@@ -20,6 +20,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def text_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a CJK (wide) character takes two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -95,8 +97,7 @@ def write_workbook(
                 else:
                     cells.append(value)
                 shown = "0000-00-00" if number_format == DATE_FORMAT else str(value or "")
-                first = shown.split("\n", 1)[0]
-                w = len(first) if first.isascii() else text_width(first)
+                w = text_width(shown.split("\n", 1)[0])
                 if w > widths[c]:
                     widths[c] = w
             converted.append(cells)
