@@ -3,6 +3,7 @@ RulesError naming the key and line, and the checks of numbers, amounts and keys.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal
@@ -69,7 +70,12 @@ class Lines:
 class Checker:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.lines = Lines(rules.text)
+
+    @functools.cached_property
+    def lines(self) -> Lines:
+        # Line numbers are only needed to word a refusal; a valid file (every command's load)
+        # never pays for indexing it.
+        return Lines(self.rules.text)
 
     def fail(self, what: str, section: str, index: int = 0, key: str | None = None) -> RulesError:
         line = self.lines.find(section, index, key)
