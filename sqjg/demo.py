@@ -8,10 +8,30 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
 DEMO_YEAR = 2026
+# The demo city is the whole of July 2026: its survey, its problems' handling and its ledger run
+# to the month's last days, and every command refuses a date after today. Built on an earlier
+# day, those records would be refused one by one; `check_today` refuses the build at once.
+DEMO_LAST_DAY = date(DEMO_YEAR, 7, 31)
+
+
+def check_today() -> None:
+    """Refuse to build the demo city before the last day it records."""
+    from .dates import today
+    from .errors import Invalid
+    from .i18n import _
+
+    now = today()
+    if now < DEMO_LAST_DAY:
+        raise Invalid(
+            _(
+                "演示城市记录的是 {year} 年 7 月整月的工作，要在 {last} 或之后建成，今天是 {today}：请设置 SQJG_TODAY={last}（或更晚的日期）后再运行。"
+            ).format(year=DEMO_YEAR, last=DEMO_LAST_DAY.isoformat(), today=now.isoformat())
+        )
 
 
 def demo_file(name: str) -> Path:
@@ -27,8 +47,8 @@ def load_units(conn: sqlite3.Connection) -> None:
 def load_activities(conn: sqlite3.Connection) -> None:
     """July meetings, clean-ups, inspections, submissions, mechanisms.
 
-    Rows dated after today are left out: built with SQJG_TODAY=2026-07-20 the demo city is the
-    city as it stood on that day (the commands refuse dates in the future).
+    Rows dated after today are left out, so these steps alone (as tests run them) build the city's
+    activities as they stood on an earlier day; the whole demo needs DEMO_LAST_DAY (check_today).
     """
     from . import activities
     from .csvio import read_rows
@@ -80,7 +100,7 @@ def load_issues(conn: sqlite3.Connection) -> None:
     history (issue_events.csv: row of the sheet, event, date...) through the lifecycle functions,
     then a problem found at each of the first two leaders' inspections, if any were recorded."""
     import csv
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from . import issues
 
@@ -138,7 +158,6 @@ def load_scores(conn: sqlite3.Connection) -> None:
     Scored with the shipped rules (whatever SQJG_RULES says), since the demo's item keys are
     theirs. Months and designations after today are left out, like the activities.
     """
-    from datetime import date
 
     from .assessment import set_score
     from .csvio import read_rows

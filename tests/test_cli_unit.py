@@ -246,6 +246,20 @@ def test_demo_refuses_to_overwrite_without_force(tmp_path):
     ok("demo", "--db", str(demo_db), "--force")
 
 
+def test_demo_before_its_last_day_is_refused_and_touches_no_file(tmp_path, monkeypatch):
+    fresh, kept = tmp_path / "fresh.db", tmp_path / "kept.db"
+    ok("demo", "--db", str(kept))
+    before = db_bytes(kept)
+    monkeypatch.setenv("SQJG_TODAY", "2026-07-30")
+    message = refused("demo", "--db", str(fresh))
+    assert "SQJG_TODAY=2026-07-31" in message and "2026-07-30" in message
+    assert not fresh.exists()
+    refused("demo", "--db", str(kept), "--force")
+    assert db_bytes(kept) == before
+    monkeypatch.setenv("SQJG_TODAY", "2026-07-31")
+    ok("demo", "--db", str(fresh))
+
+
 def test_square_brackets_in_names_print_as_written(city):
     ok("unit", "add", "[占道]整治队", "--kind", "unit", "--community", "东门社区")
     assert "[占道]整治队" in ok("unit", "list", "--kind", "unit")

@@ -84,6 +84,7 @@ def demo(
     """
     from .. import demo as demo_city
 
+    demo_city.check_today()  # before any file is created or replaced
     chosen = db or state.db
     if chosen is None:
         import typer as _typer
