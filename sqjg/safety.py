@@ -31,6 +31,7 @@ ENTITY_LABELS = {
     "publications": N_("公布"),
     "vetoes": N_("一票否决"),
     "undone_events": N_("撤销的处置记录"),
+    "issue_photos": N_("问题照片"),
 }
 
 
@@ -38,7 +39,7 @@ ENTITY_LABELS = {
 # others are its child rows, matched on `parent_key` when --id is given).
 ENTITIES: dict[str, tuple[list[str], str | None]] = {
     "unit": (["units", "unit_links"], "unit_id"),
-    "issue": (["issues", "issue_events"], "issue_id"),
+    "issue": (["issues", "issue_events", "issue_photos"], "issue_id"),
     "fund": (["fund_entries"], None),
     "score": (["scores"], None),
     "meeting": (["meetings"], None),

@@ -41,6 +41,7 @@ AUDITED = [
     "publications",
     "vetoes",
     "undone_events",
+    "issue_photos",
 ]
 
 
@@ -725,6 +726,14 @@ END;
     )
 
 
+def m012_audit_issue_photos(conn: sqlite3.Connection) -> None:
+    """Which photos a command linked to an issue is audited from now on, so `sqjg undo` of an
+    add, a resolve or a verify takes back the photos it attached (they were left as evidence of
+    a resolve that no longer exists). Nothing changes in the tables: the audit triggers of
+    issue_photos are written by the refresh that follows every migration. The photos themselves
+    (image bytes, which JSON cannot hold) stay unaudited."""
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
@@ -737,6 +746,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m009_chain_runs,
     m010_undo,
     m011_undone_events,
+    m012_audit_issue_photos,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -11,7 +11,8 @@ publishing again with --force. An issue's handling event (resolve, verify, notif
 reassign, cancel) stays on its chain and is named in undone_events, which takes it out of the
 issue's history and its intervals (sqjg.issues.undo_events). An issue *created* by the command
 is cancelled (作废) with a reason naming the undone command: kept, never counted, as
-`issue cancel` would leave it (its create event is what every history starts with).
+`issue cancel` would leave it (its create event is what every history starts with). The photos
+a command linked to an issue are unlinked, and an image no issue shows any more is deleted.
 """
 
 from __future__ import annotations
@@ -275,6 +276,7 @@ def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
                 _restore(conn, c.entity, c.entity_id, c.before or {})
             else:
                 _put_back(conn, c.entity, c.before or {})
+        _drop_unlinked_photos(conn, run)
         if run.handled:
             undo_events(conn, run.handled)
         for issue_id in sorted(cancelled):
@@ -291,6 +293,27 @@ def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
         ) from None
     conn.execute("INSERT INTO undos(run_id, undo_run_id) VALUES (?, ?)", (run.id, this_run))
     return run
+
+
+def _drop_unlinked_photos(conn: sqlite3.Connection, run: Run) -> None:
+    """The images whose links the undo removed, once no issue shows them any more.
+
+    A photo is stored once per content and kept out of the audit trail (its bytes); the links
+    are audited and undone above. An image nothing links to is only a person's picture left in
+    the file, so it goes with its last link."""
+    ids = sorted(
+        {
+            c.after["photo_id"]
+            for c in run.changes
+            if c.entity == "issue_photos" and c.op == "insert" and c.after
+        }
+    )
+    if ids:
+        conn.execute(
+            "DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM issue_photos ip WHERE ip.photo_id = photos.id)",
+            (json.dumps(ids),),
+        )
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:

@@ -121,3 +121,37 @@ def test_rules_can_require_evidence(city, tmp_path, monkeypatch, key, stage):
         args = ["issue", "resolve", "1", "--date", "7-5"]
     assert f"[issues] {key}" in refused(*args)
     ok(*args, "--photo", str(_jpeg(tmp_path / "p.jpg")))
+
+
+def _photo_rows(db_path):
+    conn = sqlite3.connect(db_path)
+    try:
+        links = conn.execute("SELECT issue_id, stage FROM issue_photos ORDER BY id").fetchall()
+        names = [r[0] for r in conn.execute("SELECT name FROM photos ORDER BY id")]
+        return links, names
+    finally:
+        conn.close()
+
+
+def test_undo_takes_back_the_photos_its_command_attached(city, tmp_path, db_path):
+    _add("--photo", str(_jpeg(tmp_path / "before.jpg")))
+    fixed = _jpeg(tmp_path / "after.jpg", color=(30, 200, 30))
+    ok("issue", "resolve", "1", "--date", "7-5", "--photo", str(fixed))
+    assert "问题照片" in ok("log", "--entity", "issue", "--id", "1")
+    ok("undo", "--yes")
+    # The resolve is gone, and with it its evidence: no "after" photo stays beside an open issue.
+    assert _photo_rows(db_path) == ([(1, "add")], ["before.jpg"])
+    shown = json.loads(ok("issue", "show", "1", "--format", "json"))
+    assert shown["issue"]["status"] == "open"
+    assert [p["stage"] for p in shown["photos"]] == ["add"]
+    ok("undo", "--yes")  # the add: the issue is cancelled, its photo taken back
+    assert _photo_rows(db_path) == ([], [])
+    ok("check")
+
+
+def test_undo_keeps_an_image_another_issue_still_shows(city, tmp_path, db_path):
+    shot = _jpeg(tmp_path / "a.jpg")
+    _add("--photo", str(shot))
+    _add("--photo", str(shot))
+    ok("undo", "--yes")
+    assert _photo_rows(db_path) == ([(1, "add")], ["a.jpg"])
