@@ -734,6 +734,12 @@ def m012_audit_issue_photos(conn: sqlite3.Connection) -> None:
     (image bytes, which JSON cannot hold) stay unaudited."""
 
 
+def m013_fund_entries_newest(conn: sqlite3.Connection) -> None:
+    """A community's newest ledger entry in one index step: its running balance is the
+    community's balance, read before every entry is recorded."""
+    conn.execute("CREATE INDEX fund_entries_community_id ON fund_entries(community_id, id)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_hash_chains,
@@ -747,6 +753,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m010_undo,
     m011_undone_events,
     m012_audit_issue_photos,
+    m013_fund_entries_newest,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -97,6 +97,7 @@ def test_migration_backfills_the_intervals_of_an_older_database(tmp_path, demo_c
     old.execute("DROP TABLE undos")
     old.execute("DROP VIEW issue_history")
     old.execute("DROP TABLE undone_events")
+    old.execute("DROP INDEX fund_entries_community_id")
     old.execute("DELETE FROM migrations WHERE id > 8")
     old.execute("PRAGMA user_version = 7")
     old.execute("COMMIT")
