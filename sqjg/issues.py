@@ -941,8 +941,13 @@ def _sync(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     ).fetchone()
     values = dict(zip(_DENORMALISED, row[1:]))
     sets = ", ".join(f"{k} = :{k}" for k in _DENORMALISED)
+    # A row that already says this is left alone: an undo has restored it from the audit trail
+    # before the history is derived again, and an unchanged update would still be audited, a
+    # "问题 N 修改" line in `sqjg log` that shows no change.
+    differs = " OR ".join(f"{k} IS NOT :{k}" for k in _DENORMALISED)
     conn.execute(
-        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = :id",
+        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+        f" WHERE id = :id AND ({differs})",
         {**values, "id": issue_id},
     )
     return {"id": issue_id, **values}

@@ -326,3 +326,15 @@ def test_a_compact_audit_row_stands_for_each_row_it_covers(city, db_path, monkey
     ok("activity", "remove", "meeting", "2")
     monkeypatch.setenv("SQJG_USER", "tester")
     assert "又改动了同一条记录（共建委会议 2）" in refused("undo", "--yes")
+
+
+def test_an_undone_resolve_logs_only_real_changes(city):
+    ok(*ADD)
+    ok("issue", "resolve", "1", "--date", "7-25")
+    ok("undo", "--yes")
+    entries = json.loads(ok("log", "--entity", "issue", "--id", "1", "--format", "json"))
+    undo_rows = [e for e in entries if e["command"] == "sqjg undo --yes"]
+    # One update, the restore: deriving the row again from its history changes nothing more and
+    # writes nothing (it used to log a second update that showed no change).
+    assert [(e["entity"], e["op"]) for e in undo_rows] == [("issues", "update")]
+    assert undo_rows[0]["changes"]["status"] == ["resolved", "open"]
