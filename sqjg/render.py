@@ -44,6 +44,34 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2 if output.pretty else None, default=str)
 
 
+# Items of a long list encoded together: one call of the fast encoder per thousand rows.
+JSON_BATCH = 1000
+
+
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    """to_json(data) in pieces, for a document too big to hold twice: joined, the pieces are
+    to_json(data) exactly. Each top-level value, and each thousand items of a long list, is one
+    call of the C encoder; the whole document as one string (and its UTF-8 copy) cost a city's
+    monthly report more memory than its data. Indented JSON (--pretty) comes in one piece."""
+    if output.pretty or not all(type(k) is str for k in data):
+        yield to_json(data)
+        return
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("" if n == 0 else ", ") + to_json(key) + ": "
+        if type(value) is list and len(value) > JSON_BATCH:
+            yield "["
+            for start in range(0, len(value), JSON_BATCH):
+                # "[a, b]" without its brackets: the items as the whole list would write them.
+                yield ("" if start == 0 else ", ") + to_json(value[start : start + JSON_BATCH])[
+                    1:-1
+                ]
+            yield "]"
+        else:
+            yield to_json(value)
+    yield "}"
+
+
 def cell(value: Any) -> str:
     if type(value) is str:  # most cells: first, without the isinstance chain
         return value

@@ -102,3 +102,31 @@ def test_each_distinct_cell_is_measured_once_and_ascii_never(monkeypatch):
     first = next(lines)  # the lines come one by one, ready to be written as they come
     assert first == "超期问题\n"
     assert first + "".join(lines) == render.plain_table(rows, columns, "超期问题", ["id"])
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=7) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), _JSON_VALUES, max_size=6))
+def test_json_in_pieces_is_the_one_piece_json(data):
+    # Batches of 2 instead of 1,000: every list longer than that is cut, at every place.
+    saved = render.JSON_BATCH
+    render.JSON_BATCH = 2
+    try:
+        pieces = list(render.json_chunks(data))
+    finally:
+        render.JSON_BATCH = saved
+    assert "".join(pieces) == render.to_json(data)
+
+
+def test_a_long_list_comes_in_batches(monkeypatch):
+    monkeypatch.setattr(render, "JSON_BATCH", 3)
+    pieces = list(render.json_chunks({"rows": list(range(7)), "n": 7}))
+    assert pieces == ["{", '"rows": ', "[", "0, 1, 2", ", 3, 4, 5", ", 6", "]", ', "n": ', "7", "}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -82,11 +83,13 @@ def _workbook(doc, output: Path | None) -> None:
     say(_("已写入报表：{path}").format(path=output))
 
 
-def _deliver(content: str, output: Path | None) -> None:
+def _deliver(content: str | Iterable[str], output: Path | None) -> None:
+    """A report on stdout or into a file; `content` may come in pieces (a big JSON document)."""
     from ..reports.atomic import write_atomic
 
     if output is None:
-        sys.stdout.write(content)
+        for piece in [content] if isinstance(content, str) else content:
+            sys.stdout.write(piece)
         return
     write_atomic(output, content)
     say(_("已写入报表：{path}").format(path=output))
@@ -140,7 +143,7 @@ def monthly(
     with reading(db) as conn:
         rep = report.monthly_report(conn, r, y, m, history=fmt in (ReportFmt.html, ReportFmt.json))
     if fmt == ReportFmt.json:
-        _deliver(exports.monthly_json(rep), output)
+        _deliver(exports.monthly_json_chunks(rep), output)
     elif fmt == ReportFmt.csv:
         _deliver(exports.monthly_csv(rep, sec or ""), output)
     else:
@@ -178,7 +181,7 @@ def daily(
     with reading(db) as conn:
         rep = report.daily_report(conn, r, as_of)
     if fmt == ReportFmt.json:
-        _deliver(exports.daily_json(rep), output)
+        _deliver(exports.daily_json_chunks(rep), output)
     elif fmt == ReportFmt.csv:
         _deliver(exports.daily_csv(rep, sec or ""), output)
     else:

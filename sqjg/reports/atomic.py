@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     return directory
 
 
-def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str | bytes | Iterable[str]) -> None:
     """Write an output file so that a reader (or a killed cron job) sees the old file or the new
     one, never half of it: a temporary file in the same directory, fsync, then rename.
 
@@ -57,7 +58,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
 
     target = Path(path)
     directory = check_target(path)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    # Pieces (a big JSON document) are encoded and written one at a time, never held whole.
+    pieces = [text] if isinstance(text, (str, bytes)) else text
     remove_stale_temporaries(target)
     tmp = directory / f".{target.name}.{os.getpid()}.tmp"
     try:
@@ -72,7 +74,8 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
         ) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            _write_all(f, data)
+            for piece in pieces:
+                _write_all(f, piece.encode("utf-8") if isinstance(piece, str) else piece)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)

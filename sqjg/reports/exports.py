@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import Invalid
 from ..i18n import _
-from ..render import to_csv, to_json
+from ..render import json_chunks, to_csv
 from .document import Document, Table
 
 SECTIONS = ("ranking", "items", "issues", "units", "exposure", "funds", "due")
@@ -107,17 +108,28 @@ def daily_csv(rep: dict[str, Any], section: str) -> str:
     return to_csv(rows, keys)
 
 
-def monthly_json(rep: dict[str, Any]) -> str:
-    """The report dict as JSON; each ranking row also carries its outcome in words."""
+def monthly_json_chunks(rep: dict[str, Any]) -> Iterator[str]:
+    """The report dict as JSON, in pieces (render.json_chunks); each ranking row also carries
+    its outcome in words."""
     from ..assessment import outcome_words
 
     data = dict(rep)
     data["ranking"] = [{**r, "outcome": outcome_words(r)} for r in rep["ranking"]]
-    return to_json(data) + "\n"
+    yield from json_chunks(data)
+    yield "\n"
+
+
+def monthly_json(rep: dict[str, Any]) -> str:
+    return "".join(monthly_json_chunks(rep))
+
+
+def daily_json_chunks(rep: dict[str, Any]) -> Iterator[str]:
+    yield from json_chunks(rep)
+    yield "\n"
 
 
 def daily_json(rep: dict[str, Any]) -> str:
-    return to_json(rep) + "\n"
+    return "".join(daily_json_chunks(rep))
 
 
 def _number(text: Any) -> Any:
