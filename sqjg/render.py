@@ -62,10 +62,9 @@ def json_chunks(data: dict[str, Any]) -> Iterator[str]:
         if type(value) is list and len(value) > JSON_BATCH:
             yield "["
             for start in range(0, len(value), JSON_BATCH):
+                batch = to_json(value[start : start + JSON_BATCH])
                 # "[a, b]" without its brackets: the items as the whole list would write them.
-                yield ("" if start == 0 else ", ") + to_json(value[start : start + JSON_BATCH])[
-                    1:-1
-                ]
+                yield ("" if start == 0 else ", ") + batch[1:-1]
             yield "]"
         else:
             yield to_json(value)
