@@ -325,11 +325,14 @@ class snapshot:
             "SELECT 1 FROM temp.sqlite_master WHERE name = 'issue_snapshot'"
         ).fetchone()
         if first is None:
-            # In a temporary file, through SQLite's own page cache (the pragma may change only
-            # while no temporary table exists). Held in memory, the copy added its whole size
-            # to the report's peak (15 MB at 1k of 105); read back through the cache it is as
-            # fast or faster, the operating system keeping the file's pages.
-            conn.execute("PRAGMA temp_store = FILE")
+            # In a temporary file, through SQLite's own page cache. Held in memory, the copy
+            # added its whole size to the report's peak (15 MB at 1k of 105); read back through
+            # the cache it is as fast or faster, the operating system keeping the file's pages.
+            # The pragma is set only on a connection with no temporary objects yet: changing it
+            # drops another's temporary tables, or fails inside a transaction (an import keeps
+            # its sheet in memory).
+            if conn.execute("SELECT count(*) FROM temp.sqlite_master").fetchone()[0] == 0:
+                conn.execute("PRAGMA temp_store = FILE")
             conn.execute("CREATE TEMP TABLE issue_snapshot_dates (d TEXT PRIMARY KEY)")
             conn.execute(f"CREATE TEMP TABLE issue_snapshot (d TEXT NOT NULL, {_SNAPSHOT_COLUMNS})")
         # Appended in community and unit order: the readings that group by them sort rows that

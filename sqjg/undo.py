@@ -12,7 +12,9 @@ reassign, cancel) stays on its chain and is named in undone_events, which takes 
 issue's history and its intervals (sqjg.issues.undo_events). An issue *created* by the command
 is cancelled (作废) with a reason naming the undone command: kept, never counted, as
 `issue cancel` would leave it (its create event is what every history starts with). The photos
-a command linked to an issue are unlinked, and an image no issue shows any more is deleted.
+a command linked to an issue are unlinked (links are audited from schema version 12 on: a
+command recorded before the upgrade keeps its photos), and an image no issue shows any more is
+deleted; image bytes are not in the audit trail, so the person's own file is the copy left.
 """
 
 from __future__ import annotations

@@ -313,6 +313,25 @@ def test_readings_inside_a_snapshot_are_the_same(demo_conn, d):
         conn.close()
 
 
+def test_a_snapshot_leaves_other_temporary_tables_and_transactions_alone(demo_conn):
+    """A connection that already holds a temporary table in memory (as an import's sheet) and is
+    inside a transaction can still take a snapshot: the temp store is left as it is."""
+    path = demo_conn.execute("PRAGMA database_list").fetchone()[2]
+    conn = open_db(path, write=False)
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("CREATE TEMP TABLE sheet (n INTEGER PRIMARY KEY)")
+        conn.execute("INSERT INTO temp.sheet VALUES (1)")
+        conn.execute("BEGIN")
+        with issues.snapshot(conn, "2026-07-31"):
+            assert issues._has_snapshot(conn, "2026-07-31")
+        conn.execute("COMMIT")
+        assert conn.execute("SELECT n FROM temp.sheet").fetchall() == [(1,)]
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # still MEMORY
+    finally:
+        conn.close()
+
+
 def test_the_two_summaries_are_one_query(demo_conn):
     both = issues.summaries(demo_conn, "2026-07-31", ("community", "unit"), exposure_notices=2)
     assert both["community"] == issues.summary(
