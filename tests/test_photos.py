@@ -138,7 +138,7 @@ def test_undo_takes_back_the_photos_its_command_attached(city, tmp_path, db_path
     fixed = _jpeg(tmp_path / "after.jpg", color=(30, 200, 30))
     ok("issue", "resolve", "1", "--date", "7-5", "--photo", str(fixed))
     assert "问题照片" in ok("log", "--entity", "issue", "--id", "1")
-    ok("undo", "--yes")
+    assert "撤下问题 1 的一张照片（整改后）" in ok("undo", "--yes")
     # The resolve is gone, and with it its evidence: no "after" photo stays beside an open issue.
     assert _photo_rows(db_path) == ([(1, "add")], ["before.jpg"])
     shown = json.loads(ok("issue", "show", "1", "--format", "json"))

@@ -292,6 +292,17 @@ def _plan(run) -> list[str]:
             continue
         if c.entity == "issue_events" or (c.entity == "issues" and c.entity_id in cancelled):
             continue
+        if c.entity == "issue_photos" and c.op == "insert" and c.after:
+            # The link's own number means nothing to a reader: say whose photo, from which stage.
+            from ..photos import STAGES
+
+            stage = c.after.get("stage")
+            lines.append(
+                _("撤下问题 {id} 的一张照片（{stage}）").format(
+                    id=c.after.get("issue_id"), stage=_(STAGES[stage]) if stage in STAGES else stage
+                )
+            )
+            continue
         record = c.after or c.before or {}
         name = record.get("name") or record.get("description") or record.get("item") or ""
         named = f"（{_short(name)}）" if name else ""
