@@ -939,22 +939,25 @@ _DERIVED_SQL = (
 )
 
 
+# A row that already says what its history implies is left alone: an undo has restored it from
+# the audit trail before the history is derived again, and an unchanged update would still be
+# audited, a "问题 N 修改" line in `sqjg log` that shows no change.
+_SYNC_UPDATE = (
+    "UPDATE issues SET "
+    + ", ".join(f"{k} = :{k}" for k in _DENORMALISED)
+    + ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = :id AND ("
+    + " OR ".join(f"{k} IS NOT :{k}" for k in _DENORMALISED)
+    + ")"
+)
+
+
 def _sync(conn: sqlite3.Connection, issue_id: int) -> dict[str, Any]:
     """Recompute the issues row's denormalised columns from its history (the same SQL as "as of")."""
     row = conn.execute(
         _DERIVED_SQL.format(which="i.id = :id"), {"d": FAR_FUTURE, "id": issue_id}
     ).fetchone()
     values = dict(zip(_DENORMALISED, row[1:]))
-    sets = ", ".join(f"{k} = :{k}" for k in _DENORMALISED)
-    # A row that already says this is left alone: an undo has restored it from the audit trail
-    # before the history is derived again, and an unchanged update would still be audited, a
-    # "问题 N 修改" line in `sqjg log` that shows no change.
-    differs = " OR ".join(f"{k} IS NOT :{k}" for k in _DENORMALISED)
-    conn.execute(
-        f"UPDATE issues SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now')"
-        f" WHERE id = :id AND ({differs})",
-        {**values, "id": issue_id},
-    )
+    conn.execute(_SYNC_UPDATE, {**values, "id": issue_id})
     return {"id": issue_id, **values}
 
 
@@ -1240,6 +1243,40 @@ def cancel_issue(
     if not why:
         raise Invalid(_("作废要写明理由（--reason）。"))
     return _record(conn, issue_id, "cancel", _event_date(issue, on, _("作废")), note=why)
+
+
+def cancel_issues(conn: sqlite3.Connection, issue_ids: list[int], *, reason: str) -> None:
+    """cancel_issue, today, for many issues at once (the issues of an import being undone): the
+    same checks and the same rows, with the cancel events inserted by one statement and audited,
+    chained and turned into intervals set-based (schema.bulk_insert), then every row derived
+    again by one query. One by one, a 100,000-row sheet took about a minute to undo."""
+    from .schema import bulk_insert
+
+    why = _clean(reason)
+    if not why:
+        raise Invalid(_("作废要写明理由（--reason）。"))
+    ids = sorted(set(issue_ids))
+    if not ids:
+        return
+    on = None
+    for issue_id in ids:
+        issue = _load(conn, issue_id)
+        _check_transition(issue, "cancel")
+        on = _event_date(issue, None, _("作废"))
+    chosen = json.dumps(ids)
+    with bulk_insert(conn, ["issue_events"]):
+        conn.execute(
+            "INSERT INTO issue_events(issue_id, event, happened_on, note)"
+            " SELECT value, 'cancel', ?, ? FROM json_each(?) ORDER BY value",
+            (on, why, chosen),
+        )
+    derived = conn.execute(
+        _DERIVED_SQL.format(which="i.id IN (SELECT value FROM json_each(:ids))"),
+        {"d": FAR_FUTURE, "ids": chosen},
+    ).fetchall()
+    conn.executemany(
+        _SYNC_UPDATE, ({**dict(zip(_DENORMALISED, row[1:])), "id": row[0]} for row in derived)
+    )
 
 
 # --- Reading ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ a handling event is taken out of the history (it stays on its chain); every refu
 import json
 
 import pytest
-from conftest import connect, db_bytes, ok, refused, run
+from conftest import connect, copy_db, db_bytes, ok, refused, run
 
 from sqjg import clikit
 from sqjg.safety import check_database
@@ -338,3 +338,44 @@ def test_an_undone_resolve_logs_only_real_changes(city):
     # writes nothing (it used to log a second update that showed no change).
     assert [(e["entity"], e["op"]) for e in undo_rows] == [("issues", "update")]
     assert undo_rows[0]["changes"]["status"] == ["resolved", "open"]
+
+
+SHEET = "问题,社区,小区,类别,整改时限,发现日期\n" + "".join(
+    f"楼道堆放杂物{n},西街社区,梧桐苑,1,2026-07-2{n},2026-07-1{n}\n" for n in range(5)
+)
+
+
+def _derived(db_path):
+    """What an issue's cancellation leaves, without the clock's columns."""
+    return (
+        _one(db_path, "SELECT id, status, due, closed_on, last_event_on FROM issues ORDER BY id"),
+        _one(db_path, "SELECT issue_id, event, happened_on, note FROM issue_events ORDER BY id"),
+        _one(db_path, "SELECT * FROM issue_states ORDER BY issue_id, valid_from"),
+    )
+
+
+def test_undoing_an_import_cancels_its_issues_together_as_one_by_one(city, db_path, tmp_path):
+    from sqjg import issues
+    from sqjg.db import open_db, write_transaction
+
+    sheet = tmp_path / "排查表.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    one_by_one = tmp_path / "one-by-one.db"
+    copy_db(city, one_by_one)
+    ok("issue", "import", str(sheet))
+    ok("issue", "import", str(sheet), "--db", str(one_by_one))
+    assert "作废问题 5" in ok("undo", "--yes")
+    # The same five cancellations through the per-issue path, with the reason undo gives.
+    (note,) = _one(db_path, "SELECT DISTINCT note FROM issue_events WHERE event = 'cancel'")[0]
+    conn = open_db(one_by_one)
+    with write_transaction(conn, "sqjg by hand"):
+        for issue_id in range(1, 6):
+            issues.cancel_issue(conn, issue_id, reason=note)
+    conn.close()
+    assert note.startswith("撤销命令 #13：sqjg issue import")
+    assert _derived(db_path) == _derived(one_by_one)
+    assert {r[1] for r in _derived(db_path)[0]} == {"cancelled"}
+    # Each cancel event audited and on its chain; intervals equal to the ones rebuilt from events.
+    assert _one(db_path, "SELECT count(*) FROM audit_log WHERE entity = 'issue_events'"
+                " AND op = 'insert' AND run_id = 14")[0][0] == 5  # fmt: skip
+    _clean(db_path)
