@@ -309,14 +309,17 @@ def _uid(uid: str | None) -> dict[str, str]:
     return {"uid": uid} if uid else {}
 
 
-def _insert(conn: sqlite3.Connection, community_id: int, effect: int, **values: Any) -> int:
+def _insert(
+    conn: sqlite3.Connection, community_id: int, effect: int, **values: Any
+) -> tuple[int, int]:
+    """Record an entry; returns its id and its running balance (the community's balance now)."""
     running = _total(conn, community_id) + effect
     values = {"community_id": community_id, "running_balance_fen": running, **values}
     cols = ", ".join(values)
     marks = ", ".join("?" * len(values))
     cur = conn.execute(f"INSERT INTO fund_entries({cols}) VALUES ({marks})", tuple(values.values()))
     assert cur.lastrowid is not None
-    return cur.lastrowid
+    return cur.lastrowid, running
 
 
 def add_contribution(
@@ -363,7 +366,7 @@ def add_contribution(
                     amount=format_yuan(fen),
                 )
             )
-    entry_id = _insert(
+    entry_id, balance = _insert(
         conn,
         c.id,
         fen,
@@ -379,7 +382,7 @@ def add_contribution(
         "id": entry_id,
         "community": c.name,
         "payer": who.name,
-        "balance_fen": _total(conn, c.id),
+        "balance_fen": balance,
     }
 
 
@@ -436,7 +439,7 @@ def add_expenditure(
                 after=format_yuan(lowest - fen),
             )
         )
-    entry_id = _insert(
+    entry_id, balance = _insert(
         conn,
         c.id,
         -fen,
@@ -449,7 +452,7 @@ def add_expenditure(
         note=_text(note),
         **_uid(uid),
     )
-    return {"id": entry_id, "community": c.name, "balance_fen": _total(conn, c.id)}
+    return {"id": entry_id, "community": c.name, "balance_fen": balance}
 
 
 def entry_number(value: int | str) -> int:
@@ -520,7 +523,7 @@ def void_entry(
                     after=format_yuan(lowest + effect),
                 )
             )
-    void_id = _insert(
+    void_id, balance = _insert(
         conn,
         community_id,
         effect,
@@ -535,7 +538,7 @@ def void_entry(
         "id": void_id,
         "voids_id": entry_id,
         "community": community,
-        "balance_fen": _total(conn, community_id),
+        "balance_fen": balance,
     }
 
 
