@@ -255,7 +255,7 @@ def _dependant(conn: sqlite3.Connection, run: Run) -> tuple[str, int, str, int] 
 def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
     """Revert run `run_id`, which must still be the user's last command and undoable (inside the
     undo's own write transaction, whose run is the newest)."""
-    from .issues import cancel_issue, cancel_issues, undo_events
+    from .issues import cancel_issues, undo_events
 
     (this_run,) = conn.execute("SELECT max(id) FROM command_runs").fetchone()
     run = last(conn, user, below=this_run)
@@ -281,12 +281,12 @@ def undo(conn: sqlite3.Connection, run_id: int, user: str) -> Run:
         _drop_unlinked_photos(conn, run)
         if run.handled:
             undo_events(conn, run.handled)
-        why = _("撤销命令 #{run}：{argv}").format(run=run.id, argv=run.argv)
-        if len(cancelled) == 1:
-            # One issue keeps the per-row path every other handling command takes.
-            cancel_issue(conn, next(iter(cancelled)), reason=why)
-        elif cancelled:
-            cancel_issues(conn, sorted(cancelled), reason=why)
+        if cancelled:
+            cancel_issues(
+                conn,
+                sorted(cancelled),
+                reason=_("撤销命令 #{run}：{argv}").format(run=run.id, argv=run.argv),
+            )
     except sqlite3.IntegrityError as e:
         raise Conflict(
             _("撤销命令 #{run} 会与之后登记的记录冲突（{error}），未改动任何记录。").format(
